@@ -1,0 +1,3 @@
+export * from './accounts.js';
+export * from './closeCodes.js';
+export * from './errors.js';

@@ -1,0 +1,30 @@
+import { nameProblem } from '@atrium/protocol';
+import { hashPassword } from '../../auth/passwords.js';
+import { badRequest, conflict } from '../../errors.js';
+import type { AccountRecord, AccountStore } from '../AccountStore.js';
+
+export interface SignUpInput {
+  name: string;
+  password: string;
+  fullname?: string | undefined;
+  email?: string | undefined;
+}
+
+/** Creates a user account. The first user of an instance becomes its administrator. */
+export async function signUp(accounts: AccountStore, input: SignUpInput): Promise<AccountRecord> {
+  const problem = nameProblem(input.name);
+  if (problem) throw badRequest(`Username ${problem}`, 'invalid_name');
+  if (await accounts.findByName(input.name)) throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
+  const isAdmin = (await accounts.countUsers()) === 0;
+  const user = await accounts.create({
+    kind: 'user',
+    name: input.name,
+    fullname: input.fullname?.trim() || input.name,
+    email: input.email ?? null,
+    passwordHash: await hashPassword(input.password),
+    isAdmin,
+  });
+  // Two sign-ups racing for one name: the unique index decides, the loser hears "taken".
+  if (!user) throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
+  return user;
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { accountMigrations } from './accounts/migrations.js';
+import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
+import { authenticate, identityResolver } from './auth/authenticate.js';
+import { csrfProtection } from './auth/csrf.js';
+import { type Config, loadConfig } from './config.js';
+import { metaMigrations, sqliteMetaStore } from './db/metaStore.js';
+import type { Migration } from './db/migrations.js';
+import { closeDatabase, openDatabase } from './db/openDatabase.js';
+import { errorMiddleware, notFoundHandler } from './errors.js';
+import { databaseCheck } from './health/handlers.js';
+import { HealthChecks } from './health/HealthChecks.js';
+import { createLogger, type Logger } from './logger.js';
+import { mountRoutes, upgradeRoutes } from './routes.js';
+import { baseSeeds, runSeeds } from './seed.js';
+import type { Services } from './services.js';
+import { findClientDir, serveClient } from './shell/serveClient.js';
+import { routeUpgrades } from './upgrade.js';
+
+export { loadConfig, type Config };
+export type { Services };
+
+/** Every schema change of every concern, in the order they apply. */
+export const migrations: Migration[] = [...metaMigrations, ...accountMigrations];
+
+export interface Atrium {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:41234. */
+  url: string;
+  port: number;
+  server: http.Server;
+  services: Services;
+  /** Stops accepting, closes sockets and sandboxes, flushes and closes the database. Idempotent. */
+  close: () => Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+}
+
+/** Opens the data directory, builds the services and starts listening. */
+export async function startAtrium(config: Config = loadConfig(), options: StartOptions = {}): Promise<Atrium> {
+  const log = options.log ?? createLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);
+  const accounts = sqliteAccountStore(db);
+  const shutdownHooks: (() => Promise<void> | void)[] = [];
+  const services: Services = {
+    config,
+    log,
+    db,
+    meta: sqliteMetaStore(db),
+    accounts,
+    resolveIdentity: identityResolver(accounts),
+    health: new HealthChecks(),
+    onShutdown: (hook) => shutdownHooks.push(hook),
+  };
+  services.health.register('database', databaseCheck(services));
+  if (config.seed) await runSeeds(services, baseSeeds);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+  app.use(authenticate(services.resolveIdentity));
+  app.use(csrfProtection());
+  mountRoutes(app, services);
+  app.use('/api', notFoundHandler);
+  const clientDir = findClientDir(config.clientDir);
+  if (clientDir) app.use(serveClient(clientDir));
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(log));
+
+  const server = http.createServer(app);
+  // Slow-loris guard without cutting long downloads or streams short.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0;
+  routeUpgrades(server, upgradeRoutes(services), log);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+  log.info({ url, dataDir: config.dataDir, client: clientDir ?? 'not built' }, 'Atrium is listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const hook of shutdownHooks.reverse()) {
+        try {
+          await hook();
+        } catch (err) {
+          log.warn({ err }, 'shutdown hook failed');
+        }
+      }
+      server.closeIdleConnections();
+      server.closeAllConnections();
+      await closed;
+      closeDatabase(db);
+      log.info('Atrium stopped');
+    })();
+    return closing;
+  };
+
+  return { url, port, server, services, close };
+}

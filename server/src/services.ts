@@ -1,0 +1,20 @@
+import type { AccountStore } from './accounts/AccountStore.js';
+import type { ResolveIdentity } from './auth/authenticate.js';
+import type { Config } from './config.js';
+import type { MetaStore } from './db/metaStore.js';
+import type { SqliteDatabase } from './db/openDatabase.js';
+import type { HealthChecks } from './health/HealthChecks.js';
+import type { Logger } from './logger.js';
+
+/** Everything a handler or command may need, built once per server in app.ts. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: SqliteDatabase;
+  meta: MetaStore;
+  accounts: AccountStore;
+  resolveIdentity: ResolveIdentity;
+  health: HealthChecks;
+  /** Run in reverse order of registration on shutdown, before the database closes. */
+  onShutdown: (hook: () => Promise<void> | void) => void;
+}

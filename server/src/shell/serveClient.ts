@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { type RequestHandler, type Router } from 'express';
+
+/** Where the built web client lives: the configured folder, or @atrium/client's dist. */
+export function findClientDir(configured: string | undefined): string | undefined {
+  if (configured) return fs.existsSync(path.join(configured, 'index.html')) ? configured : undefined;
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@atrium/client/package.json');
+    const dir = path.join(path.dirname(pkg), 'dist');
+    return fs.existsSync(path.join(dir, 'index.html')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Serves the single-page app: hashed assets cached forever, every other page gets index.html. */
+export function serveClient(dir: string): Router {
+  const router = express.Router();
+  router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  router.use(express.static(dir, { index: false, maxAge: '1h' }));
+  const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
+  const spa: RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (!req.accepts('html')) return next();
+    res.type('html').set('Cache-Control', 'no-cache').send(indexHtml);
+  };
+  router.use(spa);
+  return router;
+}

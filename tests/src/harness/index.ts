@@ -1,0 +1,4 @@
+export * from './browser.js';
+export * from './requirements.js';
+export * from './server.js';
+export * from './users.js';
