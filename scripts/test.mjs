@@ -1,0 +1,11 @@
+// `npm test`: install if needed, build, make the sandbox image, then typecheck, lint and run every suite.
+import { dockerAvailable, ensureBuilt, ensureInstalled, run } from './lib.mjs';
+import { ensureImage } from './image.mjs';
+
+ensureInstalled();
+ensureBuilt({ force: true });
+if (dockerAvailable()) await ensureImage();
+run('npx', ['biome', 'check', '.']);
+run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
+// One package at a time: the end-to-end suites start servers, containers and browsers on 2 cores.
+run('npx', ['turbo', 'run', 'test', '--concurrency=1', '--output-logs=full', '--log-order=stream']);
