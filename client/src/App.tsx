@@ -1,0 +1,56 @@
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
+import { RequireSignIn, SessionProvider } from './auth';
+import { Layout } from './components';
+import { AccountPage } from './pages/AccountPage';
+import { Home } from './pages/Home';
+import { LogIn } from './pages/LogIn';
+import { NewOrganization } from './pages/NewOrganization';
+import { NotFound } from './pages/NotFound';
+import { SignUp } from './pages/SignUp';
+import { SettingsLayout } from './pages/settings/SettingsLayout';
+import { Tokens } from './pages/settings/Tokens';
+
+/**
+ * The client route table: every page of Atrium, in one list. Add new pages here; fixed paths go
+ * above the `/:name` catch-all for users and organizations.
+ */
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { path: '/', element: <Home /> },
+      { path: '/signup', element: <SignUp /> },
+      { path: '/login', element: <LogIn /> },
+      {
+        path: '/organizations/new',
+        element: (
+          <RequireSignIn>
+            <NewOrganization />
+          </RequireSignIn>
+        ),
+      },
+      {
+        path: '/settings',
+        element: (
+          <RequireSignIn>
+            <SettingsLayout />
+          </RequireSignIn>
+        ),
+        children: [
+          { index: true, element: <Navigate to="/settings/tokens" replace /> },
+          { path: 'tokens', element: <Tokens /> },
+        ],
+      },
+      { path: '/:name', element: <AccountPage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <SessionProvider>
+      <RouterProvider router={router} />
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,3 @@
+export * from './ApiError';
+export * from './accounts';
+export * from './request';

@@ -1,0 +1,2 @@
+export * from './RequireSignIn';
+export * from './SessionContext';

@@ -1,0 +1,56 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import { useSession } from '../auth';
+import { EmptyState, Section } from '../components';
+
+/** Explore: the landing page. Later issues replace each empty state with real lists. */
+export function Home() {
+  const { session } = useSession();
+  const [params] = useSearchParams();
+  const search = params.get('search');
+  return (
+    <>
+      <section className="hero">
+        <h1>
+          {session.user ? `Welcome back, ${session.user.fullname}` : 'Build, share and run AI demos together'}
+        </h1>
+        <p className="muted">
+          Publish models, build Spaces that run in sandboxes, and write notebooks with others in real time.
+        </p>
+        {session.status === 'signedOut' && (
+          <div className="hero-actions">
+            <Link to="/signup" className="button button-primary">
+              Get started
+            </Link>
+            <Link to="/login" className="button button-secondary">
+              Log in
+            </Link>
+          </div>
+        )}
+      </section>
+      {search && (
+        <Section title={`Results for “${search}”`} icon="🔎">
+          <EmptyState icon="🔎" title="Nothing matches yet">
+            Nothing has been published on this instance that matches your search.
+          </EmptyState>
+        </Section>
+      )}
+      <div className="explore-grid">
+        <Section title="Trending Spaces" icon="🚀">
+          <EmptyState icon="🚀" title="No Spaces yet">
+            Spaces are small demo apps that run in a sandbox. The first ones published will show here.
+          </EmptyState>
+        </Section>
+        <Section title="Models" icon="🧠">
+          <EmptyState icon="🧠" title="No models yet">
+            Models with their cards and weights, usable from transformers.js and @huggingface/hub.
+          </EmptyState>
+        </Section>
+        <Section title="Notebooks" icon="📓">
+          <EmptyState icon="📓" title="No notebooks yet">
+            Notebooks you can edit with others live and run in a sandboxed kernel.
+          </EmptyState>
+        </Section>
+      </div>
+    </>
+  );
+}

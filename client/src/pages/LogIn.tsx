@@ -1,0 +1,30 @@
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useSession } from '../auth';
+import { AuthForm } from '../components/AuthForm';
+
+/** Only same-site paths are followed after logging in, never another origin. */
+const safeNext = (next: string | null) => (next?.startsWith('/') && !next.startsWith('//') ? next : '/');
+
+/** Log in with name and password, then go back where the person came from (Home by default). */
+export function LogIn() {
+  const { logIn } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  return (
+    <AuthForm
+      title="Log in to Atrium"
+      submitLabel="Log in"
+      pendingLabel="Logging in…"
+      passwordAutocomplete="current-password"
+      onSubmit={async (name, password) => {
+        await logIn(name, password);
+        navigate(safeNext(params.get('next')));
+      }}
+      footer={
+        <>
+          New to Atrium? <Link to="/signup">Create an account</Link>
+        </>
+      }
+    />
+  );
+}

@@ -1,0 +1,74 @@
+import type { OrgRole } from '@atrium/protocol';
+import { Link } from 'react-router-dom';
+import { accountsApi, type OrgProfile } from '../api';
+import { useSession } from '../auth';
+import { EmptyState, ErrorMessage, ProfileHeader, Section } from '../components';
+import { useAction } from '../hooks/useAction';
+import { AddMemberForm } from './AddMemberForm';
+
+export const ROLES: OrgRole[] = ['admin', 'write', 'read'];
+
+/** An organization's page: its members, and for its admins the controls to manage them. */
+export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange: () => void }) {
+  const { session, refresh } = useSession();
+  const me = session.user?.name;
+  const isAdmin = org.members.some((m) => m.user === me && m.role === 'admin');
+  const change = useAction(async (work: () => Promise<unknown>) => {
+    await work();
+    onChange();
+    await refresh();
+  });
+  return (
+    <div className="profile">
+      <ProfileHeader name={org.name} fullname={org.fullname} avatarUrl={org.avatarUrl} org />
+      <div className="profile-body">
+        <aside className="card profile-aside">
+          <h3>Members ({org.members.length})</h3>
+          <ErrorMessage message={change.error} />
+          <ul className="plain-list member-list" aria-label="Members">
+            {org.members.map((m) => (
+              <li key={m.user}>
+                <Link to={`/${m.user}`}>{m.fullname || m.user}</Link>
+                {isAdmin ? (
+                  <span className="member-controls">
+                    <select
+                      aria-label={`Role of ${m.user}`}
+                      value={m.role}
+                      disabled={change.pending}
+                      onChange={(e) =>
+                        change.run(() => accountsApi.setMember(org.name, m.user, e.target.value as OrgRole))
+                      }
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                    <button
+                      type="button"
+                      className="button-link danger"
+                      disabled={change.pending}
+                      onClick={() => change.run(() => accountsApi.removeMember(org.name, m.user))}
+                    >
+                      Remove
+                    </button>
+                  </span>
+                ) : (
+                  <span className="badge">{m.role}</span>
+                )}
+              </li>
+            ))}
+          </ul>
+          {isAdmin && <AddMemberForm org={org.name} onAdded={onChange} />}
+        </aside>
+        <div>
+          <Section title="Spaces" icon="🚀">
+            <EmptyState icon="🚀" title={`${org.name} has no Spaces yet`} />
+          </Section>
+          <Section title="Models" icon="🧠">
+            <EmptyState icon="🧠" title={`${org.name} has no models yet`} />
+          </Section>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { Link, useNavigate } from 'react-router-dom';
+import { useSession } from '../auth';
+import { AuthForm } from '../components/AuthForm';
+
+/** Create an account; the server checks the name and answers with what is wrong, shown as is. */
+export function SignUp() {
+  const { signUp } = useSession();
+  const navigate = useNavigate();
+  return (
+    <AuthForm
+      title="Join Atrium"
+      submitLabel="Create account"
+      pendingLabel="Creating account…"
+      passwordAutocomplete="new-password"
+      nameHint="2 to 42 letters, digits, '-', '_' or '.'"
+      passwordHint="At least 8 characters"
+      onSubmit={async (name, password) => {
+        await signUp(name, password);
+        navigate('/');
+      }}
+      footer={
+        <>
+          Already have an account? <Link to="/login">Log in</Link>
+        </>
+      }
+    />
+  );
+}
