@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_STAMP = path.join(root, 'node_modules', '.atrium-build-stamp');
 /** What the build reads; a change to any of these makes `npm start` rebuild. */
-const BUILD_INPUTS = ['protocol/src', 'server/src', 'sandbox/src', 'client/src', 'client/index.html', 'client/vite.config.ts'];
+const BUILD_INPUTS = [
+  'protocol/src',
+  'server/src',
+  'sandbox/src',
+  'client/src',
+  'client/index.html',
+  'client/vite.config.ts',
+];
 
 export function run(cmd, args, extraEnv = {}) {
   const result = spawnSync(cmd, args, {
@@ -34,7 +41,10 @@ export function ensureInstalled() {
   const installed = mtime(path.join(root, 'node_modules', '.package-lock.json'));
   if (installed && installed >= mtime(path.join(root, 'package-lock.json'))) return;
   console.log('▸ installing dependencies (first run)…');
-  run('npm', fs.existsSync(path.join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install']);
+  run(
+    'npm',
+    fs.existsSync(path.join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install'],
+  );
 }
 
 function newestMtime(p) {
@@ -63,6 +73,9 @@ export function ensureBuilt({ force = false } = {}) {
 
 /** Whether a Docker engine answers. */
 export function dockerAvailable() {
-  const r = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 10_000 });
+  const r = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+    stdio: 'pipe',
+    timeout: 10_000,
+  });
   return r.status === 0;
 }

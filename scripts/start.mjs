@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dockerAvailable, ensureBuilt, ensureInstalled, root } from './lib.mjs';
 import { ensureImage } from './image.mjs';
+import { dockerAvailable, ensureBuilt, ensureInstalled, root } from './lib.mjs';
 
 ensureInstalled();
 ensureBuilt();

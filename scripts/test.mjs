@@ -1,6 +1,7 @@
 // `npm test`: install if needed, build, make the sandbox image, then typecheck, lint and run every suite.
-import { dockerAvailable, ensureBuilt, ensureInstalled, run } from './lib.mjs';
+
 import { ensureImage } from './image.mjs';
+import { dockerAvailable, ensureBuilt, ensureInstalled, run } from './lib.mjs';
 
 ensureInstalled();
 ensureBuilt({ force: true });

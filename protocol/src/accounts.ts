@@ -9,15 +9,51 @@ export const NAME_MAX = 42;
 
 /** Names that would collide with routes or mislead people. */
 export const RESERVED_NAMES = new Set([
-  'admin', 'administrator', 'api', 'atrium', 'assets', 'auth', 'collab', 'datasets', 'docs', 'embed',
-  'explore', 'help', 'join', 'login', 'logout', 'me', 'models', 'new', 'notebooks', 'organizations',
-  'orgs', 'pricing', 'raw', 'resolve', 'root', 'settings', 'signup', 'spaces', 'static', 'support',
-  'system', 'user', 'users', 'www', 'huggingface', 'settings', 'health', 'null', 'undefined',
+  'admin',
+  'administrator',
+  'api',
+  'atrium',
+  'assets',
+  'auth',
+  'collab',
+  'datasets',
+  'docs',
+  'embed',
+  'explore',
+  'help',
+  'join',
+  'login',
+  'logout',
+  'me',
+  'models',
+  'new',
+  'notebooks',
+  'organizations',
+  'orgs',
+  'pricing',
+  'raw',
+  'resolve',
+  'root',
+  'settings',
+  'signup',
+  'spaces',
+  'static',
+  'support',
+  'system',
+  'user',
+  'users',
+  'www',
+  'huggingface',
+  'settings',
+  'health',
+  'null',
+  'undefined',
 ]);
 
 /** Why a name is refused, or null when it is acceptable. */
 export function nameProblem(name: string): string | null {
-  if (name.length < NAME_MIN || name.length > NAME_MAX) return `must be ${NAME_MIN} to ${NAME_MAX} characters`;
+  if (name.length < NAME_MIN || name.length > NAME_MAX)
+    return `must be ${NAME_MIN} to ${NAME_MAX} characters`;
   if (!NAME_PATTERN.test(name)) {
     return "may hold only letters, digits, '-', '_' and '.', and must start and end with a letter or digit";
   }

@@ -14,6 +14,8 @@ export const CloseCode = {
   UnauthenticatedQuota: 4401,
   /** The socket did not drain its send buffer in time. */
   SlowReader: 4408,
+  /** The socket sent faster than the server can take in (its inbound queue overflowed). */
+  Flooding: 4429,
   /** The server is shutting down; reconnect later. */
   ServerShutdown: 4503,
   /** An internal error closed this socket; the room lives on. */

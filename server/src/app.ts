@@ -12,8 +12,8 @@ import { metaMigrations, sqliteMetaStore } from './db/metaStore.js';
 import type { Migration } from './db/migrations.js';
 import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
-import { databaseCheck } from './health/handlers.js';
 import { HealthChecks } from './health/HealthChecks.js';
+import { databaseCheck } from './health/handlers.js';
 import { createLogger, type Logger } from './logger.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { baseSeeds, runSeeds } from './seed.js';
@@ -21,8 +21,8 @@ import type { Services } from './services.js';
 import { findClientDir, serveClient } from './shell/serveClient.js';
 import { routeUpgrades } from './upgrade.js';
 
-export { loadConfig, type Config };
 export type { Services };
+export { type Config, loadConfig };
 
 /** Every schema change of every concern, in the order they apply. */
 export const migrations: Migration[] = [...metaMigrations, ...accountMigrations];
@@ -42,7 +42,10 @@ export interface StartOptions {
 }
 
 /** Opens the data directory, builds the services and starts listening. */
-export async function startAtrium(config: Config = loadConfig(), options: StartOptions = {}): Promise<Atrium> {
+export async function startAtrium(
+  config: Config = loadConfig(),
+  options: StartOptions = {},
+): Promise<Atrium> {
   const log = options.log ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   ATRIUM_CLIENT_DIR: z.string().optional(),
   ATRIUM_SEED: z.enum(['0', '1']).default('1'),
   ATRIUM_TRUST_PROXY: z.string().default('loopback'),
+  ATRIUM_COLLAB_IDLE_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
+  ATRIUM_COLLAB_DOC_MAX_MB: z.coerce.number().positive().default(32),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -35,6 +37,10 @@ export interface Config {
   /** Whether first start publishes demo content. */
   seed: boolean;
   trustProxy: string;
+  /** A live document leaves memory this long after its last client left (at most 60 s). */
+  collabIdleMs: number;
+  /** Largest encoded size a live document may grow to. */
+  collabDocMaxBytes: number;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -57,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     clientDir: e.ATRIUM_CLIENT_DIR,
     seed: e.ATRIUM_SEED === '1',
     trustProxy: e.ATRIUM_TRUST_PROXY,
+    collabIdleMs: e.ATRIUM_COLLAB_IDLE_MS,
+    collabDocMaxBytes: Math.round(e.ATRIUM_COLLAB_DOC_MAX_MB * 1024 * 1024),
     ...overrides,
   };
 }

@@ -45,7 +45,8 @@ function fromFrameworkError(err: unknown): HttpError | null {
   if (e.type === 'entity.too.large') return payloadTooLarge();
   if (e.type === 'entity.parse.failed') return badRequest('Malformed JSON body', 'malformed_json');
   if (e.type === 'request.aborted') return badRequest('Request aborted', 'request_aborted');
-  if (e.type === 'request.size.invalid') return badRequest('Request size did not match Content-Length', 'bad_length');
+  if (e.type === 'request.size.invalid')
+    return badRequest('Request size did not match Content-Length', 'bad_length');
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return new HttpError(415, e.message ?? 'Unsupported encoding', 'unsupported_encoding');
   }

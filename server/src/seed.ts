@@ -13,7 +13,13 @@ export const baseSeeds: SeedStep[] = [
     // The organization that publishes Atrium's own models and templates; its name is reserved for users.
     run: async ({ accounts }) => {
       if (await accounts.findByName('atrium')) return;
-      await accounts.create({ kind: 'org', name: 'atrium', fullname: 'Atrium', email: null, passwordHash: null });
+      await accounts.create({
+        kind: 'org',
+        name: 'atrium',
+        fullname: 'Atrium',
+        email: null,
+        passwordHash: null,
+      });
     },
   },
 ];

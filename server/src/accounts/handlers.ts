@@ -57,7 +57,8 @@ export function accountHandlers({ accounts, config }: Services) {
     createToken: (async (req, res) => {
       // Only a browser session may mint tokens: a leaked token must not be able to breed more.
       const user = requireWriter(req.identity);
-      if (req.identity.via !== 'session') throw notFound('Tokens are managed from a signed-in session', 'session_required');
+      if (req.identity.via !== 'session')
+        throw notFound('Tokens are managed from a signed-in session', 'session_required');
       const body = validate(CreateTokenBody, req.body);
       res.status(201).json(await createApiToken(accounts, user, body.displayName, body.role));
     }) satisfies RequestHandler,
@@ -81,19 +82,30 @@ export function accountHandlers({ accounts, config }: Services) {
     setMember: (async (req, res) => {
       const body = validate(SetMemberBody, req.body);
       const actor = requireWriter(req.identity);
-      res.json(await setOrgMember(accounts, actor, param(req.params.name), param(req.params.user), body.role));
+      res.json(
+        await setOrgMember(accounts, actor, param(req.params.name), param(req.params.user), body.role),
+      );
     }) satisfies RequestHandler,
 
     removeMember: (async (req, res) => {
-      await removeOrgMember(accounts, requireWriter(req.identity), param(req.params.name), param(req.params.user));
+      await removeOrgMember(
+        accounts,
+        requireWriter(req.identity),
+        param(req.params.name),
+        param(req.params.user),
+      );
       res.status(204).end();
     }) satisfies RequestHandler,
 
     getUser: (async (req, res) => {
       const user = await accounts.findByName(param(req.params.name));
-      if (!user || user.kind !== 'user') throw notFound(`User "${param(req.params.name)}" not found`, 'user_not_found');
+      if (!user || user.kind !== 'user')
+        throw notFound(`User "${param(req.params.name)}" not found`, 'user_not_found');
       const orgs = await accounts.membershipsOfUser(user.id);
-      res.json({ ...accountView(user), orgs: orgs.map((m) => ({ ...accountView(m.org), roleInOrg: m.role })) });
+      res.json({
+        ...accountView(user),
+        orgs: orgs.map((m) => ({ ...accountView(m.org), roleInOrg: m.role })),
+      });
     }) satisfies RequestHandler,
   };
 }

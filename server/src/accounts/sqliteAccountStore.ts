@@ -47,7 +47,9 @@ const toToken = (r: TokenRow): TokenRecord => ({
 const ACCOUNT_COLS = 'a.id, a.kind, a.name, a.fullname, a.email, a.password_hash, a.is_admin, a.created_at';
 
 export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
-  const byName = db.prepare<[string], AccountRow>(`SELECT ${ACCOUNT_COLS} FROM accounts a WHERE a.name = ? COLLATE NOCASE`);
+  const byName = db.prepare<[string], AccountRow>(
+    `SELECT ${ACCOUNT_COLS} FROM accounts a WHERE a.name = ? COLLATE NOCASE`,
+  );
   const byId = db.prepare<[string], AccountRow>(`SELECT ${ACCOUNT_COLS} FROM accounts a WHERE a.id = ?`);
   const insert = db.prepare(
     `INSERT INTO accounts (id, kind, name, fullname, email, password_hash, is_admin, created_at)
@@ -61,12 +63,16 @@ export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
     );
   const ofUser = membershipRows('user_id');
   const ofOrg = membershipRows('org_id');
-  const roleIn = db.prepare<[string, string], { role: OrgRole }>('SELECT role FROM org_members WHERE org_id = ? AND user_id = ?');
+  const roleIn = db.prepare<[string, string], { role: OrgRole }>(
+    'SELECT role FROM org_members WHERE org_id = ? AND user_id = ?',
+  );
   const setMember = db.prepare(
     'INSERT INTO org_members (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT(org_id, user_id) DO UPDATE SET role = excluded.role',
   );
   const removeMember = db.prepare('DELETE FROM org_members WHERE org_id = ? AND user_id = ?');
-  const insertSession = db.prepare('INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
+  const insertSession = db.prepare(
+    'INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
   const sessionUser = db.prepare<[string, number], AccountRow>(
     `SELECT ${ACCOUNT_COLS} FROM sessions s JOIN accounts a ON a.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?`,
   );
@@ -82,7 +88,9 @@ export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
     `SELECT id, user_id, display_name, role, created_at, last_used_at, revoked_at
      FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at`,
   );
-  const revoke = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL');
+  const revoke = db.prepare(
+    'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+  );
   const touch = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
 
   const account = (id: string): AccountRecord => {

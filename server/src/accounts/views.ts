@@ -5,7 +5,13 @@ import type { AccountRecord, TokenRecord } from './AccountStore.js';
 export const avatarUrl = (name: string) => `/api/avatars/${encodeURIComponent(name)}.svg`;
 
 export function accountView(a: AccountRecord): UserView | OrgView {
-  const base = { id: a.id, name: a.name, fullname: a.fullname, avatarUrl: avatarUrl(a.name), createdAt: a.createdAt };
+  const base = {
+    id: a.id,
+    name: a.name,
+    fullname: a.fullname,
+    avatarUrl: avatarUrl(a.name),
+    createdAt: a.createdAt,
+  };
   return a.kind === 'user' ? { type: 'user', ...base, isAdmin: a.isAdmin } : { type: 'org', ...base };
 }
 

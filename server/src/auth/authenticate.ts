@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { AccountStore } from '../accounts/AccountStore.js';
 import { unauthorized } from '../errors.js';
-import { SESSION_COOKIE, cookiesOf } from './cookies.js';
+import { cookiesOf, SESSION_COOKIE } from './cookies.js';
 import { ANONYMOUS, type Identity } from './Identity.js';
 import { hashSecret } from './secrets.js';
 
@@ -19,11 +19,14 @@ const TOUCH_INTERVAL_MS = 60_000;
 export function identityResolver(accounts: AccountStore) {
   const lastTouch = new Map<string, number>();
 
-  return async function resolveIdentity(req: IncomingMessage & { cookies?: Record<string, string | undefined> }): Promise<Identity> {
+  return async function resolveIdentity(
+    req: IncomingMessage & { cookies?: Record<string, string | undefined> },
+  ): Promise<Identity> {
     const header = req.headers.authorization;
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) throw unauthorized('Malformed Authorization header: expected "Bearer <token>"', 'bad_authorization');
+      if (!match?.[1])
+        throw unauthorized('Malformed Authorization header: expected "Bearer <token>"', 'bad_authorization');
       const found = await accounts.findToken(hashSecret(match[1]));
       if (!found) throw unauthorized('Invalid credentials in Authorization header', 'invalid_token');
       const now = Date.now();

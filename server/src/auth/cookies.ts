@@ -17,16 +17,37 @@ export function cookiesOf(req: Pick<Request, 'headers'> & { cookies?: Record<str
 const isSecure = (req: Request, publicUrl: string | undefined) =>
   req.secure || (publicUrl?.startsWith('https://') ?? false);
 
-export function setSessionCookies(res: Response, req: Request, publicUrl: string | undefined, session: string, csrf: string) {
+export function setSessionCookies(
+  res: Response,
+  req: Request,
+  publicUrl: string | undefined,
+  session: string,
+  csrf: string,
+) {
   const secure = isSecure(req, publicUrl);
   const maxAge = SESSION_TTL_MS / 1000;
-  res.append('Set-Cookie', serialize(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge }));
-  res.append('Set-Cookie', serialize(CSRF_COOKIE, csrf, { httpOnly: false, sameSite: 'lax', secure, path: '/', maxAge }));
+  res.append(
+    'Set-Cookie',
+    serialize(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge }),
+  );
+  res.append(
+    'Set-Cookie',
+    serialize(CSRF_COOKIE, csrf, { httpOnly: false, sameSite: 'lax', secure, path: '/', maxAge }),
+  );
 }
 
 export function clearSessionCookies(res: Response, req: Request, publicUrl: string | undefined) {
   const secure = isSecure(req, publicUrl);
   for (const name of [SESSION_COOKIE, CSRF_COOKIE]) {
-    res.append('Set-Cookie', serialize(name, '', { httpOnly: name === SESSION_COOKIE, sameSite: 'lax', secure, path: '/', maxAge: 0 }));
+    res.append(
+      'Set-Cookie',
+      serialize(name, '', {
+        httpOnly: name === SESSION_COOKIE,
+        sameSite: 'lax',
+        secure,
+        path: '/',
+        maxAge: 0,
+      }),
+    );
   }
 }

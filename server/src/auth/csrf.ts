@@ -5,7 +5,8 @@ import { CSRF_COOKIE, CSRF_HEADER, cookiesOf } from './cookies.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Cookie-authenticated changes must echo the CSRF cookie in a header (double-submit): another site
@@ -20,7 +21,9 @@ export function csrfProtection(): RequestHandler {
       const cookie = cookiesOf(req)[CSRF_COOKIE];
       const header = req.get(CSRF_HEADER);
       if (!cookie || !header || !same(cookie, header)) {
-        return next(forbidden('Missing or invalid CSRF token (send the atrium_csrf cookie in X-CSRF-Token)', 'csrf'));
+        return next(
+          forbidden('Missing or invalid CSRF token (send the atrium_csrf cookie in X-CSRF-Token)', 'csrf'),
+        );
       }
       return next();
     }

@@ -1,4 +1,4 @@
-import { type ScryptOptions, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 // OWASP's scrypt floor: N=2^17 costs 128 MiB and ~0.3 s here; 2^15 with r=8 keeps sign-up snappy
 // on a 2-core machine while staying far beyond brute force for a leaked hash.

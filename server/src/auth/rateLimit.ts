@@ -1,5 +1,5 @@
-import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { tooManyRequests } from '../errors.js';
 
 /** Limits attempts per client address (log in, sign up): brute force gets a 429 with Retry-After. */
@@ -9,6 +9,7 @@ export function perAddressLimit(limit: number, windowMs: number): RequestHandler
     limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(tooManyRequests('Too many attempts from this address, try again later')),
+    handler: (_req, _res, next) =>
+      next(tooManyRequests('Too many attempts from this address, try again later')),
   });
 }

@@ -16,7 +16,9 @@ export interface MetaStore {
 
 export function sqliteMetaStore(db: SqliteDatabase): MetaStore {
   const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const set = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const set = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
   return {
     get: async (key) => get.get(key)?.value,
     set: async (key, value) => {

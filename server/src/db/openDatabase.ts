@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { type Migration, applyMigrations } from './migrations.js';
+import { applyMigrations, type Migration } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
 

@@ -18,7 +18,10 @@ export function findClientDir(configured: string | undefined): string | undefine
 /** Serves the single-page app: hashed assets cached forever, every other page gets index.html. */
 export function serveClient(dir: string): Router {
   const router = express.Router();
-  router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  router.use(
+    '/assets',
+    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
+  );
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
   const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
   const spa: RequestHandler = (req, res, next) => {

@@ -4,7 +4,11 @@ import { bearer, createUser, startTestServer, type TestServer, uniqueName } from
 
 let server: TestServer;
 const userCount = () =>
-  (server.services.db.prepare("SELECT count(*) AS n FROM accounts WHERE kind = 'user'").get() as { n: number }).n;
+  (
+    server.services.db.prepare("SELECT count(*) AS n FROM accounts WHERE kind = 'user'").get() as {
+      n: number;
+    }
+  ).n;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, {
     method: 'POST',
@@ -34,7 +38,11 @@ describe('sign up', () => {
   });
 
   it('marks the cookie Secure when the request came over https through a trusted proxy', async () => {
-    const res = await post('/api/signup', { name: uniqueName(), password: 'long enough password' }, { 'x-forwarded-proto': 'https' });
+    const res = await post(
+      '/api/signup',
+      { name: uniqueName(), password: 'long enough password' },
+      { 'x-forwarded-proto': 'https' },
+    );
     expect(res.status).toBe(201);
     expect(res.headers.getSetCookie().find((c) => c.startsWith('atrium_session='))).toMatch(/Secure/);
   });
@@ -72,7 +80,11 @@ describe('sign up', () => {
   });
 
   it('refuses a sign-up posted from another site', async () => {
-    const res = await post('/api/signup', { name: uniqueName(), password: 'long enough password' }, { origin: 'https://evil.example' });
+    const res = await post(
+      '/api/signup',
+      { name: uniqueName(), password: 'long enough password' },
+      { origin: 'https://evil.example' },
+    );
     expect(res.status).toBe(403);
   });
 });
@@ -83,8 +95,14 @@ describe('log in and out', () => {
     const res = await post('/api/login', { name: user.name, password: user.password });
     expect(res.status).toBe(200);
     const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const out = await fetch(`${server.url}/api/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const out = await fetch(`${server.url}/api/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
     expect(out.status).toBe(204);
     const who = await fetch(`${server.url}/api/whoami-v2`, { headers: { cookie } });
     expect(who.status).toBe(401);
@@ -157,8 +175,13 @@ describe('API tokens', () => {
 
   it('refuses revoked, unknown and malformed tokens with a 401', async () => {
     const user = await createUser(server.url);
-    const [token] = (await (await fetch(`${server.url}/api/settings/tokens`, { headers: bearer(user.token) })).json()) as { id: string }[];
-    const revoke = await fetch(`${server.url}/api/settings/tokens/${token!.id}`, { method: 'DELETE', headers: user.sessionHeaders });
+    const [token] = (await (
+      await fetch(`${server.url}/api/settings/tokens`, { headers: bearer(user.token) })
+    ).json()) as { id: string }[];
+    const revoke = await fetch(`${server.url}/api/settings/tokens/${token!.id}`, {
+      method: 'DELETE',
+      headers: user.sessionHeaders,
+    });
     expect(revoke.status).toBe(204);
     for (const authorization of [`Bearer ${user.token}`, 'Bearer atr_unknown', 'Basic abc']) {
       const res = await fetch(`${server.url}/api/whoami-v2`, { headers: { authorization } });
@@ -169,7 +192,11 @@ describe('API tokens', () => {
 
   it('does not let a token mint more tokens', async () => {
     const user = await createUser(server.url);
-    const res = await post('/api/settings/tokens', { displayName: 'child', role: 'write' }, bearer(user.token));
+    const res = await post(
+      '/api/settings/tokens',
+      { displayName: 'child', role: 'write' },
+      bearer(user.token),
+    );
     expect(res.status).toBe(404);
   });
 });
@@ -188,7 +215,9 @@ describe('organizations', () => {
     expect(add.status).toBe(200);
     const info = await whoAmI({ accessToken: member.token, hubUrl: server.url });
     expect(info.orgs.map((o) => [o.name, (o as { roleInOrg?: string }).roleInOrg])).toEqual([[org, 'write']]);
-    const page = (await (await fetch(`${server.url}/api/organizations/${org}`)).json()) as { members: { user: string; role: string }[] };
+    const page = (await (await fetch(`${server.url}/api/organizations/${org}`)).json()) as {
+      members: { user: string; role: string }[];
+    };
     expect(page.members).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ user: admin.name, role: 'admin' }),

@@ -5,7 +5,10 @@ import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from './requirements.js';
 
 /** Screenshots land here, one PNG per step worth looking at. */
-export const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/screenshots');
+export const SCREENSHOT_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../test-results/screenshots',
+);
 
 /** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
 export async function launchBrowser(): Promise<Browser> {

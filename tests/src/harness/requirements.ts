@@ -15,12 +15,16 @@ function requirement(name: string, envFlag: string, present: () => boolean) {
 
 export const CHROMIUM_PATH = process.env.ATRIUM_CHROMIUM ?? '/usr/bin/chromium';
 
-export const hasBrowser = () => requirement('Chromium', 'ATRIUM_REQUIRE_BROWSER', () => fs.existsSync(CHROMIUM_PATH));
+export const hasBrowser = () =>
+  requirement('Chromium', 'ATRIUM_REQUIRE_BROWSER', () => fs.existsSync(CHROMIUM_PATH));
 
 export const hasDocker = () =>
   requirement('Docker', 'ATRIUM_REQUIRE_DOCKER', () => {
     try {
-      execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 10_000 });
+      execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+        stdio: 'pipe',
+        timeout: 10_000,
+      });
       return true;
     } catch {
       return false;

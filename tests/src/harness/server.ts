@@ -17,7 +17,12 @@ export const tempDataDir = (label = 'atrium-test') => fs.mkdtempSync(path.join(o
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDataDir();
   const config = loadConfig(
-    { ...process.env, PORT: '0', HOST: '127.0.0.1', ATRIUM_LOG_LEVEL: process.env.ATRIUM_TEST_LOG ?? 'silent' },
+    {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ATRIUM_LOG_LEVEL: process.env.ATRIUM_TEST_LOG ?? 'silent',
+    },
     { authRateLimit: 10_000, ...overrides, dataDir },
   );
   const atrium = await startAtrium(config);
@@ -39,12 +44,24 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-const serverMain = () => path.join(path.dirname(createRequire(import.meta.url).resolve('@atrium/server/package.json')), 'dist/main.js');
+const serverMain = () =>
+  path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@atrium/server/package.json')),
+    'dist/main.js',
+  );
 
 /** The real server as a child process (for kill -9 and restart tests); resolves once it listens. */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [serverMain()], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATRIUM_DATA_DIR: dataDir, ATRIUM_LOG_LEVEL: 'info', ATRIUM_AUTH_RATE_LIMIT: '10000', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ATRIUM_DATA_DIR: dataDir,
+      ATRIUM_LOG_LEVEL: 'info',
+      ATRIUM_AUTH_RATE_LIMIT: '10000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -12,7 +12,8 @@ export interface TestUser {
 
 let counter = 0;
 /** A unique, valid user name for a test. */
-export const uniqueName = (prefix = 'user') => `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+export const uniqueName = (prefix = 'user') =>
+  `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
 
 const cookieHeader = (res: Response) =>
   res.headers
@@ -21,7 +22,11 @@ const cookieHeader = (res: Response) =>
     .join('; ');
 
 /** Signs up a user over HTTP and creates a write token for it. */
-export async function createUser(baseUrl: string, name = uniqueName(), role: 'read' | 'write' = 'write'): Promise<TestUser> {
+export async function createUser(
+  baseUrl: string,
+  name = uniqueName(),
+  role: 'read' | 'write' = 'write',
+): Promise<TestUser> {
   const password = 'correct horse battery staple';
   const res = await fetch(`${baseUrl}/api/signup`, {
     method: 'POST',
@@ -37,7 +42,8 @@ export async function createUser(baseUrl: string, name = uniqueName(), role: 're
     headers: { ...sessionHeaders, 'content-type': 'application/json' },
     body: JSON.stringify({ displayName: 'tests', role }),
   });
-  if (tokenRes.status !== 201) throw new Error(`token creation failed: ${tokenRes.status} ${await tokenRes.text()}`);
+  if (tokenRes.status !== 201)
+    throw new Error(`token creation failed: ${tokenRes.status} ${await tokenRes.text()}`);
   const { token } = (await tokenRes.json()) as { token: string };
   return { name, password, cookie, csrf: csrfToken, token, sessionHeaders };
 }

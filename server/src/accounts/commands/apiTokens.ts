@@ -12,7 +12,13 @@ export async function createApiToken(
   role: TokenRole,
 ): Promise<TokenView> {
   const token = newApiToken();
-  const record = { id: crypto.randomUUID(), userId: user.id, displayName, role, createdAt: new Date().toISOString() };
+  const record = {
+    id: crypto.randomUUID(),
+    userId: user.id,
+    displayName,
+    role,
+    createdAt: new Date().toISOString(),
+  };
   await accounts.createToken({ ...record, hash: hashSecret(token) });
   return { ...tokenView({ ...record, lastUsedAt: null, revokedAt: null }), token };
 }
@@ -21,7 +27,11 @@ export async function listApiTokens(accounts: AccountStore, user: AccountRecord)
   return (await accounts.listTokens(user.id)).map(tokenView);
 }
 
-export async function revokeApiToken(accounts: AccountStore, user: AccountRecord, tokenId: string): Promise<void> {
+export async function revokeApiToken(
+  accounts: AccountStore,
+  user: AccountRecord,
+  tokenId: string,
+): Promise<void> {
   if (!(await accounts.revokeToken(user.id, tokenId, new Date().toISOString()))) {
     throw notFound('No such token', 'token_not_found');
   }

@@ -1,4 +1,4 @@
-import { type OrgMemberView, type OrgRole, nameProblem } from '@atrium/protocol';
+import { nameProblem, type OrgMemberView, type OrgRole } from '@atrium/protocol';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { AccountRecord, AccountStore } from '../AccountStore.js';
 
@@ -11,7 +11,13 @@ export async function createOrganization(
 ): Promise<AccountRecord> {
   const problem = nameProblem(name);
   if (problem) throw badRequest(`Organization name ${problem}`, 'invalid_name');
-  const org = await accounts.create({ kind: 'org', name, fullname: fullname?.trim() || name, email: null, passwordHash: null });
+  const org = await accounts.create({
+    kind: 'org',
+    name,
+    fullname: fullname?.trim() || name,
+    email: null,
+    passwordHash: null,
+  });
   if (!org) throw conflict(`The name "${name}" is already taken`, 'name_taken');
   await accounts.setMember(org.id, creator.id, 'admin');
   return org;
@@ -25,7 +31,8 @@ export async function findOrganization(accounts: AccountStore, name: string): Pr
 
 async function requireOrgAdmin(accounts: AccountStore, org: AccountRecord, actor: AccountRecord) {
   const role = await accounts.roleInOrg(org.id, actor.id);
-  if (role !== 'admin' && !actor.isAdmin) throw forbidden('Only an admin of the organization can change its members');
+  if (role !== 'admin' && !actor.isAdmin)
+    throw forbidden('Only an admin of the organization can change its members');
 }
 
 /** Adds a member or changes their role; only an org admin may. The last admin cannot be demoted. */
@@ -45,14 +52,20 @@ export async function setOrgMember(
   return { user: user.name, fullname: user.fullname, role };
 }
 
-export async function removeOrgMember(accounts: AccountStore, actor: AccountRecord, orgName: string, userName: string) {
+export async function removeOrgMember(
+  accounts: AccountStore,
+  actor: AccountRecord,
+  orgName: string,
+  userName: string,
+) {
   const org = await findOrganization(accounts, orgName);
   const user = await accounts.findByName(userName);
   // Members may leave on their own; removing someone else takes an admin.
   if (user?.id !== actor.id) await requireOrgAdmin(accounts, org, actor);
   if (!user) throw notFound(`User "${userName}" not found`, 'user_not_found');
   await refuseRemovingLastAdmin(accounts, org, user);
-  if (!(await accounts.removeMember(org.id, user.id))) throw notFound(`${userName} is not a member of ${orgName}`, 'not_member');
+  if (!(await accounts.removeMember(org.id, user.id)))
+    throw notFound(`${userName} is not a member of ${orgName}`, 'not_member');
 }
 
 async function refuseRemovingLastAdmin(accounts: AccountStore, org: AccountRecord, user: AccountRecord) {
@@ -64,5 +77,9 @@ async function refuseRemovingLastAdmin(accounts: AccountStore, org: AccountRecor
 }
 
 export async function listOrgMembers(accounts: AccountStore, org: AccountRecord): Promise<OrgMemberView[]> {
-  return (await accounts.membersOfOrg(org.id)).map((m) => ({ user: m.user.name, fullname: m.user.fullname, role: m.role }));
+  return (await accounts.membersOfOrg(org.id)).map((m) => ({
+    user: m.user.name,
+    fullname: m.user.fullname,
+    role: m.role,
+  }));
 }

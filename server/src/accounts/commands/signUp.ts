@@ -14,7 +14,8 @@ export interface SignUpInput {
 export async function signUp(accounts: AccountStore, input: SignUpInput): Promise<AccountRecord> {
   const problem = nameProblem(input.name);
   if (problem) throw badRequest(`Username ${problem}`, 'invalid_name');
-  if (await accounts.findByName(input.name)) throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
+  if (await accounts.findByName(input.name))
+    throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
   const isAdmin = (await accounts.countUsers()) === 0;
   const user = await accounts.create({
     kind: 'user',
