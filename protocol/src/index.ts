@@ -1,3 +1,4 @@
 export * from './accounts.js';
 export * from './closeCodes.js';
 export * from './errors.js';
+export * from './hub.js';

@@ -13,6 +13,8 @@ import type { Migration } from './db/migrations.js';
 import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
+import { createHub } from './hub/hub.js';
+import { hubMigrations } from './hub/migrations.js';
 import { databaseCheck } from './health/handlers.js';
 import { createLogger, type Logger } from './logger.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
@@ -25,7 +27,7 @@ export type { Services };
 export { type Config, loadConfig };
 
 /** Every schema change of every concern, in the order they apply. */
-export const migrations: Migration[] = [...metaMigrations, ...accountMigrations];
+export const migrations: Migration[] = [...metaMigrations, ...accountMigrations, ...hubMigrations];
 
 export interface Atrium {
   /** Base URL the server listens on, e.g. http://127.0.0.1:41234. */
@@ -57,6 +59,7 @@ export async function startAtrium(
     db,
     meta: sqliteMetaStore(db),
     accounts,
+    hub: await createHub(db, config.dataDir, sqliteMetaStore(db)),
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
     onShutdown: (hook) => shutdownHooks.push(hook),

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { MetaStore } from './db/metaStore.js';
 import type { SqliteDatabase } from './db/openDatabase.js';
 import type { HealthChecks } from './health/HealthChecks.js';
+import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
@@ -13,6 +14,8 @@ export interface Services {
   db: SqliteDatabase;
   meta: MetaStore;
   accounts: AccountStore;
+  /** Repositories, commits and the blob store (server/src/hub). */
+  hub: Hub;
   resolveIdentity: ResolveIdentity;
   health: HealthChecks;
   /** Run in reverse order of registration on shutdown, before the database closes. */

@@ -1,0 +1,68 @@
+import type { Migration } from '../db/migrations.js';
+
+export const hubMigrations: Migration[] = [
+  {
+    id: 'hub/001-repos',
+    up: (db) =>
+      db.exec(`
+      -- A repository; its history lives in hub_commits, shared by every fork that points at it.
+      CREATE TABLE hub_repos (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL CHECK (type IN ('model', 'space', 'notebook')),
+        owner_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0,
+        sdk TEXT,
+        created_at TEXT NOT NULL,
+        last_modified TEXT NOT NULL,
+        likes INTEGER NOT NULL DEFAULT 0,
+        downloads INTEGER NOT NULL DEFAULT 0,
+        forked_from_repo TEXT REFERENCES hub_repos(id) ON DELETE SET NULL,
+        forked_from_commit TEXT
+      );
+      CREATE UNIQUE INDEX hub_repos_name ON hub_repos (type, owner_id, name COLLATE NOCASE);
+      CREATE INDEX hub_repos_forked_from ON hub_repos (forked_from_repo);
+      -- Branches: a fork copies these rows, never the commits or blobs behind them.
+      CREATE TABLE hub_refs (
+        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        commit_oid TEXT NOT NULL,
+        PRIMARY KEY (repo_id, name)
+      ) WITHOUT ROWID;
+      -- Commits are immutable and content-named, so repositories can share them.
+      CREATE TABLE hub_commits (
+        oid TEXT PRIMARY KEY,
+        parent_oid TEXT,
+        author_id TEXT,
+        author_name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      -- The full file list of each commit (a flat tree), pointing at blobs by sha256.
+      CREATE TABLE hub_entries (
+        commit_oid TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        git_oid TEXT NOT NULL,
+        lfs INTEGER NOT NULL,
+        PRIMARY KEY (commit_oid, path)
+      ) WITHOUT ROWID;
+      CREATE TABLE hub_collaborators (
+        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),
+        PRIMARY KEY (repo_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX hub_collaborators_user ON hub_collaborators (user_id);
+      CREATE TABLE hub_likes (
+        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (repo_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX hub_likes_user ON hub_likes (user_id, created_at);
+    `),
+  },
+];
