@@ -22,7 +22,7 @@ export function Tokens() {
       <h1>Access Tokens</h1>
       <p className="muted">
         Tokens let programs such as <code>@huggingface/hub</code> or <code>curl</code> act as you. Send one as{' '}
-        <code>Authorization: Bearer atr_…</code>.
+        <code>Authorization: Bearer hf_atr_…</code>.
       </p>
       {created && <CreatedToken token={created} onDone={() => setCreated(null)} />}
       <NewTokenForm
