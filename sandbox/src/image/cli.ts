@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+/** `npm run image -w sandbox`: builds the sandbox image when missing, printing progress. */
+import Docker from 'dockerode';
+import { ensureSandboxImage } from './ensureSandboxImage.js';
+
+const force = process.argv.includes('--force');
+const docker = new Docker();
+try {
+  const image = await ensureSandboxImage({
+    docker,
+    force,
+    onProgress: (p) => process.stderr.write(`[sandbox image] ${p.message}\n`),
+  });
+  process.stdout.write(`${image.tag}\n`);
+} catch (err) {
+  process.stderr.write(`[sandbox image] failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,3 @@
+export * from './collectImageFiles.js';
+export * from './dockerfile.js';
+export * from './ensureSandboxImage.js';

@@ -1,0 +1,142 @@
+/**
+ * The runner: PID 1's only child in a sandbox. It owns the control channel (JSON lines of Jupyter
+ * messages on the container's attached stdin/stdout) and a kernel process that runs the cells.
+ */
+import { randomUUID } from 'node:crypto';
+import readline from 'node:readline';
+import type { ExecuteRequestContent, KernelHeader, KernelMessage } from '@atrium/protocol';
+import { KernelHost, type Outcome } from './KernelHost.js';
+import { messageFactory } from './messages.js';
+
+const message = messageFactory(process.env.ATRIUM_KERNEL_SESSION ?? randomUUID());
+const EXECUTION_TIMEOUT_S = Number(process.env.ATRIUM_EXECUTION_TIMEOUT_S ?? 300);
+
+// Keep the channel for ourselves: nothing else in this process may print to stdout.
+const channel = process.stdout;
+const emit = (msg: KernelMessage) => {
+  channel.write(`${JSON.stringify(msg)}\n`);
+};
+console.log =
+  console.info =
+  console.debug =
+    (...args: unknown[]) => process.stderr.write(`${args.join(' ')}\n`);
+
+let executionCount = 0;
+const host = new KernelHost((reason) => {
+  emit(message('stream', { name: 'stderr', text: `\n[${reason}: the kernel was restarted]\n` }));
+});
+
+async function execute(request: KernelMessage<'execute_request'>): Promise<void> {
+  const parent = request.header;
+  const content: ExecuteRequestContent = request.content;
+  executionCount += 1;
+  const count = executionCount;
+  emit(message('status', { execution_state: 'busy' }, parent));
+  emit(message('execute_input', { code: content.code, execution_count: count }, parent));
+  const limit = Math.min(EXECUTION_TIMEOUT_S, content.timeout_s ?? EXECUTION_TIMEOUT_S);
+  const timer = setTimeout(() => host.interrupt('TimeoutError'), limit * 1000);
+  let outcome: Outcome;
+  try {
+    outcome = await host.run(
+      String(content.code ?? ''),
+      content.language === 'typescript' ? 'typescript' : 'javascript',
+      {
+        onEvent: (e) => {
+          if (e.t === 'stream') emit(message('stream', { name: e.name, text: e.text }, parent));
+          else if (e.t === 'clear') emit(message('clear_output', { wait: e.wait }, parent));
+          else if (e.t === 'result')
+            emit(message('execute_result', { data: e.data, metadata: {}, execution_count: count }, parent));
+          else if (e.t === 'display') {
+            const type = e.update ? 'update_display_data' : 'display_data';
+            emit(
+              message(type, { data: e.data, metadata: {}, transient: { display_id: e.displayId } }, parent),
+            );
+          }
+        },
+      },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  if (outcome.ok) {
+    emit(message('execute_reply', { status: 'ok', execution_count: count }, parent));
+  } else {
+    const { ename, evalue, traceback } = outcome;
+    emit(message('error', { ename, evalue, traceback }, parent));
+    emit(
+      message('execute_reply', { status: 'error', execution_count: count, ename, evalue, traceback }, parent),
+    );
+  }
+  emit(message('status', { execution_state: 'idle' }, parent));
+}
+
+// Cells run one at a time, in arrival order; control requests are answered at once.
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(msg: KernelMessage): Promise<void> {
+  const parent: Partial<KernelHeader> = msg.header;
+  switch (msg.header.msg_type) {
+    case 'execute_request':
+      queue = queue.then(() => execute(msg as KernelMessage<'execute_request'>));
+      return;
+    case 'interrupt_request':
+      host.interrupt();
+      emit(message('interrupt_reply', { status: 'ok' }, parent));
+      return;
+    case 'kernel_info_request':
+      emit(
+        message(
+          'kernel_info_reply',
+          {
+            status: 'ok',
+            protocol_version: '5.3',
+            implementation: 'atrium-node',
+            implementation_version: '0.1.0',
+            language_info: { name: 'javascript', version: process.versions.node, file_extension: '.js' },
+          },
+          parent,
+        ),
+      );
+      return;
+    case 'shutdown_request': {
+      const restart = Boolean((msg as KernelMessage<'shutdown_request'>).content.restart);
+      if (restart) {
+        emit(message('status', { execution_state: 'restarting' }, parent));
+        executionCount = 0;
+        await host.restart();
+        emit(message('shutdown_reply', { status: 'ok', restart: true }, parent));
+        emit(message('status', { execution_state: 'idle' }, parent));
+        return;
+      }
+      host.shutdown();
+      emit(message('shutdown_reply', { status: 'ok', restart: false }, parent));
+      channel.end(() => process.exit(0));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+lines.on('line', (line) => {
+  if (!line.trim()) return;
+  let msg: KernelMessage;
+  try {
+    msg = JSON.parse(line) as KernelMessage;
+    if (!msg?.header?.msg_type) throw new Error('no header.msg_type');
+  } catch (err) {
+    process.stderr.write(`runner: ignoring a malformed control message: ${(err as Error).message}\n`);
+    return;
+  }
+  handle(msg).catch((err) => process.stderr.write(`runner: ${(err as Error).stack}\n`));
+});
+// The server closing the channel means the sandbox is no longer wanted.
+lines.on('close', () => {
+  host.shutdown();
+  process.exit(0);
+});
+
+emit(message('status', { execution_state: 'starting' }));
+await host.start();
+emit(message('status', { execution_state: 'idle' }));
