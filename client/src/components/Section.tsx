@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
+import { Icon, type IconName } from './Icon';
 
 /** A titled block of cards on a page, with an optional "see all" link. */
 export function Section({
@@ -9,7 +10,7 @@ export function Section({
   children,
 }: {
   title: string;
-  icon: string;
+  icon: IconName;
   more?: string;
   children: ReactNode;
 }) {
@@ -17,7 +18,7 @@ export function Section({
     <section className="section">
       <header className="section-header">
         <h2>
-          <span aria-hidden="true">{icon}</span> {title}
+          <Icon name={icon} /> {title}
         </h2>
         {more && <Link to={more}>See all →</Link>}
       </header>

@@ -2,6 +2,7 @@ export * from './Avatar';
 export * from './CopyButton';
 export * from './EmptyState';
 export * from './ErrorMessage';
+export * from './Icon';
 export * from './Layout';
 export * from './Menu';
 export * from './NavBar';

@@ -28,25 +28,25 @@ export function Home() {
         )}
       </section>
       {search && (
-        <Section title={`Results for “${search}”`} icon="🔎">
-          <EmptyState icon="🔎" title="Nothing matches yet">
+        <Section title={`Results for “${search}”`} icon="search">
+          <EmptyState icon="search" title="Nothing matches yet">
             Nothing has been published on this instance that matches your search.
           </EmptyState>
         </Section>
       )}
       <div className="explore-grid">
-        <Section title="Trending Spaces" icon="🚀">
-          <EmptyState icon="🚀" title="No Spaces yet">
+        <Section title="Trending Spaces" icon="space">
+          <EmptyState icon="space" title="No Spaces yet">
             Spaces are small demo apps that run in a sandbox. The first ones published will show here.
           </EmptyState>
         </Section>
-        <Section title="Models" icon="🧠">
-          <EmptyState icon="🧠" title="No models yet">
+        <Section title="Models" icon="model">
+          <EmptyState icon="model" title="No models yet">
             Models with their cards and weights, usable from transformers.js and @huggingface/hub.
           </EmptyState>
         </Section>
-        <Section title="Notebooks" icon="📓">
-          <EmptyState icon="📓" title="No notebooks yet">
+        <Section title="Notebooks" icon="notebook">
+          <EmptyState icon="notebook" title="No notebooks yet">
             Notebooks you can edit with others live and run in a sandboxed kernel.
           </EmptyState>
         </Section>

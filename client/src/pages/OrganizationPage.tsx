@@ -2,7 +2,7 @@ import type { OrgRole } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
 import { accountsApi, type OrgProfile } from '../api';
 import { useSession } from '../auth';
-import { EmptyState, ErrorMessage, ProfileHeader, Section } from '../components';
+import { Avatar, EmptyState, ErrorMessage, ProfileHeader, Section } from '../components';
 import { useAction } from '../hooks/useAction';
 import { AddMemberForm } from './AddMemberForm';
 
@@ -28,7 +28,11 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
           <ul className="plain-list member-list" aria-label="Members">
             {org.members.map((m) => (
               <li key={m.user}>
-                <Link to={`/${m.user}`}>{m.fullname || m.user}</Link>
+                <Link to={`/${m.user}`} className="inline-account member-name" title={m.user}>
+                  <Avatar src={`/api/avatars/${encodeURIComponent(m.user)}.svg`} name={m.user} size={24} />
+                  <span>{m.user}</span>
+                  {m.user === me && <span className="muted small">(you)</span>}
+                </Link>
                 {isAdmin ? (
                   <span className="member-controls">
                     <select
@@ -45,11 +49,13 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
                     </select>
                     <button
                       type="button"
-                      className="button-link danger"
+                      className="icon-button danger"
+                      aria-label={`Remove ${m.user}`}
+                      title={`Remove ${m.user}`}
                       disabled={change.pending}
                       onClick={() => change.run(() => accountsApi.removeMember(org.name, m.user))}
                     >
-                      Remove
+                      ×
                     </button>
                   </span>
                 ) : (
@@ -61,11 +67,11 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
           {isAdmin && <AddMemberForm org={org.name} onAdded={onChange} />}
         </aside>
         <div>
-          <Section title="Spaces" icon="🚀">
-            <EmptyState icon="🚀" title={`${org.name} has no Spaces yet`} />
+          <Section title="Spaces" icon="space">
+            <EmptyState icon="space" title={`${org.name} has no Spaces yet`} />
           </Section>
-          <Section title="Models" icon="🧠">
-            <EmptyState icon="🧠" title={`${org.name} has no models yet`} />
+          <Section title="Models" icon="model">
+            <EmptyState icon="model" title={`${org.name} has no models yet`} />
           </Section>
         </div>
       </div>

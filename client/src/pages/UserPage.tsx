@@ -29,11 +29,11 @@ export function UserPage({ user }: { user: UserProfile }) {
           <p className="muted small">Joined {new Date(user.createdAt).toLocaleDateString()}</p>
         </aside>
         <div>
-          <Section title="Spaces" icon="🚀">
-            <EmptyState icon="🚀" title={`${user.name} has no Spaces yet`} />
+          <Section title="Spaces" icon="space">
+            <EmptyState icon="space" title={`${user.name} has no Spaces yet`} />
           </Section>
-          <Section title="Models" icon="🧠">
-            <EmptyState icon="🧠" title={`${user.name} has no models yet`} />
+          <Section title="Models" icon="model">
+            <EmptyState icon="model" title={`${user.name} has no models yet`} />
           </Section>
         </div>
       </div>

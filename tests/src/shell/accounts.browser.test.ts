@@ -125,15 +125,16 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
   });
 
   it.each([
-    ['a taken name', 'taken', /is already taken/],
-    ['a reserved name', 'admin', /Username is reserved/],
-    ['a path as a name', '../x', /Username may hold only letters/],
-    ['a 200-character name', 'n'.repeat(200), /Username must be 2 to 42 characters/],
-  ])('refuses sign-up with %s and shows why', async (_what, nameOrKey, message) => {
+    ['a taken name', 'taken', PASSWORD, /is already taken/],
+    ['a reserved name', 'admin', PASSWORD, /Username is reserved/],
+    ['a path as a name', '../x', PASSWORD, /Username may hold only letters/],
+    ['a 200-character name', 'n'.repeat(200), PASSWORD, /Username must be 2 to 42 characters/],
+    ['a short password', 'fresh-name', 'short', /password: must be at least 8 characters/],
+  ])('refuses sign-up with %s and shows why', async (_what, nameOrKey, password, message) => {
     const name = nameOrKey === 'taken' ? (await createUser(server.url)).name : nameOrKey;
     await context.clearCookies();
     await page.goto('/signup');
-    await fillAuthForm(name, PASSWORD, 'Create account');
+    await fillAuthForm(name, password, 'Create account');
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(message);
     expect(new URL(page.url()).pathname).toBe('/signup');
     if (nameOrKey === 'taken') await shot('signup-taken');
@@ -172,6 +173,42 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
     expect(body.members.find((m) => m.user === colleague.name)?.role).toBe('write');
     await page.goto(`/${colleague.name}`);
     await page.getByRole('link', { name: org }).waitFor();
+  });
+
+  it('sends a signed-out visitor of settings to log in, then back to settings', async () => {
+    const { name } = await createUser(server.url);
+    await context.clearCookies();
+    await page.goto('/settings/tokens');
+    await page.waitForURL('**/login?next=*');
+    await fillAuthForm(name, PASSWORD, 'Log in');
+    await page.getByRole('heading', { name: 'Access Tokens' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/settings/tokens');
+  });
+
+  it('shows the rate-limit message when log-in attempts come too fast', async () => {
+    const limited = await startTestServer({ authRateLimit: 2 });
+    const other = await context.browser()!.newContext({ baseURL: limited.url });
+    try {
+      const tab = await other.newPage();
+      tab.setDefaultTimeout(10_000);
+      await tab.goto('/login');
+      await tab.getByLabel('Username').fill('someone');
+      await tab.getByLabel('Password').fill('wrong password');
+      const submit = tab.getByRole('main').getByRole('button', { name: 'Log in' });
+      for (let i = 0; i < 2; i++) {
+        await submit.click();
+        await tab.getByRole('alert').getByText('Invalid username or password').waitFor();
+      }
+      await submit.click();
+      await tab
+        .getByRole('alert')
+        .getByText('Too many attempts from this address, try again later')
+        .waitFor();
+      await tab.screenshot({ path: screenshotPath('shell-rate-limited') });
+    } finally {
+      await other.close();
+      await limited.stop();
+    }
   });
 
   it('answers an unknown name with the not-found page', async () => {
