@@ -8,7 +8,7 @@ import { dockerAvailable, ensureBuilt, ensureInstalled, root } from './lib.mjs';
 
 ensureInstalled();
 ensureBuilt();
-if (dockerAvailable()) await ensureImage();
+if (dockerAvailable()) ensureImage();
 else console.log('▸ Docker is not available: Atrium starts, but sandboxes (notebooks, Spaces) cannot run.');
 
 const main = path.join(root, 'server', 'dist', 'main.js');

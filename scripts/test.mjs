@@ -5,7 +5,7 @@ import { dockerAvailable, ensureBuilt, ensureInstalled, run } from './lib.mjs';
 
 ensureInstalled();
 ensureBuilt({ force: true });
-if (dockerAvailable()) await ensureImage();
+if (dockerAvailable()) ensureImage();
 run('npx', ['biome', 'check', '.']);
 run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 // One package at a time: the end-to-end suites start servers, containers and browsers on 2 cores.
