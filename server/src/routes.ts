@@ -1,8 +1,12 @@
+import { REPO_TYPES } from '@atrium/protocol';
 import express, { type Express } from 'express';
 import { avatarHandler } from './accounts/avatar.js';
 import { accountHandlers } from './accounts/handlers.js';
 import { perAddressLimit } from './auth/rateLimit.js';
 import { healthHandlers } from './health/handlers.js';
+import { hubCors } from './hub/cors.js';
+import { downloadHandler } from './hub/downloads.js';
+import { hubHandlers } from './hub/handlers.js';
 import type { Services } from './services.js';
 import type { UpgradeRoute } from './upgrade.js';
 
@@ -15,6 +19,7 @@ export function mountRoutes(app: Express, services: Services): void {
   const authLimit = perAddressLimit(services.config.authRateLimit, services.config.authRateWindowMs);
   const health = healthHandlers(services);
   const accounts = accountHandlers(services);
+  const hub = hubHandlers(services);
 
   app.get('/api/health', health.check);
 
@@ -36,6 +41,42 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/organizations/:name', accounts.getOrg);
   app.put('/api/organizations/:name/members/:user', json, accounts.setMember);
   app.delete('/api/organizations/:name/members/:user', accounts.removeMember);
+
+  // Hub: repositories, files, commits, likes, forks, with the Hugging Face Hub's paths (hub/README.md)
+  const createJson = express.json({ limit: '50mb' });
+  const lfsJson = express.json({ limit: '1mb', type: ['application/json', 'application/vnd.git-lfs+json'] });
+  app.use(hubCors);
+  app.post('/api/repos/create', createJson, hub.createRepo);
+  app.delete('/api/repos/delete', json, hub.deleteRepo);
+  app.post('/api/repos/move', json, hub.moveRepo);
+  app.get('/api/users/:name/likes', hub.userLikes);
+  app.put('/api/lfs/objects/:oid', hub.lfsUpload);
+  app.post('/api/lfs/verify/:oid', lfsJson, hub.lfsVerify);
+  for (const type of REPO_TYPES) {
+    const api = `/api/${type}s/:owner/:name`;
+    const site = type === 'model' ? '/:owner/:name' : `/${type}s/:owner/:name`;
+    app.get(`/api/${type}s`, hub.list(type));
+    app.get(api, hub.info(type));
+    app.get(`${api}/revision/:rev`, hub.info(type));
+    app.get(`${api}/tree/:rev{/*path}`, hub.tree(type));
+    app.post(`${api}/paths-info/:rev`, json, hub.pathsInfo(type));
+    app.post(`${api}/preupload/:rev`, json, hub.preupload(type));
+    app.post(`${api}/commit/:rev`, hub.commit(type));
+    app.get(`${api}/commits/:rev`, hub.commits(type));
+    app.get(`${api}/refs`, hub.refs(type));
+    app.post(`${api}/like`, hub.like(type, true));
+    app.delete(`${api}/like`, hub.like(type, false));
+    app.get(`${api}/likers`, hub.likers(type));
+    app.post(`${api}/duplicate`, json, hub.duplicate(type));
+    app.get(`${api}/forks`, hub.forks(type));
+    app.put(`${api}/settings`, json, hub.settings(type));
+    app.get(`${api}/collaborators`, hub.collaborators(type));
+    app.put(`${api}/collaborators/:user`, json, hub.setCollaborator(type));
+    app.delete(`${api}/collaborators/:user`, hub.removeCollaborator(type));
+    app.post(`${site}.git/info/lfs/objects/batch`, lfsJson, hub.lfsBatch(type));
+    app.get(`${site}/resolve/:rev/*path`, downloadHandler(services, type));
+    app.get(`${site}/raw/:rev/*path`, downloadHandler(services, type));
+  }
 }
 
 /** WebSocket endpoints, by path prefix. */

@@ -1,0 +1,47 @@
+import { badRequest, payloadTooLarge } from '../errors.js';
+
+/**
+ * Splits a byte stream into lines without buffering more than one line: an NDJSON commit can be
+ * large, but each line (one file) is bounded, and so is the whole.
+ */
+export async function* ndjsonLines(source: AsyncIterable<Buffer>, maxLine: number, maxTotal: number): AsyncGenerator<string> {
+  let pending: Buffer[] = [];
+  let pendingSize = 0;
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > maxTotal) throw payloadTooLarge(`Commit body exceeds ${maxTotal} bytes`);
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      pending.push(chunk.subarray(start, nl));
+      const line = Buffer.concat(pending).toString('utf8');
+      pending = [];
+      pendingSize = 0;
+      start = nl + 1;
+      if (line.trim()) yield line;
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingSize += chunk.length - start;
+      if (pendingSize > maxLine) throw payloadTooLarge(`One line of the commit exceeds ${maxLine} bytes; send large files through LFS`);
+    }
+  }
+  const last = Buffer.concat(pending).toString('utf8');
+  if (last.trim()) yield last;
+}
+
+/** Parses one NDJSON line as an object with a `key`, or a 400 naming the line. */
+export function parseLine(line: string, index: number): { key: string; value: Record<string, unknown> } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw badRequest(`Line ${index + 1} of the commit is not valid JSON`, 'malformed_ndjson');
+  }
+  if (!parsed || typeof parsed !== 'object' || typeof (parsed as { key?: unknown }).key !== 'string') {
+    throw badRequest(`Line ${index + 1} of the commit has no "key"`, 'malformed_ndjson');
+  }
+  const value = (parsed as { value?: unknown }).value;
+  if (!value || typeof value !== 'object') throw badRequest(`Line ${index + 1} of the commit has no "value" object`, 'malformed_ndjson');
+  return parsed as { key: string; value: Record<string, unknown> };
+}
