@@ -1,2 +1,3 @@
 export * from './RequireSignIn';
 export * from './SessionContext';
+export * from './safeNext';

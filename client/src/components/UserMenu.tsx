@@ -15,8 +15,9 @@ export function UserMenu({ user }: { user: WhoAmI }) {
   return (
     <Menu label="User menu" button={<Avatar src={user.avatarUrl} name={user.name} size={30} />}>
       <div className="menu-header">
-        <strong>{user.fullname}</strong>
-        <span className="muted">@{user.name}</span>
+        <span className="muted small">Signed in as</span>
+        <strong>{user.name}</strong>
+        {user.fullname && user.fullname !== user.name && <span className="muted">{user.fullname}</span>}
       </div>
       <Link role="menuitem" to={`/${user.name}`}>
         Profile

@@ -1,9 +1,6 @@
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { useSession } from '../auth';
+import { safeNext, useSession } from '../auth';
 import { AuthForm } from '../components/AuthForm';
-
-/** Only same-site paths are followed after logging in, never another origin. */
-const safeNext = (next: string | null) => (next?.startsWith('/') && !next.startsWith('//') ? next : '/');
 
 /** Log in with name and password, then go back where the person came from (Home by default). */
 export function LogIn() {

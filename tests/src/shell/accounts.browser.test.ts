@@ -67,6 +67,7 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
     await shot('signed-in');
 
     await userMenu().click();
+    await shot('user-menu');
     await page.getByRole('menuitem', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Access Tokens' }).waitFor();
     await page.getByLabel('Token name').fill('laptop');
