@@ -1,4 +1,5 @@
 export * from './accounts.js';
 export * from './closeCodes.js';
 export * from './errors.js';
+export * from './collab.js';
 export * from './hub.js';

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { accountMigrations } from './accounts/migrations.js';
+import { createCollab } from './collab/createCollab.js';
+import { collabMigrations } from './collab/migrations.js';
 import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
@@ -27,7 +29,7 @@ export type { Services };
 export { type Config, loadConfig };
 
 /** Every schema change of every concern, in the order they apply. */
-export const migrations: Migration[] = [...metaMigrations, ...accountMigrations, ...hubMigrations];
+export const migrations: Migration[] = [...metaMigrations, ...accountMigrations, ...hubMigrations, ...collabMigrations];
 
 export interface Atrium {
   /** Base URL the server listens on, e.g. http://127.0.0.1:41234. */
@@ -63,6 +65,7 @@ export async function startAtrium(
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
     onShutdown: (hook) => shutdownHooks.push(hook),
+    collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
   };
   services.health.register('database', databaseCheck(services));
   if (config.seed) await runSeeds(services, baseSeeds);

@@ -3,6 +3,8 @@ import express, { type Express } from 'express';
 import { avatarHandler } from './accounts/avatar.js';
 import { accountHandlers } from './accounts/handlers.js';
 import { perAddressLimit } from './auth/rateLimit.js';
+import { collabUpgradeRoute } from './collab/collabUpgrade.js';
+import { collabHandlers } from './collab/handlers.js';
 import { healthHandlers } from './health/handlers.js';
 import { hubCors } from './hub/cors.js';
 import { downloadHandler } from './hub/downloads.js';
@@ -19,6 +21,7 @@ export function mountRoutes(app: Express, services: Services): void {
   const authLimit = perAddressLimit(services.config.authRateLimit, services.config.authRateWindowMs);
   const health = healthHandlers(services);
   const accounts = accountHandlers(services);
+  const collab = collabHandlers(services);
   const hub = hubHandlers(services);
 
   app.get('/api/health', health.check);
@@ -77,9 +80,12 @@ export function mountRoutes(app: Express, services: Services): void {
     app.get(`${site}/resolve/:rev/*path`, downloadHandler(services, type));
     app.get(`${site}/raw/:rev/*path`, downloadHandler(services, type));
   }
+
+  // Live documents (the WebSocket side is in upgradeRoutes)
+  app.post('/api/collab/:kind/:owner/:name/save', json, collab.save);
 }
 
 /** WebSocket endpoints, by path prefix. */
-export function upgradeRoutes(_services: Services): UpgradeRoute[] {
-  return [];
+export function upgradeRoutes(services: Services): UpgradeRoute[] {
+  return [collabUpgradeRoute(services, services.collab)];
 }

@@ -1,4 +1,5 @@
 import type { AccountStore } from './accounts/AccountStore.js';
+import type { CollabServer } from './collab/CollabServer.js';
 import type { ResolveIdentity } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { MetaStore } from './db/metaStore.js';
@@ -18,6 +19,8 @@ export interface Services {
   hub: Hub;
   resolveIdentity: ResolveIdentity;
   health: HealthChecks;
+  /** Live documents (server/src/collab): the y-websocket room core and server-side document holds. */
+  collab: CollabServer;
   /** Run in reverse order of registration on shutdown, before the database closes. */
   onShutdown: (hook: () => Promise<void> | void) => void;
 }

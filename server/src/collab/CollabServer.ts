@@ -1,0 +1,224 @@
+import { CloseCode } from '@atrium/protocol';
+import type * as Y from 'yjs';
+import { credentialCanWrite, type Identity } from '../auth/Identity.js';
+import type { Logger } from '../logger.js';
+import type { CollabStore } from './CollabStore.js';
+import { Connection } from './Connection.js';
+import type { DocumentAccess } from './DocumentAccess.js';
+import type { DocumentSeeder } from './DocumentSeeder.js';
+import { stateFromFiles } from './documentFiles.js';
+import { type DocumentRef, parseDocumentName } from './documentName.js';
+import { collabLimits } from './limits.js';
+import { MalformedFrame, parseClientFrame } from './messages.js';
+import { presenceUserOf } from './presence.js';
+import { Room } from './Room.js';
+import type { UpdateDecoder } from './UpdateDecoder.js';
+import type { WebSocketLike } from './WebSocketLike.js';
+
+export interface CollabServerOptions {
+  store: CollabStore;
+  access: DocumentAccess;
+  decoder: UpdateDecoder;
+  log: Logger;
+  /** A room leaves memory this long after its last client (and server-side hold) is gone. */
+  idleMs: number;
+  docMaxBytes: number;
+  /** Where a document opened for the first time takes its content from (none: it starts empty). */
+  seeder?: DocumentSeeder;
+}
+
+/** Who connects to which document; the transport has already been accepted. */
+export interface CollabRequest {
+  documentName: string;
+  identity: Identity;
+}
+
+/** A document kept loaded by server-side code (saving, kernels writing outputs). */
+export interface DocumentHold {
+  doc: Y.Doc;
+  release: () => void;
+}
+
+/**
+ * The room core, independent of HTTP: takes an open socket speaking the y-websocket protocol,
+ * checks access, and joins it to the document's room (loading it from the store on first use).
+ */
+export class CollabServer {
+  readonly rooms = new Map<string, Room>();
+  private idleTimers = new Map<string, NodeJS.Timeout>();
+  private closing = false;
+  private seeding = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: CollabServerOptions) {}
+
+  handleConnection(socket: WebSocketLike, request: CollabRequest): void {
+    const { log } = this.options;
+    const conn = new Connection(socket, request.identity, presenceUserOf(request.identity), () => this.sendLimit(room));
+    let room: Room | null = null;
+    let draining = false;
+
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      if (room) {
+        room.detach(conn);
+        this.scheduleEviction(room);
+      }
+    };
+    const drain = async () => {
+      if (draining || !room) return;
+      draining = true;
+      try {
+        while (!conn.closed && conn.inbox.length > 0 && room && !room.destroyed) {
+          const frame = conn.inbox.shift()!;
+          conn.inboxBytes -= frame.length;
+          try {
+            await room.handle(conn, parseClientFrame(frame));
+          } catch (err) {
+            if (err instanceof MalformedFrame) conn.close(CloseCode.MalformedMessage, err.message);
+            else {
+              log.warn({ err, doc: request.documentName }, 'collab message failed');
+              conn.close(CloseCode.InternalError, 'internal error');
+            }
+          }
+        }
+      } finally {
+        draining = false;
+        // A client that hung up leaves only once everything it sent before is applied and stored.
+        if (conn.ended) leave();
+      }
+    };
+
+    socket.on('message', (data, isBinary) => {
+      if (conn.closed) return;
+      const frame = toBytes(data);
+      if (frame.length > collabLimits.maxFrameBytes) return conn.close(CloseCode.FrameTooLarge, 'frame larger than 16 MiB');
+      if (!isBinary) return conn.close(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
+      if (!conn.withinQuota(frame.length)) return conn.close(CloseCode.UnauthenticatedQuota, 'sign in to send more');
+      if (conn.inboxBytes + frame.length > collabLimits.maxQueuedBytes) return conn.close(CloseCode.Flooding, 'too many messages queued');
+      conn.inbox.push(frame);
+      conn.inboxBytes += frame.length;
+      void drain();
+    });
+    socket.on('error', (err) => log.debug({ err }, 'collab socket error'));
+    socket.on('close', () => {
+      conn.ended = true;
+      // Before setup finishes there is no room yet: setup attaches, drains what was sent, then leaves.
+      if (!room) return;
+      if (conn.closed) leave();
+      else if (!draining) void drain();
+    });
+
+    void (async () => {
+      if (this.closing) return conn.close(CloseCode.ServerShutdown, 'server is shutting down');
+      const ref = parseDocumentName(request.documentName);
+      if (!ref) return conn.close(CloseCode.NotFound, `no such document: ${request.documentName.slice(0, 60)}`);
+      const permission = await this.options.access.permission(request.identity, ref);
+      if (permission === 'none') return conn.close(CloseCode.Forbidden, 'this document is private or does not exist');
+      if (conn.closed || this.closing) return;
+      conn.canWrite = (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
+      await this.ensureSeeded(ref);
+      if (conn.closed || this.closing) return;
+      room = this.room(ref.name);
+      this.cancelEviction(ref.name);
+      room.attach(conn);
+      void drain();
+    })().catch((err) => {
+      log.error({ err, doc: request.documentName }, 'collab connection setup failed');
+      conn.close(CloseCode.InternalError, 'internal error');
+    });
+  }
+
+  /** Keeps a document loaded while server-side code reads or changes it; changes are stored and relayed. */
+  async hold(ref: DocumentRef): Promise<DocumentHold> {
+    await this.ensureSeeded(ref);
+    const documentName = ref.name;
+    const room = this.room(documentName);
+    this.cancelEviction(documentName);
+    room.holds++;
+    let released = false;
+    return {
+      doc: room.doc,
+      release: () => {
+        if (released) return;
+        released = true;
+        room.holds--;
+        this.scheduleEviction(room);
+      },
+    };
+  }
+
+  /** Rooms in memory, for health and tests. */
+  get loadedRooms(): number {
+    return this.rooms.size;
+  }
+
+  /** Closes every socket with ServerShutdown and stores a final snapshot of every room. */
+  close(): void {
+    this.closing = true;
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    for (const room of this.rooms.values()) room.destroy(CloseCode.ServerShutdown, 'server is shutting down');
+    this.rooms.clear();
+  }
+
+  /** Gives a document that was never opened the content of its repository, once. */
+  private ensureSeeded(ref: DocumentRef): Promise<void> {
+    const seeder = this.options.seeder;
+    if (!seeder || this.rooms.has(ref.name)) return Promise.resolve();
+    let pending = this.seeding.get(ref.name);
+    if (!pending) {
+      pending = (async () => {
+        if (!this.options.store.isEmpty(ref.name)) return;
+        const state = stateFromFiles(ref.kind, await seeder.filesOf(ref));
+        if (state && this.options.store.isEmpty(ref.name) && !this.rooms.has(ref.name)) this.options.store.compact(ref.name, state, 0);
+      })().finally(() => this.seeding.delete(ref.name));
+      this.seeding.set(ref.name, pending);
+    }
+    return pending;
+  }
+
+  private room(name: string): Room {
+    let room = this.rooms.get(name);
+    if (!room || room.destroyed) {
+      room = new Room(name, {
+        store: this.options.store,
+        decoder: this.options.decoder,
+        log: this.options.log,
+        docMaxBytes: this.options.docMaxBytes,
+      });
+      this.rooms.set(name, room);
+    }
+    return room;
+  }
+
+  private sendLimit(room: Room | null): number {
+    return collabLimits.sendBufferSlackBytes + (room?.storedBytes ?? 0) * 2;
+  }
+
+  private scheduleEviction(room: Room): void {
+    if (room.connections.size > 0 || room.holds > 0 || room.destroyed || this.closing) return;
+    this.cancelEviction(room.name);
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room.name);
+      if (room.connections.size > 0 || room.holds > 0) return;
+      room.destroy(CloseCode.ServerShutdown, 'room unloaded');
+      if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+    }, this.options.idleMs);
+    timer.unref();
+    this.idleTimers.set(room.name, timer);
+  }
+
+  private cancelEviction(name: string): void {
+    const t = this.idleTimers.get(name);
+    if (t) clearTimeout(t);
+    this.idleTimers.delete(name);
+  }
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

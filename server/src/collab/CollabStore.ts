@@ -1,0 +1,22 @@
+/** What a room needs to come back after a restart: the last snapshot and the updates since. */
+export interface StoredDocument {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  /** Sequence number of the newest stored update (0 when none). */
+  lastSeq: number;
+  /** Bytes of snapshot plus log: what the size cap is checked against. */
+  storedBytes: number;
+}
+
+/** Durable storage of live documents: an append-only update log per document, folded into snapshots. */
+export interface CollabStore {
+  load(doc: string): StoredDocument;
+  /** True when nothing was ever stored for the document. */
+  isEmpty(doc: string): boolean;
+  /** Appends one accepted update; returns its sequence number. Durable when it returns. */
+  append(doc: string, update: Uint8Array): number;
+  /** Replaces the snapshot with `state` and drops the log up to `uptoSeq` (both in one transaction). */
+  compact(doc: string, state: Uint8Array, uptoSeq: number): void;
+  /** Updates in the log and their bytes, to decide when to compact. */
+  logSize(doc: string): { count: number; bytes: number };
+}

@@ -1,0 +1,7 @@
+import type { DocumentRef } from './documentName.js';
+import type { TextFile } from './documentFiles.js';
+
+/** Reads what a repository holds, so a document opened for the first time starts from it. */
+export interface DocumentSeeder {
+  filesOf(doc: DocumentRef): Promise<TextFile[]>;
+}

@@ -1,0 +1,219 @@
+import { CloseCode, READ_ONLY_REASON } from '@atrium/protocol';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from '../logger.js';
+import type { CollabStore } from './CollabStore.js';
+import type { Connection } from './Connection.js';
+import { collabLimits } from './limits.js';
+import { type ClientMessage, encodeAwareness, encodePermissionDenied, encodeSync, SyncType } from './messages.js';
+import { encodePresence, parsePresence } from './presence.js';
+import type { UpdateDecoder } from './UpdateDecoder.js';
+
+export interface RoomDeps {
+  store: CollabStore;
+  decoder: UpdateDecoder;
+  log: Logger;
+  docMaxBytes: number;
+}
+
+// State vector of an empty document: the client has nothing, so it gets the cached full state.
+const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
+
+/**
+ * One live document: its Y.Doc, presence and clients. Every accepted update is appended to the
+ * store before it is relayed (store-before-relay), then encoded once and sent to every other client.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  /** Server-side users of the document (save, kernels) keeping it loaded. */
+  holds = 0;
+  /** Encoded size of snapshot plus log: checked against the per-document cap. */
+  storedBytes = 0;
+  private lastSeq = 0;
+  private logCount = 0;
+  private logBytes = 0;
+  private fullSync: Uint8Array | null = null;
+  private pendingPresence = new Set<number>();
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private compactTimer: NodeJS.Timeout | null = null;
+  private broken = false;
+  destroyed = false;
+
+  constructor(
+    readonly name: string,
+    private readonly deps: RoomDeps,
+  ) {
+    const stored = deps.store.load(name);
+    // Loading replays trusted bytes we wrote ourselves: snapshot, then the log since.
+    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, this);
+    for (const u of stored.updates) Y.applyUpdate(this.doc, u, this);
+    this.lastSeq = stored.lastSeq;
+    this.storedBytes = stored.storedBytes;
+    this.logCount = stored.updates.length;
+    for (const u of stored.updates) this.logBytes += u.length;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onUpdate);
+    this.awareness.on('update', this.onPresence);
+    this.maybeCompact();
+  }
+
+  /** Adds a client and opens the sync: our state vector, then everyone's presence. */
+  attach(conn: Connection): void {
+    this.connections.add(conn);
+    conn.send(encodeSync(SyncType.Step1, Y.encodeStateVector(this.doc)));
+    if (this.awareness.states.size > 0) {
+      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.states.keys()])));
+    }
+  }
+
+  detach(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.presenceIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.presenceIds], conn);
+  }
+
+  /** Handles one decoded message; resolves when it is applied (or refused) so the next may start. */
+  async handle(conn: Connection, msg: ClientMessage): Promise<void> {
+    switch (msg.type) {
+      case 'syncStep1': {
+        conn.send(this.syncStep2For(conn, msg.stateVector));
+        return;
+      }
+      case 'syncStep2':
+      case 'update': {
+        const update = msg.update;
+        if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
+        if (!conn.canWrite) {
+          conn.send(encodePermissionDenied(READ_ONLY_REASON));
+          return;
+        }
+        if (this.storedBytes + update.length > this.deps.docMaxBytes) {
+          conn.close(CloseCode.DocumentTooLarge, `document would exceed ${this.deps.docMaxBytes} bytes`);
+          return;
+        }
+        const verdict = await this.deps.decoder.check(update);
+        if (!verdict.ok) {
+          conn.close(CloseCode.MalformedMessage, verdict.reason);
+          return;
+        }
+        if (verdict.empty || this.destroyed || this.broken) return;
+        try {
+          Y.applyUpdate(this.doc, update, conn);
+        } catch (err) {
+          this.deps.log.warn({ err, doc: this.name }, 'update failed to apply after decoding');
+          conn.close(CloseCode.MalformedMessage, 'update could not be applied');
+        }
+        return;
+      }
+      case 'awareness': {
+        const entries = parsePresence(msg.update);
+        const mine = entries.filter((e) => {
+          for (const other of this.connections) if (other !== conn && other.presenceIds.has(e.clientID)) return false;
+          return true;
+        });
+        for (const e of mine) {
+          if (e.state === null) conn.presenceIds.delete(e.clientID);
+          else if (conn.presenceIds.has(e.clientID) || conn.presenceIds.size < collabLimits.maxPresenceIdsPerSocket) conn.presenceIds.add(e.clientID);
+        }
+        const allowed = mine.filter((e) => e.state === null || conn.presenceIds.has(e.clientID));
+        if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(allowed, conn.user), conn);
+        return;
+      }
+      case 'queryAwareness': {
+        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.states.keys()])));
+        return;
+      }
+    }
+  }
+
+  /** The answer to a sync step 1; a client starting empty shares one cached encoding of the whole state. */
+  private syncStep2For(conn: Connection, stateVector: Uint8Array): Uint8Array {
+    if (isEmptyStateVector(stateVector)) {
+      this.fullSync ??= encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc));
+      return this.fullSync;
+    }
+    try {
+      return encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc, stateVector));
+    } catch {
+      conn.close(CloseCode.MalformedMessage, 'malformed state vector');
+      return new Uint8Array(0);
+    }
+  }
+
+  /** Every change, from a client or from the server itself: store, then relay the same bytes to all. */
+  private onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    this.fullSync = null;
+    try {
+      this.lastSeq = this.deps.store.append(this.name, update);
+    } catch (err) {
+      // Not stored means not relayed: everyone reconnects and resyncs from what is durable.
+      this.deps.log.error({ err, doc: this.name }, 'could not store an update; closing the room');
+      this.broken = true;
+      for (const c of this.connections) c.close(CloseCode.InternalError, 'storage failed; reconnect');
+      return;
+    }
+    this.storedBytes += update.length;
+    this.logCount++;
+    this.logBytes += update.length;
+    const message = encodeSync(SyncType.Update, update);
+    for (const c of this.connections) if (c !== origin) c.send(message);
+    this.maybeCompact();
+  };
+
+  /** Presence changes are gathered for a moment and sent once, as one update, to everyone. */
+  private onPresence = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+    for (const id of added) this.pendingPresence.add(id);
+    for (const id of updated) this.pendingPresence.add(id);
+    for (const id of removed) this.pendingPresence.add(id);
+    this.presenceTimer ??= setTimeout(this.flushPresence, collabLimits.presenceBatchMs);
+  };
+
+  private flushPresence = (): void => {
+    this.presenceTimer = null;
+    if (this.pendingPresence.size === 0 || this.destroyed) return;
+    const ids = [...this.pendingPresence];
+    this.pendingPresence.clear();
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    for (const c of this.connections) c.send(message);
+  };
+
+  private maybeCompact(): void {
+    if (this.compactTimer || (this.logCount < collabLimits.compactAfterUpdates && this.logBytes < collabLimits.compactAfterBytes)) return;
+    // Deferred so a burst of keystrokes is relayed first; compaction runs between bursts.
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null;
+      this.compact();
+    }, 250);
+    this.compactTimer.unref();
+  }
+
+  /** Folds the log into one snapshot of the current state. */
+  compact(): void {
+    if (this.broken || this.logCount === 0) return;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.deps.store.compact(this.name, state, this.lastSeq);
+    this.storedBytes = state.length;
+    this.logCount = 0;
+    this.logBytes = 0;
+  }
+
+  /** Closes every client with a code, stores a final snapshot and frees the document. */
+  destroy(code: number = CloseCode.ServerShutdown, reason = 'server is shutting down'): void {
+    if (this.destroyed) return;
+    for (const c of this.connections) c.close(code, reason);
+    this.connections.clear();
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    try {
+      this.compact();
+    } catch (err) {
+      this.deps.log.warn({ err, doc: this.name }, 'final compaction failed; the log stays');
+    }
+    this.destroyed = true;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

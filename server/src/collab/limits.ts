@@ -1,0 +1,26 @@
+/** Caps that keep one client from hurting the others; each is named where it is enforced. */
+export const collabLimits = {
+  /** Largest WebSocket frame accepted (ws maxPayload). */
+  maxFrameBytes: 16 * 1024 * 1024,
+  /** What an unauthenticated socket may send per window (presence and sync requests only). */
+  anonymousBytesPerWindow: 256 * 1024,
+  anonymousWindowMs: 60_000,
+  /** Inbound bytes waiting for their turn on one socket before it is dropped as flooding. */
+  maxQueuedBytes: 48 * 1024 * 1024,
+  /** A reader may lag one whole document plus this much before it is dropped. */
+  sendBufferSlackBytes: 8 * 1024 * 1024,
+  /** Awareness changes are gathered this long and sent once to everyone. */
+  presenceBatchMs: 20,
+  /** Largest presence state (JSON) one client may publish. */
+  maxPresenceStateBytes: 16 * 1024,
+  /** Awareness client ids one socket may speak for (one per tab/doc binding). */
+  maxPresenceIdsPerSocket: 4,
+  /** Time budget for decoding an untrusted update: base plus per-byte share. */
+  decodeBaseMs: 1_000,
+  decodeMsPerMiB: 1_000,
+  /** Memory budget of the decoding worker. */
+  decodeWorkerHeapMb: 512,
+  /** Compact the log into a snapshot once it holds this many updates or bytes. */
+  compactAfterUpdates: 500,
+  compactAfterBytes: 4 * 1024 * 1024,
+} as const;

@@ -1,0 +1,24 @@
+import type { Migration } from '../db/migrations.js';
+
+/** Schema of live documents: a snapshot per document and the log of updates since. */
+export const collabMigrations: Migration[] = [
+  {
+    id: 'collab/001-documents',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE collab_snapshots (
+          doc TEXT PRIMARY KEY,
+          state BLOB NOT NULL,
+          seq INTEGER NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE collab_updates (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          doc TEXT NOT NULL,
+          data BLOB NOT NULL
+        );
+        CREATE INDEX collab_updates_doc_seq ON collab_updates (doc, seq);
+      `);
+    },
+  },
+];
