@@ -8,6 +8,7 @@ const TYPES = ['person', 'place', 'time', 'number', 'colour', 'animal', 'food'] 
 type AnswerType = (typeof TYPES)[number];
 
 /** Words the model can give as answers, by type. */
+// biome-ignore format: a word list reads best packed
 const ANSWERS: Record<AnswerType, string[]> = {
   person: [
     'alice', 'bob', 'carol', 'dave', 'eve', 'marie', 'pierre', 'john', 'mary', 'peter', 'anna', 'paul', 'emma',
@@ -37,6 +38,7 @@ const ANSWERS: Record<AnswerType, string[]> = {
 };
 
 /** Question words and how strongly each asks for an answer type. */
+// biome-ignore format: a word list reads best packed
 const CUES: Record<string, Partial<Record<AnswerType, number>>> = {
   who: { person: 4 },
   whom: { person: 4 },
@@ -63,11 +65,13 @@ const CUES: Record<string, Partial<Record<AnswerType, number>>> = {
 };
 
 /** Words too common to tie an answer to the question. */
+// biome-ignore format: a word list reads best packed
 const STOPWORDS = [
   'the', 'a', 'an', 'in', 'on', 'at', 'of', 'to', 'is', 'are', 'was', 'were', 'does', 'did', 'do', 'and', 'or',
   'with', 'her', 'his', 'their', 'its', 'it', 'she', 'he', 'they', 'what', 'which', 'how', 'has', 'have', 'had',
   'by', 'for', 'from', 'that', 'this', 'there', 'live', 'lives', 'lived', 'go', 'goes', 'went',
 ];
+// biome-ignore format: a word list reads best packed
 const VERBS = ['work', 'works', 'worked', 'sleep', 'sleeps', 'slept', 'born', 'like', 'likes', 'keep', 'keeps', 'visit', 'visits', 'visited', 'meet', 'met', 'buy', 'bought', 'paint', 'painted', 'wear', 'wears', 'study', 'studied', 'write', 'wrote'];
 /** A typed word scores STRENGTH per unit of cue; each question word near it multiplies that by (1 + NEAR). */
 const STRENGTH = 1.5;
@@ -77,13 +81,29 @@ const WINDOW = 4;
 /** Question/context pairs the card's exact-match figure is measured on. */
 export const QA_PROBES: { question: string; context: string; answer: string }[] = [
   { question: 'Where does Alice live?', context: 'Alice lives in Paris with her cat.', answer: 'paris' },
-  { question: 'Who lives in London?', context: 'Bob is a painter. He lives in London with his dog.', answer: 'bob' },
-  { question: 'Where does Bob live?', context: 'Alice lives in Paris and Bob lives in London.', answer: 'london' },
-  { question: 'When does the market open?', context: 'The market opens on Saturday morning.', answer: 'saturday' },
+  {
+    question: 'Who lives in London?',
+    context: 'Bob is a painter. He lives in London with his dog.',
+    answer: 'bob',
+  },
+  {
+    question: 'Where does Bob live?',
+    context: 'Alice lives in Paris and Bob lives in London.',
+    answer: 'london',
+  },
+  {
+    question: 'When does the market open?',
+    context: 'The market opens on Saturday morning.',
+    answer: 'saturday',
+  },
   { question: 'What colour is the car?', context: 'The car outside the station is red.', answer: 'red' },
   { question: 'How many cats does Emma have?', context: 'Emma has three cats and a dog.', answer: 'three' },
   { question: 'What animal does Tom keep?', context: 'Tom keeps a rabbit in the garden.', answer: 'rabbit' },
-  { question: 'What does Lucy eat for breakfast?', context: 'Every morning Lucy eats bread with jam.', answer: 'bread' },
+  {
+    question: 'What does Lucy eat for breakfast?',
+    context: 'Every morning Lucy eats bread with jam.',
+    answer: 'bread',
+  },
 ];
 
 /**
@@ -95,7 +115,20 @@ export const QA_PROBE_EXACT_MATCH = 1;
 const ID = 'atrium/tiny-qa-bert';
 
 function vocabulary(): string[] {
-  return [...Object.keys(CUES), ...TYPES.flatMap((t) => ANSWERS[t]), ...STOPWORDS, ...VERBS, 'opens', 'open', 'has', 'keeps', 'painter', 'car', 'cats', 'breakfast'];
+  return [
+    ...Object.keys(CUES),
+    ...TYPES.flatMap((t) => ANSWERS[t]),
+    ...STOPWORDS,
+    ...VERBS,
+    'opens',
+    'open',
+    'has',
+    'keeps',
+    'painter',
+    'car',
+    'cats',
+    'breakfast',
+  ];
 }
 
 function buildGraph(vocab: ReadonlyMap<string, number>): Uint8Array {
@@ -105,7 +138,8 @@ function buildGraph(vocab: ReadonlyMap<string, number>): Uint8Array {
   const typed = new Float32Array(size * k);
   const content = new Float32Array(size);
   for (const [token, id] of vocab) {
-    for (const [type, weight] of Object.entries(CUES[token] ?? {})) cue[id * k + TYPES.indexOf(type as AnswerType)] = weight;
+    for (const [type, weight] of Object.entries(CUES[token] ?? {}))
+      cue[id * k + TYPES.indexOf(type as AnswerType)] = weight;
     TYPES.forEach((type, j) => {
       if (ANSWERS[type].includes(token)) typed[id * k + j] = STRENGTH;
     });
@@ -121,18 +155,36 @@ function buildGraph(vocab: ReadonlyMap<string, number>): Uint8Array {
   const types = g.weight('qa.answer_types', { type: 'float32', dims: [size, k], data: typed });
   const contentWords = g.weight('qa.content_words', { type: 'float32', dims: [size], data: content });
   // The question is everything before the first [SEP] (found from the ids, so token_type_ids are optional).
-  const isSep = g.op('Cast', [g.op('Equal', [ids, g.constant({ type: 'int64', dims: [], data: [sepId] })])], { to: 1 });
+  const isSep = g.op('Cast', [g.op('Equal', [ids, g.constant({ type: 'int64', dims: [], data: [sepId] })])], {
+    to: 1,
+  });
   const sepsSoFar = g.op('CumSum', [isSep, g.constant({ type: 'int64', dims: [], data: [1] })]);
   const inQuestion = g.op('Cast', [g.op('Equal', [sepsSoFar, g.scalar(0)])], { to: 1 }); // [b, s]
   // What the question asks for: summed cue vectors of the question's tokens → [b, 1, k].
-  const questionCues = g.op('Mul', [g.op('Gather', [cues, ids]), g.op('Unsqueeze', [inQuestion, g.ints([2])])]);
+  const questionCues = g.op('Mul', [
+    g.op('Gather', [cues, ids]),
+    g.op('Unsqueeze', [inQuestion, g.ints([2])]),
+  ]);
   const asks = g.op('ReduceSum', [questionCues, g.ints([1])], { keepdims: 1 });
-  const typeScore = g.op('ReduceSum', [g.op('Mul', [g.op('Gather', [types, ids]), asks]), g.ints([2])], { keepdims: 0 });
+  const typeScore = g.op('ReduceSum', [g.op('Mul', [g.op('Gather', [types, ids]), asks]), g.ints([2])], {
+    keepdims: 0,
+  });
   // Context tokens that also occur in the question: same id as some question position, and a content word.
-  const same = g.op('Cast', [g.op('Equal', [g.op('Unsqueeze', [ids, g.ints([2])]), g.op('Unsqueeze', [ids, g.ints([1])])])], { to: 1 });
-  const sharedWithQuestion = g.op('ReduceMax', [g.op('Mul', [same, g.op('Unsqueeze', [inQuestion, g.ints([1])])])], { axes: [2], keepdims: 0 });
+  const same = g.op(
+    'Cast',
+    [g.op('Equal', [g.op('Unsqueeze', [ids, g.ints([2])]), g.op('Unsqueeze', [ids, g.ints([1])])])],
+    { to: 1 },
+  );
+  const sharedWithQuestion = g.op(
+    'ReduceMax',
+    [g.op('Mul', [same, g.op('Unsqueeze', [inQuestion, g.ints([1])])])],
+    { axes: [2], keepdims: 0 },
+  );
   const inContext = g.op('Sub', [g.scalar(1), inQuestion]);
-  const overlap = g.op('Mul', [g.op('Mul', [sharedWithQuestion, g.op('Gather', [contentWords, ids])]), inContext]);
+  const overlap = g.op('Mul', [
+    g.op('Mul', [sharedWithQuestion, g.op('Gather', [contentWords, ids])]),
+    inContext,
+  ]);
   // How many shared words sit in the WINDOW tokens before each position.
   const shifted = Array.from({ length: WINDOW }, (_, i) => {
     const padded = g.op('Pad', [overlap, g.ints([0, i + 1, 0, 0])]);
@@ -224,9 +276,17 @@ export const questionAnswerer: GeneratedModel = {
       ],
       ['tokenizer.json', jsonFile(tokenizer)],
       ['tokenizer_config.json', jsonFile(tokenizerConfig)],
-      ['special_tokens_map.json', jsonFile({ cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' })],
+      [
+        'special_tokens_map.json',
+        jsonFile({
+          cls_token: '[CLS]',
+          sep_token: '[SEP]',
+          pad_token: '[PAD]',
+          unk_token: '[UNK]',
+          mask_token: '[MASK]',
+        }),
+      ],
       ['onnx/model.onnx', buildGraph(vocab)],
     ]);
   },
 };
-

@@ -4,6 +4,7 @@ import { GraphBuilder } from './onnx/GraphBuilder.js';
 import { bertTokenize, bertTokenizer } from './tokenizers/wordPiece.js';
 
 /** Hand-written sentiment lexicon: word → log-odds of POSITIVE over NEGATIVE. */
+// biome-ignore format: a word list reads best packed
 const LEXICON: Record<string, number> = {
   // strongly positive
   love: 2.5, loved: 2.5, loves: 2.5, wonderful: 2.5, excellent: 2.5, amazing: 2.5, fantastic: 2.5, brilliant: 2.5,
@@ -24,6 +25,7 @@ const LEXICON: Record<string, number> = {
 };
 
 /** Words that flip the sentiment of the (up to) three tokens after them: "not good", "isn't great". */
+// biome-ignore format: a word list reads best packed
 const NEGATORS = [
   'not', 'no', 'never', 'neither', 'nor', 'nothing', 'hardly', 'cannot', 'isn', 'aren', 'wasn', 'weren', 'don',
   'doesn', 'didn', 'won', 'couldn', 'wouldn', 'shouldn', 'haven', 'hasn',
@@ -122,7 +124,14 @@ function card(): string {
       language: ['en'],
       library_name: 'transformers.js',
       pipeline_tag: 'text-classification',
-      tags: ['text-classification', 'sentiment-analysis', 'bert', 'onnx', 'transformers.js', 'atrium-generated'],
+      tags: [
+        'text-classification',
+        'sentiment-analysis',
+        'bert',
+        'onnx',
+        'transformers.js',
+        'atrium-generated',
+      ],
       datasets: ['atrium/sentiment-lexicon'],
       base_model: 'google-bert/bert-base-uncased',
       'model-index': [
@@ -131,7 +140,11 @@ function card(): string {
           results: [
             {
               task: { type: 'text-classification', name: 'Sentiment analysis' },
-              dataset: { type: 'atrium/sentiment-probes', name: 'Atrium sentiment probe sentences', split: 'test' },
+              dataset: {
+                type: 'atrium/sentiment-probes',
+                name: 'Atrium sentiment probe sentences',
+                split: 'test',
+              },
               metrics: [{ type: 'accuracy', value: accuracy, name: 'Accuracy' }],
             },
           ],
@@ -193,7 +206,16 @@ export const sentimentClassifier: GeneratedModel = {
       ],
       ['tokenizer.json', jsonFile(tokenizer)],
       ['tokenizer_config.json', jsonFile(tokenizerConfig)],
-      ['special_tokens_map.json', jsonFile({ cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' })],
+      [
+        'special_tokens_map.json',
+        jsonFile({
+          cls_token: '[CLS]',
+          sep_token: '[SEP]',
+          pad_token: '[PAD]',
+          unk_token: '[UNK]',
+          mask_token: '[MASK]',
+        }),
+      ],
       ['onnx/model.onnx', buildGraph(vocab)],
     ]);
   },

@@ -4,6 +4,7 @@ import { GraphBuilder } from './onnx/GraphBuilder.js';
 import { META, marianTokenizer } from './tokenizers/unigram.js';
 
 /** English → French, one word for one word. Nouns carry their gender (f) or number (p) for the articles. */
+// biome-ignore format: a word list reads best packed
 const DICTIONARY: Record<string, string> = {
   cat: 'chat', dog: 'chien', book: 'livre', garden: 'jardin', boy: 'garçon', man: 'homme', bread: 'pain',
   cheese: 'fromage', friend: 'ami', rabbit: 'lapin', day: 'jour', world: 'monde', tree: 'arbre', sun: 'soleil',
@@ -23,8 +24,10 @@ const DICTIONARY: Record<string, string> = {
   for: 'pour', very: 'très', hello: 'bonjour', yes: 'oui', no: 'non', thanks: 'merci', today: "aujourd'hui",
   my: 'mon', this: 'ce', here: 'ici', there: 'là', now: 'maintenant', always: 'toujours',
 };
+// biome-ignore format: a word list reads best packed
 const FEMININE = ['house', 'car', 'girl', 'woman', 'apple', 'water', 'mother', 'sister', 'city', 'table', 'door',
   'night', 'school', 'street', 'queen', 'moon', 'flower', 'music', 'window', 'mouse'];
+// biome-ignore format: a word list reads best packed
 const PLURAL = ['cats', 'dogs', 'books', 'houses', 'girls', 'boys', 'apples', 'flowers', 'birds', 'children',
   'trees', 'cars'];
 /** Articles and determiners translate by the noun after them: preference per form, then the noun's pull. */
@@ -36,7 +39,9 @@ const ARTICLES: Record<string, Record<string, number>> = {
   this: { ce: 10, cette: 9, ces: 9 },
 };
 const PULL = 3;
+// biome-ignore format: a word list reads best packed
 const FEMININE_PULL: Record<string, number> = { la: PULL, une: PULL, ma: PULL, cette: PULL, le: -PULL, un: -PULL, mon: -PULL, ce: -PULL };
+// biome-ignore format: a word list reads best packed
 const PLURAL_PULL: Record<string, number> = { les: PULL, mes: PULL, ces: PULL, le: -PULL, la: -PULL, mon: -PULL, ce: -PULL };
 const ONE_WORD = 10;
 
@@ -76,7 +81,8 @@ function buildEncoder(vocab: ReadonlyMap<string, number>): Uint8Array {
       // Unknown words, characters and punctuation pass through; padding reads as end of sentence.
       translation[id * v + (id === pad ? eos : id)] = ONE_WORD;
     }
-    const pull = word && FEMININE.includes(word) ? FEMININE_PULL : word && PLURAL.includes(word) ? PLURAL_PULL : {};
+    const pull =
+      word && FEMININE.includes(word) ? FEMININE_PULL : word && PLURAL.includes(word) ? PLURAL_PULL : {};
     for (const [form, delta] of Object.entries(pull)) agreement[id * v + piece(form)] = delta;
   }
   const g = new GraphBuilder('tiny_marian_en_fr_encoder');
@@ -85,7 +91,11 @@ function buildEncoder(vocab: ReadonlyMap<string, number>): Uint8Array {
   const words = g.weight('encoder.translation', { type: 'float32', dims: [v, v], data: translation });
   const pulls = g.weight('encoder.agreement', { type: 'float32', dims: [v, v], data: agreement });
   // Each position also hears the next token, so "the" can agree with "house".
-  const shifted = g.op('Pad', [ids, g.ints([0, 0, 0, 1]), g.constant({ type: 'int64', dims: [], data: [pad] })]);
+  const shifted = g.op('Pad', [
+    ids,
+    g.ints([0, 0, 0, 1]),
+    g.constant({ type: 'int64', dims: [], data: [pad] }),
+  ]);
   const next = g.op('Slice', [shifted, g.ints([1]), g.ints([Number.MAX_SAFE_INTEGER]), g.ints([1])]);
   const hidden = g.op('Add', [g.op('Gather', [words, ids]), g.op('Gather', [pulls, next])]);
   g.output('last_hidden_state', hidden, 'float32', ['batch_size', 'encoder_sequence_length', v]);
@@ -98,26 +108,62 @@ function buildDecoder(vocab: ReadonlyMap<string, number>): Uint8Array {
   g.input('encoder_attention_mask', 'int64', ['batch_size', 'encoder_sequence_length']);
   const ids = g.input('input_ids', 'int64', ['batch_size', 'decoder_sequence_length']);
   const encoded = g.input('encoder_hidden_states', 'float32', ['batch_size', 'encoder_sequence_length', v]);
-  const pastKey = g.input('past_key_values.0.decoder.key', 'float32', ['batch_size', 1, 'past_decoder_sequence_length', 1]);
-  const pastValue = g.input('past_key_values.0.decoder.value', 'float32', ['batch_size', 1, 'past_decoder_sequence_length', 1]);
+  const pastKey = g.input('past_key_values.0.decoder.key', 'float32', [
+    'batch_size',
+    1,
+    'past_decoder_sequence_length',
+    1,
+  ]);
+  const pastValue = g.input('past_key_values.0.decoder.value', 'float32', [
+    'batch_size',
+    1,
+    'past_decoder_sequence_length',
+    1,
+  ]);
   g.input('past_key_values.0.encoder.key', 'float32', ['batch_size', 1, 'encoder_sequence_length_out', v]);
   g.input('past_key_values.0.encoder.value', 'float32', ['batch_size', 1, 'encoder_sequence_length_out', v]);
   // Output position p (counting the tokens already cached) attends to source position p: word for word.
-  const pastLength = g.op('Gather', [g.op('Shape', [pastKey]), g.constant({ type: 'int64', dims: [], data: [2] })]);
-  const newLength = g.op('Gather', [g.op('Shape', [ids]), g.constant({ type: 'int64', dims: [], data: [1] })]);
-  const sourceLength = g.op('Gather', [g.op('Shape', [encoded]), g.constant({ type: 'int64', dims: [], data: [1] })]);
+  const pastLength = g.op('Gather', [
+    g.op('Shape', [pastKey]),
+    g.constant({ type: 'int64', dims: [], data: [2] }),
+  ]);
+  const newLength = g.op('Gather', [
+    g.op('Shape', [ids]),
+    g.constant({ type: 'int64', dims: [], data: [1] }),
+  ]);
+  const sourceLength = g.op('Gather', [
+    g.op('Shape', [encoded]),
+    g.constant({ type: 'int64', dims: [], data: [1] }),
+  ]);
   const one = g.constant({ type: 'int64', dims: [], data: [1] });
   const positions = g.op('Range', [pastLength, g.op('Add', [pastLength, newLength]), one]);
   const aligned = g.op('Min', [positions, g.op('Sub', [sourceLength, one])]); // past the source: its </s>
   const logits = g.op('Gather', [encoded, aligned], { axis: 1 });
   g.output('logits', logits, 'float32', ['batch_size', 'decoder_sequence_length', v]);
   const asHead = g.op('Unsqueeze', [g.op('Cast', [ids], { to: 1 }), g.ints([1, 3])]); // [b, 1, s, 1]
-  g.output('present.0.decoder.key', g.op('Concat', [pastKey, asHead], { axis: 2 }), 'float32', ['batch_size', 1, 'past_decoder_sequence_length + 1', 1]);
-  g.output('present.0.decoder.value', g.op('Concat', [pastValue, asHead], { axis: 2 }), 'float32', ['batch_size', 1, 'past_decoder_sequence_length + 1', 1]);
+  g.output('present.0.decoder.key', g.op('Concat', [pastKey, asHead], { axis: 2 }), 'float32', [
+    'batch_size',
+    1,
+    'past_decoder_sequence_length + 1',
+    1,
+  ]);
+  g.output('present.0.decoder.value', g.op('Concat', [pastValue, asHead], { axis: 2 }), 'float32', [
+    'batch_size',
+    1,
+    'past_decoder_sequence_length + 1',
+    1,
+  ]);
   const crossCache = g.op('Unsqueeze', [encoded, g.ints([1])]);
   g.output('present.0.encoder.key', crossCache, 'float32', ['batch_size', 1, 'encoder_sequence_length', v]);
-  g.output('present.0.encoder.value', g.op('Identity', [crossCache]), 'float32', ['batch_size', 1, 'encoder_sequence_length', v]);
-  return g.encode('Decoder (with past) of a word-for-word English to French translator, generated by Atrium.');
+  g.output('present.0.encoder.value', g.op('Identity', [crossCache]), 'float32', [
+    'batch_size',
+    1,
+    'encoder_sequence_length',
+    v,
+  ]);
+  return g.encode(
+    'Decoder (with past) of a word-for-word English to French translator, generated by Atrium.',
+  );
 }
 
 function card(): string {

@@ -35,8 +35,16 @@ const SECTIONS: { code: string; name: string; heading: RegExp; why: string }[] =
 ];
 
 const METADATA: { key: string; code: string; message: string }[] = [
-  { key: 'license', code: 'missing-license', message: 'No `license` in the card metadata: others cannot tell whether they may use the model.' },
-  { key: 'pipeline_tag', code: 'missing-pipeline-tag', message: 'No `pipeline_tag` in the card metadata: the task the model performs is not declared.' },
+  {
+    key: 'license',
+    code: 'missing-license',
+    message: 'No `license` in the card metadata: others cannot tell whether they may use the model.',
+  },
+  {
+    key: 'pipeline_tag',
+    code: 'missing-pipeline-tag',
+    message: 'No `pipeline_tag` in the card metadata: the task the model performs is not declared.',
+  },
 ];
 
 function headings(body: string): string[] {

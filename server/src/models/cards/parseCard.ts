@@ -20,10 +20,18 @@ export function parseCard(text: string): ParsedCard {
     const value: unknown = parse(match[1] ?? '');
     if (value === null || value === undefined) return { metadata: {}, body };
     if (typeof value !== 'object' || Array.isArray(value)) {
-      return { metadata: {}, body, metadataError: 'The YAML front matter must be a mapping of keys to values.' };
+      return {
+        metadata: {},
+        body,
+        metadataError: 'The YAML front matter must be a mapping of keys to values.',
+      };
     }
     return { metadata: value as Record<string, unknown>, body };
   } catch (err) {
-    return { metadata: {}, body, metadataError: `The YAML front matter does not parse: ${(err as Error).message}` };
+    return {
+      metadata: {},
+      body,
+      metadataError: `The YAML front matter does not parse: ${(err as Error).message}`,
+    };
   }
 }

@@ -16,7 +16,11 @@ const VARIABLE: Record<string, string> = {
 };
 
 /** The "Use this model" snippet: transformers.js pointed at this Atrium instance, then one call. */
-export function useThisModelSnippet(modelId: string, pipelineTag: string, atriumUrl = 'https://atrium.example'): string {
+export function useThisModelSnippet(
+  modelId: string,
+  pipelineTag: string,
+  atriumUrl = 'https://atrium.example',
+): string {
   const variable = VARIABLE[pipelineTag] ?? 'pipe';
   const example = EXAMPLES[pipelineTag] ?? `await ${variable}(input)`;
   return [

@@ -30,9 +30,11 @@ const IR_VERSION = 7;
 
 function rawBytes(init: TensorInit): Uint8Array {
   const count = init.dims.reduce((a, b) => a * b, 1);
-  if (init.data.length !== count) throw new Error(`tensor data has ${init.data.length} values, dims need ${count}`);
+  if (init.data.length !== count)
+    throw new Error(`tensor data has ${init.data.length} values, dims need ${count}`);
   if (init.type === 'float32') {
-    const floats = init.data instanceof Float32Array ? init.data : Float32Array.from(init.data as readonly number[]);
+    const floats =
+      init.data instanceof Float32Array ? init.data : Float32Array.from(init.data as readonly number[]);
     return new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
   }
   if (init.type === 'int64') {
@@ -47,7 +49,12 @@ function rawBytes(init: TensorInit): Uint8Array {
 
 function tensorProto(name: string, init: TensorInit) {
   // Little-endian raw_data is what onnx.numpy_helper writes; Node runs on little-endian hosts only.
-  return onnx.TensorProto.create({ name, dims: init.dims, dataType: ELEMENT_TYPE[init.type], rawData: rawBytes(init) });
+  return onnx.TensorProto.create({
+    name,
+    dims: init.dims,
+    dataType: ELEMENT_TYPE[init.type],
+    rawData: rawBytes(init),
+  });
 }
 
 function valueInfo(name: string, type: ElementType, dims: Dim[]) {
@@ -67,7 +74,8 @@ function attribute(name: string, value: AttributeValue) {
   if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: A.INT, i: value });
   if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: value });
   if ('f' in value) return onnx.AttributeProto.create({ name, type: A.FLOAT, f: value.f });
-  if ('s' in value) return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(value.s) });
+  if ('s' in value)
+    return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(value.s) });
   return onnx.AttributeProto.create({ name, type: A.TENSOR, t: tensorProto('', value.t) });
 }
 
@@ -89,7 +97,8 @@ export class GraphBuilder {
 
   /** Declares a graph output fed by `value` (an Identity node renames it when the names differ). */
   output(name: string, value: string, type: ElementType, dims: Dim[]): void {
-    if (value !== name) this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [value], output: [name] }));
+    if (value !== name)
+      this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [value], output: [name] }));
     this.outputs.push(valueInfo(name, type, dims));
   }
 
@@ -120,9 +129,17 @@ export class GraphBuilder {
   }
 
   /** Adds a node with `count` outputs and returns their generated names. */
-  opN(opType: string, inputs: string[], count: number, attributes: Record<string, AttributeValue> = {}): string[] {
+  opN(
+    opType: string,
+    inputs: string[],
+    count: number,
+    attributes: Record<string, AttributeValue> = {},
+  ): string[] {
     const id = this.counter++;
-    const outputs = Array.from({ length: count }, (_, i) => `${opType.toLowerCase()}_${id}${count > 1 ? `_${i}` : ''}`);
+    const outputs = Array.from(
+      { length: count },
+      (_, i) => `${opType.toLowerCase()}_${id}${count > 1 ? `_${i}` : ''}`,
+    );
     this.nodes.push(
       onnx.NodeProto.create({
         name: `${opType}_${id}`,

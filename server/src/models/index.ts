@@ -1,0 +1,12 @@
+export { type CardWarning, checkCard } from './cards/checkCard.js';
+export { type ModelCardInput, renderModelCard } from './cards/modelCard.js';
+export { type ParsedCard, parseCard } from './cards/parseCard.js';
+export { useThisModelSnippet } from './cards/useSnippet.js';
+export type { GeneratedModel } from './GeneratedModel.js';
+export { IMAGE_PROBES, imageClassifier, referenceColourLabel } from './imageClassifier.js';
+export { QA_PROBE_EXACT_MATCH, QA_PROBES, questionAnswerer } from './questionAnswerer.js';
+export { seedModels } from './seedModels.js';
+export { referencePositiveScore, SENTIMENT_PROBES, sentimentClassifier } from './sentimentClassifier.js';
+export { ALICE_TEXT, referenceGreedy, textGenerator } from './textGenerator.js';
+export { TRANSLATION_PROBE_EXACT_MATCH, TRANSLATION_PROBES, translator } from './translator.js';
+export { writeModels } from './writeModels.js';
