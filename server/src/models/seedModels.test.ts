@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { checkCard } from './cards/checkCard.js';
+import { parseCard } from './cards/parseCard.js';
+import { seedModels } from './seedModels.js';
+
+function digest(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const model of seedModels) {
+    for (const [file, bytes] of model.files()) {
+      out[`${model.id}/${file}`] = createHash('sha256').update(bytes).digest('hex');
+    }
+  }
+  return out;
+}
+
+describe('seed models', () => {
+  it('are byte-identical every time they are generated', () => {
+    const first = digest();
+    const second = digest();
+    expect(Object.keys(first).length).toBeGreaterThan(25);
+    expect(second).toEqual(first);
+  });
+
+  it('publish the five showcase tasks under the atrium organization', () => {
+    expect(seedModels.map((m) => m.pipelineTag).sort()).toEqual([
+      'image-classification',
+      'question-answering',
+      'text-classification',
+      'text-generation',
+      'translation',
+    ]);
+    for (const model of seedModels) expect(model.id).toMatch(/^atrium\/[a-z0-9-]+$/);
+  });
+
+  it('each ship a config, an ONNX graph and either a tokenizer or an image processor', () => {
+    for (const model of seedModels) {
+      const files = [...model.files().keys()];
+      expect(files).toContain('config.json');
+      expect(files).toContain('README.md');
+      expect(files.some((f) => f.startsWith('onnx/') && f.endsWith('.onnx'))).toBe(true);
+      const preprocessing =
+        model.pipelineTag === 'image-classification' ? 'preprocessor_config.json' : 'tokenizer.json';
+      expect(files).toContain(preprocessing);
+    }
+  });
+
+  it('each carry a complete model card with the Hub metadata and a transformers.js snippet', () => {
+    for (const model of seedModels) {
+      const text = new TextDecoder().decode(model.files().get('README.md'));
+      expect(checkCard(text), model.id).toEqual([]);
+      const { metadata } = parseCard(text);
+      expect(metadata.pipeline_tag).toBe(model.pipelineTag);
+      for (const key of ['license', 'tags', 'datasets', 'base_model', 'model-index']) {
+        expect(metadata[key], `${model.id} ${key}`).toBeDefined();
+      }
+      expect(text).toContain(`pipeline('${model.pipelineTag}', '${model.id}')`);
+    }
+  });
+
+  it('stay small enough to generate on every fresh data directory', () => {
+    const started = performance.now();
+    let bytes = 0;
+    for (const model of seedModels) for (const content of model.files().values()) bytes += content.byteLength;
+    const elapsed = performance.now() - started;
+    expect(bytes).toBeLessThan(3 * 1024 * 1024);
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
