@@ -2,4 +2,5 @@ export * from './accounts.js';
 export * from './closeCodes.js';
 export * from './errors.js';
 export * from './collab.js';
+export * from './kernel.js';
 export * from './hub.js';

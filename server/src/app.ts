@@ -20,6 +20,7 @@ import { hubMigrations } from './hub/migrations.js';
 import { databaseCheck } from './health/handlers.js';
 import { createLogger, type Logger } from './logger.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
+import { Runtime } from './runtime/Runtime.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
 import { findClientDir, serveClient } from './shell/serveClient.js';
@@ -64,10 +65,16 @@ export async function startAtrium(
     hub: await createHub(db, config.dataDir, sqliteMetaStore(db)),
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
+    runtime: await Runtime.create(config, sqliteMetaStore(db), log),
     onShutdown: (hook) => shutdownHooks.push(hook),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
   };
   services.health.register('database', databaseCheck(services));
+  services.health.register('docker', services.runtime.dockerHealth);
+  services.health.register('sandboxImage', services.runtime.imageHealth);
+  // Sandboxes are removed on shutdown; start-up never waits for Docker or an image build.
+  services.onShutdown(() => services.runtime.close());
+  void services.runtime.startInBackground();
   if (config.seed) await runSeeds(services, baseSeeds);
 
   const app = express();

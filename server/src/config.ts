@@ -16,6 +16,14 @@ const EnvSchema = z.object({
   ATRIUM_TRUST_PROXY: z.string().default('loopback'),
   ATRIUM_COLLAB_IDLE_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
   ATRIUM_COLLAB_DOC_MAX_MB: z.coerce.number().positive().default(32),
+  ATRIUM_SANDBOX_RUNTIME: z.enum(['runc', 'runsc']).default('runc'),
+  ATRIUM_SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(32).optional(),
+  ATRIUM_SANDBOX_MEMORY_MB: z.coerce.number().int().min(64).max(65536).default(512),
+  ATRIUM_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
+  ATRIUM_SANDBOX_MAX_PER_USER: z.coerce.number().int().positive().default(10),
+  ATRIUM_KERNEL_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(1800),
+  ATRIUM_EXECUTION_TIMEOUT_S: z.coerce.number().int().positive().default(300),
+  ATRIUM_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9_-]{4,64}$/).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -41,6 +49,22 @@ export interface Config {
   collabIdleMs: number;
   /** Largest encoded size a live document may grow to. */
   collabDocMaxBytes: number;
+  /** Container runtime of sandboxes: runc, or gVisor's runsc for a stronger boundary. */
+  sandboxRuntime: 'runc' | 'runsc';
+  /** Started sandboxes kept warm for the next kernel. */
+  sandboxPoolSize: number;
+  /** Whether the pool fills at start-up (the pool size was set explicitly) or after the first kernel. */
+  sandboxPoolEager: boolean;
+  sandboxMemoryMb: number;
+  sandboxCpus: number;
+  /** Kernels one user may run at once. */
+  sandboxMaxPerUser: number;
+  /** A kernel with no activity this long is shut down. */
+  kernelIdleTimeoutS: number;
+  /** One cell may run this long before it is interrupted. */
+  executionTimeoutS: number;
+  /** Labels this instance's containers; undefined: generated once and kept in the meta store. */
+  instanceId: string | undefined;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -65,6 +89,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.ATRIUM_TRUST_PROXY,
     collabIdleMs: e.ATRIUM_COLLAB_IDLE_MS,
     collabDocMaxBytes: Math.round(e.ATRIUM_COLLAB_DOC_MAX_MB * 1024 * 1024),
+    sandboxRuntime: e.ATRIUM_SANDBOX_RUNTIME,
+    sandboxPoolSize: e.ATRIUM_SANDBOX_POOL_SIZE ?? 1,
+    sandboxPoolEager: e.ATRIUM_SANDBOX_POOL_SIZE !== undefined,
+    sandboxMemoryMb: e.ATRIUM_SANDBOX_MEMORY_MB,
+    sandboxCpus: e.ATRIUM_SANDBOX_CPUS,
+    sandboxMaxPerUser: e.ATRIUM_SANDBOX_MAX_PER_USER,
+    kernelIdleTimeoutS: e.ATRIUM_KERNEL_IDLE_TIMEOUT_S,
+    executionTimeoutS: e.ATRIUM_EXECUTION_TIMEOUT_S,
+    instanceId: e.ATRIUM_INSTANCE_ID,
     ...overrides,
   };
 }

@@ -9,6 +9,8 @@ import { healthHandlers } from './health/handlers.js';
 import { hubCors } from './hub/cors.js';
 import { downloadHandler } from './hub/downloads.js';
 import { hubHandlers } from './hub/handlers.js';
+import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
+import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
 import type { UpgradeRoute } from './upgrade.js';
 
@@ -22,6 +24,7 @@ export function mountRoutes(app: Express, services: Services): void {
   const health = healthHandlers(services);
   const accounts = accountHandlers(services);
   const collab = collabHandlers(services);
+  const kernels = kernelHandlers(services);
   const hub = hubHandlers(services);
 
   app.get('/api/health', health.check);
@@ -44,6 +47,15 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/organizations/:name', accounts.getOrg);
   app.put('/api/organizations/:name/members/:user', json, accounts.setMember);
   app.delete('/api/organizations/:name/members/:user', accounts.removeMember);
+
+  // Kernels: sandboxed code execution (runtime/README.md); the WebSocket channels are in upgradeRoutes
+  app.post('/api/kernels', json, kernels.start);
+  app.get('/api/kernels', kernels.list);
+  app.get('/api/kernels/:id', kernels.get);
+  app.delete('/api/kernels/:id', kernels.stop);
+  app.post('/api/kernels/:id/interrupt', kernels.interrupt);
+  app.post('/api/kernels/:id/restart', kernels.restart);
+  app.post('/api/kernels/:id/execute', json, kernels.execute);
 
   // Hub: repositories, files, commits, likes, forks, with the Hugging Face Hub's paths (hub/README.md)
   const createJson = express.json({ limit: '50mb' });
@@ -87,5 +99,5 @@ export function mountRoutes(app: Express, services: Services): void {
 
 /** WebSocket endpoints, by path prefix. */
 export function upgradeRoutes(services: Services): UpgradeRoute[] {
-  return [collabUpgradeRoute(services, services.collab)];
+  return [collabUpgradeRoute(services, services.collab), kernelChannelsRoute(services)];
 }

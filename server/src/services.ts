@@ -7,6 +7,7 @@ import type { SqliteDatabase } from './db/openDatabase.js';
 import type { HealthChecks } from './health/HealthChecks.js';
 import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
+import type { Runtime } from './runtime/Runtime.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   health: HealthChecks;
   /** Live documents (server/src/collab): the y-websocket room core and server-side document holds. */
   collab: CollabServer;
+  /** Sandboxes and kernels (server/src/runtime): `runtime.kernels.execute(id, request, onMessage)`. */
+  runtime: Runtime;
   /** Run in reverse order of registration on shutdown, before the database closes. */
   onShutdown: (hook: () => Promise<void> | void) => void;
 }

@@ -35,8 +35,29 @@ export interface EnsuredImage {
 
 const fileSize = (f: ImageFile) => ('src' in f ? fs.statSync(f.src).size : Buffer.byteLength(f.content));
 
+// Hashing ~170 MB takes a moment: remember the tag for inputs whose paths, sizes and mtimes are unchanged.
+const tagCache = new Map<string, string>();
+
+const signatureOf = (files: ImageFile[]) =>
+  files
+    .map((f) => {
+      if ('content' in f) return `${f.dest}:${f.content}`;
+      const st = fs.statSync(f.src);
+      return `${f.dest}:${f.src}:${st.size}:${st.mtimeMs}:${f.mode}`;
+    })
+    .join('\n');
+
 /** The tag of the image these inputs make: `atrium-sandbox:<first 12 hex of a sha256 of every input>`. */
 export async function sandboxImageTag(files: ImageFile[] = collectImageFiles()): Promise<string> {
+  const signature = signatureOf(files);
+  const cached = tagCache.get(signature);
+  if (cached) return cached;
+  const tag = await hashInputs(files);
+  tagCache.set(signature, tag);
+  return tag;
+}
+
+async function hashInputs(files: ImageFile[]): Promise<string> {
   const hash = createHash('sha256').update(`recipe ${RECIPE_VERSION}\n${DOCKERFILE}`);
   for (const f of files) {
     hash.update(`\n${f.dest} ${f.mode.toString(8)} `);

@@ -1,0 +1,5 @@
+export * from './component.js';
+export * from './components/index.js';
+export * from './DemoQueue.js';
+export * from './demo.js';
+export * from './errors.js';

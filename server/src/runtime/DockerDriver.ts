@@ -1,0 +1,249 @@
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import type { Logger } from '../logger.js';
+import type {
+  SandboxChannel,
+  SandboxDriver,
+  SandboxEvent,
+  SandboxInfo,
+  SandboxSpec,
+} from './SandboxDriver.js';
+
+const labelFilters = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
+
+/** The Docker engine through dockerode; every container it makes is locked down the same way. */
+export class DockerDriver implements SandboxDriver {
+  readonly docker: Docker;
+
+  constructor(
+    private readonly log: Logger,
+    docker?: Docker,
+  ) {
+    this.docker = docker ?? new Docker();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.docker.ping({ abortSignal: AbortSignal.timeout(2000) } as never);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The hardening every sandbox gets (DESIGN.md §4). */
+  private options(spec: SandboxSpec): Docker.ContainerCreateOptions {
+    const memory = spec.memoryMb * 1024 * 1024;
+    return {
+      name: spec.name,
+      Image: spec.image,
+      User: '1000:1000',
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      Labels: spec.labels,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      OpenStdin: true,
+      StdinOnce: false,
+      Tty: false,
+      NetworkDisabled: true,
+      HostConfig: {
+        Runtime: spec.runtime,
+        NetworkMode: 'none',
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': `rw,nosuid,nodev,noexec,size=${spec.tmpfsMb ?? 64}m` },
+        PidsLimit: spec.pidsLimit ?? 128,
+        Memory: memory,
+        MemorySwap: memory,
+        NanoCpus: Math.round(spec.cpus * 1e9),
+        Init: true,
+        Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
+        IpcMode: 'private',
+      },
+    };
+  }
+
+  async create(spec: SandboxSpec): Promise<string> {
+    try {
+      return (await this.docker.createContainer(this.options(spec))).id;
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      // A stale container holds the name (a crash left it behind): remove it, then start afresh.
+      this.log.warn({ name: spec.name }, 'removing a stale sandbox with the same name');
+      await this.remove(spec.name);
+      return (await this.docker.createContainer(this.options(spec))).id;
+    }
+  }
+
+  async attach(id: string): Promise<SandboxChannel> {
+    const stream = (await this.docker.getContainer(id).attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as NodeJS.ReadWriteStream & { end: () => void; destroy: () => void };
+    const output = new PassThrough();
+    const errors = new PassThrough();
+    this.docker.modem.demuxStream(stream, output, errors);
+    const ended = new Promise<void>((resolve) => {
+      const done = () => {
+        output.end();
+        errors.end();
+        resolve();
+      };
+      stream.once('end', done);
+      stream.once('close', done);
+      stream.once('error', done);
+    });
+    return {
+      input: stream as unknown as NodeJS.WritableStream as import('node:stream').Writable,
+      output,
+      errors,
+      ended,
+      close: () => stream.destroy(),
+    };
+  }
+
+  async start(id: string): Promise<void> {
+    await this.docker.getContainer(id).start();
+  }
+
+  async stop(id: string, graceSeconds = 2): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: graceSeconds });
+    } catch (err) {
+      if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      // 404: already gone; 409: removal already in progress.
+      if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<SandboxInfo[]> {
+    const found = await this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) } });
+    return found.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      running: c.State === 'running',
+      exitCode: null,
+      oomKilled: false,
+      labels: c.Labels,
+    }));
+  }
+
+  async inspect(id: string): Promise<SandboxInfo | null> {
+    try {
+      const c = await this.docker.getContainer(id).inspect();
+      return {
+        id: c.Id,
+        name: c.Name.replace(/^\//, ''),
+        running: c.State.Running,
+        exitCode: c.State.Running ? null : c.State.ExitCode,
+        oomKilled: c.State.OOMKilled,
+        labels: c.Config.Labels ?? {},
+      };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  async memoryUsage(id: string): Promise<number | null> {
+    try {
+      const stats = (await this.docker.getContainer(id).stats({ stream: false })) as {
+        memory_stats?: { usage?: number; stats?: { cache?: number; total_inactive_file?: number } };
+      };
+      const m = stats.memory_stats;
+      if (!m?.usage) return null;
+      // Same as `docker stats`: usage minus the page cache the kernel can drop.
+      return m.usage - (m.stats?.total_inactive_file ?? m.stats?.cache ?? 0);
+    } catch {
+      return null;
+    }
+  }
+
+  events(labels: Record<string, string>, onEvent: (event: SandboxEvent) => void): () => void {
+    let stopped = false;
+    let current: (NodeJS.ReadableStream & { destroy?: () => void }) | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    let backoff = 250;
+    const connect = async () => {
+      if (stopped) return;
+      try {
+        const stream = (await this.docker.getEvents({
+          filters: {
+            type: ['container'],
+            label: labelFilters(labels),
+            event: ['start', 'die', 'oom', 'destroy'],
+          },
+        })) as NodeJS.ReadableStream & { destroy?: () => void };
+        if (stopped) return stream.destroy?.();
+        current = stream;
+        backoff = 250;
+        let buffered = '';
+        stream.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          let nl = buffered.indexOf('\n');
+          while (nl >= 0) {
+            const line = buffered.slice(0, nl).trim();
+            buffered = buffered.slice(nl + 1);
+            nl = buffered.indexOf('\n');
+            if (!line) continue;
+            try {
+              const e = JSON.parse(line) as {
+                id: string;
+                Action: string;
+                Actor?: { Attributes?: Record<string, string> };
+              };
+              const attrs = e.Actor?.Attributes ?? {};
+              onEvent({
+                id: e.id,
+                action: e.Action,
+                exitCode: attrs.exitCode ? Number(attrs.exitCode) : null,
+                labels: attrs,
+              });
+            } catch {
+              // not an event line
+            }
+          }
+        });
+        const reconnect = () => {
+          if (stopped || current !== stream) return;
+          current = null;
+          this.log.warn('Docker events stream ended; reconnecting');
+          schedule();
+        };
+        stream.once('end', reconnect);
+        stream.once('close', reconnect);
+        stream.once('error', reconnect);
+      } catch (err) {
+        this.log.debug({ err }, 'Docker events stream unavailable; retrying');
+        schedule();
+      }
+    };
+    const schedule = () => {
+      if (stopped) return;
+      retry = setTimeout(connect, backoff);
+      retry.unref();
+      backoff = Math.min(backoff * 2, 5000);
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      current?.destroy?.();
+      current = null;
+    };
+  }
+}

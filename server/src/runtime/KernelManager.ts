@@ -1,0 +1,348 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type ExecuteReplyContent,
+  type ExecuteRequestContent,
+  type KernelView,
+  OUT_OF_MEMORY_REASON,
+} from '@atrium/protocol';
+import { conflict, notFound, tooManyRequests, unavailable } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { KernelSession, type MessageListener } from './KernelSession.js';
+import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
+
+export interface KernelManagerOptions {
+  instanceId: string;
+  runtime: SandboxRuntime;
+  memoryMb: number;
+  cpus: number;
+  /** Started sandboxes kept waiting for the next kernel request. */
+  poolSize: number;
+  /** Fill the pool at start-up rather than after the first request. */
+  poolEager: boolean;
+  idleTimeoutS: number;
+  executionTimeoutS: number;
+  /** Kernels one user may hold at once. */
+  maxKernelsPerUser: number;
+  /** The sandbox image's tag once it exists. */
+  image: () => string | null;
+  log: Logger;
+}
+
+/** One running (or dead) kernel and the sandbox it lives in. */
+export interface Kernel {
+  id: string;
+  owner: string;
+  /** Optional reuse key (e.g. a notebook id): start() with the same owner and key returns this kernel. */
+  key: string | null;
+  runtime: SandboxRuntime;
+  containerId: string;
+  session: KernelSession;
+  createdAt: Date;
+  lastActivityAt: Date;
+  executionCount: number;
+  busy: number;
+}
+
+interface Sandbox {
+  containerId: string;
+  session: KernelSession;
+  runtime: SandboxRuntime;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Kernels over sandboxes: starts (from a warm pool when it can), reuses, interrupts, restarts and
+ * shuts them down, culls idle ones, notices dead containers and removes what an earlier run left.
+ */
+export class KernelManager {
+  private readonly kernels = new Map<string, Kernel>();
+  private readonly byContainer = new Map<string, Kernel>();
+  private readonly pool: Sandbox[] = [];
+  private readonly oomSeen = new Set<string>();
+  private readonly removing = new Set<string>();
+  private readonly noticing = new Set<string>();
+  private poolJob: Promise<void> | null = null;
+  private poolWanted: boolean;
+  private stopEvents: (() => void) | null = null;
+  private cullTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly driver: SandboxDriver,
+    private readonly options: KernelManagerOptions,
+  ) {
+    this.poolWanted = options.poolEager;
+  }
+
+  private get labels() {
+    return { [SandboxLabel.instance]: this.options.instanceId };
+  }
+
+  /** Removes every sandbox an earlier run of this instance left, then starts watching events. */
+  async init(): Promise<{ removed: number }> {
+    const leftovers = await this.driver.list(this.labels);
+    await Promise.all(leftovers.map((c) => this.driver.remove(c.id)));
+    if (leftovers.length > 0)
+      this.options.log.info({ removed: leftovers.length }, 'removed sandboxes left by an earlier run');
+    this.stopEvents = this.driver.events(this.labels, (e) => {
+      if (e.action === 'oom') this.oomSeen.add(e.id);
+      if (e.action === 'die') void this.noticeDeath(e.id, e.exitCode);
+    });
+    const every = Math.max(1000, Math.min(30_000, (this.options.idleTimeoutS * 1000) / 4));
+    this.cullTimer = setInterval(() => void this.cullIdle(), every);
+    this.cullTimer.unref();
+    if (this.poolWanted) this.fillPool();
+    return { removed: leftovers.length };
+  }
+
+  /** Creates, attaches and starts one sandbox and waits for its runner to say idle. */
+  private async launch(
+    owner: string,
+    purpose: 'kernel' | 'pool',
+    kernelId: string,
+    runtime: SandboxRuntime,
+  ): Promise<Sandbox> {
+    const image = this.options.image();
+    if (!image)
+      throw unavailable('The sandbox image is not ready yet; try again shortly', 'sandbox_image_missing');
+    const name = `atrium-${this.options.instanceId.slice(0, 8)}-${purpose}-${kernelId.slice(0, 12)}`;
+    const containerId = await this.driver.create({
+      name,
+      image,
+      runtime,
+      memoryMb: this.options.memoryMb,
+      cpus: this.options.cpus,
+      env: {
+        ATRIUM_EXECUTION_TIMEOUT_S: String(this.options.executionTimeoutS),
+        ATRIUM_MEMORY_LIMIT_MB: String(this.options.memoryMb),
+      },
+      labels: {
+        ...this.labels,
+        [SandboxLabel.owner]: owner,
+        [SandboxLabel.purpose]: purpose,
+        [SandboxLabel.kernel]: kernelId,
+      },
+    });
+    try {
+      const channel = await this.driver.attach(containerId);
+      const session = new KernelSession(channel, () => this.touch(containerId));
+      channel.ended.then(() => this.noticeDeath(containerId, null));
+      await this.driver.start(containerId);
+      await session.waitReady(READY_TIMEOUT_MS);
+      return { containerId, session, runtime };
+    } catch (err) {
+      this.removing.add(containerId);
+      await this.driver.remove(containerId).catch(() => {});
+      throw err;
+    }
+  }
+
+  private touch(containerId: string): void {
+    const k = this.byContainer.get(containerId);
+    if (k) k.lastActivityAt = new Date();
+  }
+
+  /** Fills the pool if it should be warm already (eager, or a kernel was requested). */
+  fillPoolIfWanted(): void {
+    if (this.poolWanted) this.fillPool();
+  }
+
+  /** Keeps the warm pool at its size, one sandbox at a time (they are cheap, the CPU is not). */
+  fillPool(): void {
+    if (this.poolJob || this.closed) return;
+    this.poolJob = (async () => {
+      try {
+        while (!this.closed && this.pool.length < this.options.poolSize && this.options.image()) {
+          const sandbox = await this.launch(
+            'pool',
+            'pool',
+            randomBytes(6).toString('hex'),
+            this.options.runtime,
+          );
+          if (this.closed) {
+            await this.driver.remove(sandbox.containerId);
+            break;
+          }
+          this.pool.push(sandbox);
+        }
+      } catch (err) {
+        this.options.log.warn({ err }, 'could not fill the sandbox pool');
+      } finally {
+        this.poolJob = null;
+      }
+    })();
+  }
+
+  /** A kernel for this owner: the live one with the same key, else a pooled sandbox, else a new one. */
+  async start(owner: string, options: { key?: string; runtime?: SandboxRuntime } = {}): Promise<Kernel> {
+    if (this.closed) throw unavailable('The server is shutting down', 'shutting_down');
+    const key = options.key ?? null;
+    if (key) {
+      const existing = [...this.kernels.values()].find(
+        (k) => k.owner === owner && k.key === key && k.session.state !== 'dead',
+      );
+      if (existing) return existing;
+    }
+    const mine = [...this.kernels.values()].filter(
+      (k) => k.owner === owner && k.session.state !== 'dead',
+    ).length;
+    if (mine >= this.options.maxKernelsPerUser) {
+      throw tooManyRequests(`You already run ${mine} kernels; shut one down first`);
+    }
+    const runtime = options.runtime ?? this.options.runtime;
+    const id = randomUUID();
+    let sandbox: Sandbox | undefined;
+    while (runtime === this.options.runtime && this.pool.length > 0 && !sandbox) {
+      const candidate = this.pool.shift() as Sandbox;
+      if (candidate.session.state !== 'dead') sandbox = candidate;
+    }
+    if (this.options.poolSize > 0 && runtime === this.options.runtime) {
+      this.poolWanted = true;
+      queueMicrotask(() => this.fillPool());
+    }
+    sandbox ??= await this.launch(owner, 'kernel', id, runtime);
+    const now = new Date();
+    const kernel: Kernel = {
+      id,
+      owner,
+      key,
+      runtime,
+      containerId: sandbox.containerId,
+      session: sandbox.session,
+      createdAt: now,
+      lastActivityAt: now,
+      executionCount: 0,
+      busy: 0,
+    };
+    this.kernels.set(id, kernel);
+    this.byContainer.set(sandbox.containerId, kernel);
+    this.options.log.info({ kernel: id, owner, runtime }, 'kernel started');
+    return kernel;
+  }
+
+  get(id: string): Kernel {
+    const k = this.kernels.get(id);
+    if (!k) throw notFound(`Kernel ${id} not found`, 'kernel_not_found');
+    return k;
+  }
+
+  /** Kernels of one owner, or all of them. */
+  list(owner?: string): Kernel[] {
+    return [...this.kernels.values()].filter((k) => owner === undefined || k.owner === owner);
+  }
+
+  view(k: Kernel): KernelView {
+    return {
+      id: k.id,
+      owner: k.owner,
+      runtime: k.runtime,
+      state: k.session.state,
+      reason: k.session.reason,
+      containerId: k.containerId,
+      createdAt: k.createdAt.toISOString(),
+      lastActivityAt: k.lastActivityAt.toISOString(),
+      executionCount: k.executionCount,
+    };
+  }
+
+  /** Runs code in a kernel; onMessage sees every Jupyter message it causes; resolves with the reply. */
+  async execute(
+    id: string,
+    request: ExecuteRequestContent,
+    onMessage: MessageListener = () => {},
+  ): Promise<ExecuteReplyContent> {
+    const k = this.get(id);
+    k.busy += 1;
+    k.lastActivityAt = new Date();
+    try {
+      const reply = await k.session.execute(request, onMessage);
+      if (reply.execution_count > 0) k.executionCount = reply.execution_count;
+      return reply;
+    } finally {
+      k.busy -= 1;
+      k.lastActivityAt = new Date();
+    }
+  }
+
+  async interrupt(id: string): Promise<void> {
+    const k = this.get(id);
+    if (k.session.state === 'dead')
+      throw conflict(`Kernel ${id} is dead: ${k.session.reason}`, 'kernel_dead');
+    await k.session.interrupt();
+  }
+
+  async restart(id: string): Promise<Kernel> {
+    const k = this.get(id);
+    if (k.session.state === 'dead')
+      throw conflict(`Kernel ${id} is dead: ${k.session.reason}`, 'kernel_dead');
+    await k.session.restart();
+    k.executionCount = 0;
+    k.lastActivityAt = new Date();
+    return k;
+  }
+
+  /** Stops the kernel and removes its sandbox. */
+  async shutdown(id: string): Promise<void> {
+    const k = this.get(id);
+    this.kernels.delete(id);
+    this.byContainer.delete(k.containerId);
+    await this.removeSandbox(k.containerId, k.session);
+    this.options.log.info({ kernel: id }, 'kernel shut down');
+  }
+
+  private async removeSandbox(containerId: string, session: KernelSession): Promise<void> {
+    this.removing.add(containerId);
+    session.markDead('shut down');
+    session.close();
+    await this.driver.remove(containerId);
+  }
+
+  /** Called from the events stream and when the attach stream ends: why did it die? */
+  private async noticeDeath(containerId: string, exitCode: number | null): Promise<void> {
+    if (this.removing.has(containerId) || this.noticing.has(containerId)) return;
+    this.noticing.add(containerId);
+    const kernel = this.byContainer.get(containerId);
+    const pooled = this.pool.find((s) => s.containerId === containerId);
+    const session = kernel?.session ?? pooled?.session;
+    if (!session || session.state === 'dead') return;
+    const info = await this.driver.inspect(containerId).catch(() => null);
+    if (info?.running) return;
+    const code = info?.exitCode ?? exitCode;
+    const oom = info?.oomKilled || this.oomSeen.has(containerId) || code === 137;
+    const reason = oom ? OUT_OF_MEMORY_REASON : `exited with code ${code ?? 'unknown'}`;
+    session.markDead(reason);
+    this.options.log.warn({ kernel: kernel?.id, containerId, reason }, 'sandbox died');
+    if (pooled) this.pool.splice(this.pool.indexOf(pooled), 1);
+    // The record stays (state dead, with its reason) until shut down; the container goes now.
+    this.removing.add(containerId);
+    await this.driver.remove(containerId).catch(() => {});
+    if (pooled) this.fillPool();
+  }
+
+  private async cullIdle(): Promise<void> {
+    const cutoff = Date.now() - this.options.idleTimeoutS * 1000;
+    for (const k of this.kernels.values()) {
+      if (k.busy === 0 && k.session.state !== 'busy' && k.lastActivityAt.getTime() < cutoff) {
+        this.options.log.info({ kernel: k.id }, 'culling an idle kernel');
+        await this.shutdown(k.id).catch(() => {});
+      }
+    }
+  }
+
+  /** Pool status for the health report. */
+  stats() {
+    return { kernels: this.kernels.size, pooled: this.pool.length, poolSize: this.options.poolSize };
+  }
+
+  /** Removes every sandbox this manager started. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopEvents?.();
+    if (this.cullTimer) clearInterval(this.cullTimer);
+    await this.poolJob;
+    const all = [...this.kernels.values(), ...this.pool.splice(0)];
+    this.kernels.clear();
+    await Promise.all(all.map((s) => this.removeSandbox(s.containerId, s.session).catch(() => {})));
+  }
+}

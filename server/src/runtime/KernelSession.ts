@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import readline from 'node:readline';
+import type {
+  ExecuteReplyContent,
+  ExecuteRequestContent,
+  KernelContentMap,
+  KernelMessage,
+  KernelMessageType,
+} from '@atrium/protocol';
+import type { SandboxChannel } from './SandboxDriver.js';
+
+export type MessageListener = (message: KernelMessage) => void;
+
+interface Pending {
+  listener: MessageListener;
+  reply: ExecuteReplyContent | null;
+  resolve: (reply: ExecuteReplyContent) => void;
+}
+
+/**
+ * The server's end of one runner's control channel: writes requests, routes every message back
+ * to the request it answers (parent_header.msg_id), and settles executions on their final idle.
+ */
+export class KernelSession {
+  readonly session = randomUUID();
+  /** Busy or idle, as the runner last said. */
+  state: 'starting' | 'idle' | 'busy' | 'dead' = 'starting';
+  private readonly pending = new Map<string, Pending>();
+  private readonly waiters = new Map<string, (m: KernelMessage) => void>();
+  private readonly ready: Promise<void>;
+  private deadReason: string | null = null;
+  /** Last lines the runner wrote on stderr, for diagnosing a sandbox that would not start. */
+  readonly stderrTail: string[] = [];
+
+  constructor(
+    private readonly channel: SandboxChannel,
+    private readonly onActivity: () => void = () => {},
+  ) {
+    let markReady: () => void = () => {};
+    this.ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    const lines = readline.createInterface({ input: channel.output, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on('line', (line) => {
+      let msg: KernelMessage;
+      try {
+        msg = JSON.parse(line) as KernelMessage;
+      } catch {
+        return;
+      }
+      if (msg.header.msg_type === 'status') {
+        const s = (msg.content as KernelContentMap['status']).execution_state;
+        if (s === 'idle' || s === 'busy') this.state = s;
+        if (s === 'idle' && !msg.parent_header.msg_id) markReady();
+      }
+      this.route(msg);
+    });
+    channel.errors.on('data', (chunk: Buffer) => {
+      this.stderrTail.push(chunk.toString());
+      if (this.stderrTail.length > 20) this.stderrTail.shift();
+    });
+  }
+
+  /** Resolves once the runner has its kernel up and said idle. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `kernel did not become ready in ${timeoutMs} ms: ${this.stderrTail.join('').slice(-500)}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.ready.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.channel.ended.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`sandbox exited before it was ready: ${this.stderrTail.join('').slice(-500)}`));
+      });
+    });
+  }
+
+  private route(msg: KernelMessage): void {
+    const parentId = msg.parent_header.msg_id;
+    if (!parentId) return;
+    this.onActivity();
+    const waiter = this.waiters.get(parentId);
+    if (waiter) {
+      this.waiters.delete(parentId);
+      waiter(msg);
+    }
+    const p = this.pending.get(parentId);
+    if (!p) return;
+    p.listener(msg);
+    if (msg.header.msg_type === 'execute_reply') p.reply = msg.content as ExecuteReplyContent;
+    const type = msg.header.msg_type;
+    if (
+      type === 'status' &&
+      (msg.content as KernelContentMap['status']).execution_state === 'idle' &&
+      p.reply
+    ) {
+      this.pending.delete(parentId);
+      p.resolve(p.reply);
+    }
+  }
+
+  private message<T extends KernelMessageType>(
+    type: T,
+    content: KernelContentMap[T],
+    parentId?: string,
+  ): KernelMessage<T> {
+    return {
+      header: {
+        msg_id: randomUUID(),
+        msg_type: type,
+        session: this.session,
+        username: 'atrium',
+        date: new Date().toISOString(),
+        version: '5.3',
+      },
+      parent_header: parentId ? { msg_id: parentId, msg_type: 'execute_request', session: this.session } : {},
+      metadata: {},
+      content,
+    };
+  }
+
+  private send(msg: KernelMessage): void {
+    this.channel.input.write(`${JSON.stringify(msg)}\n`);
+  }
+
+  /** Runs code; every message it causes goes to the listener; resolves with the execute_reply. */
+  execute(
+    content: ExecuteRequestContent,
+    listener: MessageListener = () => {},
+  ): Promise<ExecuteReplyContent> {
+    const request = this.message('execute_request', content);
+    if (this.deadReason)
+      return Promise.resolve(this.synthesizeDeath(request.header.msg_id, listener, this.deadReason));
+    return new Promise((resolve) => {
+      this.pending.set(request.header.msg_id, { listener, reply: null, resolve });
+      this.onActivity();
+      this.send(request);
+    });
+  }
+
+  /** Asks the runner for something and waits for its answer. */
+  private request<T extends KernelMessageType>(
+    type: T,
+    content: KernelContentMap[T],
+    timeoutMs = 10_000,
+  ): Promise<KernelMessage> {
+    const msg = this.message(type, content);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(msg.header.msg_id);
+        reject(new Error(`${type} got no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.set(msg.header.msg_id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      this.send(msg);
+    });
+  }
+
+  async interrupt(): Promise<void> {
+    await this.request('interrupt_request', {});
+  }
+
+  /** A fresh kernel state in the same sandbox. */
+  async restart(): Promise<void> {
+    await this.request('shutdown_request', { restart: true }, 20_000);
+  }
+
+  /** Ends every pending execution with an error saying why the kernel is gone. */
+  markDead(reason: string): void {
+    if (this.deadReason) return;
+    this.deadReason = reason;
+    this.state = 'dead';
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.resolve(this.synthesizeDeath(id, p.listener, reason));
+    }
+  }
+
+  get reason(): string | null {
+    return this.deadReason;
+  }
+
+  private synthesizeDeath(parentId: string, listener: MessageListener, reason: string): ExecuteReplyContent {
+    const error = { ename: 'KernelDied', evalue: reason, traceback: [`KernelDied: ${reason}`] };
+    listener(this.message('error', error, parentId));
+    const reply: ExecuteReplyContent = { status: 'error', execution_count: 0, ...error };
+    listener(this.message('execute_reply', reply, parentId));
+    listener(this.message('status', { execution_state: 'dead' }, parentId));
+    return reply;
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}

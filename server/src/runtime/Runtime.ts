@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { ensureSandboxImage } from '@atrium/sandbox/image/ensureSandboxImage';
+import type { Config } from '../config.js';
+import type { MetaStore } from '../db/metaStore.js';
+import type { HealthReport } from '../health/HealthChecks.js';
+import type { Logger } from '../logger.js';
+import { DockerDriver } from './DockerDriver.js';
+import { KernelManager } from './KernelManager.js';
+
+export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-docker';
+
+/**
+ * The sandbox runtime of one server: the Docker driver, the image (ensured in the background so
+ * start-up never waits for a build) and the kernel manager. Other concerns use `kernels`.
+ */
+export class Runtime {
+  readonly driver: DockerDriver;
+  readonly kernels: KernelManager;
+  image: { state: ImageState; tag: string | null; progress: string | null; error: string | null } = {
+    state: 'checking',
+    tag: null,
+    progress: null,
+    error: null,
+  };
+  private ready: Promise<void> | null = null;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    readonly instanceId: string,
+  ) {
+    this.driver = new DockerDriver(log);
+    this.kernels = new KernelManager(this.driver, {
+      instanceId,
+      runtime: config.sandboxRuntime,
+      memoryMb: config.sandboxMemoryMb,
+      cpus: config.sandboxCpus,
+      poolSize: config.sandboxPoolSize,
+      poolEager: config.sandboxPoolEager,
+      idleTimeoutS: config.kernelIdleTimeoutS,
+      executionTimeoutS: config.executionTimeoutS,
+      maxKernelsPerUser: config.sandboxMaxPerUser,
+      image: () => (this.image.state === 'present' ? this.image.tag : null),
+      log,
+    });
+  }
+
+  /** Builds the runtime; the instance id labels containers and survives restarts (meta store). */
+  static async create(config: Config, meta: MetaStore, log: Logger): Promise<Runtime> {
+    let instanceId = config.instanceId ?? (await meta.get('instance_id'));
+    if (!instanceId) {
+      instanceId = randomBytes(8).toString('hex');
+      await meta.set('instance_id', instanceId);
+    }
+    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId);
+  }
+
+  /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */
+  startInBackground(): Promise<void> {
+    this.ready ??= (async () => {
+      if (!(await this.driver.ping())) {
+        this.image.state = 'no-docker';
+        this.log.warn('Docker is not reachable: sandboxes are unavailable');
+        return;
+      }
+      try {
+        await this.kernels.init();
+      } catch (err) {
+        this.log.error({ err }, 'sandbox reconciliation failed');
+      }
+      try {
+        const image = await ensureSandboxImage({
+          docker: this.driver.docker,
+          onProgress: (p) => {
+            if (p.phase === 'packing' || p.phase === 'building') this.image.state = 'building';
+            this.image.progress = p.message;
+            if (p.phase !== 'building') this.log.info({ phase: p.phase }, p.message);
+          },
+        });
+        this.image = { state: 'present', tag: image.tag, progress: null, error: null };
+        this.kernels.fillPoolIfWanted();
+      } catch (err) {
+        this.image = {
+          ...this.image,
+          state: 'failed',
+          error: err instanceof Error ? err.message : String(err),
+        };
+        this.log.error({ err }, 'the sandbox image could not be built');
+      }
+    })();
+    return this.ready;
+  }
+
+  /** Resolves when the background start-up work is over (tests and benchmarks wait on it). */
+  whenReady(): Promise<void> {
+    return this.startInBackground();
+  }
+
+  dockerHealth = async (): Promise<HealthReport> => {
+    const started = performance.now();
+    const ok = await this.driver.ping();
+    return {
+      ok,
+      runtime: this.config.sandboxRuntime,
+      latencyMs: Number((performance.now() - started).toFixed(1)),
+    };
+  };
+
+  /** Present, or still being checked/built (not a failure); failed or no Docker is degraded. */
+  imageHealth = (): HealthReport => ({
+    ok: this.image.state === 'present' || this.image.state === 'checking' || this.image.state === 'building',
+    state: this.image.state,
+    tag: this.image.tag,
+    ...(this.image.progress ? { progress: this.image.progress } : {}),
+    ...(this.image.error ? { error: this.image.error } : {}),
+    ...this.kernels.stats(),
+  });
+
+  async close(): Promise<void> {
+    await this.ready?.catch(() => {});
+    await this.kernels.close();
+  }
+}

@@ -1,0 +1,75 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Labels every sandbox carries, so an instance can find (and reconcile) its own containers. */
+export const SandboxLabel = {
+  instance: 'atrium.instance',
+  owner: 'atrium.owner',
+  purpose: 'atrium.purpose',
+  kernel: 'atrium.kernel',
+} as const;
+
+export type SandboxRuntime = 'runc' | 'runsc';
+
+/** What to start: the hardening is the driver's job, not the caller's. */
+export interface SandboxSpec {
+  name: string;
+  image: string;
+  runtime: SandboxRuntime;
+  memoryMb: number;
+  cpus: number;
+  /** Extra environment for the runner (never secrets of the platform). */
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  /** Processes allowed in the sandbox: a fork bomb stops here. */
+  pidsLimit?: number;
+  /** Size of the writable /tmp, the only writable path. */
+  tmpfsMb?: number;
+}
+
+/** The control channel: the container's stdin, and its stdout/stderr demultiplexed. */
+export interface SandboxChannel {
+  input: Writable;
+  output: Readable;
+  errors: Readable;
+  /** Resolves when the container's output ends (it exited or was removed). */
+  ended: Promise<void>;
+  close: () => void;
+}
+
+export interface SandboxInfo {
+  id: string;
+  name: string;
+  running: boolean;
+  exitCode: number | null;
+  oomKilled: boolean;
+  labels: Record<string, string>;
+}
+
+/** A lifecycle event of a sandbox, from the engine's event stream. */
+export interface SandboxEvent {
+  id: string;
+  action: 'start' | 'die' | 'oom' | 'destroy' | string;
+  exitCode: number | null;
+  labels: Record<string, string>;
+}
+
+/** The engine under the kernel manager: Docker today, something else later, a double in unit tests. */
+export interface SandboxDriver {
+  /** Whether the engine answers. */
+  ping(): Promise<boolean>;
+  /** Creates (not starts) a hardened sandbox; a stale container with the same name is removed first. */
+  create(spec: SandboxSpec): Promise<string>;
+  /** Attaches to stdio; call before start so no output is lost. */
+  attach(id: string): Promise<SandboxChannel>;
+  start(id: string): Promise<void>;
+  stop(id: string, graceSeconds?: number): Promise<void>;
+  /** Removes the sandbox whatever its state; a missing one is not an error. */
+  remove(id: string): Promise<void>;
+  /** Every sandbox carrying all these labels, in any state. */
+  list(labels: Record<string, string>): Promise<SandboxInfo[]>;
+  inspect(id: string): Promise<SandboxInfo | null>;
+  /** Memory in use by a running sandbox, in bytes (cgroup accounting). */
+  memoryUsage(id: string): Promise<number | null>;
+  /** Follows lifecycle events of sandboxes carrying these labels, reconnecting when the stream drops. */
+  events(labels: Record<string, string>, onEvent: (event: SandboxEvent) => void): () => void;
+}

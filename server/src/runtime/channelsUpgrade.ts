@@ -1,0 +1,76 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ExecuteRequestContent, KernelHeader, KernelMessage } from '@atrium/protocol';
+import { WebSocketServer } from 'ws';
+import { requireWriter } from '../auth/Identity.js';
+import { HttpError } from '../errors.js';
+import type { Services } from '../services.js';
+import { refuseUpgrade, type UpgradeRoute } from '../upgrade.js';
+import { executeCode, findOwnedKernel, interruptKernel } from './commands.js';
+import { ExecuteBody } from './schema.js';
+
+const PREFIX = '/api/kernels/';
+
+/**
+ * `/api/kernels/:id/channels`: Jupyter's channels over one WebSocket. The client sends
+ * execute_request / interrupt_request; it receives every message, parented to its own request.
+ */
+export function kernelChannelsRoute(services: Services): UpgradeRoute {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
+  services.onShutdown(() => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  });
+  return {
+    prefix: PREFIX,
+    handle: async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const match = /^\/api\/kernels\/([^/?]+)\/channels(?:\?.*)?$/.exec(req.url ?? '');
+      if (!match?.[1]) return refuseUpgrade(socket, 404, 'No WebSocket endpoint here');
+      const id = decodeURIComponent(match[1]);
+      let user: ReturnType<typeof requireWriter>;
+      try {
+        user = requireWriter(await services.resolveIdentity(req));
+        findOwnedKernel(services.runtime, user, id);
+      } catch (err) {
+        if (err instanceof HttpError) return refuseUpgrade(socket, err.status, err.message);
+        throw err;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const reply = (parent: Partial<KernelHeader>) => (msg: KernelMessage) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ ...msg, parent_header: parent }));
+        };
+        ws.on('message', (data) => {
+          let msg: KernelMessage;
+          try {
+            msg = JSON.parse(String(data)) as KernelMessage;
+            if (!msg?.header?.msg_type) throw new Error('missing header.msg_type');
+          } catch (err) {
+            ws.send(JSON.stringify({ error: `Malformed message: ${(err as Error).message}` }));
+            return;
+          }
+          const parent = msg.header;
+          const run = async () => {
+            if (msg.header.msg_type === 'execute_request') {
+              const content = ExecuteBody.parse(msg.content) as ExecuteRequestContent;
+              await executeCode(services.runtime, user, id, content, reply(parent));
+            } else if (msg.header.msg_type === 'interrupt_request') {
+              await interruptKernel(services.runtime, user, id);
+              ws.send(
+                JSON.stringify({
+                  header: { ...parent, msg_type: 'interrupt_reply' },
+                  parent_header: parent,
+                  metadata: {},
+                  content: { status: 'ok' },
+                }),
+              );
+            } else throw new Error(`Unsupported message type ${msg.header.msg_type}`);
+          };
+          run().catch((err: Error) => {
+            if (ws.readyState === ws.OPEN)
+              ws.send(JSON.stringify({ error: err.message, parent_header: parent }));
+          });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { KernelMessage } from '@atrium/protocol';
+import type { RequestHandler } from 'express';
+import { requireUser, requireWriter } from '../auth/Identity.js';
+import { validate } from '../http/validate.js';
+import type { Services } from '../services.js';
+import {
+  executeCode,
+  findOwnedKernel,
+  interruptKernel,
+  listKernels,
+  restartKernel,
+  startKernel,
+  stopKernel,
+} from './commands.js';
+import { ExecuteBody, ListKernelsQuery, StartKernelBody } from './schema.js';
+
+const param = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('/') : (v ?? ''));
+
+/** HTTP handlers for kernels: validate, call a command, answer (execute answers an SSE stream). */
+export function kernelHandlers({ runtime }: Services) {
+  return {
+    start: (async (req, res) => {
+      const user = requireWriter(req.identity);
+      const body = validate(StartKernelBody, req.body ?? {});
+      res.status(201).json(await startKernel(runtime, user, body.key));
+    }) satisfies RequestHandler,
+
+    list: (async (req, res) => {
+      const query = validate(ListKernelsQuery, req.query, 'query');
+      res.json(listKernels(runtime, requireUser(req.identity), query.all === '1'));
+    }) satisfies RequestHandler,
+
+    get: (async (req, res) => {
+      res.json(
+        runtime.kernels.view(findOwnedKernel(runtime, requireUser(req.identity), param(req.params.id))),
+      );
+    }) satisfies RequestHandler,
+
+    stop: (async (req, res) => {
+      await stopKernel(runtime, requireWriter(req.identity), param(req.params.id));
+      res.status(204).end();
+    }) satisfies RequestHandler,
+
+    interrupt: (async (req, res) => {
+      await interruptKernel(runtime, requireWriter(req.identity), param(req.params.id));
+      res.json({ status: 'ok' });
+    }) satisfies RequestHandler,
+
+    restart: (async (req, res) => {
+      res.json(await restartKernel(runtime, requireWriter(req.identity), param(req.params.id)));
+    }) satisfies RequestHandler,
+
+    /** Server-Sent Events: one event per Jupyter message (event name = msg_type), ending after the final idle. */
+    execute: (async (req, res) => {
+      const user = requireWriter(req.identity);
+      const body = validate(ExecuteBody, req.body);
+      const id = param(req.params.id);
+      findOwnedKernel(runtime, user, id);
+      res.status(200).set({
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      });
+      res.flushHeaders();
+      const send = (msg: KernelMessage) => {
+        if (!res.writableEnded)
+          res.write(
+            `event: ${msg.header.msg_type}\nid: ${msg.header.msg_id}\ndata: ${JSON.stringify(msg)}\n\n`,
+          );
+      };
+      await executeCode(runtime, user, id, body, send);
+      res.end();
+    }) satisfies RequestHandler,
+  };
+}
