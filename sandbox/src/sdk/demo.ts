@@ -71,7 +71,10 @@ export function demo<const I extends readonly AnyComponent[], const O extends re
     if (!Array.isArray(row) || row.length > inputs.length) {
       throw new Error(`Example ${i + 1} must be a list of at most ${inputs.length} input values`);
     }
-    inputs.forEach((c, j) => c.parse(row[j])); // a bad example fails at declaration, not in front of users
+    // A bad example fails at declaration, not in front of users.
+    inputs.forEach((c, j) => {
+      c.parse(row[j]);
+    });
     return row;
   });
   const description: DemoDescription = {

@@ -32,7 +32,9 @@ export function toMessages(raw: unknown, fail: (p: string) => Error): ChatMessag
 }
 
 /** A conversation: the history in, the history with the reply out (streams token by token). */
-export function Chatbot<N extends string>(o: ChatbotOptions<N>): Component<N, ChatMessage[], ChatbotReturn> {
+export function Chatbot<const N extends string>(
+  o: ChatbotOptions<N>,
+): Component<N, ChatMessage[], ChatbotReturn> {
   const config: ChatbotConfig & { name: N } = { type: 'chatbot', ...common(o), value: o.value ?? [] };
   return {
     config,

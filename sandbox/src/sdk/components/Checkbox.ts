@@ -7,7 +7,7 @@ export interface CheckboxOptions<N extends string> extends CommonOptions<N> {
 }
 
 /** A boolean; "true"/"false" text is accepted for callers that only send strings. */
-export function Checkbox<N extends string>(o: CheckboxOptions<N>): Component<N, boolean> {
+export function Checkbox<const N extends string>(o: CheckboxOptions<N>): Component<N, boolean> {
   const config: CheckboxConfig & { name: N } = { type: 'checkbox', ...common(o), value: o.value ?? false };
   return {
     config,

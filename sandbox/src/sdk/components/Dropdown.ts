@@ -11,7 +11,7 @@ export interface DropdownOptions<N extends string, M extends boolean> extends Co
 type Choice<M extends boolean> = M extends true ? string[] : string;
 
 /** One choice (or several with multiselect) out of a fixed list; anything else is refused. */
-export function Dropdown<N extends string, M extends boolean = false>(
+export function Dropdown<const N extends string, M extends boolean = false>(
   o: DropdownOptions<N, M>,
 ): Component<N, Choice<M>> {
   if (o.choices.length === 0) throw new Error(`Dropdown "${o.name}": needs at least one choice`);

@@ -25,7 +25,9 @@ export function toImageValue(raw: unknown, maxBytes: number, fail: (problem: str
 }
 
 /** An uploaded image as the function's input, or an image the function returns. */
-export function Image<N extends string>(o: ImageOptions<N>): Component<N, ImageValue, ImageValue | string> {
+export function Image<const N extends string>(
+  o: ImageOptions<N>,
+): Component<N, ImageValue, ImageValue | string> {
   const maxBytes = o.maxBytes ?? 10 * 1024 * 1024;
   const config: ImageConfig & { name: N } = { type: 'image', ...common(o), maxBytes };
   return {

@@ -7,7 +7,7 @@ export interface JsonOptions<N extends string> extends CommonOptions<N> {
 }
 
 /** Any JSON value; a value that does not survive JSON (a cycle, a BigInt) is refused. */
-export function JSONComponent<N extends string>(o: JsonOptions<N>): Component<N, unknown> {
+export function JSONComponent<const N extends string>(o: JsonOptions<N>): Component<N, unknown> {
   const config: JsonConfig & { name: N } = {
     type: 'json',
     ...common(o),

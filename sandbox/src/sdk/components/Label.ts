@@ -41,7 +41,7 @@ export function toLabelValue(raw: unknown, top: number | undefined, fail: (p: st
 }
 
 /** A classification: the top label with bars of confidences. */
-export function Label<N extends string>(o: LabelOptions<N>): Component<N, LabelValue, LabelReturn> {
+export function Label<const N extends string>(o: LabelOptions<N>): Component<N, LabelValue, LabelReturn> {
   const config: LabelConfig & { name: N } = {
     type: 'label',
     ...common(o),

@@ -7,7 +7,7 @@ export interface MarkdownOptions<N extends string> extends CommonOptions<N> {
 }
 
 /** Markdown text; the client renders it sanitised. */
-export function Markdown<N extends string>(o: MarkdownOptions<N>): Component<N, string> {
+export function Markdown<const N extends string>(o: MarkdownOptions<N>): Component<N, string> {
   const config: MarkdownConfig & { name: N } = {
     type: 'markdown',
     ...common(o),

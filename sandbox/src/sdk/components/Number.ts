@@ -23,7 +23,7 @@ const round = (n: number, precision: number | undefined) =>
   precision === undefined ? n : Math.round(n * 10 ** precision) / 10 ** precision;
 
 /** A number in and out, with optional bounds and precision. */
-function NumberComponent<N extends string>(o: NumberOptions<N>): Component<N, number> {
+function NumberComponent<const N extends string>(o: NumberOptions<N>): Component<N, number> {
   const config: NumberConfig & { name: N } = {
     type: 'number',
     ...common(o),

@@ -11,7 +11,7 @@ export interface SliderOptions<N extends string> extends CommonOptions<N> {
 }
 
 /** A number picked between bounds (defaults 0..100, step 1, as Gradio). */
-export function Slider<N extends string>(o: SliderOptions<N>): Component<N, number> {
+export function Slider<const N extends string>(o: SliderOptions<N>): Component<N, number> {
   const minimum = o.minimum ?? 0;
   const maximum = o.maximum ?? 100;
   const step = o.step ?? 1;

@@ -10,7 +10,7 @@ export interface TextboxOptions<N extends string> extends CommonOptions<N> {
 }
 
 /** Free text in and out; a missing value is the empty string, as in Gradio. */
-export function Textbox<N extends string>(o: TextboxOptions<N>): Component<N, string> {
+export function Textbox<const N extends string>(o: TextboxOptions<N>): Component<N, string> {
   const config: TextboxConfig & { name: N } = {
     type: 'textbox',
     ...common(o),
