@@ -19,8 +19,10 @@ import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { databaseCheck } from './health/handlers.js';
 import { createLogger, type Logger } from './logger.js';
+import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
+import { modelSeeds } from './models/seeds.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
 import { findClientDir, serveClient } from './shell/serveClient.js';
@@ -68,14 +70,17 @@ export async function startAtrium(
     runtime: await Runtime.create(config, sqliteMetaStore(db), log),
     onShutdown: (hook) => shutdownHooks.push(hook),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
+    notebooks: undefined as unknown as NotebookKernels,
   };
+  services.notebooks = new NotebookKernels({ collab: services.collab, kernels: () => services.runtime.kernels, log: log.child({ concern: 'notebooks' }) });
+  services.onShutdown(() => services.notebooks.close());
   services.health.register('database', databaseCheck(services));
   services.health.register('docker', services.runtime.dockerHealth);
   services.health.register('sandboxImage', services.runtime.imageHealth);
   // Sandboxes are removed on shutdown; start-up never waits for Docker or an image build.
   services.onShutdown(() => services.runtime.close());
   void services.runtime.startInBackground();
-  if (config.seed) await runSeeds(services, baseSeeds);
+  if (config.seed) await runSeeds(services, [...baseSeeds, ...modelSeeds]);
 
   const app = express();
   app.disable('x-powered-by');

@@ -10,6 +10,7 @@ import { hubCors } from './hub/cors.js';
 import { downloadHandler } from './hub/downloads.js';
 import { hubHandlers } from './hub/handlers.js';
 import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
+import { notebookHandlers } from './notebooks/handlers.js';
 import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
 import type { UpgradeRoute } from './upgrade.js';
@@ -23,9 +24,10 @@ export function mountRoutes(app: Express, services: Services): void {
   const authLimit = perAddressLimit(services.config.authRateLimit, services.config.authRateWindowMs);
   const health = healthHandlers(services);
   const accounts = accountHandlers(services);
+  const hub = hubHandlers(services);
   const collab = collabHandlers(services);
   const kernels = kernelHandlers(services);
-  const hub = hubHandlers(services);
+  const notebooks = notebookHandlers(services);
 
   app.get('/api/health', health.check);
 
@@ -92,6 +94,14 @@ export function mountRoutes(app: Express, services: Services): void {
     app.get(`${site}/resolve/:rev/*path`, downloadHandler(services, type));
     app.get(`${site}/raw/:rev/*path`, downloadHandler(services, type));
   }
+
+  // Notebooks: create/import, export, and the notebook's one shared kernel (notebooks/README.md)
+  app.post('/api/notebooks/new', createJson, notebooks.create);
+  app.get('/api/notebooks/:owner/:name/export', notebooks.exportIpynb);
+  app.get('/api/notebooks/:owner/:name/kernel', notebooks.kernel);
+  app.post('/api/notebooks/:owner/:name/run', json, notebooks.run);
+  app.post('/api/notebooks/:owner/:name/interrupt', notebooks.interrupt);
+  app.post('/api/notebooks/:owner/:name/restart', notebooks.restart);
 
   // Live documents (the WebSocket side is in upgradeRoutes)
   app.post('/api/collab/:kind/:owner/:name/save', json, collab.save);

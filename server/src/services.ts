@@ -7,6 +7,7 @@ import type { SqliteDatabase } from './db/openDatabase.js';
 import type { HealthChecks } from './health/HealthChecks.js';
 import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
+import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
@@ -24,6 +25,8 @@ export interface Services {
   collab: CollabServer;
   /** Sandboxes and kernels (server/src/runtime): `runtime.kernels.execute(id, request, onMessage)`. */
   runtime: Runtime;
+  /** Notebooks' shared kernels and execution queues (server/src/notebooks). */
+  notebooks: NotebookKernels;
   /** Run in reverse order of registration on shutdown, before the database closes. */
   onShutdown: (hook: () => Promise<void> | void) => void;
 }

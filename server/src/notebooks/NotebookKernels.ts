@@ -1,0 +1,44 @@
+import type { CollabServer } from '../collab/CollabServer.js';
+import type { DocumentRef } from '../collab/documentName.js';
+import type { Logger } from '../logger.js';
+import type { KernelManager } from '../runtime/KernelManager.js';
+import { NotebookSession } from './NotebookSession.js';
+
+/** Every notebook's session (queue + shared kernel), created on first run, one per document. */
+export class NotebookKernels {
+  private readonly sessions = new Map<string, NotebookSession>();
+
+  constructor(private readonly deps: { collab: CollabServer; kernels: () => KernelManager; log: Logger }) {}
+
+  /** The session of a notebook, created if needed; `owner` is the account its kernel counts against. */
+  session(ref: DocumentRef): NotebookSession {
+    let s = this.sessions.get(ref.name);
+    if (!s || s.closed) {
+      const owner = ref.repoId.split('/')[0] ?? ref.repoId;
+      s = new NotebookSession(ref, owner, {
+        collab: this.deps.collab,
+        kernels: this.deps.kernels(),
+        log: this.deps.log,
+      });
+      this.sessions.set(ref.name, s);
+    }
+    return s;
+  }
+
+  /** The session if one exists (status without starting anything). */
+  find(name: string): NotebookSession | undefined {
+    return this.sessions.get(name);
+  }
+
+  /** Ends a notebook's session and kernel (the notebook was deleted or renamed). */
+  async end(name: string): Promise<void> {
+    const s = this.sessions.get(name);
+    this.sessions.delete(name);
+    await s?.close();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    this.sessions.clear();
+  }
+}

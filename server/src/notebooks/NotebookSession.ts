@@ -1,0 +1,256 @@
+import { type ExecuteReplyContent, KERNEL_PRESENCE_FIELD, type NotebookKernelStatus } from '@atrium/protocol';
+import type * as Y from 'yjs';
+import type { CollabServer, DocumentHold } from '../collab/CollabServer.js';
+import type { DocumentRef } from '../collab/documentName.js';
+import type { Logger } from '../logger.js';
+import type { KernelManager } from '../runtime/KernelManager.js';
+import { CellOutputWriter } from './CellOutputWriter.js';
+import { notebookCells, notebookMeta } from './notebookDoc.js';
+
+export interface NotebookSessionDeps {
+  collab: CollabServer;
+  kernels: KernelManager;
+  log: Logger;
+  /** Byte cap of one run's outputs in the document. */
+  outputMaxBytes?: number;
+}
+
+interface QueuedRun {
+  cellId: string;
+  runBy: string;
+}
+
+/**
+ * One notebook's shared kernel and its execution queue. Whoever asks, cells run one at a time, in
+ * the order asked, in the same kernel; outputs are written into the live document as they stream.
+ * The document stays loaded (a hold) while the kernel lives, so the kernel's state, published as the
+ * server's own presence in the room, reaches everyone who opens the notebook.
+ */
+export class NotebookSession {
+  readonly status: NotebookKernelStatus = {
+    state: 'none',
+    reason: null,
+    running: null,
+    queued: [],
+    runBy: null,
+  };
+  private readonly queue: QueuedRun[] = [];
+  private kernelId: string | null = null;
+  private hold: DocumentHold | null = null;
+  private starting: Promise<string> | null = null;
+  private draining = false;
+  /** Bumped by interrupt/restart: a run started before it does not continue the old queue. */
+  private generation = 0;
+  private watch: NodeJS.Timeout | null = null;
+  closed = false;
+
+  constructor(
+    readonly ref: DocumentRef,
+    /** Account the kernel is started for (the notebook's owner: one kernel per notebook). */
+    private readonly owner: string,
+    private readonly deps: NotebookSessionDeps,
+  ) {}
+
+  /** Queues cells (by id) to run; unknown ids and non-code cells are skipped when their turn comes. */
+  async run(cellIds: string[], runBy: string): Promise<NotebookKernelStatus> {
+    const doc = await this.document();
+    for (const cellId of cellIds) this.queue.push({ cellId, runBy });
+    this.status.queued = this.queue.map((q) => q.cellId);
+    this.publish();
+    void this.drain(doc);
+    return { ...this.status };
+  }
+
+  /** Every code cell, top to bottom. */
+  async runAll(runBy: string): Promise<NotebookKernelStatus> {
+    const doc = await this.document();
+    const ids = notebookCells(doc)
+      .toArray()
+      .filter((c) => c.get('cell_type') === 'code')
+      .map((c) => String(c.get('id')));
+    return this.run(ids, runBy);
+  }
+
+  /** Stops the running cell and drops the queued ones, as Jupyter does. */
+  async interrupt(): Promise<NotebookKernelStatus> {
+    this.generation++;
+    this.queue.length = 0;
+    this.status.queued = [];
+    this.publish();
+    if (this.kernelId && this.status.state === 'busy') await this.deps.kernels.interrupt(this.kernelId);
+    return { ...this.status };
+  }
+
+  /** A fresh kernel state: the queue dropped, variables gone; a dead kernel is replaced. */
+  async restart(): Promise<NotebookKernelStatus> {
+    await this.document();
+    this.generation++;
+    this.queue.length = 0;
+    this.status.queued = [];
+    const id = this.kernelId;
+    this.set({ state: 'starting', reason: null });
+    try {
+      if (id && this.deps.kernels.list().some((k) => k.id === id && k.session.state !== 'dead')) {
+        await this.deps.kernels.restart(id);
+      } else {
+        if (id) await this.deps.kernels.shutdown(id).catch(() => {});
+        this.kernelId = null;
+        await this.kernel();
+      }
+      this.set({ state: 'idle' });
+    } catch (err) {
+      this.set({ state: 'dead', reason: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    return { ...this.status };
+  }
+
+  /** Drops the document hold and the kernel (server shutdown, notebook deleted). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.generation++;
+    this.queue.length = 0;
+    if (this.watch) clearInterval(this.watch);
+    const id = this.kernelId;
+    this.kernelId = null;
+    if (id) await this.deps.kernels.shutdown(id).catch(() => {});
+    this.releaseHold();
+  }
+
+  private async document(): Promise<Y.Doc> {
+    if (!this.hold) {
+      this.hold = await this.deps.collab.hold(this.ref);
+      this.publish();
+      // The kernel may be culled for idleness or die; then the document need not stay loaded.
+      this.watch ??= setInterval(() => this.checkKernel(), 10_000);
+      this.watch.unref();
+    }
+    return this.hold.doc;
+  }
+
+  private releaseHold(): void {
+    this.hold?.release();
+    this.hold = null;
+  }
+
+  private checkKernel(): void {
+    if (this.draining || this.starting) return;
+    const alive = this.kernelId !== null && this.deps.kernels.list().some((k) => k.id === this.kernelId);
+    if (!alive && this.status.state !== 'dead') {
+      this.kernelId = null;
+      this.set({ state: 'none' });
+      if (this.watch) clearInterval(this.watch);
+      this.watch = null;
+      this.releaseHold();
+    }
+  }
+
+  /** The notebook's kernel, started on first use (from the warm pool when there is one). */
+  private kernel(): Promise<string> {
+    const current = this.kernelId ? this.deps.kernels.list().find((k) => k.id === this.kernelId) : undefined;
+    if (current && current.session.state !== 'dead') return Promise.resolve(current.id);
+    this.starting ??= (async () => {
+      this.set({ state: 'starting', reason: null });
+      try {
+        const k = await this.deps.kernels.start(this.owner, { key: this.ref.name });
+        this.kernelId = k.id;
+        this.set({ state: 'idle' });
+        return k.id;
+      } catch (err) {
+        this.set({ state: 'dead', reason: err instanceof Error ? err.message : String(err) });
+        throw err;
+      } finally {
+        this.starting = null;
+      }
+    })();
+    return this.starting;
+  }
+
+  private async drain(doc: Y.Doc): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const next = this.queue.shift() as QueuedRun;
+        this.status.queued = this.queue.map((q) => q.cellId);
+        const ok = await this.runOne(doc, next);
+        // An error stops the rest of a run-all, as in Jupyter.
+        if (!ok) {
+          this.queue.length = 0;
+          this.status.queued = [];
+        }
+      }
+    } finally {
+      this.draining = false;
+      this.set({ running: null, runBy: null });
+    }
+  }
+
+  /** Runs one cell; false when it failed (error, interrupt, dead kernel). */
+  private async runOne(doc: Y.Doc, { cellId, runBy }: QueuedRun): Promise<boolean> {
+    const cell = notebookCells(doc)
+      .toArray()
+      .find((c) => c.get('id') === cellId);
+    if (cell?.get('cell_type') !== 'code') return true;
+    const code = String(cell.get('source') ?? '');
+    const generation = this.generation;
+    const writer = new CellOutputWriter(doc, cellId, { origin: this, maxBytes: this.deps.outputMaxBytes });
+    writer.begin(runBy);
+    this.set({ running: cellId, runBy });
+    let reply: Pick<ExecuteReplyContent, 'status' | 'execution_count'> = {
+      status: 'aborted',
+      execution_count: 0,
+    };
+    try {
+      const kernelId = await this.kernel();
+      this.set({ state: 'busy' });
+      reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>
+        writer.handle(msg),
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      writer.handle({
+        header: {
+          msg_id: '',
+          msg_type: 'error',
+          session: '',
+          username: '',
+          date: new Date().toISOString(),
+          version: '5.3',
+        },
+        parent_header: {},
+        metadata: {},
+        content: { ename: 'KernelError', evalue: message, traceback: [`KernelError: ${message}`] },
+      });
+    } finally {
+      writer.end(reply);
+      const k = this.kernelId ? this.deps.kernels.list().find((x) => x.id === this.kernelId) : undefined;
+      if (k?.session.state === 'dead') this.set({ state: 'dead', reason: k.session.reason });
+      else if (this.status.state === 'busy') this.set({ state: 'idle' });
+    }
+    return reply.status === 'ok' && generation === this.generation;
+  }
+
+  /** TypeScript unless the notebook says JavaScript (sucrase strips types; plain JS runs as is). */
+  private language(doc: Y.Doc): 'typescript' | 'javascript' {
+    const metadata = notebookMeta(doc).get('metadata') as
+      | { kernelspec?: { language?: string }; language_info?: { name?: string } }
+      | undefined;
+    const lang = metadata?.kernelspec?.language ?? metadata?.language_info?.name;
+    return lang === 'javascript' ? 'javascript' : 'typescript';
+  }
+
+  private set(patch: Partial<NotebookKernelStatus>): void {
+    Object.assign(this.status, patch);
+    this.publish();
+  }
+
+  /** The kernel's state as the server's presence in the room: every viewer sees it, none can forge it. */
+  private publish(): void {
+    if (!this.hold) return;
+    const room = this.deps.collab.rooms.get(this.ref.name);
+    room?.awareness.setLocalState({
+      [KERNEL_PRESENCE_FIELD]: { ...this.status, queued: [...this.status.queued] },
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import type { NotebookKernelStatus } from '@atrium/protocol';
+import type { Request, RequestHandler } from 'express';
+import { requireWriter } from '../auth/Identity.js';
+import type { DocumentRef } from '../collab/documentName.js';
+import { parseDocumentName } from '../collab/documentName.js';
+import { forbidden, notFound } from '../errors.js';
+import { validate } from '../http/validate.js';
+import { atLeast, repoPermission } from '../hub/access.js';
+import type { Services } from '../services.js';
+import { createNotebook } from './commands/createNotebook.js';
+import { exportNotebook } from './commands/exportNotebook.js';
+import { CreateBody, RunBody } from './schema.js';
+
+const IDLE: NotebookKernelStatus = { state: 'none', reason: null, running: null, queued: [], runBy: null };
+
+/** HTTP side of notebooks: create/import, export, and the shared kernel (run, interrupt, restart). */
+export function notebookHandlers(services: Services) {
+  /** The notebook named in the URL, if the caller may at least read it (404 otherwise, never 403). */
+  async function notebookOf(
+    req: Request,
+    need: 'read' | 'write',
+  ): Promise<{ ref: DocumentRef; user: string | null }> {
+    const params = req.params as Record<string, string>;
+    const ref = parseDocumentName(`notebooks/${params.owner}/${params.name}`);
+    if (!ref) throw notFound('No such notebook', 'repo_not_found');
+    const permission = await repoPermission(services, req.identity, 'notebook', ref.repoId);
+    if (permission === 'none') throw notFound(`Notebook ${ref.repoId} not found`, 'repo_not_found');
+    if (need === 'read') return { ref, user: req.identity.user?.name ?? null };
+    const user = requireWriter(req.identity);
+    if (!atLeast(permission, 'write'))
+      throw forbidden('You may read this notebook but not run it', 'read_only');
+    return { ref, user: user.name };
+  }
+
+  const create: RequestHandler = async (req, res) => {
+    const actor = requireWriter(req.identity);
+    const body = validate(CreateBody, req.body ?? {}, 'body');
+    res.status(201).json(await createNotebook(services, actor, body));
+  };
+
+  const exportIpynb: RequestHandler = async (req, res) => {
+    const { ref } = await notebookOf(req, 'read');
+    const nb = await exportNotebook(services.collab, ref);
+    const file = `${ref.repoId.split('/')[1] ?? 'notebook'}.ipynb`;
+    res.set('content-disposition', `attachment; filename="${file}"`);
+    res.type('application/x-ipynb+json').send(`${JSON.stringify(nb, null, 1)}\n`);
+  };
+
+  const kernel: RequestHandler = async (req, res) => {
+    const { ref } = await notebookOf(req, 'read');
+    res.json(services.notebooks.find(ref.name)?.status ?? IDLE);
+  };
+
+  const run: RequestHandler = async (req, res) => {
+    const { ref, user } = await notebookOf(req, 'write');
+    const body = validate(RunBody, req.body ?? {}, 'body');
+    const session = services.notebooks.session(ref);
+    const status = body.all
+      ? await session.runAll(user as string)
+      : await session.run(body.cells ?? [], user as string);
+    res.status(202).json(status);
+  };
+
+  const interrupt: RequestHandler = async (req, res) => {
+    const { ref } = await notebookOf(req, 'write');
+    res.json(await services.notebooks.session(ref).interrupt());
+  };
+
+  const restart: RequestHandler = async (req, res) => {
+    const { ref } = await notebookOf(req, 'write');
+    res.json(await services.notebooks.session(ref).restart());
+  };
+
+  return { create, exportIpynb, kernel, run, interrupt, restart };
+}

@@ -1,0 +1,80 @@
+import { KERNEL_PRESENCE_FIELD, type NotebookKernelStatus } from '@atrium/protocol';
+import type * as Y from 'yjs';
+import type { TestUser } from '../harness/index.js';
+import { bearer } from '../harness/index.js';
+
+/** Creates a notebook over HTTP (blank, or from an .ipynb) and returns its repo id. */
+export async function createNotebook(
+  url: string,
+  user: TestUser,
+  name: string,
+  notebook?: unknown,
+): Promise<string> {
+  const res = await fetch(`${url}/api/notebooks/new`, {
+    method: 'POST',
+    headers: { ...bearer(user.token), 'content-type': 'application/json' },
+    body: JSON.stringify({ name, notebook }),
+  });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** POSTs to one of the kernel routes with a bearer token. */
+export function kernelCall(
+  url: string,
+  token: string,
+  id: string,
+  verb: 'run' | 'interrupt' | 'restart',
+  body?: unknown,
+) {
+  return fetch(`${url}/api/notebooks/${id}/${verb}`, {
+    method: 'POST',
+    headers: { ...bearer(token), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** A notebook with these code cells (ids c0, c1, …), as nbformat 4.5. */
+export function notebookOf(sources: string[]) {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'atrium-typescript', display_name: 'TypeScript', language: 'typescript' },
+    },
+    cells: sources.map((source, i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      source,
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+    })),
+  };
+}
+
+/** The cell's Y.Map in a client's copy of the notebook. */
+export function cellOf(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
+  return doc
+    .getArray<Y.Map<unknown>>('cells')
+    .toArray()
+    .find((c) => c.get('id') === id);
+}
+
+/** All stream text of a cell's outputs, joined. */
+export function streamText(doc: Y.Doc, id: string): string {
+  const outputs = cellOf(doc, id)?.get('outputs') as Y.Array<Y.Map<unknown>> | undefined;
+  return (outputs?.toArray() ?? [])
+    .filter((o) => o.get('output_type') === 'stream')
+    .map((o) => String(o.get('text')))
+    .join('');
+}
+
+/** The kernel status the server publishes in the room's presence. */
+export function kernelStatusIn(
+  states: Map<number, Record<string, unknown>>,
+): NotebookKernelStatus | undefined {
+  for (const s of states.values())
+    if (!s.user && s[KERNEL_PRESENCE_FIELD]) return s[KERNEL_PRESENCE_FIELD] as NotebookKernelStatus;
+  return undefined;
+}
