@@ -83,7 +83,10 @@ export class BlobStore {
    * Streams a blob to disk while hashing it, never holding it whole in memory. With `expect`, the
    * byte count and sha256 must match or the blob is refused and its partial file removed.
    */
-  async putStream(source: Readable, expect: { sha256?: string; size?: number; maxSize?: number } = {}): Promise<StoredBlob> {
+  async putStream(
+    source: Readable,
+    expect: { sha256?: string; size?: number; maxSize?: number } = {},
+  ): Promise<StoredBlob> {
     const tmp = this.tmpPath();
     const hash = createHash('sha256');
     let size = 0;
@@ -96,7 +99,9 @@ export class BlobStore {
             size += chunk.length;
             if (size > limit) {
               throw new BlobRejected(
-                expect.size !== undefined ? `Received more than the declared ${expect.size} bytes` : 'Upload is too large',
+                expect.size !== undefined
+                  ? `Received more than the declared ${expect.size} bytes`
+                  : 'Upload is too large',
                 expect.size !== undefined ? 'size_mismatch' : 'too_large',
               );
             }
@@ -111,14 +116,20 @@ export class BlobStore {
       }
       const sha256 = hash.digest('hex');
       if (expect.sha256 !== undefined && sha256 !== expect.sha256) {
-        throw new BlobRejected(`Content sha256 ${sha256} does not match the declared ${expect.sha256}`, 'sha_mismatch');
+        throw new BlobRejected(
+          `Content sha256 ${sha256} does not match the declared ${expect.sha256}`,
+          'sha_mismatch',
+        );
       }
       this.place(tmp, sha256);
       return { sha256, size };
     } catch (err) {
       await fs.promises.rm(tmp, { force: true });
       if (err instanceof BlobRejected) throw err;
-      if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
+      if (
+        (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+        (err as Error).message === 'aborted'
+      ) {
         throw new BlobRejected('The upload ended before all bytes arrived', 'aborted');
       }
       throw err;

@@ -16,13 +16,18 @@ export function splitRepoId(id: string): { owner: string; name: string } | undef
 }
 
 /** The identity's rights on a repository record (see repoPermission). */
-export async function permissionOn(services: Services, identity: Identity, repo: RepoRecord): Promise<RepoPermission> {
+export async function permissionOn(
+  services: Services,
+  identity: Identity,
+  repo: RepoRecord,
+): Promise<RepoPermission> {
   const user = identity.user;
   let perm: RepoPermission = repo.private ? 'none' : 'read';
   if (user) {
     if (user.isAdmin || repo.ownerId === user.id) perm = 'admin';
     else {
-      const orgRole = repo.ownerKind === 'org' ? await services.accounts.roleInOrg(repo.ownerId, user.id) : undefined;
+      const orgRole =
+        repo.ownerKind === 'org' ? await services.accounts.roleInOrg(repo.ownerId, user.id) : undefined;
       const collabRole = await services.hub.repos.collaboratorRole(repo.id, user.id);
       for (const role of [orgRole, collabRole]) if (role && RANK[role] > RANK[perm]) perm = role;
     }
@@ -36,7 +41,12 @@ export async function permissionOn(services: Services, identity: Identity, repo:
  * What `identity` may do with repository `type`/`id` (`owner/name`): 'none' when it is missing or
  * private and unreadable to them (callers answer 404, never 403, so its existence does not leak).
  */
-export async function repoPermission(services: Services, identity: Identity, type: RepoType, id: string): Promise<RepoPermission> {
+export async function repoPermission(
+  services: Services,
+  identity: Identity,
+  type: RepoType,
+  id: string,
+): Promise<RepoPermission> {
   const parts = splitRepoId(id);
   if (!parts) return 'none';
   const repo = await services.hub.repos.find(type, parts.owner, parts.name);

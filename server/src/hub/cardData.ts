@@ -6,7 +6,9 @@ export function parseCardData(readme: string): Record<string, unknown> | undefin
   if (!match?.[1]) return undefined;
   try {
     const data = parse(match[1], { maxAliasCount: 50 }) as unknown;
-    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+    return data && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : undefined;
   } catch {
     // A broken card must not break the repository page; it just has no metadata.
     return undefined;

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 
-const HUB_PATH = /^\/(api\/(models|spaces|notebooks)(\/|$)|((spaces|notebooks)\/)?[^/]+\/[^/]+\/(resolve|raw)\/)/;
+const HUB_PATH =
+  /^\/(api\/(models|spaces|notebooks)(\/|$)|((spaces|notebooks)\/)?[^/]+\/[^/]+\/(resolve|raw)\/)/;
 
 const EXPOSED = [
   'ETag',

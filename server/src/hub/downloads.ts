@@ -4,8 +4,8 @@ import type { RepoType } from '@atrium/protocol';
 import type { RequestHandler } from 'express';
 import { rangeNotSatisfiable } from '../errors.js';
 import type { Services } from '../services.js';
-import { fileAt } from './commands/openRepoFile.js';
 import { loadRepo, resolveRevision } from './commands/loadRepo.js';
+import { fileAt } from './commands/openRepoFile.js';
 import { entryNotFound } from './hubErrors.js';
 import { pathProblem } from './repoPaths.js';
 
@@ -28,7 +28,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** Parses a single `bytes=` range; undefined to serve everything, null when unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined | null {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   // Several ranges or other units: serving the whole file is allowed and simpler.
@@ -76,7 +79,10 @@ export function downloadHandler(services: Services, type: RepoType): RequestHand
     });
     if (file.entry.lfs) res.set({ 'X-Linked-Size': String(file.size), 'X-Linked-ETag': etag });
     if (req.query.download === 'true' || req.query.download === '1') {
-      res.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.basename(filePath))}`);
+      res.set(
+        'Content-Disposition',
+        `attachment; filename*=UTF-8''${encodeURIComponent(path.basename(filePath))}`,
+      );
     }
     if (req.get('if-none-match') === etag) {
       res.status(304).end();
@@ -88,7 +94,10 @@ export function downloadHandler(services: Services, type: RepoType): RequestHand
       throw rangeNotSatisfiable(`Range ${req.get('range')} is outside the file's ${file.size} bytes`);
     }
     if (range) {
-      res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}`, 'Content-Length': String(range.end - range.start + 1) });
+      res.status(206).set({
+        'Content-Range': `bytes ${range.start}-${range.end}/${file.size}`,
+        'Content-Length': String(range.end - range.start + 1),
+      });
     } else {
       res.set('Content-Length', String(file.size));
     }

@@ -9,4 +9,5 @@ export const lfsPointer = (sha256: string, size: number): string =>
   `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`;
 
 /** Git's blob id of an LFS file is that of its pointer, as on the Hub. */
-export const lfsGitOid = (sha256: string, size: number): string => gitBlobOid(Buffer.from(lfsPointer(sha256, size)));
+export const lfsGitOid = (sha256: string, size: number): string =>
+  gitBlobOid(Buffer.from(lfsPointer(sha256, size)));

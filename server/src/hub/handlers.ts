@@ -13,7 +13,13 @@ import { lfsBatch, receiveLfsObject, verifyLfsObject } from './commands/lfs.js';
 import { listRepos } from './commands/listRepos.js';
 import { pathsInfo, treeEntries, withLastCommits } from './commands/listTree.js';
 import { loadRepo, resolveRevision } from './commands/loadRepo.js';
-import { deleteRepo, moveRepo, removeCollaborator, setCollaborator, updateRepoSettings } from './commands/manageRepo.js';
+import {
+  deleteRepo,
+  moveRepo,
+  removeCollaborator,
+  setCollaborator,
+  updateRepoSettings,
+} from './commands/manageRepo.js';
 import { preupload } from './commands/preupload.js';
 import type { RepoRecord } from './RepoStore.js';
 import {
@@ -43,7 +49,11 @@ function decodeCursor(cursor: string | undefined): number {
   return n;
 }
 
-const SORT_ALIASES: Record<string, RepoSort> = { trending_score: 'trendingScore', last_modified: 'lastModified', created_at: 'createdAt' };
+const SORT_ALIASES: Record<string, RepoSort> = {
+  trending_score: 'trendingScore',
+  last_modified: 'lastModified',
+  created_at: 'createdAt',
+};
 
 /** HTTP handlers of the Hub API: validate, call a command, answer in the Hub's shapes. */
 export function hubHandlers(services: Services) {
@@ -56,7 +66,8 @@ export function hubHandlers(services: Services) {
   };
   const repoOf = (req: Request, type: RepoType, need: 'read' | 'write' | 'admin' = 'read') =>
     loadRepo(services, req.identity, type, param(req.params.owner), param(req.params.name), need);
-  const canSee = (req: Request) => async (r: RepoRecord) => (await permissionOn(services, req.identity, r)) !== 'none';
+  const canSee = (req: Request) => async (r: RepoRecord) =>
+    (await permissionOn(services, req.identity, r)) !== 'none';
 
   return {
     createRepo: (async (req, res) => {
@@ -83,11 +94,19 @@ export function hubHandlers(services: Services) {
 
     moveRepo: (async (req, res) => {
       const body = validate(MoveRepoBody, req.body);
-      await moveRepo(services, req.identity, requireWriter(req.identity), body.type, body.fromRepo, body.toRepo);
+      await moveRepo(
+        services,
+        req.identity,
+        requireWriter(req.identity),
+        body.type,
+        body.fromRepo,
+        body.toRepo,
+      );
       res.status(200).json({ url: `${baseUrl(req)}${typePrefix(body.type)}/${body.toRepo}` });
     }) satisfies RequestHandler,
 
-    list: (type: RepoType): RequestHandler =>
+    list:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const q = validate(ListReposQuery, req.query, 'query');
         const offset = decodeCursor(q.cursor);
@@ -105,14 +124,16 @@ export function hubHandlers(services: Services) {
         res.json(items);
       },
 
-    info: (type: RepoType): RequestHandler =>
+    info:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const { repo } = await repoOf(req, type);
         const commit = await resolveRevision(services, repo, param(req.params.rev) || 'main');
         res.json(await describeRepo(services, repo, commit, canSee(req)));
       },
 
-    tree: (type: RepoType): RequestHandler =>
+    tree:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const q = validate(TreeQuery, req.query, 'query');
         const { repo } = await repoOf(req, type);
@@ -127,15 +148,19 @@ export function hubHandlers(services: Services) {
         res.json(page);
       },
 
-    pathsInfo: (type: RepoType): RequestHandler =>
+    pathsInfo:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const body = validate(PathsInfoBody, req.body);
         const { repo } = await repoOf(req, type);
         const commit = await resolveRevision(services, repo, param(req.params.rev));
-        res.json(await pathsInfo(services, commit, body.paths, body.expand === true || body.expand === 'true'));
+        res.json(
+          await pathsInfo(services, commit, body.paths, body.expand === true || body.expand === 'true'),
+        );
       },
 
-    preupload: (type: RepoType): RequestHandler =>
+    preupload:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const body = validate(PreuploadBody, req.body);
         requireWriter(req.identity);
@@ -144,11 +169,13 @@ export function hubHandlers(services: Services) {
         res.json(await preupload(services, commit, body.files, body.gitAttributes));
       },
 
-    commit: (type: RepoType): RequestHandler =>
+    commit:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const author = requireWriter(req.identity);
         const { repo } = await repoOf(req, type, 'write');
-        if (req.query.create_pr) throw badRequest('Pull requests are not supported by Atrium yet', 'no_pull_requests');
+        if (req.query.create_pr)
+          throw badRequest('Pull requests are not supported by Atrium yet', 'no_pull_requests');
         const { commitOid } = await commitNdjson(services, repo, author, param(req.params.rev), req);
         res.json({
           success: true,
@@ -158,7 +185,8 @@ export function hubHandlers(services: Services) {
         });
       },
 
-    commits: (type: RepoType): RequestHandler =>
+    commits:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const q = validate(CommitsQuery, req.query, 'query');
         const { repo } = await repoOf(req, type);
@@ -178,7 +206,8 @@ export function hubHandlers(services: Services) {
         res.json(items.map(commitView));
       },
 
-    refs: (type: RepoType): RequestHandler =>
+    refs:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const { repo } = await repoOf(req, type);
         const refs = await services.hub.repos.refs(repo.id);
@@ -189,7 +218,8 @@ export function hubHandlers(services: Services) {
         });
       },
 
-    like: (type: RepoType, liked: boolean): RequestHandler =>
+    like:
+      (type: RepoType, liked: boolean): RequestHandler =>
       async (req, res) => {
         const user = requireWriter(req.identity);
         const { repo } = await repoOf(req, type);
@@ -199,7 +229,8 @@ export function hubHandlers(services: Services) {
         res.json({ liked, likes: fresh?.likes ?? 0 });
       },
 
-    likers: (type: RepoType): RequestHandler =>
+    likers:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const { repo } = await repoOf(req, type);
         const likers = await services.hub.repos.likers(repo.id);
@@ -213,7 +244,8 @@ export function hubHandlers(services: Services) {
 
     userLikes: (async (req, res) => {
       const user = await services.accounts.findByName(param(req.params.name));
-      if (!user || user.kind !== 'user') throw notFound(`User "${param(req.params.name)}" not found`, 'user_not_found');
+      if (!user || user.kind !== 'user')
+        throw notFound(`User "${param(req.params.name)}" not found`, 'user_not_found');
       const see = canSee(req);
       const out = [];
       for (const { repo, at } of await services.hub.repos.likedBy(user.id)) {
@@ -222,25 +254,33 @@ export function hubHandlers(services: Services) {
       res.json(out);
     }) satisfies RequestHandler,
 
-    duplicate: (type: RepoType): RequestHandler =>
+    duplicate:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const body = validate(DuplicateBody, req.body);
         const actor = requireWriter(req.identity);
         const { repo } = await repoOf(req, type);
         const fork = await duplicateRepo(services, actor, repo, body.repository, { private: body.private });
-        res.status(200).json({ url: `${baseUrl(req)}${typePrefix(type)}/${fullId(fork)}`, name: fullId(fork), id: fork.id });
+        res.status(200).json({
+          url: `${baseUrl(req)}${typePrefix(type)}/${fullId(fork)}`,
+          name: fullId(fork),
+          id: fork.id,
+        });
       },
 
-    forks: (type: RepoType): RequestHandler =>
+    forks:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const { repo } = await repoOf(req, type);
         const see = canSee(req);
         const out = [];
-        for (const f of await services.hub.repos.forksOf(repo.id)) if (await see(f)) out.push(repoInfoView(f, f.head));
+        for (const f of await services.hub.repos.forksOf(repo.id))
+          if (await see(f)) out.push(repoInfoView(f, f.head));
         res.json(out);
       },
 
-    settings: (type: RepoType): RequestHandler =>
+    settings:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const body = validate(SettingsBody, req.body);
         requireWriter(req.identity);
@@ -249,14 +289,16 @@ export function hubHandlers(services: Services) {
         res.json({ private: body.private ?? repo.private });
       },
 
-    collaborators: (type: RepoType): RequestHandler =>
+    collaborators:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const { repo } = await repoOf(req, type);
         const list = await services.hub.repos.collaborators(repo.id);
         res.json(list.map((c) => ({ user: c.userName, role: c.role })));
       },
 
-    setCollaborator: (type: RepoType): RequestHandler =>
+    setCollaborator:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const body = validate(CollaboratorBody, req.body);
         requireWriter(req.identity);
@@ -264,7 +306,8 @@ export function hubHandlers(services: Services) {
         res.json(await setCollaborator(services, repo, param(req.params.user), body.role));
       },
 
-    removeCollaborator: (type: RepoType): RequestHandler =>
+    removeCollaborator:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         requireWriter(req.identity);
         const { repo } = await repoOf(req, type, 'admin');
@@ -272,7 +315,8 @@ export function hubHandlers(services: Services) {
         res.status(204).end();
       },
 
-    lfsBatch: (type: RepoType): RequestHandler =>
+    lfsBatch:
+      (type: RepoType): RequestHandler =>
       async (req, res) => {
         const body = validate(LfsBatchBody, req.body);
         requireUser(req.identity);
@@ -280,19 +324,30 @@ export function hubHandlers(services: Services) {
         const need = body.operation === 'upload' ? 'write' : 'read';
         if (need === 'write') requireWriter(req.identity);
         await loadRepo(services, req.identity, type, param(req.params.owner), name, need);
-        res.type('application/vnd.git-lfs+json').send(JSON.stringify(await lfsBatch(services, baseUrl(req), body.operation, body.objects)));
+        res
+          .type('application/vnd.git-lfs+json')
+          .send(JSON.stringify(await lfsBatch(services, baseUrl(req), body.operation, body.objects)));
       },
 
     lfsUpload: (async (req, res) => {
       const q = validate(LfsLinkQuery, req.query, 'query');
       const length = req.get('content-length');
-      await receiveLfsObject(services, { oid: param(req.params.oid), ...q }, req, length === undefined ? undefined : Number(length));
+      await receiveLfsObject(
+        services,
+        { oid: param(req.params.oid), ...q },
+        req,
+        length === undefined ? undefined : Number(length),
+      );
       res.status(200).json({});
     }) satisfies RequestHandler,
 
     lfsVerify: (async (req, res) => {
       const q = validate(LfsLinkQuery, req.query, 'query');
-      await verifyLfsObject(services, { oid: param(req.params.oid), ...q }, (req.body ?? {}) as { oid?: unknown; size?: unknown });
+      await verifyLfsObject(
+        services,
+        { oid: param(req.params.oid), ...q },
+        (req.body ?? {}) as { oid?: unknown; size?: unknown },
+      );
       res.status(200).json({});
     }) satisfies RequestHandler,
   };

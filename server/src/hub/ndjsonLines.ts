@@ -4,7 +4,11 @@ import { badRequest, payloadTooLarge } from '../errors.js';
  * Splits a byte stream into lines without buffering more than one line: an NDJSON commit can be
  * large, but each line (one file) is bounded, and so is the whole.
  */
-export async function* ndjsonLines(source: AsyncIterable<Buffer>, maxLine: number, maxTotal: number): AsyncGenerator<string> {
+export async function* ndjsonLines(
+  source: AsyncIterable<Buffer>,
+  maxLine: number,
+  maxTotal: number,
+): AsyncGenerator<string> {
   let pending: Buffer[] = [];
   let pendingSize = 0;
   let total = 0;
@@ -23,7 +27,10 @@ export async function* ndjsonLines(source: AsyncIterable<Buffer>, maxLine: numbe
     if (start < chunk.length) {
       pending.push(chunk.subarray(start));
       pendingSize += chunk.length - start;
-      if (pendingSize > maxLine) throw payloadTooLarge(`One line of the commit exceeds ${maxLine} bytes; send large files through LFS`);
+      if (pendingSize > maxLine)
+        throw payloadTooLarge(
+          `One line of the commit exceeds ${maxLine} bytes; send large files through LFS`,
+        );
     }
   }
   const last = Buffer.concat(pending).toString('utf8');
@@ -42,6 +49,7 @@ export function parseLine(line: string, index: number): { key: string; value: Re
     throw badRequest(`Line ${index + 1} of the commit has no "key"`, 'malformed_ndjson');
   }
   const value = (parsed as { value?: unknown }).value;
-  if (!value || typeof value !== 'object') throw badRequest(`Line ${index + 1} of the commit has no "value" object`, 'malformed_ndjson');
+  if (!value || typeof value !== 'object')
+    throw badRequest(`Line ${index + 1} of the commit has no "value" object`, 'malformed_ndjson');
   return parsed as { key: string; value: Record<string, unknown> };
 }

@@ -10,7 +10,8 @@ export function pathProblem(p: string): string | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(p)) return 'may not contain control characters or backslashes';
   for (const segment of p.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') return "may not contain empty, '.' or '..' segments";
+    if (segment === '' || segment === '.' || segment === '..')
+      return "may not contain empty, '.' or '..' segments";
     if (segment === '.git') return "may not contain a '.git' segment";
   }
   return null;

@@ -16,18 +16,38 @@ export const CreateRepoBody = z.object({
   visibility: z.enum(['public', 'private']).optional(),
   sdk: z.string().optional(),
   license: z.string().optional(),
-  files: z.array(z.object({ path: z.string(), content: z.string(), encoding: z.literal('base64').optional() })).max(1000).optional(),
+  files: z
+    .array(z.object({ path: z.string(), content: z.string(), encoding: z.literal('base64').optional() }))
+    .max(1000)
+    .optional(),
 });
 
-export const DeleteRepoBody = z.object({ name: z.string(), organization: z.string().optional(), type: repoType.default('model') });
+export const DeleteRepoBody = z.object({
+  name: z.string(),
+  organization: z.string().optional(),
+  type: repoType.default('model'),
+});
 
-export const MoveRepoBody = z.object({ fromRepo: z.string(), toRepo: z.string(), type: repoType.default('model') });
+export const MoveRepoBody = z.object({
+  fromRepo: z.string(),
+  toRepo: z.string(),
+  type: repoType.default('model'),
+});
 
 export const ListReposQuery = z.object({
   search: z.string().max(200).optional(),
   author: z.string().max(100).optional(),
   sort: z
-    .enum(['likes', 'lastModified', 'createdAt', 'trendingScore', 'trending_score', 'downloads', 'last_modified', 'created_at'])
+    .enum([
+      'likes',
+      'lastModified',
+      'createdAt',
+      'trendingScore',
+      'trending_score',
+      'downloads',
+      'last_modified',
+      'created_at',
+    ])
     .optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(100).optional(),
@@ -43,12 +63,18 @@ export const TreeQuery = z.object({
 });
 
 export const PathsInfoBody = z.object({
-  paths: z.union([z.array(z.string()).max(10_000), z.string()]).transform((v) => (Array.isArray(v) ? v : [v])),
+  paths: z
+    .union([z.array(z.string()).max(10_000), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : [v])),
   expand: z.union([z.boolean(), z.string()]).optional(),
 });
 
 export const PreuploadBody = z.object({
-  files: z.array(z.object({ path: z.string(), size: z.number().int().min(0), sample: z.string().max(1024).optional() })).max(1000),
+  files: z
+    .array(
+      z.object({ path: z.string(), size: z.number().int().min(0), sample: z.string().max(1024).optional() }),
+    )
+    .max(1000),
   gitAttributes: z.string().max(100_000).optional(),
   gitIgnore: z.string().optional(),
 });

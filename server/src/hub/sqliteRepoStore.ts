@@ -1,7 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { RepoRole, RepoSort, RepoType } from '@atrium/protocol';
 import type { SqliteDatabase } from '../db/openDatabase.js';
-import type { CommitOutcome, CommitRecord, FileEntry, NewCommit, RepoRecord, RepoStore } from './RepoStore.js';
+import type {
+  CommitOutcome,
+  CommitRecord,
+  FileEntry,
+  NewCommit,
+  RepoRecord,
+  RepoStore,
+} from './RepoStore.js';
 
 interface RepoRow {
   id: string;
@@ -57,7 +64,13 @@ const toRepo = (r: RepoRow): RepoRecord => ({
   forkedFromCommit: r.forked_from_commit,
 });
 
-const toEntry = (r: EntryRow): FileEntry => ({ path: r.path, sha256: r.sha256, size: r.size, gitOid: r.git_oid, lfs: r.lfs === 1 });
+const toEntry = (r: EntryRow): FileEntry => ({
+  path: r.path,
+  sha256: r.sha256,
+  size: r.size,
+  gitOid: r.git_oid,
+  lfs: r.lfs === 1,
+});
 
 const toCommit = (r: CommitRow): CommitRecord => ({
   oid: r.oid,
@@ -107,11 +120,15 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     `INSERT INTO hub_repos (id, type, owner_id, name, private, sdk, created_at, last_modified, forked_from_repo, forked_from_commit)
      VALUES (@id, @type, @owner_id, @name, @private, @sdk, @created_at, @created_at, @forked_from_repo, @forked_from_commit)`,
   );
-  const getRef = db.prepare<[string, string], { commit_oid: string }>('SELECT commit_oid FROM hub_refs WHERE repo_id = ? AND name = ?');
+  const getRef = db.prepare<[string, string], { commit_oid: string }>(
+    'SELECT commit_oid FROM hub_refs WHERE repo_id = ? AND name = ?',
+  );
   const setRef = db.prepare(
     'INSERT INTO hub_refs (repo_id, name, commit_oid) VALUES (?, ?, ?) ON CONFLICT(repo_id, name) DO UPDATE SET commit_oid = excluded.commit_oid',
   );
-  const allRefs = db.prepare<[string], { name: string; commit_oid: string }>('SELECT name, commit_oid FROM hub_refs WHERE repo_id = ? ORDER BY name');
+  const allRefs = db.prepare<[string], { name: string; commit_oid: string }>(
+    'SELECT name, commit_oid FROM hub_refs WHERE repo_id = ? ORDER BY name',
+  );
   const insertCommit = db.prepare(
     `INSERT INTO hub_commits (oid, parent_oid, author_id, author_name, title, message, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -159,8 +176,12 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
   const removeRepo = db.prepare('DELETE FROM hub_repos WHERE id = ?');
   const moveRepo = db.prepare('UPDATE hub_repos SET owner_id = ?, name = ? WHERE id = ?');
   const setPrivateStmt = db.prepare('UPDATE hub_repos SET private = ? WHERE id = ?');
-  const forksStmt = db.prepare<[string], RepoRow>(`${REPO_SELECT} WHERE r.forked_from_repo = ? ORDER BY r.created_at`);
-  const collabRole = db.prepare<[string, string], { role: RepoRole }>('SELECT role FROM hub_collaborators WHERE repo_id = ? AND user_id = ?');
+  const forksStmt = db.prepare<[string], RepoRow>(
+    `${REPO_SELECT} WHERE r.forked_from_repo = ? ORDER BY r.created_at`,
+  );
+  const collabRole = db.prepare<[string, string], { role: RepoRole }>(
+    'SELECT role FROM hub_collaborators WHERE repo_id = ? AND user_id = ?',
+  );
   const collabList = db.prepare<[string], { user_id: string; name: string; role: RepoRole }>(
     'SELECT c.user_id, a.name, c.role FROM hub_collaborators c JOIN accounts a ON a.id = c.user_id WHERE c.repo_id = ? ORDER BY a.name',
   );
@@ -168,10 +189,16 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     'INSERT INTO hub_collaborators (repo_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT(repo_id, user_id) DO UPDATE SET role = excluded.role',
   );
   const removeCollab = db.prepare('DELETE FROM hub_collaborators WHERE repo_id = ? AND user_id = ?');
-  const insertLike = db.prepare('INSERT INTO hub_likes (repo_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const insertLike = db.prepare(
+    'INSERT INTO hub_likes (repo_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
   const deleteLike = db.prepare('DELETE FROM hub_likes WHERE repo_id = ? AND user_id = ?');
-  const recountLikes = db.prepare('UPDATE hub_repos SET likes = (SELECT count(*) FROM hub_likes WHERE repo_id = ?) WHERE id = ?');
-  const hasLikedStmt = db.prepare<[string, string], { x: number }>('SELECT 1 AS x FROM hub_likes WHERE repo_id = ? AND user_id = ?');
+  const recountLikes = db.prepare(
+    'UPDATE hub_repos SET likes = (SELECT count(*) FROM hub_likes WHERE repo_id = ?) WHERE id = ?',
+  );
+  const hasLikedStmt = db.prepare<[string, string], { x: number }>(
+    'SELECT 1 AS x FROM hub_likes WHERE repo_id = ? AND user_id = ?',
+  );
   const likersStmt = db.prepare<[string], { name: string; created_at: string }>(
     'SELECT a.name, l.created_at FROM hub_likes l JOIN accounts a ON a.id = l.user_id WHERE l.repo_id = ? ORDER BY l.created_at DESC',
   );
@@ -186,7 +213,8 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
       if (!parent || !entryStmt.get(parent, p)) return { ok: false, reason: 'missing_path', path: p };
     }
     for (const f of c.changes.deleteFolders) {
-      if (!parent || !anyInFolder.get(parent, ...folderRange(f))) return { ok: false, reason: 'missing_path', path: f };
+      if (!parent || !anyInFolder.get(parent, ...folderRange(f)))
+        return { ok: false, reason: 'missing_path', path: f };
     }
     const oid = commitOid(c, parent);
     insertCommit.run(oid, parent, c.authorId, c.authorName, c.title, c.message, c.createdAt);
@@ -196,9 +224,11 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     for (const e of c.changes.put) putEntry.run(oid, e.path, e.sha256, e.size, e.gitOid, e.lfs ? 1 : 0);
     // A path cannot be both a file and a folder.
     for (const e of c.changes.put) {
-      if (anyInFolder.get(oid, ...folderRange(e.path))) return { ok: false, reason: 'path_conflict', path: e.path };
+      if (anyInFolder.get(oid, ...folderRange(e.path)))
+        return { ok: false, reason: 'path_conflict', path: e.path };
       for (let i = e.path.indexOf('/'); i !== -1; i = e.path.indexOf('/', i + 1)) {
-        if (entryStmt.get(oid, e.path.slice(0, i))) return { ok: false, reason: 'path_conflict', path: e.path };
+        if (entryStmt.get(oid, e.path.slice(0, i)))
+          return { ok: false, reason: 'path_conflict', path: e.path };
       }
     }
     setRef.run(c.repoId, c.branch, oid);
@@ -215,7 +245,8 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
   const commitTx = db.transaction((c: NewCommit): CommitOutcome => {
     const head = getRef.get(c.repoId, c.branch)?.commit_oid ?? null;
     if (!head) return { ok: false, reason: 'no_branch', head };
-    if (c.expectedHead !== undefined && c.expectedHead !== head) return { ok: false, reason: 'stale_parent', head };
+    if (c.expectedHead !== undefined && c.expectedHead !== head)
+      return { ok: false, reason: 'stale_parent', head };
     const outcome = applyCommit(c, head);
     if (!outcome.ok) throw new Rollback(outcome);
     return outcome;
@@ -264,7 +295,8 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
       try {
         return createTx(input);
       } catch (err) {
-        if (err instanceof Rollback) throw new Error(`initial commit refused: ${JSON.stringify(err.outcome)}`);
+        if (err instanceof Rollback)
+          throw new Error(`initial commit refused: ${JSON.stringify(err.outcome)}`);
         throw err;
       }
     },
@@ -337,7 +369,9 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
       return row && toEntry(row);
     },
     entries: async (commit, folder) =>
-      (folder === '' ? allEntries.all(commit) : folderEntries.all(commit, ...folderRange(folder))).map(toEntry),
+      (folder === '' ? allEntries.all(commit) : folderEntries.all(commit, ...folderRange(folder))).map(
+        toEntry,
+      ),
     lastCommitOf: async (commit, path, maxDepth) => {
       let current = commitStmt.get(commit);
       const isFolderLike = !entryStmt.get(commit, path);
@@ -357,7 +391,8 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     },
 
     collaboratorRole: async (repoId, userId) => collabRole.get(repoId, userId)?.role,
-    collaborators: async (repoId) => collabList.all(repoId).map((r) => ({ userId: r.user_id, userName: r.name, role: r.role })),
+    collaborators: async (repoId) =>
+      collabList.all(repoId).map((r) => ({ userId: r.user_id, userName: r.name, role: r.role })),
     setCollaborator: async (repoId, userId, role) => {
       setCollab.run(repoId, userId, role);
     },

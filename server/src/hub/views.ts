@@ -31,7 +31,9 @@ export function repoInfoView(
 ): RepoInfoView {
   const id = fullId(repo);
   const card = extra.cardData;
-  const cardTags = Array.isArray(card?.tags) ? card.tags.filter((t): t is string => typeof t === 'string') : [];
+  const cardTags = Array.isArray(card?.tags)
+    ? card.tags.filter((t): t is string => typeof t === 'string')
+    : [];
   const view: RepoInfoView = {
     _id: repo.id,
     id,
@@ -64,7 +66,9 @@ export const fileEntryView = (e: FileEntry, lastCommit?: CommitRecord): TreeEntr
   size: e.size,
   path: e.path,
   ...(e.lfs ? { lfs: { oid: e.sha256, size: e.size, pointerSize: pointerSize(e) } } : {}),
-  ...(lastCommit ? { lastCommit: { id: lastCommit.oid, title: lastCommit.title, date: lastCommit.createdAt } } : {}),
+  ...(lastCommit
+    ? { lastCommit: { id: lastCommit.oid, title: lastCommit.title, date: lastCommit.createdAt } }
+    : {}),
 });
 
 export const commitView = (c: CommitRecord): CommitView => ({

@@ -10,10 +10,18 @@ interface Route {
   need: Need;
   /** Whether even reading needs a signed-in user (likes, duplicates). */
   needsUser?: boolean;
-  request: (repo: string) => { method: string; path: string; body?: string; headers?: Record<string, string> };
+  request: (repo: string) => {
+    method: string;
+    path: string;
+    body?: string;
+    headers?: Record<string, string>;
+  };
 }
 
-const json = (value: unknown) => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+const json = (value: unknown) => ({
+  body: JSON.stringify(value),
+  headers: { 'content-type': 'application/json' },
+});
 const ndjson = (lines: unknown[]) => ({
   body: lines.map((l) => JSON.stringify(l)).join('\n'),
   headers: { 'content-type': 'application/x-ndjson' },
@@ -22,29 +30,75 @@ const ndjson = (lines: unknown[]) => ({
 /** Every Hub route, with the role it needs. */
 const ROUTES: Route[] = [
   { name: 'info', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}` }) },
-  { name: 'info at revision', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/revision/main` }) },
-  { name: 'tree', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/tree/main?recursive=true` }) },
-  { name: 'paths-info', need: 'read', request: (r) => ({ method: 'POST', path: `/api/models/${r}/paths-info/main`, ...json({ paths: ['a.txt'] }) }) },
-  { name: 'commits', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/commits/main` }) },
+  {
+    name: 'info at revision',
+    need: 'read',
+    request: (r) => ({ method: 'GET', path: `/api/models/${r}/revision/main` }),
+  },
+  {
+    name: 'tree',
+    need: 'read',
+    request: (r) => ({ method: 'GET', path: `/api/models/${r}/tree/main?recursive=true` }),
+  },
+  {
+    name: 'paths-info',
+    need: 'read',
+    request: (r) => ({
+      method: 'POST',
+      path: `/api/models/${r}/paths-info/main`,
+      ...json({ paths: ['a.txt'] }),
+    }),
+  },
+  {
+    name: 'commits',
+    need: 'read',
+    request: (r) => ({ method: 'GET', path: `/api/models/${r}/commits/main` }),
+  },
   { name: 'refs', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/refs` }) },
   { name: 'resolve', need: 'read', request: (r) => ({ method: 'GET', path: `/${r}/resolve/main/a.txt` }) },
-  { name: 'resolve HEAD', need: 'read', request: (r) => ({ method: 'HEAD', path: `/${r}/resolve/main/a.txt` }) },
+  {
+    name: 'resolve HEAD',
+    need: 'read',
+    request: (r) => ({ method: 'HEAD', path: `/${r}/resolve/main/a.txt` }),
+  },
   { name: 'raw', need: 'read', request: (r) => ({ method: 'GET', path: `/${r}/raw/main/a.txt` }) },
   { name: 'likers', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/likers` }) },
   { name: 'forks', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/forks` }) },
-  { name: 'collaborators', need: 'read', request: (r) => ({ method: 'GET', path: `/api/models/${r}/collaborators` }) },
-  { name: 'like', need: 'read', needsUser: true, request: (r) => ({ method: 'POST', path: `/api/models/${r}/like` }) },
-  { name: 'unlike', need: 'read', needsUser: true, request: (r) => ({ method: 'DELETE', path: `/api/models/${r}/like` }) },
+  {
+    name: 'collaborators',
+    need: 'read',
+    request: (r) => ({ method: 'GET', path: `/api/models/${r}/collaborators` }),
+  },
+  {
+    name: 'like',
+    need: 'read',
+    needsUser: true,
+    request: (r) => ({ method: 'POST', path: `/api/models/${r}/like` }),
+  },
+  {
+    name: 'unlike',
+    need: 'read',
+    needsUser: true,
+    request: (r) => ({ method: 'DELETE', path: `/api/models/${r}/like` }),
+  },
   {
     name: 'duplicate',
     need: 'read',
     needsUser: true,
-    request: (r) => ({ method: 'POST', path: `/api/models/${r}/duplicate`, ...json({ repository: `{me}/dup-${Math.random().toString(36).slice(2, 8)}` }) }),
+    request: (r) => ({
+      method: 'POST',
+      path: `/api/models/${r}/duplicate`,
+      ...json({ repository: `{me}/dup-${Math.random().toString(36).slice(2, 8)}` }),
+    }),
   },
   {
     name: 'preupload',
     need: 'write',
-    request: (r) => ({ method: 'POST', path: `/api/models/${r}/preupload/main`, ...json({ files: [{ path: 'b.txt', size: 3, sample: 'YWJj' }] }) }),
+    request: (r) => ({
+      method: 'POST',
+      path: `/api/models/${r}/preupload/main`,
+      ...json({ files: [{ path: 'b.txt', size: 3, sample: 'YWJj' }] }),
+    }),
   },
   {
     name: 'commit',
@@ -52,7 +106,10 @@ const ROUTES: Route[] = [
     request: (r) => ({
       method: 'POST',
       path: `/api/models/${r}/commit/main`,
-      ...ndjson([{ key: 'header', value: { summary: 'matrix' } }, { key: 'file', value: { path: 'm.txt', content: 'eA==', encoding: 'base64' } }]),
+      ...ndjson([
+        { key: 'header', value: { summary: 'matrix' } },
+        { key: 'file', value: { path: 'm.txt', content: 'eA==', encoding: 'base64' } },
+      ]),
     }),
   },
   {
@@ -65,10 +122,38 @@ const ROUTES: Route[] = [
       headers: { 'content-type': 'application/vnd.git-lfs+json' },
     }),
   },
-  { name: 'settings', need: 'admin', request: (r) => ({ method: 'PUT', path: `/api/models/${r}/settings`, ...json({}) }) },
-  { name: 'set collaborator', need: 'admin', request: (r) => ({ method: 'PUT', path: `/api/models/${r}/collaborators/{reader}`, ...json({ role: 'read' }) }) },
-  { name: 'delete', need: 'admin', request: (r) => ({ method: 'DELETE', path: '/api/repos/delete', ...json({ type: 'model', name: r.split('/')[1], organization: r.split('/')[0] }) }) },
-  { name: 'move', need: 'admin', request: (r) => ({ method: 'POST', path: '/api/repos/move', ...json({ type: 'model', fromRepo: r, toRepo: `${r}-moved` }) }) },
+  {
+    name: 'settings',
+    need: 'admin',
+    request: (r) => ({ method: 'PUT', path: `/api/models/${r}/settings`, ...json({}) }),
+  },
+  {
+    name: 'set collaborator',
+    need: 'admin',
+    request: (r) => ({
+      method: 'PUT',
+      path: `/api/models/${r}/collaborators/{reader}`,
+      ...json({ role: 'read' }),
+    }),
+  },
+  {
+    name: 'delete',
+    need: 'admin',
+    request: (r) => ({
+      method: 'DELETE',
+      path: '/api/repos/delete',
+      ...json({ type: 'model', name: r.split('/')[1], organization: r.split('/')[0] }),
+    }),
+  },
+  {
+    name: 'move',
+    need: 'admin',
+    request: (r) => ({
+      method: 'POST',
+      path: '/api/repos/move',
+      ...json({ type: 'model', fromRepo: r, toRepo: `${r}-moved` }),
+    }),
+  },
 ];
 
 const RANK: Record<Perm, number> = { none: 0, read: 1, write: 2, admin: 3 };
@@ -96,13 +181,19 @@ describe('authorization on every Hub route', () => {
     await server?.stop();
   });
 
-  const headersOf = (actor: Actor): Record<string, string> => (actor === 'anonymous' ? {} : bearer(users[actor]!.token));
+  const headersOf = (actor: Actor): Record<string, string> =>
+    actor === 'anonymous' ? {} : bearer(users[actor]!.token);
 
   async function makeRepo(name: string, isPrivate: boolean) {
     const res = await api('/api/repos/create', {
       method: 'POST',
       headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name, type: 'model', private: isPrivate, files: [{ path: 'a.txt', content: Buffer.from('hello').toString('base64'), encoding: 'base64' }] }),
+      body: JSON.stringify({
+        name,
+        type: 'model',
+        private: isPrivate,
+        files: [{ path: 'a.txt', content: Buffer.from('hello').toString('base64'), encoding: 'base64' }],
+      }),
     });
     expect(res.status).toBe(200);
     const id = `${owner.name}/${name}`;
@@ -148,10 +239,20 @@ describe('authorization on every Hub route', () => {
   for (const isPrivate of [false, true]) {
     it(`answers each actor on a ${isPrivate ? 'private' : 'public'} repository exactly per its role, and a private repository is indistinguishable from a missing one`, async () => {
       const failures: string[] = [];
-      for (const actor of ['anonymous', 'unrelated', 'reader', 'writerReadToken', 'writer', 'admin'] as Actor[]) {
+      for (const actor of [
+        'anonymous',
+        'unrelated',
+        'reader',
+        'writerReadToken',
+        'writer',
+        'admin',
+      ] as Actor[]) {
         for (const route of ROUTES) {
           // Destructive routes get a fresh repository each time they are expected to succeed.
-          const repo = await makeRepo(`m-${isPrivate ? 'p' : 'o'}-${actor}-${route.name.replace(/\W/g, '')}`.slice(0, 40), isPrivate);
+          const repo = await makeRepo(
+            `m-${isPrivate ? 'p' : 'o'}-${actor}-${route.name.replace(/\W/g, '')}`.slice(0, 40),
+            isPrivate,
+          );
           const perm = permOf(actor, isPrivate);
           const want = expectedStatus(route, actor, perm);
           const me = actor === 'anonymous' ? 'nobody' : users[actor]!.name;
@@ -163,7 +264,8 @@ describe('authorization on every Hub route', () => {
             body: req.body ? fill(req.body) : undefined,
           });
           const body = await res.text();
-          if (res.status !== want) failures.push(`${actor} ${route.name}: ${res.status} (wanted ${want}) ${body.slice(0, 120)}`);
+          if (res.status !== want)
+            failures.push(`${actor} ${route.name}: ${res.status} (wanted ${want}) ${body.slice(0, 120)}`);
           if (perm === 'none') {
             // Zero leaks: the same answer as for a repository that never existed.
             const ghost = route.request(`${owner.name}/never-existed`);
@@ -173,13 +275,19 @@ describe('authorization on every Hub route', () => {
               body: ghost.body ? fill(ghost.body) : undefined,
             });
             const ghostBody = (await ghostRes.text()).replaceAll('never-existed', repo.split('/')[1]!);
-            if (ghostRes.status !== res.status || ghostBody !== body || ghostRes.headers.get('x-error-code') !== res.headers.get('x-error-code')) {
+            if (
+              ghostRes.status !== res.status ||
+              ghostBody !== body ||
+              ghostRes.headers.get('x-error-code') !== res.headers.get('x-error-code')
+            ) {
               failures.push(`${actor} ${route.name}: private answer differs from a missing repository's`);
             }
           }
         }
         // Listing: private repositories appear only to those who may read them.
-        const listed = await api(`/api/models?author=${owner.name}&limit=1000`, { headers: headersOf(actor) });
+        const listed = await api(`/api/models?author=${owner.name}&limit=1000`, {
+          headers: headersOf(actor),
+        });
         const ids = ((await listed.json()) as { id: string }[]).map((r) => r.id);
         const sees = ids.some((id) => id.startsWith(`${owner.name}/m-${isPrivate ? 'p' : 'o'}-`));
         if (sees !== (permOf(actor, isPrivate) !== 'none')) failures.push(`${actor} list: sees=${sees}`);
@@ -228,7 +336,9 @@ describe('authorization on every Hub route', () => {
     expect((await commit(users.reader!.token)).status).toBe(403);
     expect((await commit(users.writer!.token)).status).toBe(200);
     expect((await commit(users.unrelated!.token)).status).toBe(404);
-    expect((await api(`/api/models/${orgName}/org-model`, { headers: bearer(users.reader!.token) })).status).toBe(200);
+    expect(
+      (await api(`/api/models/${orgName}/org-model`, { headers: bearer(users.reader!.token) })).status,
+    ).toBe(200);
     expect((await api(`/api/models/${orgName}/org-model`)).status).toBe(404);
   });
 });

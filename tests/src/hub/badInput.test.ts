@@ -11,16 +11,25 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
   const repo = () => `${alice.name}/guarded`;
 
   const api = (p: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${p}`, { ...init, headers: { ...bearer(alice.token), ...(init.headers as Record<string, string>) } });
+    fetch(`${server.url}${p}`, {
+      ...init,
+      headers: { ...bearer(alice.token), ...(init.headers as Record<string, string>) },
+    });
   const head = async () => ((await (await api(`/api/models/${repo()}`)).json()) as { sha: string }).sha;
-  const files = async () => ((await (await api(`/api/models/${repo()}/tree/main?recursive=true`)).json()) as { path: string }[]).map((f) => f.path).sort();
+  const files = async () =>
+    ((await (await api(`/api/models/${repo()}/tree/main?recursive=true`)).json()) as { path: string }[])
+      .map((f) => f.path)
+      .sort();
   const commit = (lines: unknown[]) =>
     api(`/api/models/${repo()}/commit/main`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },
       body: lines.map((l) => JSON.stringify(l)).join('\n'),
     });
-  const file = (p: string, text = 'x') => ({ key: 'file', value: { path: p, content: Buffer.from(text).toString('base64'), encoding: 'base64' } });
+  const file = (p: string, text = 'x') => ({
+    key: 'file',
+    value: { path: p, content: Buffer.from(text).toString('base64'), encoding: 'base64' },
+  });
   const tmpFiles = () => fs.readdirSync(path.join(server.dataDir, 'blobs', 'tmp'));
 
   /** Asks the LFS batch endpoint for an upload link for this object. */
@@ -31,7 +40,9 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
       body: JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid, size }] }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { objects: { actions?: { upload: { href: string }; verify: { href: string } } }[] };
+    const body = (await res.json()) as {
+      objects: { actions?: { upload: { href: string }; verify: { href: string } } }[];
+    };
     return body.objects[0]!.actions!;
   }
 
@@ -41,7 +52,10 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     const res = await api('/api/repos/create', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'guarded', files: [{ path: 'keep.txt', content: Buffer.from('keep').toString('base64') }] }),
+      body: JSON.stringify({
+        name: 'guarded',
+        files: [{ path: 'keep.txt', content: Buffer.from('keep').toString('base64') }],
+      }),
     });
     expect(res.status).toBe(200);
   });
@@ -51,7 +65,17 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
 
   it('refuses paths with ../, absolute paths, NUL bytes, backslashes and .git/ segments', async () => {
     const before = await head();
-    for (const bad of ['../escape.txt', 'a/../../b', '/etc/passwd', 'nul\u0000byte', '.git/config', 'dir/.git/hooks/x', 'a//b', 'C:\\win', './x']) {
+    for (const bad of [
+      '../escape.txt',
+      'a/../../b',
+      '/etc/passwd',
+      'nul\u0000byte',
+      '.git/config',
+      'dir/.git/hooks/x',
+      'a//b',
+      'C:\\win',
+      './x',
+    ]) {
       const res = await commit([{ key: 'header', value: { summary: 'bad' } }, file('fine.txt'), file(bad)]);
       expect(res.status, bad).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(/Invalid path/);
@@ -62,16 +86,26 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
 
   it('refuses repository names that break the rules', async () => {
     for (const name of ['-dash', 'a', 'has space', 'x'.repeat(100), 'dot..dot', 'models', 'a/b']) {
-      const res = await api('/api/repos/create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+      const res = await api('/api/repos/create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
       expect(res.status, name).toBe(400);
     }
   });
 
   it('refuses a commit on a stale parentCommit with 409', async () => {
     const base = await head();
-    expect((await commit([{ key: 'header', value: { summary: 'one', parentCommit: base } }, file('one.txt')])).status).toBe(200);
+    expect(
+      (await commit([{ key: 'header', value: { summary: 'one', parentCommit: base } }, file('one.txt')]))
+        .status,
+    ).toBe(200);
     const after = await head();
-    const stale = await commit([{ key: 'header', value: { summary: 'two', parentCommit: base } }, file('two.txt')]);
+    const stale = await commit([
+      { key: 'header', value: { summary: 'two', parentCommit: base } },
+      file('two.txt'),
+    ]);
     expect(stale.status).toBe(409);
     expect(await head()).toBe(after);
     expect(await files()).not.toContain('two.txt');
@@ -79,12 +113,34 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
 
   it('refuses malformed NDJSON, a missing header, unknown operations and deleting what is not there', async () => {
     const before = await head();
-    const raw = (body: string) => api(`/api/models/${repo()}/commit/main`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const raw = (body: string) =>
+      api(`/api/models/${repo()}/commit/main`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body,
+      });
     expect((await raw('{not json')).status).toBe(400);
     expect((await raw(JSON.stringify(file('a.txt')))).status).toBe(400);
-    expect((await commit([{ key: 'header', value: {} }, { key: 'chmod', value: { path: 'a' } }])).status).toBe(400);
-    expect((await commit([{ key: 'header', value: {} }, { key: 'file', value: { path: 'b.txt', content: '!!!', encoding: 'base64' } }])).status).toBe(400);
-    const missing = await commit([{ key: 'header', value: {} }, { key: 'deletedFile', value: { path: 'ghost.txt' } }]);
+    expect(
+      (
+        await commit([
+          { key: 'header', value: {} },
+          { key: 'chmod', value: { path: 'a' } },
+        ])
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await commit([
+          { key: 'header', value: {} },
+          { key: 'file', value: { path: 'b.txt', content: '!!!', encoding: 'base64' } },
+        ])
+      ).status,
+    ).toBe(400);
+    const missing = await commit([
+      { key: 'header', value: {} },
+      { key: 'deletedFile', value: { path: 'ghost.txt' } },
+    ]);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-error-code')).toBe('EntryNotFound');
     expect((await commit([{ key: 'header', value: {} }, file('keep.txt/inner.txt')])).status).toBe(400);
@@ -93,7 +149,10 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
 
   it('refuses an LFS file whose bytes were never uploaded', async () => {
     const before = await head();
-    const res = await commit([{ key: 'header', value: {} }, { key: 'lfsFile', value: { path: 'w.bin', algo: 'sha256', oid: 'b'.repeat(64), size: 10 } }]);
+    const res = await commit([
+      { key: 'header', value: {} },
+      { key: 'lfsFile', value: { path: 'w.bin', algo: 'sha256', oid: 'b'.repeat(64), size: 10 } },
+    ]);
     expect(res.status).toBe(400);
     expect(await head()).toBe(before);
   });
@@ -106,13 +165,23 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     const put = await fetch(upload.href, { method: 'PUT', body: wrong });
     expect(put.status).toBe(400);
     expect(((await put.json()) as { error: string }).error).toMatch(/sha256/);
-    const v = await fetch(verify.href, { method: 'POST', headers: { 'content-type': 'application/vnd.git-lfs+json' }, body: JSON.stringify({ oid, size: claimed.length }) });
+    const v = await fetch(verify.href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ oid, size: claimed.length }),
+    });
     expect(v.status).toBe(422);
-    expect(fs.existsSync(path.join(server.dataDir, 'blobs', 'sha256', oid.slice(0, 2), oid.slice(2)))).toBe(false);
+    expect(fs.existsSync(path.join(server.dataDir, 'blobs', 'sha256', oid.slice(0, 2), oid.slice(2)))).toBe(
+      false,
+    );
     expect(tmpFiles()).toEqual([]);
     // The right bytes then pass, and verify agrees.
     expect((await fetch(upload.href, { method: 'PUT', body: claimed })).status).toBe(200);
-    const ok = await fetch(verify.href, { method: 'POST', headers: { 'content-type': 'application/vnd.git-lfs+json' }, body: JSON.stringify({ oid, size: claimed.length }) });
+    const ok = await fetch(verify.href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ oid, size: claimed.length }),
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -122,9 +191,15 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     const { upload } = await uploadLink(oid, content.length);
     const shorter = await fetch(upload.href, { method: 'PUT', body: content.subarray(0, 500) });
     expect(shorter.status).toBe(400);
-    const tampered = await fetch(upload.href.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', body: content });
+    const tampered = await fetch(upload.href.replace(/sig=[^&]+/, 'sig=forged'), {
+      method: 'PUT',
+      body: content,
+    });
     expect(tampered.status).toBe(403);
-    const resized = await fetch(upload.href.replace(/size=\d+/, 'size=500'), { method: 'PUT', body: content.subarray(0, 500) });
+    const resized = await fetch(upload.href.replace(/size=\d+/, 'size=500'), {
+      method: 'PUT',
+      body: content.subarray(0, 500),
+    });
     expect(resized.status).toBe(403);
     expect(tmpFiles()).toEqual([]);
   });
@@ -144,8 +219,13 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     // Give the server a moment to notice the closed socket and clean up.
     for (let i = 0; i < 50 && tmpFiles().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(tmpFiles()).toEqual([]);
-    expect(fs.existsSync(path.join(server.dataDir, 'blobs', 'sha256', oid.slice(0, 2), oid.slice(2)))).toBe(false);
-    const res = await commit([{ key: 'header', value: {} }, { key: 'lfsFile', value: { path: 'half.bin', algo: 'sha256', oid, size: content.length } }]);
+    expect(fs.existsSync(path.join(server.dataDir, 'blobs', 'sha256', oid.slice(0, 2), oid.slice(2)))).toBe(
+      false,
+    );
+    const res = await commit([
+      { key: 'header', value: {} },
+      { key: 'lfsFile', value: { path: 'half.bin', algo: 'sha256', oid, size: content.length } },
+    ]);
     expect(res.status).toBe(400);
   });
 

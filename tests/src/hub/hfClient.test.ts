@@ -44,7 +44,8 @@ describe('the official @huggingface/hub client against Atrium', () => {
 
     const big = randomBytes(50 * 1024 * 1024);
     const bigSha = createHash('sha256').update(big).digest('hex');
-    const readme = '---\nlicense: mit\ntags: [tiny, test]\npipeline_tag: text-classification\n---\n# Tiny model\n';
+    const readme =
+      '---\nlicense: mit\ntags: [tiny, test]\npipeline_tag: text-classification\n---\n# Tiny model\n';
     await uploadFiles({
       ...hub,
       repo,
@@ -59,7 +60,13 @@ describe('the official @huggingface/hub client against Atrium', () => {
     const files = [];
     for await (const f of listFiles({ ...hub, repo, recursive: true })) files.push(f);
     const byPath = new Map(files.map((f) => [f.path, f]));
-    expect([...byPath.keys()].sort()).toEqual(['.gitattributes', 'README.md', 'config.json', 'weights', 'weights/model.bin']);
+    expect([...byPath.keys()].sort()).toEqual([
+      '.gitattributes',
+      'README.md',
+      'config.json',
+      'weights',
+      'weights/model.bin',
+    ]);
     expect(byPath.get('weights/model.bin')?.lfs?.oid).toBe(bigSha);
     expect(byPath.get('weights/model.bin')?.size).toBe(big.length);
     expect(byPath.get('weights')?.type).toBe('directory');
@@ -83,7 +90,11 @@ describe('the official @huggingface/hub client against Atrium', () => {
     expect(ranged.headers.get('x-repo-commit')).toMatch(/^[0-9a-f]{40}$/);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(big.subarray(10, 20))).toBe(true);
 
-    const info = await modelInfo({ ...hub, name: repo.name, additionalFields: ['cardData', 'siblings', 'sha', 'tags'] });
+    const info = await modelInfo({
+      ...hub,
+      name: repo.name,
+      additionalFields: ['cardData', 'sha', 'tags'],
+    });
     expect(info.task).toBe('text-classification');
     expect(info.cardData).toMatchObject({ license: 'mit' });
     expect(info.tags).toContain('tiny');
@@ -122,15 +133,23 @@ describe('the official @huggingface/hub client against Atrium', () => {
     // limit=3 per page: the client must follow rel="next" twice to see all seven.
     const pageUrl = `${server.url}/api/models?author=${bob.name}&search=pager&limit=3`;
     const first = await fetch(pageUrl);
-    expect(first.headers.get('link')).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/api\/models\?.*cursor=.*>; rel="next"$/);
+    expect(first.headers.get('link')).toMatch(
+      /^<http:\/\/127\.0\.0\.1:\d+\/api\/models\?.*cursor=.*>; rel="next"$/,
+    );
 
     const names: string[] = [];
     const pagedFetch: typeof fetch = (input, init) => {
       const url = new URL(String(input));
-      if (url.pathname === '/api/models' && !url.searchParams.has('cursor')) url.searchParams.set('limit', '3');
+      if (url.pathname === '/api/models' && !url.searchParams.has('cursor'))
+        url.searchParams.set('limit', '3');
       return fetch(url, init);
     };
-    for await (const m of listModels({ ...bobHub, search: { owner: bob.name, query: 'pager' }, fetch: pagedFetch })) names.push(m.name);
+    for await (const m of listModels({
+      ...bobHub,
+      search: { owner: bob.name, query: 'pager' },
+      fetch: pagedFetch,
+    }))
+      names.push(m.name);
     expect(names.sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `${bob.name}/pager-${i}`));
 
     const spaces = [];

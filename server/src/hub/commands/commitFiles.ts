@@ -5,8 +5,8 @@ import type { Services } from '../../services.js';
 import { splitRepoId } from '../access.js';
 import { gitBlobOid, lfsGitOid } from '../gitOid.js';
 import { entryNotFound, repoNotFound, revisionNotFound } from '../hubErrors.js';
-import { checkPath } from '../repoPaths.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
+import { checkPath } from '../repoPaths.js';
 
 /** What one commit does, once every file's bytes are already in the blob store. */
 export interface CommitPlan {
@@ -27,17 +27,28 @@ export function storeSmallFile(services: Services, path: string, content: Buffer
 }
 
 /** Describes an already uploaded LFS object as an entry; 400 when the upload never completed. */
-export async function lfsEntry(services: Services, path: string, sha256: string, size: number): Promise<FileEntry> {
+export async function lfsEntry(
+  services: Services,
+  path: string,
+  sha256: string,
+  size: number,
+): Promise<FileEntry> {
   checkPath(path);
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw badRequest(`Invalid LFS oid for ${path}`, 'invalid_oid');
   const stored = await services.hub.blobs.stat(sha256);
   if (!stored) throw badRequest(`LFS object ${sha256} for ${path} was not uploaded`, 'lfs_object_missing');
-  if (stored.size !== size) throw badRequest(`LFS object ${sha256} has ${stored.size} bytes, not ${size}`, 'lfs_size_mismatch');
+  if (stored.size !== size)
+    throw badRequest(`LFS object ${sha256} has ${stored.size} bytes, not ${size}`, 'lfs_size_mismatch');
   return { path, sha256, size, gitOid: lfsGitOid(sha256, size), lfs: true };
 }
 
 /** Records a commit on a branch, all or nothing; maps refusals to the Hub's status codes. */
-export async function applyCommit(services: Services, repo: RepoRecord, author: AccountRecord, plan: CommitPlan) {
+export async function applyCommit(
+  services: Services,
+  repo: RepoRecord,
+  author: AccountRecord,
+  plan: CommitPlan,
+) {
   const seen = new Set<string>();
   for (const p of [...plan.puts.map((e) => e.path), ...plan.deleteFiles]) {
     if (seen.has(p)) throw badRequest(`Path "${p}" appears twice in one commit`, 'duplicate_path');
@@ -87,7 +98,10 @@ export interface CommitFilesInput {
  * Commits files to a repository from server code (live-document snapshots, generated models).
  * Trusted callers only: it checks paths and history, not the author's rights (use repoPermission).
  */
-export async function commitFiles(services: Services, input: CommitFilesInput): Promise<{ commitOid: string }> {
+export async function commitFiles(
+  services: Services,
+  input: CommitFilesInput,
+): Promise<{ commitOid: string }> {
   const parts = splitRepoId(input.id);
   const repo = parts && (await services.hub.repos.find(input.type, parts.owner, parts.name));
   if (!repo) throw repoNotFound(input.id);

@@ -2,8 +2,8 @@ import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { ndjsonLines, parseLine } from '../ndjsonLines.js';
-import { checkPath } from '../repoPaths.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
+import { checkPath } from '../repoPaths.js';
 import { applyCommit, lfsEntry, storeSmallFile } from './commitFiles.js';
 
 /** An inline file is base64 in one line; anything bigger belongs in LFS. */
@@ -34,7 +34,8 @@ export async function commitNdjson(
   let index = 0;
   for await (const line of ndjsonLines(body, MAX_LINE, MAX_BODY)) {
     const { key, value } = parseLine(line, index);
-    if (index === 0 && key !== 'header') throw badRequest('The first line of a commit must be its header', 'malformed_ndjson');
+    if (index === 0 && key !== 'header')
+      throw badRequest('The first line of a commit must be its header', 'malformed_ndjson');
     index++;
     switch (key) {
       case 'header': {
@@ -52,17 +53,21 @@ export async function commitNdjson(
       }
       case 'file': {
         const path = checkPath(value.path);
-        if (value.encoding !== undefined && value.encoding !== 'base64') throw badRequest('Only base64 file content is accepted', 'bad_encoding');
+        if (value.encoding !== undefined && value.encoding !== 'base64')
+          throw badRequest('Only base64 file content is accepted', 'bad_encoding');
         const content = str(value.content, `content of ${path}`);
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content)) throw badRequest(`Content of ${path} is not valid base64`, 'bad_encoding');
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content))
+          throw badRequest(`Content of ${path} is not valid base64`, 'bad_encoding');
         puts.push(storeSmallFile(services, path, Buffer.from(content, 'base64')));
         break;
       }
       case 'lfsFile': {
         const path = checkPath(value.path);
-        if (value.algo !== undefined && value.algo !== 'sha256') throw badRequest('LFS files must use sha256', 'bad_algo');
+        if (value.algo !== undefined && value.algo !== 'sha256')
+          throw badRequest('LFS files must use sha256', 'bad_algo');
         const size = value.size;
-        if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw badRequest(`Invalid size for ${path}`, 'malformed_ndjson');
+        if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+          throw badRequest(`Invalid size for ${path}`, 'malformed_ndjson');
         puts.push(await lfsEntry(services, path, str(value.oid, `oid of ${path}`), size));
         break;
       }

@@ -17,15 +17,31 @@ export interface CreateRepoInput {
 }
 
 // As on the Hub, new repositories start with a .gitattributes routing big binaries through LFS.
-const GITATTRIBUTES = ['*.bin', '*.onnx', '*.safetensors', '*.pt', '*.pth', '*.h5', '*.gguf', '*.zip', '*.tar.gz', '*.parquet']
+const GITATTRIBUTES = [
+  '*.bin',
+  '*.onnx',
+  '*.safetensors',
+  '*.pt',
+  '*.pth',
+  '*.h5',
+  '*.gguf',
+  '*.zip',
+  '*.tar.gz',
+  '*.parquet',
+]
   .map((p) => `${p} filter=lfs diff=lfs merge=lfs -text`)
   .join('\n');
 
 /** The account that will own a new repository, if the actor may create repositories there. */
-export async function ownerForNewRepo(services: Services, actor: AccountRecord, organization: string | undefined) {
+export async function ownerForNewRepo(
+  services: Services,
+  actor: AccountRecord,
+  organization: string | undefined,
+) {
   if (!organization || organization.toLowerCase() === actor.name.toLowerCase()) return actor;
   const owner = await services.accounts.findByName(organization);
-  if (!owner || owner.kind !== 'org') throw notFound(`Organization "${organization}" not found`, 'org_not_found');
+  if (!owner || owner.kind !== 'org')
+    throw notFound(`Organization "${organization}" not found`, 'org_not_found');
   const role = await services.accounts.roleInOrg(owner.id, actor.id);
   if (!actor.isAdmin && role !== 'admin' && role !== 'write') {
     throw forbidden(`You need the write role in ${owner.name} to create repositories there`, 'org_forbidden');
@@ -34,12 +50,20 @@ export async function ownerForNewRepo(services: Services, actor: AccountRecord, 
 }
 
 /** Creates a repository with its first commit on `main`; 409 when the name is taken. */
-export async function createRepo(services: Services, actor: AccountRecord, input: CreateRepoInput): Promise<RepoRecord> {
+export async function createRepo(
+  services: Services,
+  actor: AccountRecord,
+  input: CreateRepoInput,
+): Promise<RepoRecord> {
   const problem = nameProblem(input.name);
   if (problem) throw badRequest(`Repository name ${problem}`, 'invalid_name');
-  if (input.sdk !== undefined && !/^[a-z0-9-]{1,32}$/.test(input.sdk)) throw badRequest('Invalid sdk', 'invalid_sdk');
+  if (input.sdk !== undefined && !/^[a-z0-9-]{1,32}$/.test(input.sdk))
+    throw badRequest('Invalid sdk', 'invalid_sdk');
   const owner = await ownerForNewRepo(services, actor, input.organization);
-  const puts = [{ path: '.gitattributes', content: Buffer.from(`${GITATTRIBUTES}\n`) }, ...(input.files ?? [])]
+  const puts = [
+    { path: '.gitattributes', content: Buffer.from(`${GITATTRIBUTES}\n`) },
+    ...(input.files ?? []),
+  ]
     .filter((f, i, all) => all.findLastIndex((g) => g.path === f.path) === i)
     .map((f) => storeSmallFile(services, f.path, f.content));
   const now = new Date().toISOString();
@@ -59,6 +83,7 @@ export async function createRepo(services: Services, actor: AccountRecord, input
       changes: { put: puts, deleteFiles: [], deleteFolders: [] },
     },
   });
-  if (!repo) throw conflict(`You already created this ${input.type} repo: ${owner.name}/${input.name}`, 'repo_exists');
+  if (!repo)
+    throw conflict(`You already created this ${input.type} repo: ${owner.name}/${input.name}`, 'repo_exists');
   return repo;
 }

@@ -8,7 +8,10 @@ import { fullId, repoInfoView } from '../views.js';
 const MAX_CARD_BYTES = 1_000_000;
 
 /** The card's front matter at a commit (README.md), if any. */
-export async function cardDataAt(services: Services, commit: string): Promise<Record<string, unknown> | undefined> {
+export async function cardDataAt(
+  services: Services,
+  commit: string,
+): Promise<Record<string, unknown> | undefined> {
   const readme = await services.hub.repos.entry(commit, 'README.md');
   if (!readme || readme.size > MAX_CARD_BYTES) return undefined;
   return parseCardData(await fs.promises.readFile(services.hub.blobs.pathOf(readme.sha256), 'utf8'));

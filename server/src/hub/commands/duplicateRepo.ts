@@ -32,9 +32,17 @@ export async function duplicateRepo(
     private: options.private ?? source.private,
     sdk: source.sdk,
     createdAt: new Date().toISOString(),
-    initialCommit: { authorId: actor.id, authorName: actor.name, title: '', message: '', createdAt: '', changes: { put: [], deleteFiles: [], deleteFolders: [] } },
+    initialCommit: {
+      authorId: actor.id,
+      authorName: actor.name,
+      title: '',
+      message: '',
+      createdAt: '',
+      changes: { put: [], deleteFiles: [], deleteFolders: [] },
+    },
     forkedFrom: { repoId: source.id, commit: head, refs },
   });
-  if (!repo) throw conflict(`A ${source.type} named ${owner.name}/${dest.name} already exists`, 'repo_exists');
+  if (!repo)
+    throw conflict(`A ${source.type} named ${owner.name}/${dest.name} already exists`, 'repo_exists');
   return repo;
 }

@@ -25,8 +25,18 @@ const signature = (key: Buffer, action: string, oid: string, size: number, exp: 
   createHmac('sha256', key).update(`${action}:${oid}:${size}:${exp}`).digest('base64url');
 
 /** The Git LFS batch answer: an upload and a verify link per object not already stored. */
-export async function lfsBatch(services: Services, baseUrl: string, operation: string, objects: LfsObjectRequest[]) {
-  if (operation !== 'upload') throw new HttpError(501, 'Only the upload operation is offered; download files via /resolve/', 'lfs_operation');
+export async function lfsBatch(
+  services: Services,
+  baseUrl: string,
+  operation: string,
+  objects: LfsObjectRequest[],
+) {
+  if (operation !== 'upload')
+    throw new HttpError(
+      501,
+      'Only the upload operation is offered; download files via /resolve/',
+      'lfs_operation',
+    );
   const exp = Math.floor(Date.now() / 1000) + LINK_TTL_S;
   const key = services.hub.signingKey;
   const answers = await Promise.all(
@@ -55,7 +65,8 @@ export async function lfsBatch(services: Services, baseUrl: string, operation: s
 export function checkLink(services: Services, action: 'upload' | 'verify', link: SignedLink): void {
   const expected = Buffer.from(signature(services.hub.signingKey, action, link.oid, link.size, link.exp));
   const given = Buffer.from(link.sig);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw forbidden('Invalid upload link signature', 'lfs_signature');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw forbidden('Invalid upload link signature', 'lfs_signature');
   if (link.exp < Date.now() / 1000) throw forbidden('Upload link expired', 'lfs_link_expired');
 }
 
@@ -63,10 +74,18 @@ export function checkLink(services: Services, action: 'upload' | 'verify', link:
  * Receives an LFS object's bytes (the basic transfer's PUT), streaming them to the blob store. The
  * byte count and the sha256 must match the link, or nothing is kept.
  */
-export async function receiveLfsObject(services: Services, link: SignedLink, body: Readable, contentLength: number | undefined) {
+export async function receiveLfsObject(
+  services: Services,
+  link: SignedLink,
+  body: Readable,
+  contentLength: number | undefined,
+) {
   checkLink(services, 'upload', link);
   if (contentLength !== undefined && contentLength !== link.size) {
-    throw badRequest(`Content-Length ${contentLength} does not match the object size ${link.size}`, 'size_mismatch');
+    throw badRequest(
+      `Content-Length ${contentLength} does not match the object size ${link.size}`,
+      'size_mismatch',
+    );
   }
   const stored = await services.hub.blobs.stat(link.oid);
   if (stored?.size === link.size) {
@@ -82,11 +101,20 @@ export async function receiveLfsObject(services: Services, link: SignedLink, bod
 }
 
 /** The basic transfer's verify step: 200 when the object is stored with this size, else 422. */
-export async function verifyLfsObject(services: Services, link: SignedLink, body: { oid?: unknown; size?: unknown }) {
+export async function verifyLfsObject(
+  services: Services,
+  link: SignedLink,
+  body: { oid?: unknown; size?: unknown },
+) {
   checkLink(services, 'verify', link);
-  if (body.oid !== link.oid || body.size !== link.size) throw badRequest('Verify body does not match the link', 'lfs_verify_mismatch');
+  if (body.oid !== link.oid || body.size !== link.size)
+    throw badRequest('Verify body does not match the link', 'lfs_verify_mismatch');
   const stored = await services.hub.blobs.stat(link.oid);
   if (stored?.size !== link.size) {
-    throw new HttpError(422, `Object ${link.oid} of ${link.size} bytes was not received intact`, 'lfs_verify_failed');
+    throw new HttpError(
+      422,
+      `Object ${link.oid} of ${link.size} bytes was not received intact`,
+      'lfs_verify_failed',
+    );
   }
 }

@@ -35,7 +35,8 @@ export async function listRepos(
   const items = await Promise.all(
     page.map(async (repo) => {
       const cardData = repo.head ? await cardDataAt(services, repo.head) : undefined;
-      const siblings = input.siblings && repo.head ? await services.hub.repos.entries(repo.head, '') : undefined;
+      const siblings =
+        input.siblings && repo.head ? await services.hub.repos.entries(repo.head, '') : undefined;
       return repoInfoView(repo, repo.head, { cardData, siblings });
     }),
   );

@@ -16,7 +16,12 @@ const folderOid = (children: FileEntry[]) => {
 };
 
 /** The entries of a folder at a commit: every file below it when recursive, else its direct children. */
-export async function treeEntries(services: Services, commit: string, folder: string, recursive: boolean): Promise<TreeEntryView[]> {
+export async function treeEntries(
+  services: Services,
+  commit: string,
+  folder: string,
+  recursive: boolean,
+): Promise<TreeEntryView[]> {
   const files = await services.hub.repos.entries(commit, folder);
   if (folder !== '' && files.length === 0) throw entryNotFound(folder);
   const base = folder === '' ? 0 : folder.length + 1;
@@ -43,7 +48,11 @@ export async function treeEntries(services: Services, commit: string, folder: st
 }
 
 /** Adds each entry's last commit (`expand=true`). */
-export async function withLastCommits(services: Services, commit: string, entries: TreeEntryView[]): Promise<TreeEntryView[]> {
+export async function withLastCommits(
+  services: Services,
+  commit: string,
+  entries: TreeEntryView[],
+): Promise<TreeEntryView[]> {
   for (const e of entries) {
     const last = await services.hub.repos.lastCommitOf(commit, e.path, LAST_COMMIT_DEPTH);
     if (last) e.lastCommit = { id: last.oid, title: last.title, date: last.createdAt };
@@ -52,7 +61,12 @@ export async function withLastCommits(services: Services, commit: string, entrie
 }
 
 /** `POST …/paths-info/{rev}`: what each of these paths is at a commit; missing paths are left out. */
-export async function pathsInfo(services: Services, commit: string, paths: string[], expand: boolean): Promise<TreeEntryView[]> {
+export async function pathsInfo(
+  services: Services,
+  commit: string,
+  paths: string[],
+  expand: boolean,
+): Promise<TreeEntryView[]> {
   const out: TreeEntryView[] = [];
   for (const p of paths) {
     const file = await services.hub.repos.entry(commit, p);

@@ -10,7 +10,12 @@ import { ownerForNewRepo } from './createRepo.js';
 import { loadRepo } from './loadRepo.js';
 
 /** Deletes a repository (admin role). Its blobs stay: forks and other repositories may share them. */
-export async function deleteRepo(services: Services, identity: Identity, type: RepoType, id: string): Promise<void> {
+export async function deleteRepo(
+  services: Services,
+  identity: Identity,
+  type: RepoType,
+  id: string,
+): Promise<void> {
   const parts = splitRepoId(id);
   if (!parts) throw repoNotFound(id);
   const { repo } = await loadRepo(services, identity, type, parts.owner, parts.name, 'admin');
@@ -18,7 +23,14 @@ export async function deleteRepo(services: Services, identity: Identity, type: R
 }
 
 /** Renames or transfers a repository (`POST /api/repos/move`): admin on it, write where it goes. */
-export async function moveRepo(services: Services, identity: Identity, actor: AccountRecord, type: RepoType, from: string, to: string) {
+export async function moveRepo(
+  services: Services,
+  identity: Identity,
+  actor: AccountRecord,
+  type: RepoType,
+  from: string,
+  to: string,
+) {
   const src = splitRepoId(from);
   const dest = splitRepoId(to);
   if (!src) throw repoNotFound(from);
@@ -33,12 +45,21 @@ export async function moveRepo(services: Services, identity: Identity, actor: Ac
 }
 
 /** Changes visibility (`PUT /api/{type}s/{id}/settings`). */
-export async function updateRepoSettings(services: Services, repo: RepoRecord, settings: { private?: boolean }) {
+export async function updateRepoSettings(
+  services: Services,
+  repo: RepoRecord,
+  settings: { private?: boolean },
+) {
   if (settings.private !== undefined) await services.hub.repos.setPrivate(repo.id, settings.private);
 }
 
 /** Gives a user a role on a repository (admin role needed). */
-export async function setCollaborator(services: Services, repo: RepoRecord, userName: string, role: RepoRole) {
+export async function setCollaborator(
+  services: Services,
+  repo: RepoRecord,
+  userName: string,
+  role: RepoRole,
+) {
   const user = await services.accounts.findByName(userName);
   if (!user || user.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
   await services.hub.repos.setCollaborator(repo.id, user.id, role);

@@ -22,7 +22,12 @@ export interface RepoFile {
 }
 
 /** Finds a file in a loaded repository at a commit. */
-export async function fileAt(services: Services, repo: RepoRecord, commit: string, path: string): Promise<RepoFile> {
+export async function fileAt(
+  services: Services,
+  repo: RepoRecord,
+  commit: string,
+  path: string,
+): Promise<RepoFile> {
   const entry = await services.hub.repos.entry(commit, path);
   if (!entry) throw entryNotFound(path);
   const blobPath = services.hub.blobs.pathOf(entry.sha256);
@@ -43,7 +48,13 @@ export async function fileAt(services: Services, repo: RepoRecord, commit: strin
  * as sandboxes and collaboration. It does not check rights: call repoPermission first.
  * Missing pieces are 404s carrying the Hub's X-Error-Code (RepoNotFound, RevisionNotFound, EntryNotFound).
  */
-export async function openRepoFile(services: Services, type: RepoType, id: string, rev: string, path: string): Promise<RepoFile> {
+export async function openRepoFile(
+  services: Services,
+  type: RepoType,
+  id: string,
+  rev: string,
+  path: string,
+): Promise<RepoFile> {
   const parts = splitRepoId(id);
   const repo = parts && (await services.hub.repos.find(type, parts.owner, parts.name));
   if (!repo) throw repoNotFound(id);

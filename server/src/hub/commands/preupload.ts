@@ -12,11 +12,14 @@ function lfsPatterns(gitattributes: string): RegExp[] {
     const [pattern, ...attrs] = line.trim().split(/\s+/);
     if (!pattern || pattern.startsWith('#') || !attrs.includes('filter=lfs')) continue;
     const source = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*\*/g, '\u0000')
-      .replace(/\*/g, '[^/]*')
-      .replace(/\?/g, '[^/]')
-      .replace(/\u0000/g, '.*');
+      .split('**')
+      .map((part) =>
+        part
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]'),
+      )
+      .join('.*');
     out.push(new RegExp(pattern.includes('/') ? `^${source}$` : `(^|/)${source}$`));
   }
   return out;
@@ -32,7 +35,8 @@ export async function preupload(
   let attributes = gitAttributes;
   if (attributes === undefined) {
     const entry = await services.hub.repos.entry(commit, '.gitattributes');
-    if (entry && entry.size < 100_000) attributes = await fs.promises.readFile(services.hub.blobs.pathOf(entry.sha256), 'utf8');
+    if (entry && entry.size < 100_000)
+      attributes = await fs.promises.readFile(services.hub.blobs.pathOf(entry.sha256), 'utf8');
   }
   const patterns = lfsPatterns(attributes ?? '');
   return {
