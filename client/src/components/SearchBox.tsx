@@ -1,10 +1,14 @@
-import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 
 /** Search across models, Spaces and notebooks; sends the query to Explore (search lands in a later issue). */
 export function SearchBox() {
-  const [query, setQuery] = useState('');
+  const [params] = useSearchParams();
+  const current = params.get('search') ?? '';
+  const [query, setQuery] = useState(current);
   const navigate = useNavigate();
+  // Follow the address when it changes (back button, a link), not while the person types.
+  useEffect(() => setQuery(current), [current]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     navigate(query.trim() ? `/?search=${encodeURIComponent(query.trim())}` : '/');

@@ -1,5 +1,6 @@
 import { useParams } from 'react-router-dom';
 import { ApiError, accountsApi, type OrgProfile, type UserProfile } from '../api';
+import { usePageTitle } from '../hooks/usePageTitle';
 import { useResource } from '../hooks/useResource';
 import { NotFound } from './NotFound';
 import { OrganizationPage } from './OrganizationPage';
@@ -20,6 +21,7 @@ async function loadAccount(name: string): Promise<Account> {
 /** `/:name`: the profile page of a user or an organization. */
 export function AccountPage() {
   const name = useParams().name ?? '';
+  usePageTitle(name);
   const { resource, reload } = useResource(name, () => loadAccount(name));
   if (resource.state === 'loading') return <p className="muted page-loading">Loading…</p>;
   if (resource.state === 'failed') {

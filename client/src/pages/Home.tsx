@@ -1,12 +1,14 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth';
 import { EmptyState, Section } from '../components';
+import { usePageTitle } from '../hooks/usePageTitle';
 
 /** Explore: the landing page. Later issues replace each empty state with real lists. */
 export function Home() {
   const { session } = useSession();
   const [params] = useSearchParams();
   const search = params.get('search');
+  usePageTitle(search ? `Search: ${search}` : 'Explore');
   return (
     <>
       <section className="hero">

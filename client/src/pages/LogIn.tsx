@@ -1,9 +1,11 @@
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { safeNext, useSession } from '../auth';
 import { AuthForm } from '../components/AuthForm';
+import { usePageTitle } from '../hooks/usePageTitle';
 
 /** Log in with name and password, then go back where the person came from (Home by default). */
 export function LogIn() {
+  usePageTitle('Log in');
   const { logIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();

@@ -4,9 +4,11 @@ import { accountsApi } from '../api';
 import { useSession } from '../auth';
 import { ErrorMessage } from '../components';
 import { useAction } from '../hooks/useAction';
+import { usePageTitle } from '../hooks/usePageTitle';
 
 /** Create an organization; its creator becomes its first admin. */
 export function NewOrganization() {
+  usePageTitle('New organization');
   const [name, setName] = useState('');
   const [fullname, setFullname] = useState('');
   const navigate = useNavigate();

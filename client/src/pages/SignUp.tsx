@@ -1,9 +1,11 @@
 import { Link, useNavigate } from 'react-router-dom';
 import { useSession } from '../auth';
 import { AuthForm } from '../components/AuthForm';
+import { usePageTitle } from '../hooks/usePageTitle';
 
 /** Create an account; the server checks the name and answers with what is wrong, shown as is. */
 export function SignUp() {
+  usePageTitle('Sign up');
   const { signUp } = useSession();
   const navigate = useNavigate();
   return (

@@ -70,6 +70,7 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
     await shot('user-menu');
     await page.getByRole('menuitem', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Access Tokens' }).waitFor();
+    expect(await page.title()).toBe('Access Tokens · Atrium');
     await page.getByLabel('Token name').fill('laptop');
     await page.getByRole('radio', { name: /Write/ }).check();
     await page.getByRole('button', { name: 'Create token' }).click();

@@ -14,39 +14,41 @@ export function TokenList({
 }) {
   if (tokens.length === 0) return <p className="muted">You have no access tokens yet.</p>;
   return (
-    <table className="table" aria-label="Access tokens">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Role</th>
-          <th>Created</th>
-          <th>Last used</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {tokens.map((t) => (
-          <tr key={t.id}>
-            <td>{t.displayName}</td>
-            <td>
-              <span className={`badge badge-${t.role}`}>{t.role}</span>
-            </td>
-            <td className="muted">{when(t.createdAt)}</td>
-            <td className="muted">{when(t.lastUsedAt)}</td>
-            <td>
-              <button
-                type="button"
-                className="button button-danger button-small"
-                disabled={pending}
-                aria-label={`Revoke ${t.displayName}`}
-                onClick={() => onRevoke(t)}
-              >
-                Revoke
-              </button>
-            </td>
+    <div className="table-wrap">
+      <table className="table" aria-label="Access tokens">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th className="optional">Created</th>
+            <th>Last used</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <td>{t.displayName}</td>
+              <td>
+                <span className={`badge badge-${t.role}`}>{t.role}</span>
+              </td>
+              <td className="muted optional">{when(t.createdAt)}</td>
+              <td className="muted">{when(t.lastUsedAt)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button button-danger button-small"
+                  disabled={pending}
+                  aria-label={`Revoke ${t.displayName}`}
+                  onClick={() => onRevoke(t)}
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

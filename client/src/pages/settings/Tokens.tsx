@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { accountsApi } from '../../api';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
+import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { CreatedToken } from './CreatedToken';
 import { NewTokenForm } from './NewTokenForm';
@@ -10,6 +11,7 @@ import { TokenList } from './TokenList';
 
 /** Settings → Access Tokens: create (secret shown once), list, revoke. */
 export function Tokens() {
+  usePageTitle('Access Tokens');
   const { resource, reload } = useResource('tokens', accountsApi.tokens);
   const [created, setCreated] = useState<TokenView | null>(null);
   const revoke = useAction(async (t: TokenView) => {
