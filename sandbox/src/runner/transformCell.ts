@@ -74,6 +74,29 @@ function rewriteStatement(node: Node, source: string, hoisted: Set<string>, func
   return text;
 }
 
+/** Start offsets of every `import(...)` expression in a syntax tree. */
+function dynamicImports(node: unknown, found: number[] = []): number[] {
+  if (Array.isArray(node)) {
+    for (const child of node) dynamicImports(child, found);
+  } else if (node && typeof node === 'object') {
+    const n = node as { type?: string; start?: number };
+    if (n.type === 'ImportExpression' && typeof n.start === 'number') found.push(n.start);
+    for (const [key, value] of Object.entries(node)) {
+      if (key !== 'loc' && value && typeof value === 'object') dynamicImports(value, found);
+    }
+  }
+  return found;
+}
+
+const parse = (js: string) =>
+  acorn.parse(js, {
+    ecmaVersion: 'latest',
+    sourceType: 'module',
+    allowAwaitOutsideFunction: true,
+    allowReturnOutsideFunction: true,
+    allowHashBang: true,
+  });
+
 export interface TransformedCell {
   /** A script whose completion value is a promise of the cell's last expression. */
   code: string;
@@ -88,18 +111,18 @@ export function transformCell(
   source: string,
   language: 'javascript' | 'typescript' = 'javascript',
 ): TransformedCell {
-  const js =
+  let js =
     language === 'typescript'
       ? transform(source, { transforms: ['typescript'], disableESTransforms: true, keepUnusedImports: true })
           .code
       : source;
-  const program = acorn.parse(js, {
-    ecmaVersion: 'latest',
-    sourceType: 'module',
-    allowAwaitOutsideFunction: true,
-    allowReturnOutsideFunction: true,
-    allowHashBang: true,
-  });
+  let program = parse(js);
+  // import() inside a vm script resolves from the working directory; route it through the kernel.
+  const imports = dynamicImports(program.body).sort((a, b) => b - a);
+  if (imports.length > 0) {
+    for (const at of imports) js = `${js.slice(0, at)}${IMPORT_HELPER}${js.slice(at + 'import'.length)}`;
+    program = parse(js);
+  }
   const hoisted = new Set<string>();
   const functions: string[] = [];
   const body: string[] = [];
