@@ -13,6 +13,7 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
   const { session, refresh } = useSession();
   const me = session.user?.name;
   const isAdmin = org.members.some((m) => m.user === me && m.role === 'admin');
+  const isMember = org.members.some((m) => m.user === me);
   const change = useAction(async (work: () => Promise<unknown>) => {
     await work();
     onChange();
@@ -65,6 +66,16 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
             ))}
           </ul>
           {isAdmin && <AddMemberForm org={org.name} onAdded={onChange} />}
+          {isMember && !isAdmin && me && (
+            <button
+              type="button"
+              className="button button-danger button-small"
+              disabled={change.pending}
+              onClick={() => change.run(() => accountsApi.removeMember(org.name, me))}
+            >
+              Leave organization
+            </button>
+          )}
         </aside>
         <div>
           <Section title="Spaces" icon="space">

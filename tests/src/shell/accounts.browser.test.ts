@@ -175,6 +175,18 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
     expect(body.members.find((m) => m.user === colleague.name)?.role).toBe('write');
     await page.goto(`/${colleague.name}`);
     await page.getByRole('link', { name: org }).waitFor();
+
+    // The colleague, a plain member, sees no admin controls and can leave.
+    await context.clearCookies();
+    await page.goto('/login');
+    await fillAuthForm(colleague.name, colleague.password, 'Log in');
+    await userMenu().waitFor();
+    await page.goto(`/${org}`);
+    await page.getByRole('button', { name: 'Leave organization' }).waitFor();
+    expect(await page.getByLabel('Username to add').count()).toBe(0);
+    await page.getByRole('button', { name: 'Leave organization' }).click();
+    await page.getByRole('button', { name: 'Leave organization' }).waitFor({ state: 'detached' });
+    expect(await members.getByRole('listitem').count()).toBe(1);
   });
 
   it('sends a signed-out visitor of settings to log in, then back to settings', async () => {
