@@ -53,7 +53,9 @@ export class CollabServer {
 
   handleConnection(socket: WebSocketLike, request: CollabRequest): void {
     const { log } = this.options;
-    const conn = new Connection(socket, request.identity, presenceUserOf(request.identity), () => this.sendLimit(room));
+    const conn = new Connection(socket, request.identity, presenceUserOf(request.identity), () =>
+      this.sendLimit(room),
+    );
     let room: Room | null = null;
     let draining = false;
 
@@ -93,10 +95,14 @@ export class CollabServer {
     socket.on('message', (data, isBinary) => {
       if (conn.closed) return;
       const frame = toBytes(data);
-      if (frame.length > collabLimits.maxFrameBytes) return conn.close(CloseCode.FrameTooLarge, 'frame larger than 16 MiB');
-      if (!isBinary) return conn.close(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
-      if (!conn.withinQuota(frame.length)) return conn.close(CloseCode.UnauthenticatedQuota, 'sign in to send more');
-      if (conn.inboxBytes + frame.length > collabLimits.maxQueuedBytes) return conn.close(CloseCode.Flooding, 'too many messages queued');
+      if (frame.length > collabLimits.maxFrameBytes)
+        return conn.close(CloseCode.FrameTooLarge, 'frame larger than 16 MiB');
+      if (!isBinary)
+        return conn.close(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
+      if (!conn.withinQuota(frame.length))
+        return conn.close(CloseCode.UnauthenticatedQuota, 'sign in to send more');
+      if (conn.inboxBytes + frame.length > collabLimits.maxQueuedBytes)
+        return conn.close(CloseCode.Flooding, 'too many messages queued');
       conn.inbox.push(frame);
       conn.inboxBytes += frame.length;
       void drain();
@@ -113,11 +119,14 @@ export class CollabServer {
     void (async () => {
       if (this.closing) return conn.close(CloseCode.ServerShutdown, 'server is shutting down');
       const ref = parseDocumentName(request.documentName);
-      if (!ref) return conn.close(CloseCode.NotFound, `no such document: ${request.documentName.slice(0, 60)}`);
+      if (!ref)
+        return conn.close(CloseCode.NotFound, `no such document: ${request.documentName.slice(0, 60)}`);
       const permission = await this.options.access.permission(request.identity, ref);
-      if (permission === 'none') return conn.close(CloseCode.Forbidden, 'this document is private or does not exist');
+      if (permission === 'none')
+        return conn.close(CloseCode.Forbidden, 'this document is private or does not exist');
       if (conn.closed || this.closing) return;
-      conn.canWrite = (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
+      conn.canWrite =
+        (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
       room = this.room(ref.name);
@@ -172,7 +181,8 @@ export class CollabServer {
       pending = (async () => {
         if (!this.options.store.isEmpty(ref.name)) return;
         const state = stateFromFiles(ref.kind, await seeder.filesOf(ref));
-        if (state && this.options.store.isEmpty(ref.name) && !this.rooms.has(ref.name)) this.options.store.compact(ref.name, state, 0);
+        if (state && this.options.store.isEmpty(ref.name) && !this.rooms.has(ref.name))
+          this.options.store.compact(ref.name, state, 0);
       })().finally(() => this.seeding.delete(ref.name));
       this.seeding.set(ref.name, pending);
     }

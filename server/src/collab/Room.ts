@@ -5,7 +5,13 @@ import type { Logger } from '../logger.js';
 import type { CollabStore } from './CollabStore.js';
 import type { Connection } from './Connection.js';
 import { collabLimits } from './limits.js';
-import { type ClientMessage, encodeAwareness, encodePermissionDenied, encodeSync, SyncType } from './messages.js';
+import {
+  type ClientMessage,
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSync,
+  SyncType,
+} from './messages.js';
 import { encodePresence, parsePresence } from './presence.js';
 import type { UpdateDecoder } from './UpdateDecoder.js';
 
@@ -65,13 +71,18 @@ export class Room {
     this.connections.add(conn);
     conn.send(encodeSync(SyncType.Step1, Y.encodeStateVector(this.doc)));
     if (this.awareness.states.size > 0) {
-      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.states.keys()])));
+      conn.send(
+        encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.states.keys()]),
+        ),
+      );
     }
   }
 
   detach(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    if (conn.presenceIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.presenceIds], conn);
+    if (conn.presenceIds.size > 0)
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.presenceIds], conn);
   }
 
   /** Handles one decoded message; resolves when it is applied (or refused) so the next may start. */
@@ -110,19 +121,29 @@ export class Room {
       case 'awareness': {
         const entries = parsePresence(msg.update);
         const mine = entries.filter((e) => {
-          for (const other of this.connections) if (other !== conn && other.presenceIds.has(e.clientID)) return false;
+          for (const other of this.connections)
+            if (other !== conn && other.presenceIds.has(e.clientID)) return false;
           return true;
         });
         for (const e of mine) {
           if (e.state === null) conn.presenceIds.delete(e.clientID);
-          else if (conn.presenceIds.has(e.clientID) || conn.presenceIds.size < collabLimits.maxPresenceIdsPerSocket) conn.presenceIds.add(e.clientID);
+          else if (
+            conn.presenceIds.has(e.clientID) ||
+            conn.presenceIds.size < collabLimits.maxPresenceIdsPerSocket
+          )
+            conn.presenceIds.add(e.clientID);
         }
         const allowed = mine.filter((e) => e.state === null || conn.presenceIds.has(e.clientID));
-        if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(allowed, conn.user), conn);
+        if (allowed.length > 0)
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(allowed, conn.user), conn);
         return;
       }
       case 'queryAwareness': {
-        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.states.keys()])));
+        conn.send(
+          encodeAwareness(
+            awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.states.keys()]),
+          ),
+        );
         return;
       }
     }
@@ -164,7 +185,15 @@ export class Room {
   };
 
   /** Presence changes are gathered for a moment and sent once, as one update, to everyone. */
-  private onPresence = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+  private onPresence = ({
+    added,
+    updated,
+    removed,
+  }: {
+    added: number[];
+    updated: number[];
+    removed: number[];
+  }): void => {
     for (const id of added) this.pendingPresence.add(id);
     for (const id of updated) this.pendingPresence.add(id);
     for (const id of removed) this.pendingPresence.add(id);
@@ -181,7 +210,11 @@ export class Room {
   };
 
   private maybeCompact(): void {
-    if (this.compactTimer || (this.logCount < collabLimits.compactAfterUpdates && this.logBytes < collabLimits.compactAfterBytes)) return;
+    if (
+      this.compactTimer ||
+      (this.logCount < collabLimits.compactAfterUpdates && this.logBytes < collabLimits.compactAfterBytes)
+    )
+      return;
     // Deferred so a burst of keystrokes is relayed first; compaction runs between bursts.
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;

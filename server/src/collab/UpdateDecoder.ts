@@ -57,15 +57,24 @@ export class UpdateDecoder {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.workerUrl, {
-      resourceLimits: { maxOldGenerationSizeMb: collabLimits.decodeWorkerHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: collabLimits.decodeWorkerHeapMb,
+        maxYoungGenerationSizeMb: 32,
+        stackSizeMb: 4,
+      },
     });
     worker.unref();
-    worker.on('message', (msg: { id: number; ok: boolean; structs?: number; deletes?: number; error?: string }) => {
-      if (!this.current || msg.id !== this.current.id) return;
-      this.finish(
-        msg.ok ? { ok: true, empty: msg.structs === 0 && msg.deletes === 0 } : { ok: false, reason: `malformed update: ${msg.error}` },
-      );
-    });
+    worker.on(
+      'message',
+      (msg: { id: number; ok: boolean; structs?: number; deletes?: number; error?: string }) => {
+        if (!this.current || msg.id !== this.current.id) return;
+        this.finish(
+          msg.ok
+            ? { ok: true, empty: msg.structs === 0 && msg.deletes === 0 }
+            : { ok: false, reason: `malformed update: ${msg.error}` },
+        );
+      },
+    );
     worker.on('error', (err) => {
       // Out of memory or a crash in the decoder: that update fails, a fresh worker takes over.
       this.log.warn({ err }, 'update decoder worker failed');
@@ -88,9 +97,12 @@ export class UpdateDecoder {
     const task = this.queue.shift();
     if (!task) return;
     this.current = task;
-    const budget = collabLimits.decodeBaseMs + (task.update.length / (1024 * 1024)) * collabLimits.decodeMsPerMiB;
+    const budget =
+      collabLimits.decodeBaseMs + (task.update.length / (1024 * 1024)) * collabLimits.decodeMsPerMiB;
     this.timer = setTimeout(() => this.overrun(), budget);
-    this.ensureWorker().postMessage({ id: task.id, update: task.update }, [task.update.buffer as ArrayBuffer]);
+    this.ensureWorker().postMessage({ id: task.id, update: task.update }, [
+      task.update.buffer as ArrayBuffer,
+    ]);
   }
 
   private overrun(): void {

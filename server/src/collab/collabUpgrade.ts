@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { COLLAB_PATH } from '@atrium/protocol';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Identity } from '../auth/Identity.js';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
 import { refuseUpgrade, type UpgradeRoute } from '../upgrade.js';
@@ -15,7 +16,11 @@ const PING_INTERVAL_MS = 30_000;
 export function collabUpgradeRoute(services: Services, collab: CollabServer): UpgradeRoute {
   // One byte over the cap so an oversized frame reaches us and gets the named close code;
   // frames far larger are cut by ws itself (1009) before they are buffered.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: collabLimits.maxFrameBytes + 1, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: collabLimits.maxFrameBytes + 1,
+    perMessageDeflate: false,
+  });
   const alive = new WeakSet<WebSocket>();
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
@@ -38,7 +43,7 @@ export function collabUpgradeRoute(services: Services, collab: CollabServer): Up
     prefix: COLLAB_PATH,
     handle: async (req: IncomingMessage, socket, head) => {
       const documentName = documentNameFromUrl(req.url ?? '', COLLAB_PATH) ?? '';
-      let identity;
+      let identity: Identity;
       try {
         identity = await services.resolveIdentity(req);
       } catch (err) {

@@ -6,7 +6,10 @@ import { sqliteCollabStore } from './sqliteCollabStore.js';
 import { UpdateDecoder } from './UpdateDecoder.js';
 
 /** Builds the room core on the server's database, hub permissions and a decoding worker. */
-export function createCollab(services: Pick<Services, 'db' | 'log' | 'config' | 'onShutdown'>, all: () => Services): CollabServer {
+export function createCollab(
+  services: Pick<Services, 'db' | 'log' | 'config' | 'onShutdown'>,
+  all: () => Services,
+): CollabServer {
   const decoder = new UpdateDecoder(new URL('./decodeWorker.js', import.meta.url), services.log);
   const collab = new CollabServer({
     store: sqliteCollabStore(services.db),

@@ -10,7 +10,8 @@ export interface TextFile {
 
 /** The files a document stands for: the notebook as nbformat 4.5 JSON, or every file of a Space. */
 export function filesOfDocument(kind: CollabDocumentKind, doc: Y.Doc): TextFile[] {
-  if (kind === 'notebook') return [{ path: NOTEBOOK_FILE, content: `${JSON.stringify(exportIpynb(doc), null, 1)}\n` }];
+  if (kind === 'notebook')
+    return [{ path: NOTEBOOK_FILE, content: `${JSON.stringify(exportIpynb(doc), null, 1)}\n` }];
   const files: TextFile[] = [];
   for (const [path, value] of doc.getMap<unknown>(SPACE_FILES_MAP).entries()) {
     if (value instanceof Y.Text) files.push({ path, content: value.toString() });

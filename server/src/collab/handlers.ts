@@ -20,8 +20,11 @@ export function collabHandlers(services: Services) {
     if (!doc) throw notFound('No such live document', 'document_not_found');
     const permission = await repoPermission(services, req.identity, doc.kind, doc.repoId);
     if (permission === 'none') throw notFound(`Repository ${doc.repoId} not found`, 'repo_not_found');
-    if (!atLeast(permission, 'write')) throw forbidden('You may read this document but not save it', 'read_only');
-    res.status(201).json(await saveDocument(services, services.collab, { doc, author, message: body?.message }));
+    if (!atLeast(permission, 'write'))
+      throw forbidden('You may read this document but not save it', 'read_only');
+    res
+      .status(201)
+      .json(await saveDocument(services, services.collab, { doc, author, message: body?.message }));
   };
   return { save };
 }

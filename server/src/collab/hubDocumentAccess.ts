@@ -1,5 +1,5 @@
-import type { Services } from '../services.js';
 import { repoPermission } from '../hub/access.js';
+import type { Services } from '../services.js';
 import type { DocumentAccess } from './DocumentAccess.js';
 
 /** Access to a live document is access to its repository: readers view, writers edit. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import type { Services } from '../services.js';
 import { splitRepoId } from '../hub/access.js';
+import type { Services } from '../services.js';
 import type { DocumentSeeder } from './DocumentSeeder.js';
 import { seedsFrom, type TextFile } from './documentFiles.js';
 

@@ -13,7 +13,18 @@ export interface PresenceEntry {
   state: Record<string, unknown> | null;
 }
 
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#469990', '#9a6324', '#800000'];
+const PALETTE = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#469990',
+  '#9a6324',
+  '#800000',
+];
 
 /** A stable colour per user name, so a person looks the same in every tab and document. */
 export function colorOf(name: string): string {
@@ -34,20 +45,23 @@ export function presenceUserOf(identity: Identity): CollabPresenceUser {
 export function parsePresence(payload: Uint8Array): PresenceEntry[] {
   const decoder = decoding.createDecoder(payload);
   const count = readUint(decoder, 'presence count');
-  if (count > collabLimits.maxPresenceIdsPerSocket) throw new MalformedFrame(`presence update names ${count} clients`);
+  if (count > collabLimits.maxPresenceIdsPerSocket)
+    throw new MalformedFrame(`presence update names ${count} clients`);
   const entries: PresenceEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientID = readUint(decoder, 'presence client id');
     const clock = readUint(decoder, 'presence clock');
     const raw = readBytes(decoder, 'presence state');
-    if (raw.length > collabLimits.maxPresenceStateBytes) throw new MalformedFrame('presence state is too large');
+    if (raw.length > collabLimits.maxPresenceStateBytes)
+      throw new MalformedFrame('presence state is too large');
     let state: unknown;
     try {
       state = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('utf8'));
     } catch {
       throw new MalformedFrame('presence state is not JSON');
     }
-    if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new MalformedFrame('presence state is not an object');
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
+      throw new MalformedFrame('presence state is not an object');
     entries.push({ clientID, clock, state: state as Record<string, unknown> | null });
   }
   if (decoding.hasContent(decoder)) throw new MalformedFrame('trailing bytes after the presence update');

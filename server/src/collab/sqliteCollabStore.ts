@@ -3,7 +3,9 @@ import type { CollabStore, StoredDocument } from './CollabStore.js';
 
 /** CollabStore on the server's SQLite database (WAL: an append is one small write, no fsync each). */
 export function sqliteCollabStore(db: SqliteDatabase): CollabStore {
-  const snapshotOf = db.prepare<[string], { state: Buffer; seq: number }>('SELECT state, seq FROM collab_snapshots WHERE doc = ?');
+  const snapshotOf = db.prepare<[string], { state: Buffer; seq: number }>(
+    'SELECT state, seq FROM collab_snapshots WHERE doc = ?',
+  );
   const updatesOf = db.prepare<[string, number], { seq: number; data: Buffer }>(
     'SELECT seq, data FROM collab_updates WHERE doc = ? AND seq > ? ORDER BY seq',
   );
@@ -16,8 +18,12 @@ export function sqliteCollabStore(db: SqliteDatabase): CollabStore {
   const sizeOf = db.prepare<[string], { count: number; bytes: number | null }>(
     'SELECT count(*) AS count, sum(length(data)) AS bytes FROM collab_updates WHERE doc = ?',
   );
-  const anySnapshot = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM collab_snapshots WHERE doc = ?');
-  const anyUpdate = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM collab_updates WHERE doc = ? LIMIT 1');
+  const anySnapshot = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM collab_snapshots WHERE doc = ?',
+  );
+  const anyUpdate = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM collab_updates WHERE doc = ? LIMIT 1',
+  );
   const compact = db.transaction((doc: string, state: Uint8Array, uptoSeq: number) => {
     upsertSnapshot.run(doc, state, uptoSeq, new Date().toISOString());
     dropLog.run(doc, uptoSeq);

@@ -78,7 +78,12 @@ export function closedWith(client: Client, timeoutMs = 10_000): Promise<{ code: 
 }
 
 /** Creates a repository owned by `owner` directly through the hub's command. */
-export async function makeRepo(server: TestServer, owner: TestUser, type: RepoType, options: { private?: boolean } = {}): Promise<string> {
+export async function makeRepo(
+  server: TestServer,
+  owner: TestUser,
+  type: RepoType,
+  options: { private?: boolean } = {},
+): Promise<string> {
   const actor = await server.services.accounts.findByName(owner.name);
   if (!actor) throw new Error(`no account ${owner.name}`);
   const name = uniqueName(type);
@@ -87,7 +92,13 @@ export async function makeRepo(server: TestServer, owner: TestUser, type: RepoTy
 }
 
 /** Gives `user` a role on a repository. */
-export async function addCollaborator(server: TestServer, repoType: RepoType, repoId: string, user: TestUser, role: 'read' | 'write' | 'admin') {
+export async function addCollaborator(
+  server: TestServer,
+  repoType: RepoType,
+  repoId: string,
+  user: TestUser,
+  role: 'read' | 'write' | 'admin',
+) {
   const [owner, name] = repoId.split('/') as [string, string];
   const repo = await server.services.hub.repos.find(repoType, owner, name);
   const account = await server.services.accounts.findByName(user.name);

@@ -4,7 +4,15 @@ import { openRepoFile } from '@atrium/server/hub/commands/openRepoFile';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
-import { type Client, addCollaborator, closedWith, connectClient, makeRepo, synced, until } from './collabClients.js';
+import {
+  addCollaborator,
+  type Client,
+  closedWith,
+  connectClient,
+  makeRepo,
+  synced,
+  until,
+} from './collabClients.js';
 
 let server: TestServer;
 let owner: TestUser;
@@ -20,7 +28,9 @@ const open = (...args: Parameters<typeof connectClient>) => {
 const text = (c: Client) => c.doc.getText('t').toString();
 const storedBytesOf = (doc: string) =>
   server.services.db
-    .prepare('SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?')
+    .prepare(
+      'SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?',
+    )
     .all(doc, doc)
     .map((r) => Buffer.from((r as { data: Buffer }).data).toString('latin1'))
     .join('');
@@ -29,7 +39,12 @@ beforeAll(async () => {
   server = await startTestServer({ collabIdleMs: 300 });
   // The first account is the instance admin, who may do everything: keep it out of the roles under test.
   await createUser(server.url);
-  [owner, writer, reader, outsider] = await Promise.all([createUser(server.url), createUser(server.url), createUser(server.url), createUser(server.url)]);
+  [owner, writer, reader, outsider] = await Promise.all([
+    createUser(server.url),
+    createUser(server.url),
+    createUser(server.url),
+    createUser(server.url),
+  ]);
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();
@@ -66,7 +81,11 @@ describe('editing together', () => {
     await synced(viewer);
     await until(() => text(viewer) === 'from the owner', 5_000, 'viewer sync');
     viewer.doc.getText('t').insert(0, 'VIEWER-EDIT ');
-    await until(() => warn.mock.calls.some((call) => String(call.join(' ')).includes(READ_ONLY_REASON)), 5_000, 'permission denied');
+    await until(
+      () => warn.mock.calls.some((call) => String(call.join(' ')).includes(READ_ONLY_REASON)),
+      5_000,
+      'permission denied',
+    );
     warn.mockRestore();
     editor.doc.getText('t').insert(14, '!');
     await until(() => text(viewer).endsWith('from the owner!'), 5_000, 'later edits still reach the viewer');
@@ -89,7 +108,11 @@ describe('editing together', () => {
     const viewer = open(server, `notebooks/${repo}`, { token });
     await synced(viewer);
     viewer.doc.getText('t').insert(0, 'READ-TOKEN-EDIT');
-    await until(() => warn.mock.calls.some((call) => String(call.join(' ')).includes(READ_ONLY_REASON)), 5_000, 'permission denied');
+    await until(
+      () => warn.mock.calls.some((call) => String(call.join(' ')).includes(READ_ONLY_REASON)),
+      5_000,
+      'permission denied',
+    );
     warn.mockRestore();
     expect(storedBytesOf(`notebooks/${repo}`)).not.toContain('READ-TOKEN-EDIT');
   });
@@ -142,8 +165,15 @@ describe('presence', () => {
     b.provider.awareness.setLocalStateField('user', { name: owner.name, color: '#000000' });
     b.provider.awareness.setLocalStateField('cursor', { index: 3 });
     guest.provider.awareness.setLocalStateField('user', { name: 'admin' });
-    const stateOf = (id: number) => a.provider.awareness.getStates().get(id) as { user?: { name: string; guest?: boolean }; cursor?: unknown } | undefined;
-    await until(() => stateOf(b.doc.clientID)?.cursor !== undefined && stateOf(guest.doc.clientID)?.user !== undefined, 5_000, 'presence');
+    const stateOf = (id: number) =>
+      a.provider.awareness.getStates().get(id) as
+        | { user?: { name: string; guest?: boolean }; cursor?: unknown }
+        | undefined;
+    await until(
+      () => stateOf(b.doc.clientID)?.cursor !== undefined && stateOf(guest.doc.clientID)?.user !== undefined,
+      5_000,
+      'presence',
+    );
     expect(stateOf(b.doc.clientID)?.user?.name).toBe(writer.name);
     expect(stateOf(b.doc.clientID)?.cursor).toEqual({ index: 3 });
     expect(stateOf(guest.doc.clientID)?.user?.name).toMatch(/^Guest /);
@@ -162,7 +192,9 @@ describe('durability and lifecycle', () => {
     await until(() => server.services.collab.rooms.get(doc) !== undefined, 5_000, 'room');
     a.destroy();
     await until(() => !server.services.collab.rooms.has(doc), 5_000, 'room eviction');
-    const snapshots = server.services.db.prepare('SELECT count(*) AS n FROM collab_snapshots WHERE doc = ?').get(doc) as { n: number };
+    const snapshots = server.services.db
+      .prepare('SELECT count(*) AS n FROM collab_snapshots WHERE doc = ?')
+      .get(doc) as { n: number };
     expect(snapshots.n).toBe(1);
     const b = open(server, doc, { cookie: owner.cookie });
     await synced(b);
@@ -199,7 +231,11 @@ describe('durability and lifecycle', () => {
     expect(file.commit).toBe(saved.commitOid);
     const chunks: Buffer[] = [];
     for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
-    const nb = JSON.parse(Buffer.concat(chunks).toString()) as { nbformat: number; nbformat_minor: number; cells: { source: string[] }[] };
+    const nb = JSON.parse(Buffer.concat(chunks).toString()) as {
+      nbformat: number;
+      nbformat_minor: number;
+      cells: { source: string[] }[];
+    };
     expect(nb.nbformat).toBe(4);
     expect(nb.nbformat_minor).toBe(5);
     expect(nb.cells[0]?.source.join('')).toBe('print(1 + 1)');
@@ -209,8 +245,17 @@ describe('durability and lifecycle', () => {
     const repo = await makeRepo(server, owner, 'space');
     await addCollaborator(server, 'space', repo, reader, 'read');
     const actor = await server.services.accounts.findByName(owner.name);
-    await commitFiles(server.services, { type: 'space', id: repo, author: actor!, message: 'app', files: [{ path: 'app.js', content: 'console.log(1)\n' }] });
-    const denied = await fetch(`${server.url}/api/collab/spaces/${repo}/save`, { method: 'POST', headers: reader.sessionHeaders });
+    await commitFiles(server.services, {
+      type: 'space',
+      id: repo,
+      author: actor!,
+      message: 'app',
+      files: [{ path: 'app.js', content: 'console.log(1)\n' }],
+    });
+    const denied = await fetch(`${server.url}/api/collab/spaces/${repo}/save`, {
+      method: 'POST',
+      headers: reader.sessionHeaders,
+    });
     expect(denied.status).toBe(403);
     const a = open(server, `spaces/${repo}`, { cookie: owner.cookie });
     await synced(a);
@@ -219,7 +264,10 @@ describe('durability and lifecycle', () => {
     expect(files.get('app.js')?.toString()).toBe('console.log(1)\n');
     files.get('app.js')?.insert(0, '// edited\n');
     await until(() => storedBytesOf(`spaces/${repo}`).includes('edited'), 5_000, 'stored');
-    const res = await fetch(`${server.url}/api/collab/spaces/${repo}/save`, { method: 'POST', headers: owner.sessionHeaders });
+    const res = await fetch(`${server.url}/api/collab/spaces/${repo}/save`, {
+      method: 'POST',
+      headers: owner.sessionHeaders,
+    });
     expect(res.status).toBe(201);
     const file = await openRepoFile(server.services, 'space', repo, 'main', 'app.js');
     const chunks: Buffer[] = [];

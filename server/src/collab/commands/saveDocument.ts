@@ -19,7 +19,9 @@ export async function saveDocument(
       type: input.doc.kind,
       id: input.doc.repoId,
       author: input.author,
-      message: input.message?.trim() || `Save ${input.doc.kind === 'notebook' ? 'notebook' : 'files'} from the live editor`,
+      message:
+        input.message?.trim() ||
+        `Save ${input.doc.kind === 'notebook' ? 'notebook' : 'files'} from the live editor`,
       files,
     });
     return { commitOid, files: files.map((f) => f.path) };
