@@ -1,0 +1,2 @@
+await import('./inProcess.js');
+await import('./serving.js');
