@@ -140,3 +140,6 @@ export type DemoHostReply =
 
 /** Why a call failed: the caller's input, or the demo function itself. */
 export type DemoErrorKind = 'input' | 'function' | 'cancelled' | 'unavailable';
+
+/** A Space's app URL path: the Gradio-compatible API lives under it (`<app>/config`, `<app>/gradio_api/…`). */
+export const spaceAppPath = (spaceId: string) => `/spaces/${spaceId}/app`;

@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './logger.js';
 import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
+import { GradioApps } from './spaces/gradio/GradioApps.js';
 import { modelSeeds } from './models/seeds.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
@@ -69,11 +70,13 @@ export async function startAtrium(
     health: new HealthChecks(),
     runtime: await Runtime.create(config, sqliteMetaStore(db), log),
     onShutdown: (hook) => shutdownHooks.push(hook),
+    gradio: new GradioApps(),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
     notebooks: undefined as unknown as NotebookKernels,
   };
   services.notebooks = new NotebookKernels({ collab: services.collab, kernels: () => services.runtime.kernels, log: log.child({ concern: 'notebooks' }) });
   services.onShutdown(() => services.notebooks.close());
+  services.onShutdown(() => services.gradio.close());
   services.health.register('database', databaseCheck(services));
   services.health.register('docker', services.runtime.dockerHealth);
   services.health.register('sandboxImage', services.runtime.imageHealth);

@@ -9,6 +9,7 @@ import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
 import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
+import type { GradioApps } from './spaces/gradio/GradioApps.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
 export interface Services {
@@ -25,6 +26,8 @@ export interface Services {
   collab: CollabServer;
   /** Sandboxes and kernels (server/src/runtime): `runtime.kernels.execute(id, request, onMessage)`. */
   runtime: Runtime;
+  /** Running demos behind the Gradio-compatible API, by Space id (server/src/spaces/gradio). */
+  gradio: GradioApps;
   /** Notebooks' shared kernels and execution queues (server/src/notebooks). */
   notebooks: NotebookKernels;
   /** Run in reverse order of registration on shutdown, before the database closes. */

@@ -113,3 +113,20 @@ describe('demo SDK components', () => {
     expect(inputFailure(() => chat.parse([{ role: 'robot', content: 'x' }]))).toMatch(/role "user"/);
   });
 });
+
+describe('componentFromConfig', () => {
+  it('rebuilds each component from its config with the same checks', async () => {
+    const { componentFromConfig } = await import('./fromConfig.js');
+    const slider = componentFromConfig(Slider({ name: 's', minimum: 1, maximum: 5 }).config);
+    expect(slider.parse(2)).toBe(2);
+    expect(() => slider.parse(9)).toThrow(/between 1 and 5/);
+    const dropdown = componentFromConfig(
+      Dropdown({ name: 'd', choices: ['x', 'y'], multiselect: true }).config,
+    );
+    expect(dropdown.parse(['y'])).toEqual(['y']);
+    expect(() => dropdown.parse(['z'])).toThrow(/"z" is not one of/);
+    expect(componentFromConfig(Textbox({ name: 't', label: 'T' }).config).config).toEqual(
+      Textbox({ name: 't', label: 'T' }).config,
+    );
+  });
+});

@@ -3,3 +3,4 @@ export * from './components/index.js';
 export * from './DemoQueue.js';
 export * from './demo.js';
 export * from './errors.js';
+export * from './fromConfig.js';

@@ -1,0 +1,331 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { DemoDescription } from '@atrium/protocol';
+import { type AnyComponent, componentFromConfig, DemoError, DemoQueue } from '@atrium/sandbox/sdk';
+import type { DemoBackend } from './DemoBackend.js';
+import { gradioApiInfo, gradioConfig } from './gradioConfig.js';
+import { toDemoInputs, toGradioOutputs } from './gradioValues.js';
+import type { EventSink } from './sse.js';
+import { UploadStore } from './UploadStore.js';
+import { diffValue } from './valueDiff.js';
+
+/** What happens to one queued call, in order: rank updates, start, partials, then done or error. */
+interface RunListener {
+  rank(rank: number, size: number): void;
+  start(): void;
+  partial(outputs: unknown[]): void;
+  done(outputs: unknown[], durationMs: number): void;
+  error(message: string): void;
+}
+
+/** A browser tab or client: its queue/data stream and the events it is waiting for. */
+interface Session {
+  buffer: Record<string, unknown>[];
+  sink: EventSink | undefined;
+  pending: Set<string>;
+  touched: number;
+}
+
+/** A curl-style /call event: its messages are kept until it is read or expires. */
+interface CallEvent {
+  apiName: string;
+  buffer: [string, unknown][];
+  sink: EventSink | undefined;
+  done: boolean;
+  touched: number;
+}
+
+export interface GradioAppOptions {
+  /** Calls waiting or running at once before join answers 503 "queue full". */
+  maxPending?: number;
+  /** Sessions and /call results nobody reads are dropped after this long. */
+  idleMs?: number;
+}
+
+/** A call the caller got wrong: answered 422 (join) or as an error event (/call). */
+export class GradioInputError extends Error {}
+
+/**
+ * One demo behind Gradio's API: the FIFO queue with the demo's concurrency limit, the
+ * per-session queue/data streams and the /call events. Knows nothing of HTTP routing.
+ */
+export class GradioApp {
+  readonly uploads = new UploadStore();
+  /** Gradio's app_id: a client that sees it change knows the app restarted. */
+  readonly appId = randomInt(2 ** 47);
+  private readonly queue: DemoQueue;
+  private readonly inputs: AnyComponent[];
+  private readonly sessions = new Map<string, Session>();
+  private readonly calls = new Map<string, CallEvent>();
+  private readonly running = new Map<string, AbortController>();
+  private averageMs: number | undefined;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly maxPending: number;
+  private readonly idleMs: number;
+
+  constructor(
+    readonly description: DemoDescription,
+    private readonly backend: DemoBackend,
+    options: GradioAppOptions = {},
+  ) {
+    this.queue = new DemoQueue(description.concurrencyLimit);
+    this.inputs = description.inputs.map(componentFromConfig);
+    this.maxPending = options.maxPending ?? 1000;
+    this.idleMs = options.idleMs ?? 5 * 60_000;
+    this.sweeper = setInterval(() => this.sweep(), Math.min(this.idleMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  /** Asks the backend for its description and serves it. */
+  static async create(backend: DemoBackend, options?: GradioAppOptions): Promise<GradioApp> {
+    return new GradioApp(await backend.describe(), backend, options);
+  }
+
+  config(root: string) {
+    return gradioConfig(this.description, root, this.appId);
+  }
+
+  info() {
+    return gradioApiInfo(this.description);
+  }
+
+  /** Calls waiting or running now. */
+  get pending(): number {
+    return this.running.size;
+  }
+
+  /** queue/join: checks the inputs, queues the call and returns its event id. */
+  join(sessionHash: string, fnIndex: number | undefined, data: unknown[]): string {
+    if (fnIndex !== undefined && fnIndex !== 0)
+      throw new GradioInputError(`No function with fn_index ${fnIndex}`);
+    const inputs = this.prepare(data);
+    const id = randomUUID().replaceAll('-', '');
+    const session = this.session(sessionHash);
+    session.pending.add(id);
+    const emit = (msg: Record<string, unknown>) => {
+      const full = { ...msg, event_id: id };
+      if (session.sink) session.sink.send(undefined, full);
+      else session.buffer.push(full);
+    };
+    let announced = false;
+    let last: unknown[] | undefined;
+    const finish = (msg: Record<string, unknown>) => {
+      emit(msg);
+      session.pending.delete(id);
+      session.touched = Date.now();
+      if (session.pending.size === 0 && session.sink) {
+        session.sink.send(undefined, { msg: 'close_stream', event_id: null });
+        session.sink.end();
+        session.sink = undefined;
+      }
+    };
+    this.run(id, inputs, {
+      rank: (rank, size) => {
+        announced = true;
+        emit({
+          msg: 'estimation',
+          rank,
+          queue_size: size,
+          rank_eta: this.eta(rank),
+          avg_event_process_time: this.eta(0),
+        });
+      },
+      start: () => {
+        if (!announced) emit({ msg: 'estimation', rank: 0, queue_size: 0, rank_eta: this.eta(0) });
+        emit({ msg: 'process_starts', eta: this.eta(0), progress_data: null });
+      },
+      partial: (outputs) => {
+        // sse_v3: the first partial is sent whole, later ones as edits of the previous.
+        const data = last ? outputs.map((o, i) => diffValue(last?.[i], o)) : outputs;
+        last = outputs;
+        emit({ msg: 'process_generating', output: { data, is_generating: true }, success: true });
+      },
+      done: (outputs, durationMs) =>
+        finish({
+          msg: 'process_completed',
+          output: {
+            data: outputs,
+            is_generating: false,
+            duration: durationMs / 1000,
+            average_duration: (this.averageMs ?? durationMs) / 1000,
+            render_config: null,
+            changed_state_ids: [],
+          },
+          success: true,
+        }),
+      error: (message) =>
+        finish({
+          msg: 'process_completed',
+          output: { error: message, title: 'Error', visible: true },
+          success: false,
+        }),
+    });
+    return id;
+  }
+
+  /** queue/data: attaches the session's stream, replays what it missed, closes when nothing is pending. */
+  openSessionStream(sessionHash: string, sink: EventSink): void {
+    const session = this.session(sessionHash);
+    session.sink?.end();
+    session.sink = sink;
+    for (const msg of session.buffer.splice(0)) sink.send(undefined, msg);
+    if (session.pending.size === 0) {
+      sink.send(undefined, { msg: 'close_stream', event_id: null });
+      sink.end();
+      session.sink = undefined;
+    }
+  }
+
+  detachSessionStream(sessionHash: string, sink: EventSink): void {
+    const session = this.sessions.get(sessionHash);
+    if (session?.sink === sink) session.sink = undefined;
+  }
+
+  /** POST call/<api>: queues the call; its messages wait for GET call/<api>/<event_id>. */
+  startCall(apiName: string, data: unknown[]): string {
+    if (apiName !== this.description.apiName) throw new GradioInputError(`No endpoint named "/${apiName}"`);
+    const id = randomUUID().replaceAll('-', '');
+    const event: CallEvent = { apiName, buffer: [], sink: undefined, done: false, touched: Date.now() };
+    this.calls.set(id, event);
+    const emit = (name: string, value: unknown, last = false) => {
+      if (event.sink) event.sink.send(name, value);
+      else event.buffer.push([name, value]);
+      if (last) {
+        event.done = true;
+        event.touched = Date.now();
+        event.sink?.end();
+      }
+    };
+    let inputs: unknown[];
+    try {
+      inputs = this.prepare(data);
+    } catch (err) {
+      emit('error', (err as Error).message, true);
+      return id;
+    }
+    this.run(id, inputs, {
+      rank: () => {},
+      start: () => {},
+      partial: (outputs) => emit('generating', outputs),
+      done: (outputs) => emit('complete', outputs, true),
+      error: (message) => emit('error', message, true),
+    });
+    return id;
+  }
+
+  /** GET call/<api>/<event_id>: replays and streams the call's messages; false if unknown. */
+  openCallStream(apiName: string, eventId: string, sink: EventSink): boolean {
+    const event = this.calls.get(eventId);
+    if (!event || event.apiName !== apiName) return false;
+    for (const [name, value] of event.buffer) sink.send(name, value);
+    if (event.done) {
+      sink.end();
+      return true;
+    }
+    event.buffer = [];
+    event.sink?.end();
+    event.sink = sink;
+    return true;
+  }
+
+  hasCall(apiName: string, eventId: string): boolean {
+    return this.calls.get(eventId)?.apiName === apiName;
+  }
+
+  detachCallStream(eventId: string, sink: EventSink): void {
+    const event = this.calls.get(eventId);
+    if (event?.sink === sink) event.sink = undefined;
+  }
+
+  /** Stops a waiting or running call; its caller gets an error event. */
+  cancel(eventId: string): boolean {
+    const controller = this.running.get(eventId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  /** Ends every stream and cancels every call (app restart or server shutdown). */
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const controller of this.running.values()) controller.abort();
+    for (const session of this.sessions.values()) session.sink?.end();
+    for (const event of this.calls.values()) event.sink?.end();
+    this.sessions.clear();
+    this.calls.clear();
+  }
+
+  /** Converts and checks inputs with the demo's own components, so bad input never waits in line. */
+  private prepare(data: unknown[]): unknown[] {
+    if (data.length > this.inputs.length) {
+      throw new GradioInputError(`Expected at most ${this.inputs.length} inputs, got ${data.length}`);
+    }
+    if (this.running.size >= this.maxPending) throw new GradioQueueFullError();
+    try {
+      const inputs = toDemoInputs(this.description, data, this.uploads);
+      this.inputs.forEach((c, i) => {
+        c.parse(inputs[i]);
+      });
+      return inputs;
+    } catch (err) {
+      if (err instanceof DemoError) throw new GradioInputError(err.message);
+      throw err;
+    }
+  }
+
+  private run(id: string, inputs: unknown[], listener: RunListener): void {
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    const { description, backend } = this;
+    const signal = controller.signal;
+    this.queue
+      .run(
+        () =>
+          backend.call(description.apiName, inputs, {
+            signal,
+            onPartial: (outputs) => listener.partial(toGradioOutputs(description, outputs)),
+          }),
+        { onRank: listener.rank, onStart: listener.start, signal },
+      )
+      .then(
+        (result) => {
+          this.running.delete(id);
+          this.averageMs =
+            this.averageMs === undefined ? result.durationMs : this.averageMs * 0.9 + result.durationMs * 0.1;
+          listener.done(toGradioOutputs(description, result.outputs), result.durationMs);
+        },
+        (err: unknown) => {
+          this.running.delete(id);
+          listener.error(err instanceof Error ? err.message : String(err));
+        },
+      );
+  }
+
+  private eta(rank: number): number | null {
+    if (this.averageMs === undefined) return null;
+    return ((Math.floor(rank / this.description.concurrencyLimit) + 1) * this.averageMs) / 1000;
+  }
+
+  private session(hash: string): Session {
+    let session = this.sessions.get(hash);
+    if (!session) {
+      session = { buffer: [], sink: undefined, pending: new Set(), touched: Date.now() };
+      this.sessions.set(hash, session);
+    }
+    session.touched = Date.now();
+    return session;
+  }
+
+  private sweep(): void {
+    const before = Date.now() - this.idleMs;
+    for (const [hash, s] of this.sessions) {
+      if (s.pending.size === 0 && !s.sink && s.touched < before) this.sessions.delete(hash);
+    }
+    for (const [id, e] of this.calls) if (e.done && !e.sink && e.touched < before) this.calls.delete(id);
+  }
+}
+
+/** More calls waiting than the app accepts: join answers 503, which @gradio/client reports as busy. */
+export class GradioQueueFullError extends Error {
+  constructor() {
+    super('This application is currently busy. Please try again.');
+  }
+}

@@ -1,0 +1,150 @@
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { HttpError, notFound, payloadTooLarge } from '../../errors.js';
+import { validate } from '../../http/validate.js';
+import { type GradioApp, GradioInputError, GradioQueueFullError } from './GradioApp.js';
+import { GRADIO_API_PREFIX } from './gradioConfig.js';
+import { callBody, cancelBody, joinBody, sessionQuery } from './schema.js';
+import { openSse } from './sse.js';
+
+/** Finds the demo an app URL names (e.g. from the :owner/:name of the mount path). */
+export type ResolveGradioApp = (req: Request) => GradioApp | undefined;
+
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+/** Gradio answers an input it cannot use with 422 {detail}; @gradio/client shows `detail`. */
+function sendJoinError(res: Response, err: unknown): boolean {
+  if (err instanceof GradioInputError) {
+    res.status(422).json({ detail: err.message, error: err.message });
+    return true;
+  }
+  if (err instanceof GradioQueueFullError) {
+    res.status(503).json({ detail: err.message, error: err.message });
+    return true;
+  }
+  return false;
+}
+
+/** The app URL as the caller sees it: what Gradio calls `root`. */
+const rootOf = (req: Request) => `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+
+/**
+ * Gradio's HTTP API for one demo, mounted under an app URL prefix given by the route table:
+ * `config`, `gradio_api/{info,queue/join,queue/data,call/<api>,upload,file=…}` and the
+ * same paths without `gradio_api/` that older clients use.
+ */
+export function gradioRouter(resolve: ResolveGradioApp): Router {
+  const router = Router({ mergeParams: true });
+  const json = express.json({ limit: '25mb' });
+  const app = (req: Request): GradioApp => {
+    const found = resolve(req);
+    if (!found) throw notFound('This Space has no running app', 'app_not_running');
+    return found;
+  };
+
+  // Gradio apps are called from other origins (notebooks, other Spaces); cookies never cross.
+  router.use((req, res, next) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    if (req.method !== 'OPTIONS') return next();
+    res.set({
+      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type, x-gradio-user',
+      'Access-Control-Max-Age': '86400',
+    });
+    res.status(204).end();
+  });
+
+  router.get('/config', (req, res) => {
+    res.json(app(req).config(rootOf(req)));
+  });
+
+  for (const prefix of [GRADIO_API_PREFIX, '']) {
+    router.get(`${prefix}/info`, (req, res) => {
+      res.json(app(req).info());
+    });
+    router.get(`${prefix}/app_id`, (req, res) => {
+      res.json({ app_id: app(req).appId });
+    });
+
+    router.post(`${prefix}/queue/join`, json, (req, res) => {
+      const demo = app(req);
+      const body = validate(joinBody, req.body);
+      try {
+        res.json({ event_id: demo.join(body.session_hash, body.fn_index, body.data) });
+      } catch (err) {
+        if (!sendJoinError(res, err)) throw err;
+      }
+    });
+
+    router.get(`${prefix}/queue/data`, (req, res) => {
+      const demo = app(req);
+      const { session_hash } = validate(sessionQuery, req.query, 'query');
+      const { sink, closed } = openSse(res, () => [undefined, { msg: 'heartbeat' }]);
+      demo.openSessionStream(session_hash, sink);
+      void closed.then(() => demo.detachSessionStream(session_hash, sink));
+    });
+
+    router.post(`${prefix}/call/:api`, json, (req, res) => {
+      const demo = app(req);
+      const body = validate(callBody, req.body);
+      try {
+        res.json({ event_id: demo.startCall(String(req.params.api), body.data) });
+      } catch (err) {
+        if (!sendJoinError(res, err)) throw err;
+      }
+    });
+
+    router.get(`${prefix}/call/:api/:eventId`, (req, res) => {
+      const demo = app(req);
+      const eventId = String(req.params.eventId);
+      if (!demo.hasCall(String(req.params.api), eventId)) throw notFound('No such event', 'event_not_found');
+      const { sink, closed } = openSse(res, () => ['heartbeat', null]);
+      demo.openCallStream(String(req.params.api), eventId, sink);
+      void closed.then(() => demo.detachCallStream(eventId, sink));
+    });
+
+    router.post(`${prefix}/cancel`, json, (req, res) => {
+      const { event_id } = validate(cancelBody, req.body);
+      res.json({ success: app(req).cancel(event_id) });
+    });
+    router.post(`${prefix}/reset`, json, (_req, res) => {
+      res.json({ success: true });
+    });
+
+    router.post(`${prefix}/upload`, upload(app));
+    router.get(new RegExp(`^${prefix}/file=(.+)$`), (req, res) => {
+      const path = decodeURIComponent(String((req.params as Record<string, string>)[0] ?? ''));
+      const file = app(req).uploads.get(path);
+      if (!file) throw notFound('No such file', 'file_not_found');
+      res.set({ 'Content-Type': file.mimeType, 'Cache-Control': 'private, max-age=3600' }).send(file.bytes);
+    });
+  }
+  return router;
+}
+
+/** multipart/form-data with one or more `files` fields → the paths later calls name (Gradio's upload). */
+function upload(app: (req: Request) => GradioApp): RequestHandler {
+  return async (req, res) => {
+    const demo = app(req);
+    const type = req.get('content-type') ?? '';
+    if (!type.startsWith('multipart/form-data')) throw unsupportedType();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_UPLOAD_BYTES) throw payloadTooLarge(`Uploads are limited to ${MAX_UPLOAD_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+    const form = await new globalThis.Response(Buffer.concat(chunks), {
+      headers: { 'content-type': type },
+    }).formData();
+    const paths: string[] = [];
+    for (const value of form.getAll('files')) {
+      if (typeof value === 'string') continue;
+      const bytes = Buffer.from(await value.arrayBuffer());
+      paths.push(demo.uploads.put(bytes, value.type || 'application/octet-stream', value.name || 'file'));
+    }
+    res.json(paths);
+  };
+}
+
+const unsupportedType = () => new HttpError(415, 'Expected multipart/form-data', 'unsupported_media_type');

@@ -1,0 +1,6 @@
+export * from './DemoBackend.js';
+export * from './GradioApp.js';
+export * from './GradioApps.js';
+export * from './gradioConfig.js';
+export * from './handlers.js';
+export * from './InProcessDemoBackend.js';
