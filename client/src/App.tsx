@@ -6,6 +6,7 @@ import { Home } from './pages/Home';
 import { LogIn } from './pages/LogIn';
 import { NewOrganization } from './pages/NewOrganization';
 import { NotFound } from './pages/NotFound';
+import { repoRoutes } from './pages/repo/routes';
 import { SignUp } from './pages/SignUp';
 import { SettingsLayout } from './pages/settings/SettingsLayout';
 import { Tokens } from './pages/settings/Tokens';
@@ -41,6 +42,7 @@ const router = createBrowserRouter([
           { path: 'tokens', element: <Tokens /> },
         ],
       },
+      ...repoRoutes,
       { path: '/:name', element: <AccountPage /> },
       { path: '*', element: <NotFound /> },
     ],

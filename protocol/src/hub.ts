@@ -44,6 +44,8 @@ export interface RepoInfoView {
   duplicatedFrom?: { type: RepoType; id: string; commit: string } | null;
   /** How many repositories were duplicated from this one. */
   forks?: number;
+  /** Atrium only: what the viewer may do here (pages show upload and settings to writers). */
+  permission?: RepoPermission;
 }
 
 /** An entry of `GET /api/{type}s/{id}/tree/{rev}/{path}`. */

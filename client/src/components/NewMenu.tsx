@@ -5,6 +5,12 @@ import { Menu } from './Menu';
 export function NewMenu() {
   return (
     <Menu label="Create new" button={<span className="button button-secondary button-small">+ New</span>}>
+      <Link role="menuitem" to="/new?type=model">
+        Model
+      </Link>
+      <Link role="menuitem" to="/new?type=space">
+        Space
+      </Link>
       <Link role="menuitem" to="/organizations/new">
         Organization
       </Link>

@@ -127,9 +127,9 @@ export function hubHandlers(services: Services) {
     info:
       (type: RepoType): RequestHandler =>
       async (req, res) => {
-        const { repo } = await repoOf(req, type);
+        const { repo, permission } = await repoOf(req, type);
         const commit = await resolveRevision(services, repo, param(req.params.rev) || 'main');
-        res.json(await describeRepo(services, repo, commit, canSee(req)));
+        res.json({ ...(await describeRepo(services, repo, commit, canSee(req))), permission });
       },
 
     tree:

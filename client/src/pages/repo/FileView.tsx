@@ -1,0 +1,64 @@
+import type { RepoInfoView } from '@atrium/protocol';
+import { fileUrl } from '../../api/repos';
+import { useResource } from '../../hooks/useResource';
+import { Breadcrumbs } from './Breadcrumbs';
+import { highlightCode } from './highlightCode';
+
+/** Files above this are not shown inline (the browser would choke), only offered for download. */
+const MAX_INLINE = 1_000_000;
+
+type Loaded = { kind: 'text'; text: string; size: number } | { kind: 'binary' | 'large'; size: number };
+
+async function loadFile(url: string): Promise<Loaded> {
+  const head = await fetch(url, { method: 'HEAD', credentials: 'same-origin' });
+  if (!head.ok)
+    throw new Error(
+      head.status === 404
+        ? 'This file does not exist at this revision.'
+        : `Could not load the file (${head.status}).`,
+    );
+  const size = Number(head.headers.get('content-length') ?? 0);
+  if (size > MAX_INLINE) return { kind: 'large', size };
+  const bytes = new Uint8Array(await (await fetch(url, { credentials: 'same-origin' })).arrayBuffer());
+  if (bytes.subarray(0, 8000).includes(0)) return { kind: 'binary', size };
+  return { kind: 'text', text: new TextDecoder().decode(bytes), size };
+}
+
+function HighlightedCode({ html }: { html: string }) {
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: highlight.js escapes the source it marks up
+  return <code className="hljs" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/** One file at a revision: highlighted source for text, a download link for the rest. */
+export function FileView({ repo, rev, path }: { repo: RepoInfoView; rev: string; path: string }) {
+  const url = fileUrl(repo.type, repo.id, rev, path);
+  const { resource } = useResource(url, () => loadFile(url));
+  return (
+    <div className="file-view">
+      <Breadcrumbs repo={repo} rev={rev} path={path} />
+      <div className="card file-card">
+        <div className="file-card-header">
+          <span className="muted small">
+            {resource.state === 'ready' ? `${resource.data.size.toLocaleString()} bytes` : ''}
+          </span>
+          <a className="button button-secondary button-small" href={`${url}?download=true`}>
+            Download
+          </a>
+        </div>
+        {resource.state === 'loading' && <p className="muted">Loading…</p>}
+        {resource.state === 'failed' && <p className="muted">{resource.error}</p>}
+        {resource.state === 'ready' && resource.data.kind === 'text' && (
+          <pre className="code-view">
+            <HighlightedCode html={highlightCode(path, resource.data.text)} />
+          </pre>
+        )}
+        {resource.state === 'ready' && resource.data.kind !== 'text' && (
+          <p className="muted">
+            {resource.data.kind === 'binary' ? 'Binary file, not shown.' : 'Large file, not shown.'} Use
+            Download.
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import type { RepoInfoView } from '@atrium/protocol';
+import { fileUrl } from '../../api/repos';
+import { EmptyState } from '../../components';
+import { useResource } from '../../hooks/useResource';
+import { renderMarkdown } from './renderMarkdown';
+
+async function loadCard(repo: RepoInfoView): Promise<string | null> {
+  if (!repo.siblings?.some((s) => s.rfilename === 'README.md')) return null;
+  const res = await fetch(fileUrl(repo.type, repo.id, repo.sha ?? 'main', 'README.md'), {
+    credentials: 'same-origin',
+  });
+  return res.ok ? res.text() : null;
+}
+
+/** The repository's card: README.md rendered as sanitized markdown, with its metadata beside it. */
+export function RepoCard({ repo }: { repo: RepoInfoView }) {
+  const { resource } = useResource(`${repo.id}@${repo.sha}`, () => loadCard(repo));
+  const meta = repo.cardData ?? {};
+  return (
+    <div className="repo-card-layout">
+      <article className="card repo-card">
+        {resource.state === 'loading' && <p className="muted">Loading the card…</p>}
+        {resource.state === 'failed' && <p className="muted">{resource.error}</p>}
+        {resource.state === 'ready' &&
+          (resource.data === null ? (
+            <EmptyState icon={repo.type} title="No card yet">
+              Add a README.md to describe this {repo.type}.
+            </EmptyState>
+          ) : (
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by DOMPurify in renderMarkdown
+            <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(resource.data) }} />
+          ))}
+      </article>
+      <aside className="card repo-aside">
+        <dl>
+          {Object.entries(meta)
+            .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v) || Array.isArray(v))
+            .slice(0, 12)
+            .map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{Array.isArray(v) ? v.join(', ') : String(v)}</dd>
+              </div>
+            ))}
+          <div>
+            <dt>Last updated</dt>
+            <dd>{new Date(repo.lastModified).toLocaleString()}</dd>
+          </div>
+          <div>
+            <dt>Files</dt>
+            <dd>{repo.siblings?.length ?? 0}</dd>
+          </div>
+        </dl>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { RepoType } from '@atrium/protocol';
+import { useParams } from 'react-router-dom';
+import { reposApi } from '../../api/repos';
+import { usePageTitle } from '../../hooks/usePageTitle';
+import { useResource } from '../../hooks/useResource';
+import { NotFound } from '../NotFound';
+import { CommitList } from './CommitList';
+import { FileBrowser } from './FileBrowser';
+import { FileView } from './FileView';
+import { ForkList } from './ForkList';
+import { RepoCard } from './RepoCard';
+import { RepoHeader } from './RepoHeader';
+import './repo.css';
+
+export type RepoView = 'card' | 'tree' | 'blob' | 'commits' | 'forks';
+
+/** A repository's pages: its card, files, one file, history or duplicates, under one header. */
+export function RepoPage({ type, view }: { type: RepoType; view: RepoView }) {
+  const params = useParams();
+  const id = `${params.owner}/${params.name}`;
+  const rev = params.rev ?? 'main';
+  const path = (params['*'] ?? '').replace(/\/$/, '');
+  usePageTitle(id);
+  const { resource, reload } = useResource(`${type}:${id}`, () => reposApi.info(type, id));
+  if (resource.state === 'loading') return <p className="muted page-loading">Loading…</p>;
+  if (resource.state === 'failed') {
+    return (
+      <NotFound
+        message={
+          resource.status === 404 ? `No ${type} called “${id}” exists, or it is private.` : resource.error
+        }
+      />
+    );
+  }
+  const repo = resource.data;
+  return (
+    <div className="repo-page">
+      <RepoHeader repo={repo} />
+      {view === 'card' && <RepoCard repo={repo} />}
+      {view === 'tree' && <FileBrowser repo={repo} rev={rev} path={path} onChange={reload} />}
+      {view === 'blob' && <FileView repo={repo} rev={rev} path={path} />}
+      {view === 'commits' && <CommitList repo={repo} rev={rev} />}
+      {view === 'forks' && <ForkList repo={repo} />}
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createUser,
+  hasBrowser,
+  launchBrowser,
+  screenshotPath,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../harness/index.js';
+import { requireClientDist } from '../shell/clientDist.js';
+
+const README = `---
+license: apache-2.0
+tags: [demo]
+---
+# Sentiment demo
+
+A **tiny** model. <script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">
+`;
+
+describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let alice: TestUser;
+  const pageErrors: string[] = [];
+  const shot = (name: string) => page.screenshot({ path: screenshotPath(`hub-${name}`), fullPage: true });
+
+  beforeAll(async () => {
+    requireClientDist();
+    server = await startTestServer();
+    alice = await createUser(server.url);
+    const files = [
+      { path: 'README.md', content: Buffer.from(README).toString('base64') },
+      {
+        path: 'src/app.py',
+        content: Buffer.from('def greet(name):\n    return f"hello {name}"\n').toString('base64'),
+      },
+    ];
+    const res = await fetch(`${server.url}/api/repos/create`, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'sentiment', files }),
+    });
+    expect(res.status).toBe(200);
+    browser = await launchBrowser();
+    context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
+    const cookies = alice.cookie.split('; ').map((c) => {
+      const [name, ...v] = c.split('=');
+      return { name: name!, value: v.join('='), url: server.url };
+    });
+    await context.addCookies(cookies);
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('renders the card sanitized, browses and highlights files, shows history, likes, uploads, duplicates and creates', async () => {
+    await page.goto(`/${alice.name}/sentiment`);
+    await page.getByRole('heading', { name: 'Sentiment demo' }).waitFor();
+    expect(await page.locator('.markdown strong').textContent()).toBe('tiny');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    expect(await page.locator('.markdown script').count()).toBe(0);
+    await expect.poll(() => page.locator('.repo-aside').textContent()).toContain('apache-2.0');
+    await shot('card');
+
+    // Like, and the count survives a reload.
+    await page.getByRole('button', { name: /♡ 0/ }).click();
+    await page.getByRole('button', { name: /♥ 1/ }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: /♥ 1/ }).waitFor();
+
+    // Files: folder, then a highlighted Python file.
+    await page.getByRole('link', { name: 'Files' }).click();
+    await page.getByRole('link', { name: 'src' }).click();
+    await page.getByRole('link', { name: 'app.py' }).click();
+    await page.locator('code.hljs .hljs-keyword').first().waitFor();
+    expect(await page.locator('code.hljs .hljs-keyword').first().textContent()).toBe('def');
+    await shot('file-view');
+
+    // Upload from the web into the root folder.
+    await page.getByRole('link', { name: 'Files' }).click();
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('uploaded from the browser'),
+    });
+    await page.getByPlaceholder('Commit message').fill('Add notes from the web');
+    await page.getByRole('button', { name: 'Commit upload' }).click();
+    await page.getByRole('status').filter({ hasText: 'Committed 1 file' }).waitFor();
+    await page.getByRole('link', { name: 'notes.txt' }).waitFor();
+    await shot('files');
+    const raw = await fetch(`${server.url}/${alice.name}/sentiment/resolve/main/notes.txt`);
+    expect(await raw.text()).toBe('uploaded from the browser');
+
+    // History lists the web commit first.
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.locator('.commit-list li').first().getByText('Add notes from the web').waitFor();
+    expect(await page.locator('.commit-list li').count()).toBe(2);
+    await shot('history');
+
+    // Duplicate: the copy says where it came from, and the original lists it.
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.locator('input[name=duplicate-name]').fill('sentiment-copy');
+    await page.locator('.duplicate-form').getByRole('button', { name: 'Duplicate' }).click();
+    await page.waitForURL(`**/${alice.name}/sentiment-copy`);
+    await page.getByText('Duplicated from').waitFor();
+    await page.getByRole('link', { name: `${alice.name}/sentiment` }).click();
+    await page.getByRole('link', { name: /Duplicates \(1\)/ }).click();
+    await page.getByRole('link', { name: `${alice.name}/sentiment-copy` }).waitFor();
+
+    // Create a private Space from the web.
+    await page.goto('/new?type=space');
+    await page.getByLabel('Name').fill('web-space');
+    await page.getByLabel(/Private/).check();
+    await page.getByRole('button', { name: 'Create repository' }).click();
+    await page.waitForURL(`**/spaces/${alice.name}/web-space`);
+    await page.getByText('Private', { exact: true }).waitFor();
+    await shot('new-space');
+    expect((await fetch(`${server.url}/api/spaces/${alice.name}/web-space`)).status).toBe(404);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a not-found page for a private repository to someone else', async () => {
+    const bob = await createUser(server.url);
+    await fetch(`${server.url}/api/repos/create`, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'secret', private: true }),
+    });
+    const other = await browser.newContext({ baseURL: server.url });
+    await other.addCookies(
+      bob.cookie
+        .split('; ')
+        .map((c) => ({ name: c.split('=')[0]!, value: c.split('=').slice(1).join('='), url: server.url })),
+    );
+    const p = await other.newPage();
+    await p.goto(`/${alice.name}/secret`);
+    await p.getByText(/exists, or it is private/).waitFor();
+    await other.close();
+  });
+});
