@@ -111,13 +111,18 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
       'PNG',
     );
     expect(displays[2]?.[KernelMime.json]).toEqual({ a: 1, b: [1, 2] });
-    expect((displays[3]?.[KernelMime.vegaLite] as { mark: string }).mark).toBe('bar');
-    const update = run.messages.find((m) => m.header.msg_type === 'update_display_data');
-    const firstHandle = run.messages.filter((m) => m.header.msg_type === 'display_data')[4];
-    expect((update?.content as { data: Record<string, unknown> }).data[KernelMime.text]).toBe('step 2');
-    expect((update?.content as { transient: { display_id: string } }).transient.display_id).toBe(
-      (firstHandle?.content as { transient: { display_id: string } }).transient.display_id,
-    );
+    const chart = displays[3]?.[KernelMime.vegaLite] as { mark: string } | undefined;
+    expect(chart?.mark).toBe('bar');
+    type Shown = { data: Record<string, unknown>; transient: { display_id: string } };
+    const update = run.messages.find((m) => m.header.msg_type === 'update_display_data')?.content as
+      | Shown
+      | undefined;
+    const firstHandle = run.messages.filter((m) => m.header.msg_type === 'display_data')[4]?.content as
+      | Shown
+      | undefined;
+    expect(update?.data[KernelMime.text]).toBe('step 2');
+    expect(update?.transient.display_id).toBe(firstHandle?.transient.display_id);
+    expect(update?.transient.display_id).toBeTruthy();
   });
 
   it('reports errors with ename, evalue and a traceback naming the cell', async () => {

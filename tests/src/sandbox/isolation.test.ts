@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import { KernelMime, type KernelView } from '@atrium/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createUser, hasDocker, type TestServer, type TestUser } from '../harness/index.js';
+import {
+  dockerInspect,
+  ensureImage,
+  execute,
+  RUNTIMES,
+  startKernel,
+  startSandboxServer,
+} from './sandboxTesting.js';
+
+const docker = hasDocker();
+
+/** Gathered inside the sandbox by user code, the way an attacker would look around. */
+const probe = (port: number) => `
+const fs = require('fs'); const net = require('net'); const os = require('os');
+const status = fs.readFileSync('/proc/self/status', 'utf8');
+const field = (name) => (new RegExp('^' + name + ':\\\\s*(\\\\S+)', 'm').exec(status) || [])[1] ?? null;
+const attempt = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
+const connect = (host) => new Promise((resolve) => {
+  const s = net.connect({ host, port: ${port}, timeout: 1500 });
+  s.on('connect', () => { s.destroy(); resolve('connected'); });
+  s.on('error', (e) => resolve(e.code));
+  s.on('timeout', () => { s.destroy(); resolve('timeout'); });
+});
+({
+  uid: process.getuid(), gid: process.getgid(),
+  capEff: field('CapEff'), noNewPrivs: field('NoNewPrivs'), seccomp: field('Seccomp'),
+  writeRoot: attempt(() => fs.writeFileSync('/pwned', 'x')),
+  writeApp: attempt(() => fs.writeFileSync('/opt/atrium/runner/main.js', 'x')),
+  writeTmp: attempt(() => fs.writeFileSync('/tmp/scratch', 'x')),
+  interfaces: Object.keys(os.networkInterfaces()),
+  dockerSock: ['/var/run/docker.sock', '/run/docker.sock'].filter((p) => fs.existsSync(p)),
+  loopbackToServer: await connect('127.0.0.1'),
+  hostGatewayToServer: await connect('172.17.0.1'),
+})`;
+
+interface Facts {
+  uid: number;
+  gid: number;
+  capEff: string;
+  noNewPrivs: string | null;
+  seccomp: string | null;
+  writeRoot: string;
+  writeApp: string;
+  writeTmp: string;
+  interfaces: string[];
+  dockerSock: string[];
+  loopbackToServer: string;
+  hostGatewayToServer: string;
+}
+
+describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
+  let server: TestServer;
+  let user: TestUser;
+  let kernel: KernelView;
+  let facts: Facts;
+
+  beforeAll(async () => {
+    ensureImage();
+    server = await startSandboxServer(runtime);
+    user = await createUser(server.url);
+    kernel = await startKernel(server.url, bearer(user.token));
+    const run = await execute(server.url, bearer(user.token), kernel.id, probe(server.port));
+    if (!run.result) throw new Error(`probe failed: ${JSON.stringify(run.error)}`);
+    facts = run.result[KernelMime.json] as Facts;
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('runs user code as a non-root user with no capabilities', () => {
+    expect(facts.uid).not.toBe(0);
+    expect(facts.gid).not.toBe(0);
+    expect(facts.capEff).toBe('0000000000000000');
+  });
+
+  it('sets no-new-privileges and the default seccomp filter', () => {
+    const inspect = dockerInspect(kernel.containerId);
+    expect(inspect.HostConfig.SecurityOpt).toContain('no-new-privileges');
+    expect(String(inspect.HostConfig.SecurityOpt)).not.toContain('seccomp=unconfined');
+    if (runtime === 'runc') {
+      expect(facts.noNewPrivs).toBe('1');
+      expect(facts.seccomp).toBe('2');
+    } else {
+      // gVisor's /proc does not show the host's filters: check the sandbox process on the host,
+      // which is what executes the user's system calls.
+      const host = fs.readFileSync(`/proc/${inspect.State.Pid}/status`, 'utf8');
+      expect(host).toMatch(/^NoNewPrivs:\s+1$/m);
+      expect(host).toMatch(/^Seccomp:\s+2$/m);
+    }
+  });
+
+  it('has a read-only root filesystem and a writable /tmp', () => {
+    expect(facts.writeRoot).toMatch(/EROFS|EACCES/);
+    expect(facts.writeApp).toMatch(/EROFS|EACCES/);
+    expect(facts.writeTmp).toBe('ok');
+  });
+
+  it('has no network interface but loopback and cannot reach the server on the host', () => {
+    expect(facts.interfaces).toEqual(['lo']);
+    expect(facts.loopbackToServer).not.toBe('connected');
+    expect(facts.hostGatewayToServer).not.toBe('connected');
+  });
+
+  it('has no docker.sock', () => {
+    expect(facts.dockerSock).toEqual([]);
+  });
+
+  it('runs with the configured limits and labels', () => {
+    const inspect = dockerInspect(kernel.containerId);
+    const hc = inspect.HostConfig as Record<string, unknown>;
+    expect(inspect.Config.User).toBe('1000:1000');
+    expect(hc.Runtime).toBe(runtime);
+    expect(hc.CapDrop).toEqual(['ALL']);
+    expect(hc.ReadonlyRootfs).toBe(true);
+    expect(hc.NetworkMode).toBe('none');
+    expect(hc.Init).toBe(true);
+    expect(hc.PidsLimit).toBeGreaterThan(0);
+    expect(hc.Memory).toBe(512 * 1024 * 1024);
+    expect(hc.MemorySwap).toBe(hc.Memory);
+    expect(hc.NanoCpus).toBe(1e9);
+    expect(JSON.stringify(hc.Ulimits)).toContain('nofile');
+    expect(hc.LogConfig).toMatchObject({ Type: 'json-file', Config: { 'max-size': '1m' } });
+    expect(Object.keys(hc.Tmpfs as object)).toEqual(['/tmp']);
+    expect(inspect.Config.Labels).toMatchObject({
+      'atrium.instance': server.services.runtime.instanceId,
+      'atrium.owner': user.name,
+      'atrium.purpose': 'kernel',
+      'atrium.kernel': kernel.id,
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createUser,
+  hasDocker,
+  type ServerProcess,
+  spawnServer,
+  tempDataDir,
+} from '../harness/index.js';
+import { containersOf, dockerInspect, ensureImage, RUNTIMES, sleep, startKernel } from './sandboxTesting.js';
+
+const docker = hasDocker();
+
+async function waitForImage(url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as {
+      checks: { sandboxImage?: { state: string } };
+    };
+    if (health.checks.sandboxImage?.state === 'present') return;
+    await sleep(100);
+  }
+  throw new Error('the sandbox image never became present');
+}
+
+describe.runIf(docker).each(RUNTIMES)('reconciliation under %s', (runtime) => {
+  const started: ServerProcess[] = [];
+  afterEach(async () => {
+    for (const s of started.splice(0)) {
+      if (s.child.exitCode === null) {
+        s.child.kill('SIGTERM');
+        await s.exited;
+      }
+      fs.rmSync(s.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves no container behind within 10 s of a restart after kill -9 with 5 running sandboxes', async () => {
+    ensureImage();
+    const dataDir = tempDataDir('atrium-reconcile');
+    const env = { ATRIUM_SANDBOX_RUNTIME: runtime, ATRIUM_SANDBOX_POOL_SIZE: '0' };
+    const first = await spawnServer(dataDir, env);
+    started.push(first);
+    await waitForImage(first.url);
+    const user = await createUser(first.url);
+    const kernels = [];
+    for (let i = 0; i < 5; i += 1) kernels.push(await startKernel(first.url, bearer(user.token)));
+    const instance = dockerInspect(kernels[0]?.containerId ?? '').Config.Labels['atrium.instance'] ?? '';
+    expect(instance).not.toBe('');
+    expect(containersOf(instance)).toHaveLength(5);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Nothing cleaned up after a kill -9: the containers are still there.
+    expect(containersOf(instance)).toHaveLength(5);
+
+    const second = await spawnServer(dataDir, env);
+    started.push(second);
+    const restartedAt = Date.now();
+    while (containersOf(instance).length > 0 && Date.now() - restartedAt < 10_000) await sleep(200);
+    expect(containersOf(instance)).toEqual([]);
+    expect(Date.now() - restartedAt).toBeLessThan(10_000);
+  });
+});
