@@ -6,3 +6,4 @@ export * from './kernel.js';
 export * from './collab.js';
 export * from './demo.js';
 export * from './notebook.js';
+export * from './models.js';

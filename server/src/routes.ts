@@ -9,6 +9,7 @@ import { healthHandlers } from './health/handlers.js';
 import { hubCors } from './hub/cors.js';
 import { downloadHandler } from './hub/downloads.js';
 import { hubHandlers } from './hub/handlers.js';
+import { modelHandlers } from './models/handlers.js';
 import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { notebookHandlers } from './notebooks/handlers.js';
 import { kernelHandlers } from './runtime/handlers.js';
@@ -27,6 +28,7 @@ export function mountRoutes(app: Express, services: Services): void {
   const health = healthHandlers(services);
   const accounts = accountHandlers(services);
   const hub = hubHandlers(services);
+  const models = modelHandlers(services);
   const collab = collabHandlers(services);
   const kernels = kernelHandlers(services);
   const notebooks = notebookHandlers(services);
@@ -71,6 +73,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/users/:name/likes', hub.userLikes);
   app.put('/api/lfs/objects/:oid', hub.lfsUpload);
   app.post('/api/lfs/verify/:oid', lfsJson, hub.lfsVerify);
+  // Model cards with their responsible-use warnings and a transformers.js snippet (models/README.md)
+  app.get('/api/models/:owner/:name/card', models.card);
   for (const type of REPO_TYPES) {
     const api = `/api/${type}s/:owner/:name`;
     const site = type === 'model' ? '/:owner/:name' : `/${type}s/:owner/:name`;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ModelCardView } from '@atrium/protocol';
 import { seedModels, sentimentClassifier } from '@atrium/server/models/index';
 import { createRepo, uploadFiles } from '@huggingface/hub';
 import { env, pipeline, RawImage } from '@huggingface/transformers';
@@ -121,6 +122,49 @@ describe('seed models served by Atrium to transformers.js', () => {
     } finally {
       env.fetch = defaultFetch;
     }
+  });
+
+  it('serves each card with its metadata, no warnings and a snippet pointing back at this server', async () => {
+    for (const model of seedModels) {
+      const res = await fetch(`${server.url}/api/models/${model.id}/card`);
+      expect(res.status).toBe(200);
+      const card = (await res.json()) as ModelCardView;
+      expect(card.warnings, model.id).toEqual([]);
+      expect(card.cardData.pipeline_tag).toBe(model.pipelineTag);
+      expect(card.markdown).toContain('## Limitations and bias');
+      expect(card.snippet).toContain(`env.remoteHost = '${server.url}/'`);
+      expect(card.snippet).toContain(`pipeline('${model.pipelineTag}', '${model.id}')`);
+    }
+  });
+
+  it('flags a pushed card that lacks the responsible-use sections, and hides private cards', async () => {
+    const owner = await createUser(server.url);
+    const hub = { hubUrl: server.url, accessToken: owner.token };
+    const repo = { type: 'model' as const, name: `${owner.name}/undocumented` };
+    await createRepo({ ...hub, repo, private: true });
+    await uploadFiles({
+      ...hub,
+      repo,
+      files: [
+        {
+          path: 'README.md',
+          content: new Blob(['---\nlicense: mit\n---\n# A model\n\n## Training data\nWeb text.\n']),
+        },
+      ],
+    });
+    const url = `${server.url}/api/models/${repo.name}/card`;
+    expect((await fetch(url)).status).toBe(404);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${owner.token}` } });
+    const card = (await res.json()) as ModelCardView;
+    expect(card.warnings.map((w) => w.code)).toEqual([
+      'missing-pipeline-tag',
+      'missing-intended-uses',
+      'missing-limitations',
+      'missing-evaluation',
+    ]);
+    expect(card.cardData).toEqual({ license: 'mit' });
+    const bare = await fetch(`${url}?rev=0000000`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(bare.status).toBe(404);
   });
 
   it('does not publish again when the server restarts on the same data directory', async () => {
