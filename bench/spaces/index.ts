@@ -1,0 +1,3 @@
+import { benchDemoCall } from './demoCall.js';
+
+await benchDemoCall();

@@ -1,0 +1,102 @@
+import { demo, Number as Num, Textbox } from '@atrium/sandbox/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GradioApp } from './GradioApp.js';
+import { InProcessDemoBackend } from './InProcessDemoBackend.js';
+import type { EventSink } from './sse.js';
+
+/** Collects what a stream would carry, and resolves when it ends. */
+function recorder() {
+  const messages: [string | undefined, unknown][] = [];
+  let ended!: () => void;
+  const done = new Promise<void>((r) => {
+    ended = r;
+  });
+  const sink: EventSink = { send: (event, data) => messages.push([event, data]), end: () => ended() };
+  return { sink, messages, done };
+}
+
+const echo = demo({
+  async *fn({ text }) {
+    yield { out: `${text}.` };
+    yield { out: `${text}..` };
+  },
+  inputs: [Textbox({ name: 'text' })],
+  outputs: [Textbox({ name: 'out' })],
+});
+
+describe('GradioApp', () => {
+  let app: GradioApp | undefined;
+  afterEach(() => app?.close());
+
+  it('buffers a session’s messages until its stream opens, then closes the stream when nothing is pending', async () => {
+    app = await GradioApp.create(new InProcessDemoBackend(echo));
+    const id = app.join('s1', 0, ['a']);
+    await new Promise((r) => setTimeout(r, 20));
+    const { sink, messages, done } = recorder();
+    app.openSessionStream('s1', sink);
+    await done;
+    expect(messages.map(([, m]) => (m as { msg: string }).msg)).toEqual([
+      'estimation',
+      'process_starts',
+      'process_generating',
+      'process_generating',
+      'process_completed',
+      'close_stream',
+    ]);
+    expect(messages[2]?.[1]).toMatchObject({ event_id: id, output: { data: ['a.'] } });
+    expect(messages[3]?.[1]).toMatchObject({ output: { data: [[['append', [], '.']]] } });
+    expect(messages[4]?.[1]).toMatchObject({ success: true, output: { data: ['a..'] } });
+  });
+
+  it('refuses bad input at join, before it takes a place in the queue', async () => {
+    app = await GradioApp.create(
+      new InProcessDemoBackend(
+        demo({ fn: ({ n }) => ({ n }), inputs: [Num({ name: 'n' })], outputs: [Num({ name: 'n' })] }),
+      ),
+    );
+    expect(() => app?.join('s', 0, ['x'])).toThrow('Input "n": expected a number, got a string');
+    expect(() => app?.join('s', 3, [1])).toThrow('No function with fn_index 3');
+    expect(app.pending).toBe(0);
+  });
+
+  it('answers 503-style queue full when too many calls wait', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = demo({
+      fn: async () => gate.then(() => ({ n: 1 })),
+      inputs: [],
+      outputs: [Num({ name: 'n' })],
+    });
+    app = await GradioApp.create(new InProcessDemoBackend(slow), { maxPending: 2 });
+    app.join('s', 0, []);
+    app.join('s', 0, []);
+    expect(() => app?.join('s', 0, [])).toThrow(/busy/);
+    release();
+  });
+
+  it('cancels a waiting call and reports it to its caller', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = demo({
+      fn: async () => gate.then(() => ({ n: 1 })),
+      inputs: [],
+      outputs: [Num({ name: 'n' })],
+    });
+    app = await GradioApp.create(new InProcessDemoBackend(slow));
+    const first = app.startCall('predict', []);
+    const second = app.startCall('predict', []);
+    expect(app.cancel(second)).toBe(true);
+    release();
+    const a = recorder();
+    const b = recorder();
+    app.openCallStream('predict', first, a.sink);
+    app.openCallStream('predict', second, b.sink);
+    await Promise.all([a.done, b.done]);
+    expect(a.messages).toEqual([['complete', [1]]]);
+    expect(b.messages).toEqual([['error', 'Cancelled before it started']]);
+  });
+});
