@@ -42,6 +42,21 @@ const router = createBrowserRouter([
           { path: 'tokens', element: <Tokens /> },
         ],
       },
+      {
+        path: '/notebooks/new',
+        // Notebook pages carry CodeMirror: loaded on first visit, not with every page.
+        lazy: async () => {
+          const { NewNotebook } = await import('./pages/notebook');
+          return {
+            element: (
+              <RequireSignIn>
+                <NewNotebook />
+              </RequireSignIn>
+            ),
+          };
+        },
+      },
+      { path: '/notebooks/:owner/:name', lazy: async () => ({ Component: (await import('./pages/notebook')).NotebookPage }) },
       ...repoRoutes,
       { path: '/:name', element: <AccountPage /> },
       { path: '*', element: <NotFound /> },

@@ -37,6 +37,12 @@ export interface NotebookCreateRequest {
   notebook?: unknown;
 }
 
+/** GET /api/notebooks/:owner/:name/session: what the caller may do, and the kernel now. */
+export interface NotebookSessionView {
+  canWrite: boolean;
+  kernel: NotebookKernelStatus;
+}
+
 /** Who ran a cell, stored in the cell's metadata under `atrium`. */
 export interface CellRunRecord {
   executed_by: string;

@@ -104,7 +104,7 @@ export function mountRoutes(app: Express, services: Services): void {
   // Notebooks: create/import, export, and the notebook's one shared kernel (notebooks/README.md)
   app.post('/api/notebooks/new', createJson, notebooks.create);
   app.get('/api/notebooks/:owner/:name/export', notebooks.exportIpynb);
-  app.get('/api/notebooks/:owner/:name/kernel', notebooks.kernel);
+  app.get('/api/notebooks/:owner/:name/session', notebooks.session);
   app.post('/api/notebooks/:owner/:name/run', json, notebooks.run);
   app.post('/api/notebooks/:owner/:name/interrupt', notebooks.interrupt);
   app.post('/api/notebooks/:owner/:name/restart', notebooks.restart);

@@ -5,6 +5,9 @@ import { Menu } from './Menu';
 export function NewMenu() {
   return (
     <Menu label="Create new" button={<span className="button button-secondary button-small">+ New</span>}>
+      <Link role="menuitem" to="/notebooks/new">
+        Notebook
+      </Link>
       <Link role="menuitem" to="/new?type=model">
         Model
       </Link>

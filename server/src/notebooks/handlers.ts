@@ -1,6 +1,6 @@
-import type { NotebookKernelStatus } from '@atrium/protocol';
+import type { NotebookKernelStatus, NotebookSessionView } from '@atrium/protocol';
 import type { Request, RequestHandler } from 'express';
-import { requireWriter } from '../auth/Identity.js';
+import { credentialCanWrite, requireWriter } from '../auth/Identity.js';
 import type { DocumentRef } from '../collab/documentName.js';
 import { parseDocumentName } from '../collab/documentName.js';
 import { forbidden, notFound } from '../errors.js';
@@ -46,9 +46,14 @@ export function notebookHandlers(services: Services) {
     res.type('application/x-ipynb+json').send(`${JSON.stringify(nb, null, 1)}\n`);
   };
 
-  const kernel: RequestHandler = async (req, res) => {
+  const session: RequestHandler = async (req, res) => {
     const { ref } = await notebookOf(req, 'read');
-    res.json(services.notebooks.find(ref.name)?.status ?? IDLE);
+    const permission = await repoPermission(services, req.identity, 'notebook', ref.repoId);
+    const view: NotebookSessionView = {
+      canWrite: atLeast(permission, 'write') && credentialCanWrite(req.identity),
+      kernel: services.notebooks.find(ref.name)?.status ?? IDLE,
+    };
+    res.json(view);
   };
 
   const run: RequestHandler = async (req, res) => {
@@ -71,5 +76,5 @@ export function notebookHandlers(services: Services) {
     res.json(await services.notebooks.session(ref).restart());
   };
 
-  return { create, exportIpynb, kernel, run, interrupt, restart };
+  return { create, exportIpynb, session, run, interrupt, restart };
 }

@@ -1,0 +1,171 @@
+import type { EditorView } from '@codemirror/view';
+import DOMPurify from 'dompurify';
+import MarkdownIt from 'markdown-it';
+import { memo, useEffect, useReducer, useRef, useState } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { CellEditor } from './CellEditor';
+import { cellId, cellSource, cellType } from './notebookModel';
+import { OutputView } from './OutputView';
+import type { Output } from './outputs';
+import type { Collaborator } from './useNotebookDoc';
+
+const md = new MarkdownIt({ html: true, linkify: true });
+
+export interface CellViewProps {
+  cell: Y.Map<unknown>;
+  index: number;
+  awareness: Awareness;
+  selected: boolean;
+  editing: boolean;
+  canWrite: boolean;
+  /** Build the editor at once rather than when the cell scrolls into view. */
+  eager: boolean;
+  /** 'running' or 'queued' according to the kernel, else null. */
+  kernelMark: 'running' | 'queued' | null;
+  people: Collaborator[];
+  onSelect: (id: string) => void;
+  onEdit: (id: string) => void;
+  onCommandMode: (id: string) => void;
+  onRun: (id: string, advance: boolean) => void;
+  /** Lets the page split at the cursor. */
+  registerView: (id: string, view: EditorView | null) => void;
+}
+
+/** Re-renders when anything inside the cell's Y.Map changes (outputs, type, count, source). */
+function useCellVersion(cell: Y.Map<unknown>): number {
+  const [version, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    cell.observeDeep(bump);
+    return () => cell.unobserveDeep(bump);
+  }, [cell]);
+  return version;
+}
+
+/** Becomes true once the element comes near the viewport (and stays true): editors are built lazily. */
+function useNearViewport(ref: React.RefObject<HTMLElement | null>, eager: boolean): boolean {
+  const [near, setNear] = useState(eager);
+  useEffect(() => {
+    if (near || !ref.current) return;
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((e) => e.isIntersecting) && setNear(true),
+      { rootMargin: '400px 0px' },
+    );
+    observer.observe(ref.current);
+    return () => observer.disconnect();
+  }, [near, ref]);
+  return near;
+}
+
+function CellViewImpl(props: CellViewProps) {
+  const { cell, index, awareness, selected, editing, canWrite, eager, kernelMark, people } = props;
+  useCellVersion(cell);
+  const root = useRef<HTMLDivElement>(null);
+  const near = useNearViewport(root, eager);
+  const id = cellId(cell);
+  const type = cellType(cell);
+  const source = cellSource(cell);
+  const running = cell.get('execution_state') === 'running' || kernelMark === 'running';
+  const count = cell.get('execution_count') as number | null | undefined;
+  const outputs =
+    type === 'code'
+      ? (((cell.get('outputs') as Y.Array<unknown> | undefined)?.toJSON() ?? []) as Output[])
+      : [];
+  const ranBy = (
+    (cell.get('metadata') as Y.Map<unknown> | undefined)?.get('atrium') as
+      | { executed_by?: string }
+      | undefined
+  )?.executed_by;
+  const showRendered = type === 'markdown' && !editing;
+  const viewRef = useRef<EditorView | null>(null);
+
+  // Focus follows the mode: the editor in edit mode, the cell itself in command mode.
+  useEffect(() => {
+    if (editing && viewRef.current && !viewRef.current.hasFocus) viewRef.current.focus();
+    else if (selected && !editing && root.current) {
+      // Command mode: the cell itself holds focus (not its editor), so keys reach the shortcuts.
+      const active = document.activeElement;
+      if (!root.current.contains(active) || active?.closest('.cm-editor'))
+        root.current.focus({ preventScroll: true });
+    }
+    if (selected) root.current?.scrollIntoView({ block: 'nearest' });
+  }, [editing, selected]);
+
+  const prompt =
+    type !== 'code' ? '' : running ? '[*]' : kernelMark === 'queued' ? '[*]' : `[${count ?? ' '}]`;
+
+  return (
+    <div
+      ref={root}
+      className={`nb-cell nb-cell-${type}${selected ? ' nb-selected' : ''}${editing ? ' nb-editing' : ''}${running ? ' nb-running' : ''}`}
+      data-cell-id={id}
+      data-testid="cell"
+      data-index={index}
+      tabIndex={-1}
+      onMouseDown={() => props.onSelect(id)}
+      onDoubleClick={() => canWrite && type === 'markdown' && props.onEdit(id)}
+    >
+      <div className="nb-gutter">
+        <span className="nb-prompt" data-testid="prompt">
+          {prompt}
+        </span>
+        {people.map((p) => (
+          <span
+            key={p.clientId}
+            className="nb-cell-person"
+            style={{ background: p.user.color }}
+            title={`${p.user.name} is here`}
+          >
+            {p.user.name.slice(0, 1).toUpperCase()}
+          </span>
+        ))}
+      </div>
+      <div className="nb-body">
+        {showRendered ? (
+          <div
+            className="nb-markdown"
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: markdown rendered by markdown-it and sanitized by DOMPurify.
+            dangerouslySetInnerHTML={{
+              __html:
+                DOMPurify.sanitize(md.render(source.toString())) ||
+                '<p class="nb-empty">Empty markdown cell: double-click to edit</p>',
+            }}
+          />
+        ) : near || editing ? (
+          <CellEditor
+            text={source}
+            awareness={awareness}
+            type={type}
+            readOnly={!canWrite}
+            autoFocus={editing}
+            onRun={(advance) => props.onRun(id, advance)}
+            onEscape={() => props.onCommandMode(id)}
+            onFocus={() => props.onEdit(id)}
+            onView={(view) => {
+              viewRef.current = view;
+              props.registerView(id, view);
+            }}
+          />
+        ) : (
+          <pre className="nb-editor-placeholder">{source.toString() || ' '}</pre>
+        )}
+        {(outputs.length > 0 || ranBy) && (
+          <div className="nb-outputs" data-testid="outputs" aria-live="polite">
+            {outputs.map((o, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: outputs have no ids; they only ever append or clear.
+              <OutputView key={i} output={o} />
+            ))}
+            {ranBy && (
+              <div className="nb-ran-by" data-testid="ran-by">
+                {running ? 'running, started by' : 'ran by'} {ranBy}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** One cell: gutter with its prompt and who is in it, the editor (or rendered markdown), the outputs. */
+export const CellView = memo(CellViewImpl);

@@ -1,0 +1,29 @@
+import { useEffect, useRef, useState } from 'react';
+
+/** A Vega-Lite chart from a spec (vega-embed, loaded on first use); actions menu off, no network loads. */
+export default function VegaChart({ spec }: { spec: object }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let finalize: (() => void) | undefined;
+    let live = true;
+    void import('vega-embed')
+      .then(({ default: embed }) =>
+        host.current ? embed(host.current, spec as never, { actions: false, renderer: 'svg' }) : null,
+      )
+      .then((result) => {
+        if (!live) result?.finalize();
+        else finalize = result?.finalize;
+      })
+      .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
+    return () => {
+      live = false;
+      finalize?.();
+    };
+  }, [spec]);
+  return error ? (
+    <p className="nb-output-notice">Chart could not be drawn: {error}</p>
+  ) : (
+    <div className="nb-output-chart" ref={host} />
+  );
+}

@@ -1,0 +1,2 @@
+export * from './NewNotebook';
+export * from './NotebookPage';

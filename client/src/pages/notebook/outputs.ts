@@ -1,0 +1,63 @@
+import DOMPurify from 'dompurify';
+
+/** One nbformat output, as plain JSON. */
+export interface Output {
+  output_type: 'stream' | 'display_data' | 'execute_result' | 'error' | string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+/** Characters of one output the page renders; the rest is cut with a notice (the document keeps it). */
+export const VIEW_CAP_CHARS = 100_000;
+
+/** MIME types in the order the page prefers them, richest first. */
+export const MIME_ORDER = [
+  'application/vnd.vegalite.v5+json',
+  'application/vnd.vegalite.v4+json',
+  'text/html',
+  'image/svg+xml',
+  'image/png',
+  'image/jpeg',
+  'application/json',
+  'text/markdown',
+  'text/plain',
+] as const;
+
+// ANSI escapes (colours, cursor moves) as kernels put them in tracebacks.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point.
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** Text without terminal colour codes. */
+export const stripAnsi = (text: string) => text.replace(ANSI, '');
+
+/** nbformat multi-line strings come as lists of lines. */
+export const joined = (v: unknown): string =>
+  Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v);
+
+/** The richest representation of a bundle this page can show. */
+export function pickMime(data: Record<string, unknown>): (typeof MIME_ORDER)[number] | null {
+  return MIME_ORDER.find((m) => data[m] !== undefined) ?? null;
+}
+
+/** Kernel HTML made inert: no scripts, no event handlers, no forms posting elsewhere. */
+export function sanitizeHtml(html: string): string {
+  return DOMPurify.sanitize(html, {
+    FORBID_TAGS: ['script', 'style', 'form', 'iframe', 'object', 'embed'],
+    FORBID_ATTR: ['srcset'],
+  });
+}
+
+/** An SVG with its scripts and handlers removed. */
+export function sanitizeSvg(svg: string): string {
+  return DOMPurify.sanitize(svg, { USE_PROFILES: { svg: true, svgFilters: true } });
+}
+
+/** Cuts text at the view cap; returns the text and how much was left out. */
+export function capped(text: string, cap = VIEW_CAP_CHARS): { text: string; omitted: number } {
+  return text.length <= cap ? { text, omitted: 0 } : { text: text.slice(0, cap), omitted: text.length - cap };
+}

@@ -1,0 +1,100 @@
+import {
+  CELL_PRESENCE_FIELD,
+  COLLAB_PATH,
+  type CollabPresenceUser,
+  KERNEL_PRESENCE_FIELD,
+  type NotebookKernelStatus,
+} from '@atrium/protocol';
+import { useEffect, useState } from 'react';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { cellsOf } from './notebookModel';
+
+/** Someone on the page, as their presence says. */
+export interface Collaborator {
+  clientId: number;
+  user: CollabPresenceUser;
+  cell: string | null;
+  self: boolean;
+}
+
+/** The live notebook: its Y.Doc on the unmodified y-websocket client, its cells, people and kernel. */
+export interface LiveNotebook {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  synced: boolean;
+  /** Cell Y.Maps in order; a new array whenever cells are added, removed or moved. */
+  cells: Y.Map<unknown>[];
+  people: Collaborator[];
+  /** Published by the server as its own presence; null until it says anything. */
+  kernel: NotebookKernelStatus | null;
+  /** Set when the server closed the connection for good (e.g. the notebook is private). */
+  closedReason: string | null;
+}
+
+export function useNotebookDoc(docName: string): LiveNotebook | null {
+  const [live, setLive] = useState<LiveNotebook | null>(null);
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH}`;
+    const provider = new WebsocketProvider(url, docName, doc, { disableBc: true });
+    const cells = cellsOf(doc);
+    let state: LiveNotebook = {
+      doc,
+      provider,
+      synced: false,
+      cells: [],
+      people: [],
+      kernel: null,
+      closedReason: null,
+    };
+    const update = (patch: Partial<LiveNotebook>) => {
+      state = { ...state, ...patch };
+      setLive(state);
+    };
+    const onCells = () => update({ cells: cells.toArray() });
+    const onPresence = () => {
+      const people: Collaborator[] = [];
+      let kernel: NotebookKernelStatus | null = state.kernel;
+      for (const [clientId, s] of provider.awareness.getStates()) {
+        const user = s.user as CollabPresenceUser | undefined;
+        // Only the server's own state has no `user` (the server stamps it on every client's state).
+        if (!user) {
+          if (s[KERNEL_PRESENCE_FIELD]) kernel = s[KERNEL_PRESENCE_FIELD] as NotebookKernelStatus;
+          continue;
+        }
+        people.push({
+          clientId,
+          user,
+          cell: (s[CELL_PRESENCE_FIELD] as string | null) ?? null,
+          self: clientId === doc.clientID,
+        });
+      }
+      update({ people, kernel });
+    };
+    cells.observe(onCells);
+    provider.awareness.on('change', onPresence);
+    provider.on('sync', (synced: boolean) => {
+      if (synced) update({ synced: true, cells: cells.toArray() });
+    });
+    provider.on('connection-close', (event) => {
+      // 4400–4499: the server refused for good (not found, forbidden); stop reconnecting.
+      if (event && event.code >= 4400 && event.code < 4500) {
+        provider.shouldConnect = false;
+        update({ closedReason: event.reason || `closed (${event.code})` });
+      }
+    });
+    provider.awareness.setLocalStateField(CELL_PRESENCE_FIELD, null);
+    setLive(state);
+    return () => {
+      cells.unobserve(onCells);
+      provider.awareness.off('change', onPresence);
+      provider.destroy();
+      doc.destroy();
+      setLive(null);
+    };
+  }, [docName]);
+
+  return live;
+}

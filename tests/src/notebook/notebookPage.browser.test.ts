@@ -1,0 +1,248 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createUser,
+  hasBrowser,
+  hasDocker,
+  launchBrowser,
+  screenshotPath,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  uniqueName,
+} from '../harness/index.js';
+import { requireClientDist } from '../shell/clientDist.js';
+import { createNotebook, notebookOf } from './notebookClient.js';
+
+const PRINT_2S =
+  'for (let i = 0; i < 10; i++) {\n  console.log(`line ${i}`);\n  await new Promise((r) => setTimeout(r, 200));\n}';
+const FOREVER =
+  'let n = 0;\nwhile (true) {\n  console.log(`tick ${n++}`);\n  await new Promise((r) => setTimeout(r, 100));\n}';
+const RICH = [
+  'display(display.html("<b id=\\"bold\\">bold</b><img src=x onerror=\\"window.__pwned=1\\"><script>window.__pwned=2</script>"));',
+  'display(display.json({ model: "gpt2", sizes: [1, 2, 3], nested: { deep: true } }));',
+  'display(display.vegaLite({ data: { values: [{ x: "a", y: 3 }, { x: "b", y: 7 }] }, mark: "bar", encoding: { x: { field: "x", type: "nominal" }, y: { field: "y", type: "quantitative" } } }));',
+  'const h = display("progress 0%"); for (let p = 25; p <= 100; p += 25) { await new Promise((r) => setTimeout(r, 50)); h.update(`progress ${p}%`); }',
+  'throw new TypeError("\\u001b[31mbad input\\u001b[0m");',
+].join('\n');
+
+/** The text of one cell's CodeMirror editor, line by line. */
+const editorText = (page: Page, cell: string) =>
+  page.locator(`[data-cell-id="${cell}"] .cm-line`).evaluateAll((lines) =>
+    lines
+      .map((line) => {
+        // Remote carets are widgets inside the line: leave their name labels out.
+        const copy = line.cloneNode(true) as HTMLElement;
+        for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
+        return (copy.textContent ?? '').replaceAll('\u2060', '');
+      })
+      .join('\n'),
+  );
+const outputsOf = (page: Page, cell: string) =>
+  page.locator(`[data-cell-id="${cell}"] [data-testid="outputs"]`);
+
+describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one kernel, live outputs', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let owner: TestUser;
+  let collaborator: TestUser;
+  let viewer: TestUser;
+  let id: string;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  async function pageAs(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    await context.addCookies(
+      user.cookie.split('; ').map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
+      }),
+    );
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (err) => errors.push(err.message));
+    return page;
+  }
+
+  async function openNotebook(page: Page) {
+    await page.goto(`/notebooks/${id}`);
+    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    await page.locator('[data-cell-id="c0"] .cm-content').waitFor();
+  }
+
+  let a: Page;
+  let b: Page;
+
+  beforeAll(async () => {
+    requireClientDist();
+    server = await startTestServer();
+    await server.services.runtime.whenReady();
+    browser = await launchBrowser();
+    owner = await createUser(server.url, uniqueName('ada'));
+    collaborator = await createUser(server.url, uniqueName('bob'));
+    viewer = await createUser(server.url, uniqueName('val'));
+    const nb = notebookOf(['', PRINT_2S, FOREVER, RICH]);
+    nb.cells.push({
+      cell_type: 'markdown',
+      id: 'm0',
+      source: '# Heading\n\nSome *markdown* text.',
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+    });
+    id = await createNotebook(server.url, owner, uniqueName('shared'), nb);
+    const put = await fetch(`${server.url}/api/notebooks/${id}/collaborators/${collaborator.name}`, {
+      method: 'PUT',
+      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'write' }),
+    });
+    expect(put.status).toBeLessThan(300);
+    a = await pageAs(owner);
+    b = await pageAs(collaborator);
+    await Promise.all([openNotebook(a), openNotebook(b)]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('converges when both type in the same cell at once, showing each other’s named cursor', async () => {
+    await a.locator('[data-cell-id="c0"] .cm-content').click();
+    await b.locator('[data-cell-id="c0"] .cm-content').click();
+    await Promise.all([
+      a.keyboard.type('const fromAda = 1;', { delay: 15 }),
+      b.keyboard.type('const fromBob = 2;', { delay: 15 }),
+    ]);
+    await expect
+      .poll(async () => [await editorText(a, 'c0'), await editorText(b, 'c0')], { timeout: 10_000 })
+      .toSatisfy(([x, y]) => x === y && x.includes('const fromAda = 1;') && x.includes('const fromBob = 2;'));
+    // Each sees the other's caret labelled with their name.
+    await expect.poll(() => b.locator('.cm-ySelectionInfo').allTextContents()).toContain(owner.name);
+    await expect.poll(() => a.locator('.cm-ySelectionInfo').allTextContents()).toContain(collaborator.name);
+    await expect.poll(() => a.getByTestId('presence').textContent()).toContain(`${collaborator.name}cell 1`);
+    await a.screenshot({ path: screenshotPath('notebook-converged-ada') });
+    await b.screenshot({ path: screenshotPath('notebook-converged-bob') });
+  });
+
+  it('shows a 2 s run’s lines in the other browser before it ends, and who ran it', async () => {
+    await a.locator('[data-cell-id="c1"] .cm-content').click();
+    await a.keyboard.press('Shift+Enter');
+    const out = outputsOf(b, 'c1');
+    await expect.poll(() => out.textContent(), { timeout: 60_000 }).toContain('line 1');
+    const early = (await out.textContent()) ?? '';
+    expect(early).not.toContain('line 9');
+    await expect
+      .poll(() => b.locator('[data-cell-id="c1"] [data-testid="prompt"]').textContent())
+      .toBe('[*]');
+    expect(await b.getByTestId('kernel-state').getAttribute('data-state')).toBe('busy');
+    await b.screenshot({ path: screenshotPath('notebook-streaming-seen-by-bob') });
+    await expect.poll(() => out.textContent(), { timeout: 10_000 }).toContain('line 9');
+    await expect
+      .poll(() => b.locator('[data-cell-id="c1"] [data-testid="prompt"]').textContent())
+      .toMatch(/^\[\d+\]$/);
+    expect(await b.locator('[data-cell-id="c1"] [data-testid="ran-by"]').textContent()).toContain(owner.name);
+  });
+
+  it('lets the other person interrupt a cell someone else started', async () => {
+    await a.locator('[data-cell-id="c2"] .cm-content').click();
+    await a.keyboard.press('Control+Enter');
+    await expect.poll(() => outputsOf(b, 'c2').textContent(), { timeout: 30_000 }).toContain('tick 3');
+    await b.getByRole('button', { name: /Interrupt/ }).click();
+    await expect
+      .poll(() => a.locator('[data-cell-id="c2"] [data-testid="prompt"]').textContent(), { timeout: 10_000 })
+      .toMatch(/^\[\d+\]$/);
+    await expect.poll(() => a.locator('[data-cell-id="c2"] .nb-output-error').count()).toBe(1);
+    await expect.poll(() => a.getByTestId('kernel-state').getAttribute('data-state')).toBe('idle');
+    await a.screenshot({ path: screenshotPath('notebook-interrupted-ada') });
+  });
+
+  it('renders rich outputs: sanitized HTML, collapsible JSON, progress updated in place, readable errors', async () => {
+    await b.locator('[data-cell-id="c3"] .cm-content').click();
+    await b.keyboard.press('Control+Enter');
+    const cell = a.locator('[data-cell-id="c3"]');
+    await cell.locator('.nb-output-error').waitFor({ timeout: 30_000 });
+    expect(await cell.locator('#bold').textContent()).toBe('bold');
+    expect(await a.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await cell.locator('.nb-output-json details').count()).toBeGreaterThan(0);
+    await expect.poll(() => cell.locator('.nb-output-text').allTextContents()).toContain('progress 100%');
+    const error = (await cell.locator('.nb-output-error').textContent()) ?? '';
+    expect(error).toContain('TypeError');
+    expect(error).toContain('bad input');
+    expect(error).not.toContain('\u001b');
+    await cell.locator('.nb-output-chart svg').waitFor();
+    await cell.screenshot({ path: screenshotPath('notebook-rich-outputs') });
+  });
+
+  it('keeps outputs across a reload, after the browser that ran them is gone', async () => {
+    await a.reload();
+    await a.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    await expect.poll(() => outputsOf(a, 'c1').textContent()).toContain('line 9');
+    expect(await a.locator('[data-cell-id="c1"] [data-testid="ran-by"]').textContent()).toContain(owner.name);
+    await a.screenshot({ path: screenshotPath('notebook-after-reload'), fullPage: true });
+  });
+
+  it('follows Jupyter’s command-mode shortcuts: b, a, m, y, dd, Enter, Esc', async () => {
+    const count = () => a.getByTestId('cell').count();
+    const before = await count();
+    await a.locator('[data-cell-id="c0"] .cm-content').click();
+    await a.keyboard.press('Escape');
+    await a.keyboard.press('b');
+    await expect.poll(count).toBe(before + 1);
+    const fresh = a.locator('[data-testid="cell"]').nth(1);
+    await a.keyboard.press('m');
+    await expect.poll(() => fresh.getAttribute('class')).toContain('nb-cell-markdown');
+    await a.keyboard.press('y');
+    await expect.poll(() => fresh.getAttribute('class')).toContain('nb-cell-code');
+    await a.keyboard.press('a');
+    await expect.poll(count).toBe(before + 2);
+    await a.keyboard.press('d');
+    await a.keyboard.press('d');
+    await expect.poll(count).toBe(before + 1);
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('1 + 41');
+    await a.keyboard.press('Shift+Enter');
+    await expect
+      .poll(
+        async () =>
+          (await b.locator('[data-testid="cell"]').nth(1).locator('[data-testid="outputs"]').textContent()) ??
+          '',
+        { timeout: 20_000 },
+      )
+      .toContain('42');
+    // Shift+Enter moved the selection to the next cell, in command mode.
+    await expect.poll(() => a.locator('.nb-selected').getAttribute('data-cell-id')).toBe('c1');
+    await a.screenshot({ path: screenshotPath('notebook-shortcuts') });
+  });
+
+  it('lets a viewer without write access read everything but neither edit nor run', async () => {
+    const v = await pageAs(viewer);
+    await openNotebook(v);
+    await v.getByText('Read only').waitFor();
+    await expect.poll(() => outputsOf(v, 'c1').textContent()).toContain('line 9');
+    expect(await v.getByRole('button', { name: /Run all/ }).isDisabled()).toBe(true);
+    expect(await v.locator('[data-cell-id="c0"] .cm-content').getAttribute('contenteditable')).toBe('false');
+    const before = await editorText(a, 'c0');
+    await v.locator('[data-cell-id="c0"] .cm-content').click();
+    await v.keyboard.type('hacked');
+    await v.keyboard.press('Shift+Enter');
+    await v.keyboard.press('Escape');
+    await v.keyboard.press('b');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await editorText(a, 'c0')).toBe(before);
+    expect(await v.getByTestId('cell').count()).toBe(await a.getByTestId('cell').count());
+    const res = await v.request.post(`/api/notebooks/${id}/run`, {
+      data: { all: true },
+      headers: { 'x-csrf-token': viewer.csrf },
+    });
+    expect(res.status()).toBe(403);
+    await v.screenshot({ path: screenshotPath('notebook-viewer'), fullPage: false });
+  });
+
+  it('raised no errors in any page', () => {
+    expect(errors).toEqual([]);
+  });
+});
