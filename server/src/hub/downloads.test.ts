@@ -16,7 +16,8 @@ describe('Range header parsing', () => {
   });
 
   it('marks ranges that cannot be satisfied', () => {
-    for (const bad of ['bytes=100-', 'bytes=50-10', 'bytes=-0', 'bytes=-', 'items=0-1', 'bytes=abc']) expect(parseRange(bad, 100), bad).toBeNull();
+    for (const bad of ['bytes=100-', 'bytes=50-10', 'bytes=-0', 'bytes=-', 'items=0-1', 'bytes=abc'])
+      expect(parseRange(bad, 100), bad).toBeNull();
     expect(parseRange('bytes=0-0', 0)).toBeNull();
   });
 });

@@ -244,7 +244,7 @@ export function hubHandlers(services: Services) {
 
     userLikes: (async (req, res) => {
       const user = await services.accounts.findByName(param(req.params.name));
-      if (!user || user.kind !== 'user')
+      if (user?.kind !== 'user')
         throw notFound(`User "${param(req.params.name)}" not found`, 'user_not_found');
       const see = canSee(req);
       const out = [];

@@ -28,7 +28,11 @@ describe('NDJSON line splitting', () => {
   });
 
   it('refuses a line or a body over its limit with 413', async () => {
-    await expect(collect(['x'.repeat(2000)], 1000)).rejects.toSatisfy((e: unknown) => e instanceof HttpError && e.status === 413);
-    await expect(collect(['a\n'.repeat(6000)], 1000, 10_000)).rejects.toSatisfy((e: unknown) => e instanceof HttpError && e.status === 413);
+    await expect(collect(['x'.repeat(2000)], 1000)).rejects.toSatisfy(
+      (e: unknown) => e instanceof HttpError && e.status === 413,
+    );
+    await expect(collect(['a\n'.repeat(6000)], 1000, 10_000)).rejects.toSatisfy(
+      (e: unknown) => e instanceof HttpError && e.status === 413,
+    );
   });
 });

@@ -9,7 +9,13 @@ import { hubMigrations } from './migrations.js';
 import type { FileEntry, NewCommit, RepoStore } from './RepoStore.js';
 import { sqliteRepoStore } from './sqliteRepoStore.js';
 
-const file = (p: string, sha = 'a'.repeat(64)): FileEntry => ({ path: p, sha256: sha, size: 1, gitOid: 'b'.repeat(40), lfs: false });
+const file = (p: string, sha = 'a'.repeat(64)): FileEntry => ({
+  path: p,
+  sha256: sha,
+  size: 1,
+  gitOid: 'b'.repeat(40),
+  lfs: false,
+});
 
 describe('the SQLite repository store', () => {
   let dir: string;
@@ -39,7 +45,14 @@ describe('the SQLite repository store', () => {
       private: false,
       sdk: null,
       createdAt: now,
-      initialCommit: { authorId: ownerId, authorName: 'owner', title: 'init', message: '', createdAt: now, changes: { put: [file('README.md')], deleteFiles: [], deleteFolders: [] } },
+      initialCommit: {
+        authorId: ownerId,
+        authorName: 'owner',
+        title: 'init',
+        message: '',
+        createdAt: now,
+        changes: { put: [file('README.md')], deleteFiles: [], deleteFolders: [] },
+      },
     });
     if (!repo) throw new Error('not created');
     return repo;
@@ -49,7 +62,13 @@ describe('the SQLite repository store', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-store-'));
     db = openDatabase(path.join(dir, 'db.sqlite'), [...accountMigrations, ...hubMigrations]);
     store = sqliteRepoStore(db);
-    const owner = await sqliteAccountStore(db).create({ kind: 'user', name: 'owner', fullname: 'Owner', email: null, passwordHash: null });
+    const owner = await sqliteAccountStore(db).create({
+      kind: 'user',
+      name: 'owner',
+      fullname: 'Owner',
+      email: null,
+      passwordHash: null,
+    });
     ownerId = owner!.id;
   });
   afterEach(() => {
@@ -67,7 +86,14 @@ describe('the SQLite repository store', () => {
         private: false,
         sdk: null,
         createdAt: '',
-        initialCommit: { authorId: null, authorName: 'x', title: '', message: '', createdAt: '', changes: { put: [], deleteFiles: [], deleteFolders: [] } },
+        initialCommit: {
+          authorId: null,
+          authorName: 'x',
+          title: '',
+          message: '',
+          createdAt: '',
+          changes: { put: [], deleteFiles: [], deleteFolders: [] },
+        },
       }),
     ).toBeUndefined();
   });
@@ -76,18 +102,35 @@ describe('the SQLite repository store', () => {
     const repo = await newRepo('m');
     const first = await commit(repo.id, { put: [file('a/1.txt'), file('a/2.txt'), file('b.txt')] });
     if (!first.ok) throw new Error('first');
-    const second = await commit(repo.id, { deleteFolders: ['a'], deleteFiles: ['b.txt'], put: [file('c.txt')] });
+    const second = await commit(repo.id, {
+      deleteFolders: ['a'],
+      deleteFiles: ['b.txt'],
+      put: [file('c.txt')],
+    });
     if (!second.ok) throw new Error('second');
     expect((await store.entries(second.oid, '')).map((e) => e.path)).toEqual(['README.md', 'c.txt']);
     expect((await store.entries(first.oid, 'a')).map((e) => e.path)).toEqual(['a/1.txt', 'a/2.txt']);
-    expect((await store.history(second.oid, 10, 0)).map((c) => c.oid)).toEqual([second.oid, first.oid, repo.head]);
+    expect((await store.history(second.oid, 10, 0)).map((c) => c.oid)).toEqual([
+      second.oid,
+      first.oid,
+      repo.head,
+    ]);
   });
 
   it('rolls back a commit that makes a path both a file and a folder, or deletes what is missing', async () => {
     const repo = await newRepo('m');
-    expect(await commit(repo.id, { put: [file('README.md/x')] })).toMatchObject({ ok: false, reason: 'path_conflict' });
-    expect(await commit(repo.id, { deleteFiles: ['nope'] })).toMatchObject({ ok: false, reason: 'missing_path' });
-    expect(await commit(repo.id, { deleteFolders: ['nope'] })).toMatchObject({ ok: false, reason: 'missing_path' });
+    expect(await commit(repo.id, { put: [file('README.md/x')] })).toMatchObject({
+      ok: false,
+      reason: 'path_conflict',
+    });
+    expect(await commit(repo.id, { deleteFiles: ['nope'] })).toMatchObject({
+      ok: false,
+      reason: 'missing_path',
+    });
+    expect(await commit(repo.id, { deleteFolders: ['nope'] })).toMatchObject({
+      ok: false,
+      reason: 'missing_path',
+    });
     expect(await store.resolveRevision(repo.id, 'main')).toBe(repo.head);
     expect(await store.countHistory(repo.head!)).toBe(1);
   });
@@ -95,7 +138,10 @@ describe('the SQLite repository store', () => {
   it('refuses a stale expected head without touching the branch', async () => {
     const repo = await newRepo('m');
     const moved = await commit(repo.id, { put: [file('x')] });
-    expect(await commit(repo.id, { put: [file('y')] }, { expectedHead: repo.head! })).toMatchObject({ ok: false, reason: 'stale_parent' });
+    expect(await commit(repo.id, { put: [file('y')] }, { expectedHead: repo.head! })).toMatchObject({
+      ok: false,
+      reason: 'stale_parent',
+    });
     expect(await store.resolveRevision(repo.id, 'main')).toBe(moved.ok ? moved.oid : '');
   });
 
@@ -109,13 +155,22 @@ describe('the SQLite repository store', () => {
       private: false,
       sdk: null,
       createdAt: new Date().toISOString(),
-      initialCommit: { authorId: null, authorName: '', title: '', message: '', createdAt: '', changes: { put: [], deleteFiles: [], deleteFolders: [] } },
+      initialCommit: {
+        authorId: null,
+        authorName: '',
+        title: '',
+        message: '',
+        createdAt: '',
+        changes: { put: [], deleteFiles: [], deleteFolders: [] },
+      },
       forkedFrom: { repoId: src.id, commit: src.head!, refs },
     });
     expect(fork?.head).toBe(src.head);
     expect(fork?.forkedFromRepo).toBe(src.id);
     await commit(fork!.id, { put: [file('only-in-fork')] });
-    expect((await store.entries((await store.resolveRevision(src.id, 'main'))!, '')).map((e) => e.path)).toEqual(['README.md']);
+    expect(
+      (await store.entries((await store.resolveRevision(src.id, 'main'))!, '')).map((e) => e.path),
+    ).toEqual(['README.md']);
     expect((await store.forksOf(src.id)).map((r) => r.name)).toEqual(['fork']);
     // Abbreviated ids resolve through the fork's history to the shared commit.
     expect(await store.resolveRevision(fork!.id, src.head!.slice(0, 8))).toBe(src.head);

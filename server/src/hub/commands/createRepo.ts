@@ -40,8 +40,7 @@ export async function ownerForNewRepo(
 ) {
   if (!organization || organization.toLowerCase() === actor.name.toLowerCase()) return actor;
   const owner = await services.accounts.findByName(organization);
-  if (!owner || owner.kind !== 'org')
-    throw notFound(`Organization "${organization}" not found`, 'org_not_found');
+  if (owner?.kind !== 'org') throw notFound(`Organization "${organization}" not found`, 'org_not_found');
   const role = await services.accounts.roleInOrg(owner.id, actor.id);
   if (!actor.isAdmin && role !== 'admin' && role !== 'write') {
     throw forbidden(`You need the write role in ${owner.name} to create repositories there`, 'org_forbidden');

@@ -61,7 +61,7 @@ export async function setCollaborator(
   role: RepoRole,
 ) {
   const user = await services.accounts.findByName(userName);
-  if (!user || user.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
+  if (user?.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
   await services.hub.repos.setCollaborator(repo.id, user.id, role);
   return { user: user.name, role };
 }

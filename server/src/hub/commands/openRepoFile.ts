@@ -39,7 +39,8 @@ export async function fileAt(
     sha256: entry.sha256,
     etag: entry.lfs ? entry.sha256 : entry.gitOid,
     blobPath,
-    stream: (range) => fs.createReadStream(blobPath, range),
+    // 1 MiB reads: a sixteenth of the default's syscalls and chunk hand-offs for big model files.
+    stream: (range) => fs.createReadStream(blobPath, { ...range, highWaterMark: 1024 * 1024 }),
   };
 }
 
