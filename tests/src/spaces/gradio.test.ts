@@ -1,8 +1,13 @@
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type ChatMessage, spaceAppPath } from '@atrium/protocol';
 import { Chatbot, demo, Image, JSON as Json, Label, Number as Num, Textbox } from '@atrium/sandbox/sdk';
-import { InProcessDemoBackend } from '@atrium/server/spaces/gradio/index';
+import {
+  childProcessChannel,
+  DemoHostBackend,
+  InProcessDemoBackend,
+} from '@atrium/server/spaces/gradio/index';
 import { Client } from '@gradio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/index.js';
@@ -242,6 +247,41 @@ describe('Gradio-compatible demo API', () => {
     const arrival = [...joinRank.entries()].sort((a, b) => a[1] - b[1]).map(([caller]) => caller);
     expect([...joinRank.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(started).toEqual([-1, ...arrival]);
+  });
+
+  it('streams tokens from a demo hosted in another process over the app-mode messages', async () => {
+    const channel = childProcessChannel(
+      fileURLToPath(new URL('./fixtures/textGenerationApp.mjs', import.meta.url)),
+    );
+    try {
+      await server.services.gradio.register('alice/hosted', new DemoHostBackend(channel));
+      const client = await Client.connect(app('alice/hosted'));
+      const partials: string[] = [];
+      for await (const message of client.submit('/generate', { prompt: '>', maxTokens: 4 })) {
+        if (message.type === 'data') partials.push((message.data as string[])[0] as string);
+      }
+      expect(partials).toEqual([
+        '>Once',
+        '>Once upon',
+        '>Once upon a',
+        '>Once upon a time',
+        '>Once upon a time',
+      ]);
+      await expect(client.predict('/generate', ['>', 0])).rejects.toThrow(
+        'Input "maxTokens": must be at least 1',
+      );
+      client.close();
+
+      // The host going away fails the next call with a clear error instead of hanging it.
+      channel.child.kill('SIGKILL');
+      await new Promise((r) => channel.child.once('exit', r));
+      const again = await Client.connect(app('alice/hosted'));
+      await expect(again.predict('/generate', ['>', 2])).rejects.toThrow(/The app stopped/);
+      again.close();
+    } finally {
+      channel.child.kill('SIGKILL');
+      server.services.gradio.unregister('alice/hosted');
+    }
   });
 
   it('answers 404 for a Space with no running app', async () => {
