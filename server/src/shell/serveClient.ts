@@ -23,12 +23,33 @@ export function serveClient(dir: string): Router {
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
   );
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
-  const indexHtml = fs.readFileSync(path.join(dir, 'index.html'));
+  const indexHtml = freshFile(path.join(dir, 'index.html'));
   const spa: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (!req.accepts('html')) return next();
-    res.type('html').set('Cache-Control', 'no-cache').send(indexHtml);
+    res.type('html').set('Cache-Control', 'no-cache').send(indexHtml());
   };
   router.use(spa);
   return router;
+}
+
+/**
+ * A file kept in memory and read again when it changes on disk: rebuilding the client while the
+ * server runs must not leave it handing out an index.html whose hashed bundle no longer exists.
+ */
+function freshFile(file: string): () => Buffer {
+  let content = fs.readFileSync(file);
+  let mtime = fs.statSync(file).mtimeMs;
+  return () => {
+    try {
+      const now = fs.statSync(file).mtimeMs;
+      if (now !== mtime) {
+        content = fs.readFileSync(file);
+        mtime = now;
+      }
+    } catch {
+      // Mid-rebuild the file may be briefly missing: keep serving the last good copy.
+    }
+    return content;
+  };
 }

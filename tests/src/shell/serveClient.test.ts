@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/index.js';
+import { startTestServer, type TestServer, tempDataDir } from '../harness/index.js';
 import { requireClientDist } from './clientDist.js';
 
 describe('the server serves the built web shell', () => {
@@ -60,5 +60,29 @@ describe('the server serves the built web shell', () => {
     const res = await get('/assets/index-doesnotexist.js', '*/*');
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('<div id="root">');
+  });
+});
+
+describe('a client rebuilt while the server runs', () => {
+  it('is picked up: pages get the new index.html, not one pointing at deleted bundles', async () => {
+    const dir = tempDataDir('atrium-client-copy');
+    fs.cpSync(requireClientDist(), dir, { recursive: true });
+    const server = await startTestServer({ clientDir: dir });
+    try {
+      const before = await (await fetch(`${server.url}/`, { headers: { accept: 'text/html' } })).text();
+      expect(before).toContain('<div id="root">');
+      const rebuilt = before.replace('<title>Atrium</title>', '<title>Atrium rebuilt</title>');
+      fs.writeFileSync(path.join(dir, 'index.html'), rebuilt);
+      // A later modification time even on coarse-grained file systems.
+      const later = new Date(Date.now() + 5_000);
+      fs.utimesSync(path.join(dir, 'index.html'), later, later);
+      const after = await (
+        await fetch(`${server.url}/some/page`, { headers: { accept: 'text/html' } })
+      ).text();
+      expect(after).toBe(rebuilt);
+    } finally {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
