@@ -7,3 +7,4 @@ export * from './collab.js';
 export * from './demo.js';
 export * from './notebook.js';
 export * from './models.js';
+export * from './demoSnippets.js';

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type ChatMessage, spaceAppPath } from '@atrium/protocol';
+import { type ChatMessage, demoApiSnippets, spaceAppPath } from '@atrium/protocol';
 import { Chatbot, demo, Image, JSON as Json, Label, Number as Num, Textbox } from '@atrium/sandbox/sdk';
 import {
   childProcessChannel,
@@ -282,6 +284,32 @@ describe('Gradio-compatible demo API', () => {
       channel.child.kill('SIGKILL');
       server.services.gradio.unregister('alice/hosted');
     }
+  });
+
+  it('gives "Use via API" snippets that work as printed: @gradio/client and curl', async () => {
+    const snippets = demoApiSnippets(app('alice/textgen'), textGeneration.description);
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), `snippet-${process.pid}.tmp.mjs`);
+    fs.writeFileSync(
+      script,
+      snippets.javascript.replace('console.log(message.data)', 'console.log(JSON.stringify(message.data))'),
+    );
+    try {
+      const js = await run(process.execPath, [script], { timeout: 30_000 });
+      expect(js.stdout.trim().split('\n').at(-1)).toBe(
+        JSON.stringify(['Hello!!Once upon a time there was a demo']),
+      );
+    } finally {
+      fs.rmSync(script, { force: true });
+    }
+    const curl = await run(
+      'bash',
+      ['-c', demoApiSnippets(app('alice/sentiment'), sentiment.description).curl],
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(curl.stdout).toContain('event: complete\ndata: [{"label":"NEGATIVE"');
+    expect(snippets.python).toContain('api_name="/generate"');
   });
 
   it('answers 404 for a Space with no running app', async () => {
