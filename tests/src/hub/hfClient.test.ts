@@ -54,7 +54,6 @@ describe('the official @huggingface/hub client against Atrium', () => {
         { path: 'config.json', content: new Blob([JSON.stringify({ hidden_size: 8 })]) },
         { path: 'weights/model.bin', content: new Blob([big]) },
       ],
-      useXet: false,
     });
 
     const files = [];
