@@ -2,6 +2,8 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth';
 import { EmptyState, Section } from '../components';
 import { usePageTitle } from '../hooks/usePageTitle';
+import { RepoList } from './repo/RepoList';
+import { SearchResults } from './repo/SearchResults';
 
 /** Explore: the landing page. Later issues replace each empty state with real lists. */
 export function Home() {
@@ -31,26 +33,42 @@ export function Home() {
       </section>
       {search && (
         <Section title={`Results for “${search}”`} icon="search">
-          <EmptyState icon="search" title="Nothing matches yet">
-            Nothing has been published on this instance that matches your search.
-          </EmptyState>
+          <SearchResults search={search} />
         </Section>
       )}
       <div className="explore-grid">
         <Section title="Trending Spaces" icon="space">
-          <EmptyState icon="space" title="No Spaces yet">
-            Spaces are small demo apps that run in a sandbox. The first ones published will show here.
-          </EmptyState>
+          <RepoList
+            type="space"
+            query={{ sort: 'trendingScore', limit: '6' }}
+            empty={
+              <EmptyState icon="space" title="No Spaces yet">
+                Spaces are small demo apps that run in a sandbox. The first ones published will show here.
+              </EmptyState>
+            }
+          />
         </Section>
         <Section title="Models" icon="model">
-          <EmptyState icon="model" title="No models yet">
-            Models with their cards and weights, usable from transformers.js and @huggingface/hub.
-          </EmptyState>
+          <RepoList
+            type="model"
+            query={{ sort: 'trendingScore', limit: '6' }}
+            empty={
+              <EmptyState icon="model" title="No models yet">
+                Models with their cards and weights, usable from transformers.js and @huggingface/hub.
+              </EmptyState>
+            }
+          />
         </Section>
         <Section title="Notebooks" icon="notebook">
-          <EmptyState icon="notebook" title="No notebooks yet">
-            Notebooks you can edit with others live and run in a sandboxed kernel.
-          </EmptyState>
+          <RepoList
+            type="notebook"
+            query={{ sort: 'trendingScore', limit: '6' }}
+            empty={
+              <EmptyState icon="notebook" title="No notebooks yet">
+                Notebooks you can edit with others live and run in a sandboxed kernel.
+              </EmptyState>
+            }
+          />
         </Section>
       </div>
     </>

@@ -5,6 +5,7 @@ import { useSession } from '../auth';
 import { Avatar, EmptyState, ErrorMessage, ProfileHeader, Section } from '../components';
 import { useAction } from '../hooks/useAction';
 import { AddMemberForm } from './AddMemberForm';
+import { RepoList } from './repo/RepoList';
 
 export const ROLES: OrgRole[] = ['admin', 'write', 'read'];
 
@@ -79,10 +80,18 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
         </aside>
         <div>
           <Section title="Spaces" icon="space">
-            <EmptyState icon="space" title={`${org.name} has no Spaces yet`} />
+            <RepoList
+              type="space"
+              query={{ author: org.name, sort: 'lastModified' }}
+              empty={<EmptyState icon="space" title={`${org.name} has no Spaces yet`} />}
+            />
           </Section>
           <Section title="Models" icon="model">
-            <EmptyState icon="model" title={`${org.name} has no models yet`} />
+            <RepoList
+              type="model"
+              query={{ author: org.name, sort: 'lastModified' }}
+              empty={<EmptyState icon="model" title={`${org.name} has no models yet`} />}
+            />
           </Section>
         </div>
       </div>

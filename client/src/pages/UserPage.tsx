@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { UserProfile } from '../api';
 import { Avatar, EmptyState, ProfileHeader, Section } from '../components';
+import { RepoList } from './repo/RepoList';
 
 /** A user's public page: who they are, their organizations, and (later) what they published. */
 export function UserPage({ user }: { user: UserProfile }) {
@@ -30,10 +31,18 @@ export function UserPage({ user }: { user: UserProfile }) {
         </aside>
         <div>
           <Section title="Spaces" icon="space">
-            <EmptyState icon="space" title={`${user.name} has no Spaces yet`} />
+            <RepoList
+              type="space"
+              query={{ author: user.name, sort: 'lastModified' }}
+              empty={<EmptyState icon="space" title={`${user.name} has no Spaces yet`} />}
+            />
           </Section>
           <Section title="Models" icon="model">
-            <EmptyState icon="model" title={`${user.name} has no models yet`} />
+            <RepoList
+              type="model"
+              query={{ author: user.name, sort: 'lastModified' }}
+              empty={<EmptyState icon="model" title={`${user.name} has no models yet`} />}
+            />
           </Section>
         </div>
       </div>
