@@ -130,17 +130,23 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('lists repositories on Explore, in search results and on the owner\'s profile', async () => {
+  it("lists repositories on Explore, in search results and on the owner's profile", async () => {
     await page.goto('/');
     const explore = page.locator('.explore-grid');
-    await explore.getByRole('link', { name: new RegExp(`${alice.name}/sentiment`) }).first().waitFor();
+    await explore
+      .getByRole('link', { name: new RegExp(`${alice.name}/sentiment`) })
+      .first()
+      .waitFor();
     await page.goto(`/?search=${encodeURIComponent('sentiment-co')}`);
     const results = page.locator('.section').filter({ hasText: 'Results for' });
     await results.getByRole('link', { name: new RegExp(`${alice.name}/sentiment-copy`) }).waitFor();
     expect(await results.locator('.repo-item').count()).toBe(1);
     await page.goto(`/${alice.name}`);
     await page.getByRole('link', { name: new RegExp(`${alice.name}/web-space`) }).waitFor();
-    await page.getByRole('link', { name: new RegExp(`${alice.name}/sentiment(?!-)`) }).first().waitFor();
+    await page
+      .getByRole('link', { name: new RegExp(`${alice.name}/sentiment(?!-)`) })
+      .first()
+      .waitFor();
     await shot('profile');
   });
 
