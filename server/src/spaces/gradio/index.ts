@@ -6,3 +6,4 @@ export * from './GradioApps.js';
 export * from './gradioConfig.js';
 export * from './handlers.js';
 export * from './InProcessDemoBackend.js';
+export * from './lineChannel.js';
