@@ -23,6 +23,7 @@ import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
 import { GradioApps } from './spaces/gradio/GradioApps.js';
+import { ModelCache, modelCacheDir } from './models/ModelCache.js';
 import { modelSeeds } from './models/seeds.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
@@ -59,13 +60,15 @@ export async function startAtrium(
   const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);
   const accounts = sqliteAccountStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
+  const hub = await createHub(db, config.dataDir, sqliteMetaStore(db));
   const services: Services = {
     config,
     log,
     db,
     meta: sqliteMetaStore(db),
     accounts,
-    hub: await createHub(db, config.dataDir, sqliteMetaStore(db)),
+    hub,
+    modelCache: new ModelCache(hub, modelCacheDir(config.dataDir)),
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
     runtime: await Runtime.create(config, sqliteMetaStore(db), log),

@@ -7,6 +7,7 @@ import type { SqliteDatabase } from './db/openDatabase.js';
 import type { HealthChecks } from './health/HealthChecks.js';
 import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
+import type { ModelCache } from './models/ModelCache.js';
 import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
 import type { GradioApps } from './spaces/gradio/GradioApps.js';
@@ -20,6 +21,8 @@ export interface Services {
   accounts: AccountStore;
   /** Repositories, commits and the blob store (server/src/hub). */
   hub: Hub;
+  /** Public models materialised for sandboxes, mounted read-only at /models (server/src/models). */
+  modelCache: ModelCache;
   resolveIdentity: ResolveIdentity;
   health: HealthChecks;
   /** Live documents (server/src/collab): the y-websocket room core and server-side document holds. */

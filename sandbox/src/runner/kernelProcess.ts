@@ -8,6 +8,7 @@ import vm from 'node:vm';
 import type { MimeBundle } from '@atrium/protocol';
 import { mimeBundleOf, mimeConstructors, resultBundleOf } from './display.js';
 import type { ChildEvent, ParentCommand } from './ipc.js';
+import { withModelAccess } from './modelAccess.js';
 import { OutputGate } from './OutputGate.js';
 import { IMPORT_HELPER, transformCell } from './transformCell.js';
 
@@ -55,7 +56,9 @@ Object.assign(display, mimeConstructors, {
 const globals = globalThis as Record<string, unknown>;
 globals.display = display;
 globals.require = createRequire(import.meta.url);
-globals[IMPORT_HELPER] = (specifier: string) => import(specifier);
+// transformers.js is pointed at the read-only /models the platform provides (modelAccess.ts).
+globals[IMPORT_HELPER] = (specifier: string) =>
+  specifier === '@huggingface/transformers' ? import(specifier).then(withModelAccess) : import(specifier);
 
 let abort: ((err: Error) => void) | null = null;
 

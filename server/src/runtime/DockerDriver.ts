@@ -63,6 +63,7 @@ export class DockerDriver implements SandboxDriver {
         Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
         LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
         IpcMode: 'private',
+        Binds: (spec.readOnlyMounts ?? []).map((m) => `${m.source}:${m.target}:ro`),
       },
     };
   }

@@ -7,6 +7,7 @@ import {
 } from '@atrium/protocol';
 import { conflict, notFound, tooManyRequests, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { SANDBOX_MODELS_DIR } from '../models/ModelCache.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
 import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
 
@@ -23,6 +24,8 @@ export interface KernelManagerOptions {
   executionTimeoutS: number;
   /** Kernels one user may hold at once. */
   maxKernelsPerUser: number;
+  /** Host folder of public model files, mounted read-only at /models (server/src/models/ModelCache). */
+  modelsDir?: string;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
   log: Logger;
@@ -116,7 +119,11 @@ export class KernelManager {
       env: {
         ATRIUM_EXECUTION_TIMEOUT_S: String(this.options.executionTimeoutS),
         ATRIUM_MEMORY_LIMIT_MB: String(this.options.memoryMb),
+        ...(this.options.modelsDir ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}),
       },
+      readOnlyMounts: this.options.modelsDir
+        ? [{ source: this.options.modelsDir, target: SANDBOX_MODELS_DIR }]
+        : [],
       labels: {
         ...this.labels,
         [SandboxLabel.owner]: owner,

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { MetaStore } from '../db/metaStore.js';
 import type { HealthReport } from '../health/HealthChecks.js';
 import type { Logger } from '../logger.js';
+import { modelCacheDir } from '../models/ModelCache.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
 
@@ -40,6 +41,7 @@ export class Runtime {
       idleTimeoutS: config.kernelIdleTimeoutS,
       executionTimeoutS: config.executionTimeoutS,
       maxKernelsPerUser: config.sandboxMaxPerUser,
+      modelsDir: modelCacheDir(config.dataDir),
       image: () => (this.image.state === 'present' ? this.image.tag : null),
       log,
     });

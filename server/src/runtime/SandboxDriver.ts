@@ -24,6 +24,8 @@ export interface SandboxSpec {
   pidsLimit?: number;
   /** Size of the writable /tmp, the only writable path. */
   tmpfsMb?: number;
+  /** Host folders shown inside the sandbox, always read-only (e.g. the model cache at /models). */
+  readOnlyMounts?: { source: string; target: string }[];
 }
 
 /** The control channel: the container's stdin, and its stdout/stderr demultiplexed. */
