@@ -144,6 +144,25 @@ async function benchFiftyCallers(url: string, server: Awaited<ReturnType<typeof 
   const viaServerOrder = started.length === CALLERS && started.every((caller, i) => caller === joined[i]);
 
   started.length = 0;
+  joined.length = 0;
+  const t2 = performance.now();
+  const bare = await Promise.allSettled(
+    Array.from({ length: CALLERS }, async (_, i) => {
+      const join = await fetch(`${app}/gradio_api/queue/join`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: [i], fn_index: 0, session_hash: `bare-${i}` }),
+      });
+      if (!join.ok) throw new Error(`join ${join.status}`);
+      const body = await (await fetch(`${app}/gradio_api/queue/data?session_hash=bare-${i}`)).text();
+      if (!body.includes(`"data":[${i}]`)) throw new Error(body);
+    }),
+  );
+  const bareWall = performance.now() - t2;
+  const bareErrors = bare.filter((o) => o.status === 'rejected').length;
+  const bareOrder = started.length === CALLERS && started.every((caller, i) => caller === joined[i]);
+
+  started.length = 0;
   const t1 = performance.now();
   await Promise.all(Array.from({ length: CALLERS }, (_, i) => slow.call([i])));
   const direct = performance.now() - t1;
@@ -161,6 +180,14 @@ async function benchFiftyCallers(url: string, server: Awaited<ReturnType<typeof 
         correct ? 'yes' : 'NO',
         viaServerOrder ? 'yes' : 'NO',
         wall,
+      ],
+      [
+        'fetch queue/join + queue/data via server',
+        CALLERS,
+        bareErrors,
+        bareErrors ? 'NO' : 'yes',
+        bareOrder ? 'yes' : 'NO',
+        bareWall,
       ],
     ],
   );
