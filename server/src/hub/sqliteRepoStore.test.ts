@@ -117,6 +117,20 @@ describe('the SQLite repository store', () => {
     ]);
   });
 
+  it('finds the commit that last changed a file or a folder', async () => {
+    const repo = await newRepo('m');
+    const one = await commit(repo.id, { put: [file('a/x.txt', '1'.repeat(64)), file('b.txt')] });
+    const two = await commit(repo.id, { put: [file('a/x.txt', '2'.repeat(64))] });
+    const three = await commit(repo.id, { put: [file('c.txt')] });
+    if (!one.ok || !two.ok || !three.ok) throw new Error('commits');
+    expect((await store.lastCommitOf(three.oid, 'a/x.txt', 10))?.oid).toBe(two.oid);
+    expect((await store.lastCommitOf(three.oid, 'a', 10))?.oid).toBe(two.oid);
+    expect((await store.lastCommitOf(three.oid, 'b.txt', 10))?.oid).toBe(one.oid);
+    expect((await store.lastCommitOf(three.oid, 'README.md', 10))?.oid).toBe(repo.head);
+    // Beyond the depth bound it says nothing rather than something wrong.
+    expect(await store.lastCommitOf(three.oid, 'README.md', 2)).toBeUndefined();
+  });
+
   it('rolls back a commit that makes a path both a file and a folder, or deletes what is missing', async () => {
     const repo = await newRepo('m');
     expect(await commit(repo.id, { put: [file('README.md/x')] })).toMatchObject({

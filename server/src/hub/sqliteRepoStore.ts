@@ -94,6 +94,9 @@ const SORTS: Record<RepoSort, string> = {
   trendingScore: `(SELECT count(*) FROM hub_likes l WHERE l.repo_id = r.id AND l.created_at > @since) DESC, r.likes DESC, r.last_modified DESC`,
 };
 
+/** Folders larger than this get no `lastCommit` in tree listings (bounded work per request). */
+const MAX_FOLDER_COMPARE = 1000;
+
 /** Upper bound of the key range of everything inside a folder: '/' + 1 is '0'. */
 const folderRange = (folder: string) => [`${folder}/`, `${folder}0`] as const;
 
@@ -148,6 +151,9 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
   );
   const anyInFolder = db.prepare<[string, string, string], { path: string }>(
     'SELECT path FROM hub_entries WHERE commit_oid = ? AND path >= ? AND path < ? LIMIT 1',
+  );
+  const countInFolder = db.prepare<[string, string, string], { n: number }>(
+    'SELECT count(*) AS n FROM hub_entries WHERE commit_oid = ? AND path >= ? AND path < ?',
   );
   const allEntries = db.prepare<[string], EntryRow>(
     'SELECT path, sha256, size, git_oid, lfs FROM hub_entries WHERE commit_oid = ? ORDER BY path',
@@ -375,6 +381,9 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     lastCommitOf: async (commit, path, maxDepth) => {
       let current = commitStmt.get(commit);
       const isFolderLike = !entryStmt.get(commit, path);
+      // Comparing big folders commit by commit would block the event loop: those get no last commit.
+      if (isFolderLike && countInFolder.get(commit, ...folderRange(path))!.n > MAX_FOLDER_COMPARE)
+        return undefined;
       const signature = (oid: string | null) => {
         if (!oid) return '';
         if (!isFolderLike) return entryStmt.get(oid, path)?.git_oid ?? '';
@@ -387,7 +396,8 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
         if (signature(current.oid) !== signature(current.parent_oid)) return toCommit(current);
         current = current.parent_oid ? commitStmt.get(current.parent_oid) : undefined;
       }
-      return current && toCommit(current);
+      // Not found within the depth bound: say nothing rather than something wrong.
+      return undefined;
     },
 
     collaboratorRole: async (repoId, userId) => collabRole.get(repoId, userId)?.role,

@@ -7,6 +7,7 @@ import { fileEntryView } from '../views.js';
 
 // Finding a path's last commit walks history; bound it so one request cannot scan forever.
 const LAST_COMMIT_DEPTH = 200;
+const FOLDER_LAST_COMMIT_DEPTH = 30;
 
 /** A folder's oid: a hash of what it holds, so it changes exactly when its contents do. */
 const folderOid = (children: FileEntry[]) => {
@@ -54,7 +55,8 @@ export async function withLastCommits(
   entries: TreeEntryView[],
 ): Promise<TreeEntryView[]> {
   for (const e of entries) {
-    const last = await services.hub.repos.lastCommitOf(commit, e.path, LAST_COMMIT_DEPTH);
+    const depth = e.type === 'directory' ? FOLDER_LAST_COMMIT_DEPTH : LAST_COMMIT_DEPTH;
+    const last = await services.hub.repos.lastCommitOf(commit, e.path, depth);
     if (last) e.lastCommit = { id: last.oid, title: last.title, date: last.createdAt };
   }
   return entries;
