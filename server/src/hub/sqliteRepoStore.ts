@@ -386,10 +386,10 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
         return undefined;
       const signature = (oid: string | null) => {
         if (!oid) return '';
-        if (!isFolderLike) return entryStmt.get(oid, path)?.git_oid ?? '';
+        if (!isFolderLike) return entryStmt.get(oid, path)?.sha256 ?? '';
         return folderEntries
           .all(oid, ...folderRange(path))
-          .map((e) => `${e.path}:${e.git_oid}`)
+          .map((e) => `${e.path}:${e.sha256}`)
           .join('\n');
       };
       for (let depth = 0; current && depth < maxDepth; depth++) {
