@@ -312,6 +312,27 @@ describe('Gradio-compatible demo API', () => {
     expect(snippets.python).toContain('api_name="/generate"');
   });
 
+  it('fails a waiting call with a clear error when the app restarts, and serves the new app', async () => {
+    const stuck = demo({
+      fn: () => new Promise<{ n: number }>(() => {}),
+      inputs: [],
+      outputs: [Num({ name: 'n' })],
+    });
+    await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(stuck));
+    const client = await Client.connect(app('alice/restarting'), { events: ['data', 'status'] });
+    const waiting = client.predict('/predict', []);
+    const failed = expect(waiting).rejects.toThrow('The app stopped or restarted');
+    for (let i = 0; i < 100 && server.services.gradio.get('alice/restarting')?.pending !== 1; i++)
+      await sleep(5);
+    const fixed = demo({ fn: () => ({ n: 42 }), inputs: [], outputs: [Num({ name: 'n' })] });
+    await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(fixed));
+    await failed;
+    client.close();
+    const again = await Client.connect(app('alice/restarting'));
+    expect((await again.predict('/predict', [])).data).toEqual([42]);
+    again.close();
+  });
+
   it('answers 404 for a Space with no running app', async () => {
     const res = await fetch(`${app('alice/missing')}/config`);
     expect(res.status).toBe(404);

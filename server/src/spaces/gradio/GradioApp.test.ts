@@ -100,3 +100,32 @@ describe('GradioApp', () => {
     expect(b.messages).toEqual([['error', 'Cancelled before it started']]);
   });
 });
+
+describe('GradioApp.close', () => {
+  it('tells open streams that their unfinished calls failed, then ends them', async () => {
+    const never = demo({
+      fn: () => new Promise<{ n: number }>(() => {}),
+      inputs: [],
+      outputs: [Num({ name: 'n' })],
+    });
+    const app = await GradioApp.create(new InProcessDemoBackend(never));
+    const id = app.join('s', 0, []);
+    const session = recorder();
+    app.openSessionStream('s', session.sink);
+    const callId = app.startCall('predict', []);
+    const call = recorder();
+    app.openCallStream('predict', callId, call.sink);
+    app.close('The app restarted');
+    await Promise.all([session.done, call.done]);
+    expect(session.messages.slice(-2).map(([, m]) => m)).toEqual([
+      {
+        msg: 'process_completed',
+        event_id: id,
+        output: { error: 'The app restarted', title: 'Error', visible: true },
+        success: false,
+      },
+      { msg: 'close_stream', event_id: null },
+    ]);
+    expect(call.messages).toEqual([['error', 'The app restarted']]);
+  });
+});

@@ -243,12 +243,35 @@ export class GradioApp {
     return controller !== undefined;
   }
 
-  /** Ends every stream and cancels every call (app restart or server shutdown). */
-  close(): void {
+  /**
+   * Cancels every call and ends every stream (app restart or server shutdown). Open streams hear
+   * an error for each unfinished call first, so no caller waits for an answer that cannot come.
+   */
+  close(reason = 'The app stopped or restarted'): void {
     clearInterval(this.sweeper);
     for (const controller of this.running.values()) controller.abort();
-    for (const session of this.sessions.values()) session.sink?.end();
-    for (const event of this.calls.values()) event.sink?.end();
+    for (const session of this.sessions.values()) {
+      const sink = session.sink;
+      if (!sink) continue;
+      for (const id of session.pending) {
+        sink.send(undefined, {
+          msg: 'process_completed',
+          event_id: id,
+          output: { error: reason, title: 'Error', visible: true },
+          success: false,
+        });
+      }
+      sink.send(undefined, { msg: 'close_stream', event_id: null });
+      sink.end();
+      session.sink = undefined;
+      session.pending.clear();
+    }
+    for (const event of this.calls.values()) {
+      if (!event.done) event.sink?.send('error', reason);
+      event.sink?.end();
+      event.sink = undefined;
+      event.done = true;
+    }
     this.sessions.clear();
     this.calls.clear();
   }
