@@ -36,28 +36,85 @@ export const reposApi = {
     api<{ url: string; name: string }>('POST', '/api/repos/create', body),
   duplicate: (type: RepoType, id: string, repository: string) =>
     api<{ url: string; name: string }>('POST', `${apiBase(type, id)}/duplicate`, { repository }),
-  /** Commits files from the browser in the Hub's NDJSON form (contents inline, base64). */
+  /**
+   * Commits files from the browser in the Hub's NDJSON form: small files inline (base64), big ones
+   * first through the LFS batch endpoint (hashed with WebCrypto, then PUT to the signed link).
+   */
   async commit(type: RepoType, id: string, summary: string, files: { path: string; content: ArrayBuffer }[]) {
+    const csrf = { 'x-csrf-token': csrfToken() ?? '' };
     const lines = [JSON.stringify({ key: 'header', value: { summary } })];
     for (const f of files) {
-      lines.push(
-        JSON.stringify({
-          key: 'file',
-          value: { path: f.path, content: toBase64(f.content), encoding: 'base64' },
-        }),
-      );
+      if (f.content.byteLength > LFS_ABOVE && globalThis.crypto?.subtle) {
+        const oid = await uploadLfs(type, id, f.content, csrf);
+        lines.push(
+          JSON.stringify({
+            key: 'lfsFile',
+            value: { path: f.path, algo: 'sha256', oid, size: f.content.byteLength },
+          }),
+        );
+      } else {
+        lines.push(
+          JSON.stringify({
+            key: 'file',
+            value: { path: f.path, content: toBase64(f.content), encoding: 'base64' },
+          }),
+        );
+      }
     }
     const res = await fetch(`${apiBase(type, id)}/commit/main`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/x-ndjson', 'x-csrf-token': csrfToken() ?? '' },
+      headers: { 'content-type': 'application/x-ndjson', ...csrf },
       body: lines.join('\n'),
     });
-    const body = (await res.json()) as { commitOid?: string; error?: string; id?: string };
-    if (!res.ok) throw new ApiError(body.error ?? `Upload failed (${res.status})`, res.status, body.id);
-    return body;
+    return (await jsonOrThrow(res, 'Upload failed')) as { commitOid?: string };
   },
 };
+
+/** Files above this go through LFS, as the Hub's own web upload does. */
+const LFS_ABOVE = 10 * 1024 * 1024;
+
+async function jsonOrThrow(res: Response, what: string): Promise<unknown> {
+  const body = (await res.json().catch(() => ({}))) as { error?: string; id?: string };
+  if (!res.ok) throw new ApiError(body.error ?? `${what} (${res.status})`, res.status, body.id);
+  return body;
+}
+
+/** Sends one big file through the Git LFS basic transfer; returns its sha256. */
+async function uploadLfs(
+  type: RepoType,
+  id: string,
+  content: ArrayBuffer,
+  csrf: Record<string, string>,
+): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', content));
+  const oid = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const batch = await fetch(`${repoPrefix(type)}/${id}.git/info/lfs/objects/batch`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: {
+      'content-type': 'application/vnd.git-lfs+json',
+      accept: 'application/vnd.git-lfs+json',
+      ...csrf,
+    },
+    body: JSON.stringify({
+      operation: 'upload',
+      transfers: ['basic'],
+      objects: [{ oid, size: content.byteLength }],
+    }),
+  });
+  const answer = (await jsonOrThrow(batch, 'Upload refused')) as {
+    objects: { actions?: { upload?: { href: string } } }[];
+  };
+  const href = answer.objects[0]?.actions?.upload?.href;
+  // No upload action: the server already holds these bytes.
+  if (href)
+    await jsonOrThrow(
+      await fetch(href, { method: 'PUT', credentials: 'same-origin', headers: csrf, body: content }),
+      'Upload failed',
+    );
+  return oid;
+}
 
 function toBase64(buffer: ArrayBuffer): string {
   const bytes = new Uint8Array(buffer);

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +12,8 @@ import {
   type TestUser,
 } from '../harness/index.js';
 import { requireClientDist } from '../shell/clientDist.js';
+
+const bigUpload = randomBytes(12 * 1024 * 1024);
 
 const README = `---
 license: apache-2.0
@@ -89,18 +92,24 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
 
     // Upload from the web into the root folder.
     await page.getByRole('link', { name: 'Files' }).click();
-    await page.locator('input[type=file]').setInputFiles({
-      name: 'notes.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('uploaded from the browser'),
-    });
+    // A small file goes inline; a 12 MB one goes through LFS from the browser.
+    await page.locator('input[type=file]').setInputFiles([
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded from the browser') },
+      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bigUpload },
+    ]);
     await page.getByPlaceholder('Commit message').fill('Add notes from the web');
     await page.getByRole('button', { name: 'Commit upload' }).click();
-    await page.getByRole('status').filter({ hasText: 'Committed 1 file' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Committed 2 file' }).waitFor();
     await page.getByRole('link', { name: 'notes.txt' }).waitFor();
     await shot('files');
     const raw = await fetch(`${server.url}/${alice.name}/sentiment/resolve/main/notes.txt`);
     expect(await raw.text()).toBe('uploaded from the browser');
+    const tree = (await (
+      await fetch(`${server.url}/api/models/${alice.name}/sentiment/tree/main`)
+    ).json()) as { path: string; lfs?: { oid: string } }[];
+    expect(tree.find((e) => e.path === 'weights.bin')?.lfs?.oid).toBe(
+      createHash('sha256').update(bigUpload).digest('hex'),
+    );
 
     // History lists the web commit first.
     await page.getByRole('link', { name: 'History' }).click();
