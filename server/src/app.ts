@@ -81,6 +81,7 @@ export async function startAtrium(
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
   services.health.register('database', databaseCheck(services));
+  services.health.register('blobs', () => services.hub.blobs.check());
   services.health.register('docker', services.runtime.dockerHealth);
   services.health.register('sandboxImage', services.runtime.imageHealth);
   // Sandboxes are removed on shutdown; start-up never waits for Docker or an image build.

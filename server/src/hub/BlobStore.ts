@@ -64,6 +64,18 @@ export class BlobStore {
     fs.renameSync(tmp, dest);
   }
 
+  /** Health: the store can still write (disk not full, not read-only). */
+  async check(): Promise<{ ok: boolean; root: string; error?: string }> {
+    const probe = this.tmpPath();
+    try {
+      await fs.promises.writeFile(probe, 'ok');
+      await fs.promises.rm(probe);
+      return { ok: true, root: this.root };
+    } catch (err) {
+      return { ok: false, root: this.root, error: (err as Error).message };
+    }
+  }
+
   /**
    * Stores a small buffer. Synchronous on purpose: for files of a few kilobytes a thread-pool round
    * trip per file costs more than the write (a 1,000-file commit stays well under the 2 s budget).

@@ -84,6 +84,13 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     expect(await files()).toEqual(['.gitattributes', 'keep.txt']);
   });
 
+  it('reports the blob store as writable in /api/health', async () => {
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+      checks: Record<string, { ok: boolean }>;
+    };
+    expect(health.checks.blobs?.ok).toBe(true);
+  });
+
   it('refuses repository names that break the rules', async () => {
     for (const name of ['-dash', 'a', 'has space', 'x'.repeat(100), 'dot..dot', 'models', 'a/b']) {
       const res = await api('/api/repos/create', {
