@@ -14,7 +14,7 @@ import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { notebookHandlers } from './notebooks/handlers.js';
 import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
-import { SPACE_APP_ROUTE, spaceIdOf } from './spaces/gradio/appRoute.js';
+import { resolveSpaceApp, SPACE_APP_ROUTE } from './spaces/gradio/appRoute.js';
 import { gradioRouter } from './spaces/gradio/handlers.js';
 import type { UpgradeRoute } from './upgrade.js';
 
@@ -113,7 +113,7 @@ export function mountRoutes(app: Express, services: Services): void {
   app.post('/api/collab/:kind/:owner/:name/save', json, collab.save);
 
   // A Space's running demo: the Gradio-compatible API under its app URL (spaces/gradio/README.md)
-  app.use(SPACE_APP_ROUTE, gradioRouter((req) => services.gradio.get(spaceIdOf(req))));
+  app.use(SPACE_APP_ROUTE, gradioRouter(resolveSpaceApp(services)));
 }
 
 /** WebSocket endpoints, by path prefix. */

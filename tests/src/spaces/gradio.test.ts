@@ -12,7 +12,7 @@ import {
 } from '@atrium/server/spaces/gradio/index';
 import { Client } from '@gradio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/index.js';
+import { bearer, createUser, startTestServer, type TestServer } from '../harness/index.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -331,6 +331,35 @@ describe('Gradio-compatible demo API', () => {
     const again = await Client.connect(app('alice/restarting'));
     expect((await again.predict('/predict', [])).data).toEqual([42]);
     again.close();
+  });
+
+  it('keeps a private Space’s app as private as its repository', async () => {
+    const owner = await createUser(server.url);
+    const create = await fetch(`${server.url}/api/repos/create`, {
+      method: 'POST',
+      headers: { ...bearer(owner.token), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'space', name: 'secret-demo', private: true, sdk: 'atrium' }),
+    });
+    expect(create.status).toBe(200);
+    const id = `${owner.name}/secret-demo`;
+    await server.services.gradio.register(id, new InProcessDemoBackend(sentiment));
+
+    await expect(Client.connect(app(id))).rejects.toThrow(/received status 404/);
+    const stranger = await createUser(server.url);
+    await expect(Client.connect(app(id), { token: stranger.token as `hf_${string}` })).rejects.toThrow(/404/);
+    const join = await fetch(`${app(id)}/gradio_api/call/predict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ data: ['x'] }),
+    });
+    expect(join.status).toBe(404);
+
+    const client = await Client.connect(app(id), { token: owner.token as `hf_${string}` });
+    expect(
+      ((await client.predict('/predict', ['I love secrets'])).data as { label: string }[])[0]?.label,
+    ).toBe('POSITIVE');
+    client.close();
+    server.services.gradio.unregister(id);
   });
 
   it('answers 404 for a Space with no running app', async () => {

@@ -7,7 +7,7 @@ import { callBody, cancelBody, joinBody, sessionQuery } from './schema.js';
 import { openSse } from './sse.js';
 
 /** Finds the demo an app URL names (e.g. from the :owner/:name of the mount path). */
-export type ResolveGradioApp = (req: Request) => GradioApp | undefined;
+export type ResolveGradioApp = (req: Request) => GradioApp | undefined | Promise<GradioApp | undefined>;
 
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
@@ -35,8 +35,8 @@ const rootOf = (req: Request) => `${req.protocol}://${req.get('host')}${req.base
 export function gradioRouter(resolve: ResolveGradioApp): Router {
   const router = Router({ mergeParams: true });
   const json = express.json({ limit: '25mb' });
-  const app = (req: Request): GradioApp => {
-    const found = resolve(req);
+  const app = async (req: Request): Promise<GradioApp> => {
+    const found = await resolve(req);
     if (!found) throw notFound('This Space has no running app', 'app_not_running');
     return found;
   };
@@ -53,20 +53,20 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
     res.status(204).end();
   });
 
-  router.get('/config', (req, res) => {
-    res.json(app(req).config(rootOf(req)));
+  router.get('/config', async (req, res) => {
+    res.json((await app(req)).config(rootOf(req)));
   });
 
   for (const prefix of [GRADIO_API_PREFIX, '']) {
-    router.get(`${prefix}/info`, (req, res) => {
-      res.json(app(req).info());
+    router.get(`${prefix}/info`, async (req, res) => {
+      res.json((await app(req)).info());
     });
-    router.get(`${prefix}/app_id`, (req, res) => {
-      res.json({ app_id: app(req).appId });
+    router.get(`${prefix}/app_id`, async (req, res) => {
+      res.json({ app_id: (await app(req)).appId });
     });
 
-    router.post(`${prefix}/queue/join`, json, (req, res) => {
-      const demo = app(req);
+    router.post(`${prefix}/queue/join`, json, async (req, res) => {
+      const demo = await app(req);
       const body = validate(joinBody, req.body);
       try {
         res.json({ event_id: demo.join(body.session_hash, body.fn_index, body.data) });
@@ -75,16 +75,16 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       }
     });
 
-    router.get(`${prefix}/queue/data`, (req, res) => {
-      const demo = app(req);
+    router.get(`${prefix}/queue/data`, async (req, res) => {
+      const demo = await app(req);
       const { session_hash } = validate(sessionQuery, req.query, 'query');
       const { sink, closed } = openSse(res, () => [undefined, { msg: 'heartbeat' }]);
       demo.openSessionStream(session_hash, sink);
       void closed.then(() => demo.detachSessionStream(session_hash, sink));
     });
 
-    router.post(`${prefix}/call/:api`, json, (req, res) => {
-      const demo = app(req);
+    router.post(`${prefix}/call/:api`, json, async (req, res) => {
+      const demo = await app(req);
       const body = validate(callBody, req.body);
       try {
         res.json({ event_id: demo.startCall(String(req.params.api), body.data) });
@@ -93,8 +93,8 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       }
     });
 
-    router.get(`${prefix}/call/:api/:eventId`, (req, res) => {
-      const demo = app(req);
+    router.get(`${prefix}/call/:api/:eventId`, async (req, res) => {
+      const demo = await app(req);
       const eventId = String(req.params.eventId);
       if (!demo.hasCall(String(req.params.api), eventId)) throw notFound('No such event', 'event_not_found');
       const { sink, closed } = openSse(res, () => ['heartbeat', null]);
@@ -102,18 +102,18 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       void closed.then(() => demo.detachCallStream(eventId, sink));
     });
 
-    router.post(`${prefix}/cancel`, json, (req, res) => {
+    router.post(`${prefix}/cancel`, json, async (req, res) => {
       const { event_id } = validate(cancelBody, req.body);
-      res.json({ success: app(req).cancel(event_id) });
+      res.json({ success: (await app(req)).cancel(event_id) });
     });
     router.post(`${prefix}/reset`, json, (_req, res) => {
       res.json({ success: true });
     });
 
     router.post(`${prefix}/upload`, upload(app));
-    router.get(new RegExp(`^${prefix}/file=(.+)$`), (req, res) => {
+    router.get(new RegExp(`^${prefix}/file=(.+)$`), async (req, res) => {
       const path = decodeURIComponent(String((req.params as Record<string, string>)[0] ?? ''));
-      const file = app(req).uploads.get(path);
+      const file = (await app(req)).uploads.get(path);
       if (!file) throw notFound('No such file', 'file_not_found');
       res.set({ 'Content-Type': file.mimeType, 'Cache-Control': 'private, max-age=3600' }).send(file.bytes);
     });
@@ -122,9 +122,9 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
 }
 
 /** multipart/form-data with one or more `files` fields → the paths later calls name (Gradio's upload). */
-function upload(app: (req: Request) => GradioApp): RequestHandler {
+function upload(app: (req: Request) => Promise<GradioApp>): RequestHandler {
   return async (req, res) => {
-    const demo = app(req);
+    const demo = await app(req);
     const type = req.get('content-type') ?? '';
     if (!type.startsWith('multipart/form-data')) throw unsupportedType();
     const chunks: Buffer[] = [];
