@@ -20,11 +20,24 @@ export const reposApi = {
     api<RepoInfoView>('GET', rev ? `${apiBase(type, id)}/revision/${seg(rev)}` : apiBase(type, id)),
   list: (type: RepoType, params: Record<string, string>) =>
     api<RepoInfoView[]>('GET', `/api/${type}s?${new URLSearchParams(params)}`),
-  tree: (type: RepoType, id: string, rev: string, path: string) =>
-    api<TreeEntryView[]>(
-      'GET',
-      `${apiBase(type, id)}/tree/${seg(rev)}${path ? `/${encodePath(path)}` : ''}?expand=true&limit=200`,
-    ),
+  /**
+   * One folder at a revision: up to 1,000 entries (`more` when the folder holds more), each with its
+   * last commit when the folder is small enough for that to be cheap.
+   */
+  async tree(type: RepoType, id: string, rev: string, path: string) {
+    const url = `${apiBase(type, id)}/tree/${seg(rev)}${path ? `/${encodePath(path)}` : ''}`;
+    const res = await fetch(`${url}?limit=1000`, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    const entries = (await jsonOrThrow(res, 'Could not list files')) as TreeEntryView[];
+    if (entries.length <= 100) {
+      const expanded = await api<TreeEntryView[]>('GET', `${url}?expand=true&limit=100`);
+      const last = new Map(expanded.map((e) => [e.path, e.lastCommit]));
+      for (const e of entries) e.lastCommit = last.get(e.path);
+    }
+    return { entries, more: res.headers.has('link') };
+  },
   commits: (type: RepoType, id: string, rev: string) =>
     api<CommitView[]>('GET', `${apiBase(type, id)}/commits/${seg(rev)}?limit=100`),
   forks: (type: RepoType, id: string) => api<RepoInfoView[]>('GET', `${apiBase(type, id)}/forks`),

@@ -56,7 +56,7 @@ export function FileBrowser({
       {resource.state === 'ready' && (
         <table className="table file-table">
           <tbody>
-            {[...resource.data]
+            {[...resource.data.entries]
               .sort((a, b) =>
                 a.type === b.type ? a.path.localeCompare(b.path) : a.type === 'directory' ? -1 : 1,
               )
@@ -80,6 +80,9 @@ export function FileBrowser({
               })}
           </tbody>
         </table>
+      )}
+      {resource.state === 'ready' && resource.data.more && (
+        <p className="muted small">Showing the first 1,000 entries of this folder.</p>
       )}
       {(repo.permission === 'write' || repo.permission === 'admin') && rev === 'main' && (
         <UploadForm
