@@ -362,6 +362,17 @@ describe('Gradio-compatible demo API', () => {
     server.services.gradio.unregister(id);
   });
 
+  it('holds a heartbeat stream open until the app stops', async () => {
+    const stuck = demo({ fn: () => ({ n: 1 }), inputs: [], outputs: [Num({ name: 'n' })] });
+    await server.services.gradio.register('alice/beating', new InProcessDemoBackend(stuck));
+    const res = await fetch(`${app('alice/beating')}/gradio_api/heartbeat/abc`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: {"msg":"heartbeat"}\n\n');
+    server.services.gradio.unregister('alice/beating');
+    expect((await reader.read()).done).toBe(true);
+  });
+
   it('answers 404 for a Space with no running app', async () => {
     const res = await fetch(`${app('alice/missing')}/config`);
     expect(res.status).toBe(404);

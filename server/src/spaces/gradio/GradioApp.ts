@@ -57,6 +57,7 @@ export class GradioApp {
   private readonly sessions = new Map<string, Session>();
   private readonly calls = new Map<string, CallEvent>();
   private readonly running = new Map<string, AbortController>();
+  private readonly heartbeats = new Set<EventSink>();
   private averageMs: number | undefined;
   private readonly sweeper: NodeJS.Timeout;
   private readonly maxPending: number;
@@ -236,6 +237,12 @@ export class GradioApp {
     if (event?.sink === sink) event.sink = undefined;
   }
 
+  /** heartbeat/<session>: a stream that only keeps the session alive (Python's gradio_client holds one open). */
+  openHeartbeat(sink: EventSink): () => void {
+    this.heartbeats.add(sink);
+    return () => this.heartbeats.delete(sink);
+  }
+
   /** Stops a waiting or running call; its caller gets an error event. */
   cancel(eventId: string): boolean {
     const controller = this.running.get(eventId);
@@ -272,6 +279,8 @@ export class GradioApp {
       event.sink = undefined;
       event.done = true;
     }
+    for (const sink of this.heartbeats) sink.end();
+    this.heartbeats.clear();
     this.sessions.clear();
     this.calls.clear();
   }

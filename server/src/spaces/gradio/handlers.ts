@@ -83,6 +83,14 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       void closed.then(() => demo.detachSessionStream(session_hash, sink));
     });
 
+    router.get(`${prefix}/heartbeat/:session`, async (req, res) => {
+      const demo = await app(req);
+      const { sink, closed } = openSse(res, () => [undefined, { msg: 'heartbeat' }]);
+      sink.send(undefined, { msg: 'heartbeat' });
+      const forget = demo.openHeartbeat(sink);
+      void closed.then(forget);
+    });
+
     router.post(`${prefix}/call/:api`, json, async (req, res) => {
       const demo = await app(req);
       const body = validate(callBody, req.body);
