@@ -1,2 +1,3 @@
 await import('./inProcess.js');
 await import('./serving.js');
+await import('./sandbox.js');

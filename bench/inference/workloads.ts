@@ -6,6 +6,7 @@ import sharp from 'sharp';
 export type AnyPipeline = ((...args: unknown[]) => Promise<unknown>) & {
   dispose: () => Promise<void>;
   model: { sessions: Record<string, unknown> };
+  tokenizer: unknown;
 };
 
 /** Loads the pipeline for a task name known only at run time. */
