@@ -1,5 +1,14 @@
+import { createRequire } from 'node:module';
 import * as acorn from 'acorn';
-import { transform } from 'sucrase';
+
+// sucrase takes ~100 ms to load: only TypeScript cells pay for it, not every kernel start.
+const require = createRequire(import.meta.url);
+const stripTypes = (source: string): string =>
+  (require('sucrase') as typeof import('sucrase')).transform(source, {
+    transforms: ['typescript'],
+    disableESTransforms: true,
+    keepUnusedImports: true,
+  }).code;
 
 /** The name under which the kernel exposes `import()` to cells (top-level `import` statements use it). */
 export const IMPORT_HELPER = '__atriumImport';
@@ -111,11 +120,7 @@ export function transformCell(
   source: string,
   language: 'javascript' | 'typescript' = 'javascript',
 ): TransformedCell {
-  let js =
-    language === 'typescript'
-      ? transform(source, { transforms: ['typescript'], disableESTransforms: true, keepUnusedImports: true })
-          .code
-      : source;
+  let js = language === 'typescript' ? stripTypes(source) : source;
   let program = parse(js);
   // import() inside a vm script resolves from the working directory; route it through the kernel.
   const imports = dynamicImports(program.body).sort((a, b) => b - a);

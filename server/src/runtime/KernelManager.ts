@@ -159,6 +159,7 @@ export class KernelManager {
   fillPool(): void {
     if (this.poolJob || this.closed) return;
     this.poolJob = (async () => {
+      await null; // the job must be stored before it can finish and clear itself
       try {
         while (!this.closed && this.pool.length < this.options.poolSize && this.options.image()) {
           const sandbox = await this.launch(
@@ -206,7 +207,8 @@ export class KernelManager {
     }
     if (this.options.poolSize > 0 && runtime === this.options.runtime) {
       this.poolWanted = true;
-      queueMicrotask(() => this.fillPool());
+      // Refill a moment later, so the new sandbox does not compete with the first cells for CPU.
+      setTimeout(() => this.fillPool(), 250).unref();
     }
     sandbox ??= await this.launch(owner, 'kernel', id, runtime);
     const now = new Date();

@@ -1,0 +1,3 @@
+import { benchSandboxes } from './kernels.js';
+
+await benchSandboxes();
