@@ -287,7 +287,9 @@ describe('Gradio-compatible demo API', () => {
   });
 
   it('gives "Use via API" snippets that work as printed: @gradio/client and curl', async () => {
-    const snippets = demoApiSnippets(app('alice/textgen'), textGeneration.description);
+    const described = await (await fetch(`${app('alice/textgen')}/demo`)).json();
+    expect(described).toEqual(textGeneration.description);
+    const snippets = demoApiSnippets(app('alice/textgen'), described);
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), `snippet-${process.pid}.tmp.mjs`);
     fs.writeFileSync(
       script,

@@ -53,6 +53,12 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
     res.status(204).end();
   });
 
+  // Atrium's own description of the demo (components, examples, queue limit): the generated UI and
+  // the "Use via API" panel (demoApiSnippets) read it.
+  router.get('/demo', async (req, res) => {
+    res.json((await app(req)).description);
+  });
+
   router.get('/config', async (req, res) => {
     res.json((await app(req)).config(rootOf(req)));
   });
