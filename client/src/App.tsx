@@ -57,6 +57,10 @@ const router = createBrowserRouter([
         },
       },
       { path: '/notebooks/:owner/:name', lazy: async () => ({ Component: (await import('./pages/notebook')).NotebookPage }) },
+      {
+        path: '/spaces/:owner/:name/api',
+        lazy: async () => ({ Component: (await import('./pages/space')).UseViaApiPage }),
+      },
       ...repoRoutes,
       { path: '/:name', element: <AccountPage /> },
       { path: '*', element: <NotFound /> },

@@ -1,0 +1,2 @@
+export * from './UseViaApi';
+export * from './UseViaApiPage';
