@@ -73,6 +73,7 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/users/:name/likes', hub.userLikes);
   app.put('/api/lfs/objects/:oid', hub.lfsUpload);
   app.post('/api/lfs/verify/:oid', lfsJson, hub.lfsVerify);
+  app.post('/api/admin/hub/gc', hub.collectGarbage);
   // Model cards with their responsible-use warnings and a transformers.js snippet (models/README.md)
   app.get('/api/models/:owner/:name/card', models.card);
   for (const type of REPO_TYPES) {

@@ -41,6 +41,25 @@ export class BlobStore {
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2));
   }
 
+  /** Marks an existing blob as just used (garbage collection spares young blobs); false when absent. */
+  private touch(file: string): boolean {
+    // existsSync first: a throw per new file would cost more than the write itself.
+    if (!fs.existsSync(file)) return false;
+    try {
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Like stat, and marks the blob as just used: call it before committing a reference to it. */
+  async claim(sha256: string): Promise<{ size: number } | undefined> {
+    const file = this.pathOf(sha256);
+    return this.touch(file) ? this.stat(sha256) : undefined;
+  }
+
   async stat(sha256: string): Promise<{ size: number } | undefined> {
     try {
       const s = await fs.promises.stat(this.pathOf(sha256));
@@ -64,6 +83,36 @@ export class BlobStore {
     fs.renameSync(tmp, dest);
   }
 
+  /**
+   * Deletes stored blobs not in `keep` whose files are older than `graceMs` (younger ones may belong
+   * to an upload whose commit has not arrived yet). Returns what it removed.
+   */
+  async sweep(keep: Set<string>, graceMs: number): Promise<{ blobs: number; bytes: number }> {
+    const base = path.join(this.root, 'sha256');
+    const cutoff = Date.now() - graceMs;
+    let blobs = 0;
+    let bytes = 0;
+    const shards = await fs.promises.readdir(base).catch(() => [] as string[]);
+    for (const shard of shards) {
+      for (const rest of await fs.promises.readdir(path.join(base, shard))) {
+        if (keep.has(shard + rest)) continue;
+        const file = path.join(base, shard, rest);
+        // Check and delete synchronously, so no reuse (which refreshes the mtime) can slip in between.
+        let stat: fs.Stats;
+        try {
+          stat = fs.statSync(file);
+        } catch {
+          continue;
+        }
+        if (stat.mtimeMs > cutoff) continue;
+        fs.rmSync(file, { force: true });
+        blobs++;
+        bytes += stat.size;
+      }
+    }
+    return { blobs, bytes };
+  }
+
   /** Health: the store can still write (disk not full, not read-only). */
   async check(): Promise<{ ok: boolean; root: string; error?: string }> {
     const probe = this.tmpPath();
@@ -83,7 +132,7 @@ export class BlobStore {
   putBuffer(content: Buffer): StoredBlob {
     const sha256 = createHash('sha256').update(content).digest('hex');
     const dest = this.pathOf(sha256);
-    if (!fs.existsSync(dest)) {
+    if (!this.touch(dest)) {
       const tmp = this.tmpPath();
       fs.writeFileSync(tmp, content);
       this.place(tmp, sha256);

@@ -122,6 +122,11 @@ export interface RepoStore {
   setCollaborator(repoId: string, userId: string, role: RepoRole): Promise<void>;
   removeCollaborator(repoId: string, userId: string): Promise<boolean>;
 
+  /** Garbage collection: drops commits (and their file lists) no branch of any repository reaches. */
+  pruneUnreachable(): Promise<{ commits: number }>;
+  /** Every sha256 some commit still names. */
+  referencedBlobs(): Promise<Set<string>>;
+
   like(repoId: string, userId: string, at: string): Promise<void>;
   unlike(repoId: string, userId: string): Promise<void>;
   hasLiked(repoId: string, userId: string): Promise<boolean>;

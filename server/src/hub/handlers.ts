@@ -1,10 +1,11 @@
 import type { RepoSort, RepoType } from '@atrium/protocol';
 import type { Request, RequestHandler } from 'express';
 import { requireUser, requireWriter } from '../auth/Identity.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import { validate } from '../http/validate.js';
 import type { Services } from '../services.js';
 import { permissionOn } from './access.js';
+import { collectGarbage } from './commands/collectGarbage.js';
 import { commitNdjson } from './commands/commitNdjson.js';
 import { createRepo } from './commands/createRepo.js';
 import { describeRepo } from './commands/describeRepo.js';
@@ -28,6 +29,7 @@ import {
   CreateRepoBody,
   DeleteRepoBody,
   DuplicateBody,
+  GcQuery,
   LfsBatchBody,
   LfsLinkQuery,
   ListReposQuery,
@@ -314,6 +316,15 @@ export function hubHandlers(services: Services) {
         await removeCollaborator(services, repo, param(req.params.user));
         res.status(204).end();
       },
+
+    collectGarbage: (async (req, res) => {
+      const actor = requireWriter(req.identity);
+      if (!actor.isAdmin) throw forbidden('Only an instance admin can collect garbage', 'admin_only');
+      const q = validate(GcQuery, req.query, 'query');
+      res.json(
+        await collectGarbage(services, q.graceSeconds === undefined ? undefined : q.graceSeconds * 1000),
+      );
+    }) satisfies RequestHandler,
 
     lfsBatch:
       (type: RepoType): RequestHandler =>

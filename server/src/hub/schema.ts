@@ -101,3 +101,12 @@ export const DuplicateBody = z.object({ repository: z.string(), private: z.boole
 export const SettingsBody = z.object({ private: z.boolean().optional() });
 
 export const CollaboratorBody = z.object({ role: z.enum(['read', 'write', 'admin']) });
+
+export const GcQuery = z.object({
+  graceSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
+});

@@ -213,6 +213,22 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
      WHERE l.user_id = ? ORDER BY l.created_at DESC`,
   );
 
+  const REACHABLE = `WITH RECURSIVE r(oid) AS (
+      SELECT commit_oid FROM hub_refs
+      UNION SELECT c.parent_oid FROM hub_commits c JOIN r ON c.oid = r.oid WHERE c.parent_oid IS NOT NULL
+    )`;
+  const pruneEntries = db.prepare(
+    `${REACHABLE} DELETE FROM hub_entries WHERE commit_oid NOT IN (SELECT oid FROM r)`,
+  );
+  const pruneCommits = db.prepare(
+    `${REACHABLE} DELETE FROM hub_commits WHERE oid NOT IN (SELECT oid FROM r)`,
+  );
+  const referenced = db.prepare<[], { sha256: string }>('SELECT DISTINCT sha256 FROM hub_entries');
+  const pruneTx = db.transaction(() => {
+    pruneEntries.run();
+    return pruneCommits.run().changes;
+  });
+
   /** Applies a commit inside the caller's transaction; returns the outcome without throwing. */
   function applyCommit(c: NewCommit, parent: string | null): CommitOutcome {
     for (const p of c.changes.deleteFiles) {
@@ -407,6 +423,9 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
       setCollab.run(repoId, userId, role);
     },
     removeCollaborator: async (repoId, userId) => removeCollab.run(repoId, userId).changes > 0,
+
+    pruneUnreachable: async () => ({ commits: pruneTx() }),
+    referencedBlobs: async () => new Set(referenced.all().map((r) => r.sha256)),
 
     like: async (repoId, userId, at) => likeTx(repoId, userId, at),
     unlike: async (repoId, userId) => likeTx(repoId, userId, null),

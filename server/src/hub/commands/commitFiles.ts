@@ -35,7 +35,7 @@ export async function lfsEntry(
 ): Promise<FileEntry> {
   checkPath(path);
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw badRequest(`Invalid LFS oid for ${path}`, 'invalid_oid');
-  const stored = await services.hub.blobs.stat(sha256);
+  const stored = await services.hub.blobs.claim(sha256);
   if (!stored) throw badRequest(`LFS object ${sha256} for ${path} was not uploaded`, 'lfs_object_missing');
   if (stored.size !== size)
     throw badRequest(`LFS object ${sha256} has ${stored.size} bytes, not ${size}`, 'lfs_size_mismatch');
