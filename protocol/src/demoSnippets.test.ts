@@ -21,8 +21,12 @@ describe('demoApiSnippets', () => {
     const s = demoApiSnippets('http://127.0.0.1:3000/spaces/alice/cap/app/', description);
     expect(s.javascript).toContain('import { Client, handle_file } from "@gradio/client";');
     expect(s.javascript).toContain('Client.connect("http://127.0.0.1:3000/spaces/alice/cap/app")');
-    expect(s.javascript).toContain('client.predict("/caption", {\n  "photo": handle_file("image.png"),\n  "beams": 2,\n  "short": true,\n})');
-    expect(s.python).toContain('    photo=handle_file("image.png"),\n    beams=2,\n    short=True,\n    api_name="/caption",');
+    expect(s.javascript).toContain(
+      'client.predict("/caption", {\n  "photo": handle_file("image.png"),\n  "beams": 2,\n  "short": true,\n})',
+    );
+    expect(s.python).toContain(
+      '    photo=handle_file("image.png"),\n    beams=2,\n    short=True,\n    api_name="/caption",',
+    );
     expect(s.curl).toContain("'http://127.0.0.1:3000/spaces/alice/cap/app/gradio_api/call/caption'");
     expect(s.curl).toContain(`-d '{"data":[{"url":"data:image/png;base64,..."},2,true]}'`);
   });
