@@ -8,7 +8,14 @@ import { NotebookSession } from './NotebookSession.js';
 export class NotebookKernels {
   private readonly sessions = new Map<string, NotebookSession>();
 
-  constructor(private readonly deps: { collab: CollabServer; kernels: () => KernelManager; log: Logger }) {}
+  constructor(
+    private readonly deps: {
+      collab: CollabServer;
+      kernels: () => KernelManager;
+      log: Logger;
+      provideModels?: (ids: string[]) => Promise<unknown>;
+    },
+  ) {}
 
   /** The session of a notebook, created if needed; `owner` is the account its kernel counts against. */
   session(ref: DocumentRef): NotebookSession {
@@ -19,6 +26,7 @@ export class NotebookKernels {
         collab: this.deps.collab,
         kernels: this.deps.kernels(),
         log: this.deps.log,
+        provideModels: this.deps.provideModels,
       });
       this.sessions.set(ref.name, s);
     }

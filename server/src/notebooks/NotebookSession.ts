@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import type { CollabServer, DocumentHold } from '../collab/CollabServer.js';
 import type { DocumentRef } from '../collab/documentName.js';
 import type { Logger } from '../logger.js';
+import { notebookModels } from '../models/declaredModels.js';
 import type { KernelManager } from '../runtime/KernelManager.js';
 import { CellOutputWriter } from './CellOutputWriter.js';
 import { notebookCells, notebookMeta } from './notebookDoc.js';
@@ -13,6 +14,8 @@ export interface NotebookSessionDeps {
   log: Logger;
   /** Byte cap of one run's outputs in the document. */
   outputMaxBytes?: number;
+  /** Makes the notebook's declared models (metadata `atrium.models`) available to its sandbox. */
+  provideModels?: (ids: string[]) => Promise<unknown>;
 }
 
 interface QueuedRun {
@@ -202,6 +205,7 @@ export class NotebookSession {
       execution_count: 0,
     };
     try {
+      await this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
       const kernelId = await this.kernel();
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>
