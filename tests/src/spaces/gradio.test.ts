@@ -17,6 +17,13 @@ import { bearer, createUser, startTestServer, type TestServer } from '../harness
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls until `done()` holds, for at most `ms`; a condition that never holds fails the test. */
+async function until(done: () => boolean, what: string, ms = 10_000) {
+  for (const deadline = Date.now() + ms; !done(); await sleep(5)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
 /** A tiny 1x1 PNG. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -221,7 +228,7 @@ describe('Gradio-compatible demo API', () => {
     });
     const blocker = await Client.connect(app('alice/ordered'));
     const blocked = blocker.predict('/predict', [-1]);
-    while (!started.includes(-1)) await sleep(5);
+    await until(() => started.includes(-1), 'the blocking call to start');
 
     const callers: Client[] = await Promise.all(
       Array.from({ length: 50 }, () => Client.connect(app('alice/ordered'), { events: ['data', 'status'] })),
@@ -239,7 +246,7 @@ describe('Gradio-compatible demo API', () => {
       client.close();
       return value;
     });
-    while (joinRank.size < 50) await sleep(5);
+    await until(() => joinRank.size === 50, 'all 50 callers to join');
     release();
     expect(await Promise.all(results)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     await blocked;
@@ -324,8 +331,7 @@ describe('Gradio-compatible demo API', () => {
     const client = await Client.connect(app('alice/restarting'), { events: ['data', 'status'] });
     const waiting = client.predict('/predict', []);
     const failed = expect(waiting).rejects.toThrow('The app stopped or restarted');
-    for (let i = 0; i < 100 && server.services.gradio.get('alice/restarting')?.pending !== 1; i++)
-      await sleep(5);
+    await until(() => server.services.gradio.get('alice/restarting')?.pending === 1, 'the call to be queued');
     const fixed = demo({ fn: () => ({ n: 42 }), inputs: [], outputs: [Num({ name: 'n' })] });
     await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(fixed));
     await failed;
