@@ -15,6 +15,8 @@ const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 /** The Docker engine through dockerode; every container it makes is locked down the same way. */
 export class DockerDriver implements SandboxDriver {
   readonly docker: Docker;
+  /** Open event streams (a test cuts them to prove the reconnection). */
+  private readonly eventStreams = new Set<NodeJS.ReadableStream & { destroy?: () => void }>();
 
   constructor(
     private readonly log: Logger,
@@ -191,6 +193,7 @@ export class DockerDriver implements SandboxDriver {
         })) as NodeJS.ReadableStream & { destroy?: () => void };
         if (stopped) return stream.destroy?.();
         current = stream;
+        this.eventStreams.add(stream);
         backoff = 250;
         let buffered = '';
         stream.on('data', (chunk: Buffer) => {
@@ -220,6 +223,7 @@ export class DockerDriver implements SandboxDriver {
           }
         });
         const reconnect = () => {
+          this.eventStreams.delete(stream);
           if (stopped || current !== stream) return;
           current = null;
           this.log.warn('Docker events stream ended; reconnecting');
