@@ -38,6 +38,7 @@ export function RepoHeader({ repo }: { repo: RepoInfoView }) {
         </NavLink>
         <NavLink to={`${base}/tree/main`}>Files</NavLink>
         <NavLink to={`${base}/commits/main`}>History</NavLink>
+        {repo.type === 'space' && <NavLink to={`${base}/api`}>Use via API</NavLink>}
         <NavLink to={`${base}/forks`}>Duplicates {repo.forks ? `(${repo.forks})` : ''}</NavLink>
       </nav>
     </header>
