@@ -166,6 +166,23 @@ describe('Gradio-compatible demo API', () => {
     const result = await client.predict('/predict', [new Blob([PNG], { type: 'image/png' })]);
     expect(result.data).toEqual([{ mimeType: 'image/png', size: PNG.length }]);
     client.close();
+
+    // Without an upload: a data: URL in the body, as curl would send it; a foreign URL is refused.
+    const send = async (image: unknown) => {
+      const post = await fetch(`${app('alice/image')}/gradio_api/call/predict`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: [image] }),
+      });
+      const { event_id } = (await post.json()) as { event_id: string };
+      return (await fetch(`${app('alice/image')}/gradio_api/call/predict/${event_id}`)).text();
+    };
+    expect(await send({ url: `data:image/png;base64,${PNG.toString('base64')}` })).toBe(
+      `event: complete\ndata: [{"mimeType":"image/png","size":${PNG.length}}]\n\n`,
+    );
+    expect(await send({ path: 'x.png', url: 'http://169.254.169.254/x.png' })).toMatch(
+      /^event: error\ndata: "Input \\"image\\": unknown or expired file/,
+    );
   });
 
   it('fails only the call with bad input, with a message naming the input', async () => {
