@@ -68,7 +68,12 @@ export async function startAtrium(
     meta: sqliteMetaStore(db),
     accounts,
     hub,
-    modelCache: new ModelCache(hub, modelCacheDir(config.dataDir)),
+    modelCache: new ModelCache(hub, modelCacheDir(config.dataDir), {
+      upstream: config.upstreamHub,
+      onProgress: ({ id, file, loaded, total }) => {
+        if (loaded === total) log.info({ model: id, file, bytes: total }, 'pulled from the upstream hub');
+      },
+    }),
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
     runtime: await Runtime.create(config, sqliteMetaStore(db), log),

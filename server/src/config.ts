@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   ATRIUM_KERNEL_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(1800),
   ATRIUM_EXECUTION_TIMEOUT_S: z.coerce.number().int().positive().default(300),
   ATRIUM_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9_-]{4,64}$/).optional(),
+  ATRIUM_UPSTREAM_HUB: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -65,6 +66,8 @@ export interface Config {
   executionTimeoutS: number;
   /** Labels this instance's containers; undefined: generated once and kept in the meta store. */
   instanceId: string | undefined;
+  /** A Hub (or another Atrium) public models not found here are pulled from for sandboxes; off when unset. */
+  upstreamHub: string | undefined;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     kernelIdleTimeoutS: e.ATRIUM_KERNEL_IDLE_TIMEOUT_S,
     executionTimeoutS: e.ATRIUM_EXECUTION_TIMEOUT_S,
     instanceId: e.ATRIUM_INSTANCE_ID,
+    upstreamHub: e.ATRIUM_UPSTREAM_HUB?.replace(/\/$/, ''),
     ...overrides,
   };
 }

@@ -26,6 +26,15 @@ export class ModelUnavailableError extends Error {
   }
 }
 
+export interface ModelCacheOptions {
+  /** Hub-compatible server to pull public models from when they are not on this instance (off when unset). */
+  upstream?: string;
+  /** Largest model pulled from upstream, in bytes (default 4 GiB). */
+  upstreamMaxBytes?: number;
+  /** Download progress of upstream pulls, per file. */
+  onProgress?: (event: { id: string; file: string; loaded: number; total: number }) => void;
+}
+
 /** What `ensure` did for one model. */
 export interface CachedModel {
   id: string;
@@ -46,6 +55,7 @@ export class ModelCache {
   constructor(
     private readonly hub: Hub,
     readonly root: string,
+    private readonly options: ModelCacheOptions = {},
   ) {
     // The folder is bind-mounted into every sandbox, so it must exist before the first one starts.
     mkdirSync(root, { recursive: true });
@@ -83,6 +93,7 @@ export class ModelCache {
       throw new ModelUnavailableError(id, 'invalid');
     }
     const repo = await this.hub.repos.find('model', parts.owner, parts.name);
+    if (!repo?.head && this.options.upstream) return this.mirror(id, this.options.upstream);
     if (!repo?.head) throw new ModelUnavailableError(id, 'not_found');
     if (repo.private) throw new ModelUnavailableError(id, 'private');
     const canonical = `${repo.ownerName}/${repo.name}`;
@@ -109,7 +120,13 @@ export class ModelCache {
         if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
       });
     }
-    const link = path.join(this.root, repo.ownerName, repo.name);
+    await this.point(canonical, commitDir);
+    return { id: canonical, commit: repo.head, added, bytes };
+  }
+
+  /** Swaps `<owner>/<name>` to a cached commit folder atomically (readers see the old or the new one). */
+  private async point(id: string, commitDir: string): Promise<void> {
+    const link = path.join(this.root, ...id.split('/'));
     await fs.mkdir(path.dirname(link), { recursive: true });
     const relative = path.relative(path.dirname(link), commitDir);
     const current = await fs.readlink(link).catch(() => null);
@@ -118,7 +135,59 @@ export class ModelCache {
       await fs.symlink(relative, temp);
       await fs.rename(temp, link);
     }
-    return { id: canonical, commit: repo.head, added, bytes };
+  }
+
+  /**
+   * Pulls a public model from the upstream Hub into the cache only (it does not become a repository
+   * here), with the Hub's own API: model info for the commit and file list, then each file from /resolve/.
+   */
+  private async mirror(id: string, upstream: string): Promise<CachedModel> {
+    const info = await fetch(`${upstream}/api/models/${id}`).catch(() => null);
+    if (!info?.ok) throw new ModelUnavailableError(id, 'not_found');
+    const { sha, siblings } = (await info.json()) as { sha?: string; siblings?: { rfilename: string }[] };
+    if (!sha || !/^[0-9a-f]{40}$/.test(sha) || !Array.isArray(siblings)) {
+      throw new ModelUnavailableError(id, 'not_found');
+    }
+    const commitDir = path.join(this.root, '.commits', `upstream-${sha}`);
+    let added = 0;
+    let bytes = 0;
+    if (!(await exists(commitDir))) {
+      const staging = `${commitDir}.tmp-${process.pid}-${Date.now()}`;
+      const cap = this.options.upstreamMaxBytes ?? 4 * 1024 ** 3;
+      try {
+        for (const { rfilename } of siblings) {
+          const target = path.join(staging, rfilename);
+          if (!target.startsWith(`${staging}${path.sep}`)) continue;
+          const url = `${upstream}/${id}/resolve/${sha}/${rfilename.split('/').map(encodeURIComponent).join('/')}`;
+          const res = await fetch(url);
+          if (!res.ok || !res.body) throw new Error(`upstream answered ${res.status} for ${rfilename}`);
+          const total = Number(res.headers.get('content-length') ?? 0);
+          await fs.mkdir(path.dirname(target), { recursive: true });
+          const file = await fs.open(target, 'w');
+          let loaded = 0;
+          try {
+            const reader = res.body.getReader();
+            for (let read = await reader.read(); !read.done; read = await reader.read()) {
+              loaded += read.value.byteLength;
+              bytes += read.value.byteLength;
+              if (bytes > cap) throw new Error(`${id} is larger than the upstream limit of ${cap} bytes`);
+              await file.write(read.value);
+              this.options.onProgress?.({ id, file: rfilename, loaded, total });
+            }
+          } finally {
+            await file.close();
+          }
+          added++;
+        }
+        await fs.mkdir(path.dirname(commitDir), { recursive: true });
+        await fs.rename(staging, commitDir);
+      } catch (err) {
+        await fs.rm(staging, { recursive: true, force: true });
+        throw err;
+      }
+    }
+    await this.point(id, commitDir);
+    return { id, commit: sha, added, bytes };
   }
 }
 
