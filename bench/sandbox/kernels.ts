@@ -20,11 +20,18 @@ async function startServer(runtime: RuntimeName, poolSize: number): Promise<Atri
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-sandbox-'));
   const config = loadConfig(
     { ...process.env, PORT: '0', HOST: '127.0.0.1', ATRIUM_LOG_LEVEL: 'silent', ATRIUM_SEED: '0' },
-    { dataDir, sandboxRuntime: runtime, sandboxPoolSize: poolSize, sandboxPoolEager: poolSize > 0, authRateLimit: 10_000 },
+    {
+      dataDir,
+      sandboxRuntime: runtime,
+      sandboxPoolSize: poolSize,
+      sandboxPoolEager: poolSize > 0,
+      authRateLimit: 10_000,
+    },
   );
   const atrium = await startAtrium(config);
   await atrium.services.runtime.whenReady();
-  if (atrium.services.runtime.image.state !== 'present') throw new Error(`image: ${JSON.stringify(atrium.services.runtime.image)}`);
+  if (atrium.services.runtime.image.state !== 'present')
+    throw new Error(`image: ${JSON.stringify(atrium.services.runtime.image)}`);
   return { ...atrium, dataDir };
 }
 
@@ -36,9 +43,13 @@ async function stop(a: Atrium & { dataDir: string }) {
 /** The floor: the same image started by the docker CLI, doing nothing. */
 function dockerRun(runtime: RuntimeName, image: string, code: string): number {
   const t = performance.now();
-  const r = spawnSync('docker', ['run', '--rm', '--runtime', runtime, '--network', 'none', image, 'node', '-e', code], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const r = spawnSync(
+    'docker',
+    ['run', '--rm', '--runtime', runtime, '--network', 'none', image, 'node', '-e', code],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (r.status !== 0) throw new Error(`docker run failed (${r.status})`);
   return ms(t);
 }
@@ -47,7 +58,21 @@ function dockerRun(runtime: RuntimeName, image: string, code: string): number {
 async function peerIdleMemory(a: Atrium, runtime: RuntimeName, image: string): Promise<number> {
   const id = execFileSync(
     'docker',
-    ['run', '-d', '--rm', '--runtime', runtime, '--network', 'none', '-m', '512m', image, 'node', '-e', 'setInterval(() => {}, 1000)'],
+    [
+      'run',
+      '-d',
+      '--rm',
+      '--runtime',
+      runtime,
+      '--network',
+      'none',
+      '-m',
+      '512m',
+      image,
+      'node',
+      '-e',
+      'setInterval(() => {}, 1000)',
+    ],
     { encoding: 'utf8' },
   ).trim();
   await sleep(3000);
@@ -60,9 +85,15 @@ async function signUp(url: string): Promise<string> {
   const res = await fetch(`${url}/api/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `bench-${Date.now().toString(36)}`, password: 'correct horse battery staple' }),
+    body: JSON.stringify({
+      name: `bench-${Date.now().toString(36)}`,
+      password: 'correct horse battery staple',
+    }),
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const t = await fetch(`${url}/api/settings/tokens`, {
     method: 'POST',
@@ -117,7 +148,11 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
   // The same through the public API: HTTP POST answered by an SSE stream.
   const token = await signUp(cold.url);
   const httpKernel = (await (
-    await fetch(`${cold.url}/api/kernels`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
+    await fetch(`${cold.url}/api/kernels`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    })
   ).json()) as { id: string };
   const httpRts: number[] = [];
   for (let i = 0; i < 100; i += 1) {
@@ -151,7 +186,8 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
   for (let i = 0; i < 3; i += 1) idle.push(await kernels.start('bench'));
   await sleep(3000);
   const mem: number[] = [];
-  for (const kernel of idle) mem.push(((await cold.services.runtime.driver.memoryUsage(kernel.containerId)) ?? Number.NaN) / 1048576);
+  for (const kernel of idle)
+    mem.push(((await cold.services.runtime.driver.memoryUsage(kernel.containerId)) ?? Number.NaN) / 1048576);
   const peerIdleMiB = await peerIdleMemory(cold, runtime, image);
   await stop(cold);
 
