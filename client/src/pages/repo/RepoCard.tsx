@@ -12,6 +12,10 @@ async function loadCard(repo: RepoInfoView): Promise<string | null> {
   return res.ok ? res.text() : null;
 }
 
+const isScalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+/** Card metadata worth a line in the sidebar: scalars and lists of scalars (not model-index trees). */
+const isPlainValue = (v: unknown) => isScalar(v) || (Array.isArray(v) && v.length > 0 && v.every(isScalar));
+
 /** The repository's card: README.md rendered as sanitized markdown, with its metadata beside it. */
 export function RepoCard({ repo }: { repo: RepoInfoView }) {
   const { resource } = useResource(`${repo.id}@${repo.sha}`, () => loadCard(repo));
@@ -34,7 +38,7 @@ export function RepoCard({ repo }: { repo: RepoInfoView }) {
       <aside className="card repo-aside">
         <dl>
           {Object.entries(meta)
-            .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v) || Array.isArray(v))
+            .filter(([, v]) => isPlainValue(v))
             .slice(0, 12)
             .map(([k, v]) => (
               <div key={k}>
