@@ -2,6 +2,7 @@ import type { RepoInfoView } from '@atrium/protocol';
 import { fileUrl } from '../../api/repos';
 import { EmptyState } from '../../components';
 import { useResource } from '../../hooks/useResource';
+import { ModelCardPanel } from '../model/ModelCardPanel';
 import { renderMarkdown } from './renderMarkdown';
 
 async function loadCard(repo: RepoInfoView): Promise<string | null> {
@@ -36,6 +37,7 @@ export function RepoCard({ repo }: { repo: RepoInfoView }) {
           ))}
       </article>
       <aside className="card repo-aside">
+        {repo.type === 'model' && <ModelCardPanel id={repo.id} rev={repo.sha ?? 'main'} />}
         <dl>
           {Object.entries(meta)
             .filter(([, v]) => isPlainValue(v))
