@@ -1,4 +1,4 @@
-import type { CommitView, RepoInfoView, RepoType, TreeEntryView } from '@atrium/protocol';
+import type { CommitView, RepoInfoView, RepoRole, RepoType, TreeEntryView } from '@atrium/protocol';
 import { ApiError } from './ApiError';
 import { api, csrfToken } from './request';
 
@@ -45,6 +45,18 @@ export const reposApi = {
     api<{ likers: { user: string }[]; liked: boolean; likes: number }>('GET', `${apiBase(type, id)}/likers`),
   like: (type: RepoType, id: string, liked: boolean) =>
     api<{ liked: boolean; likes: number }>(liked ? 'POST' : 'DELETE', `${apiBase(type, id)}/like`),
+  collaborators: (type: RepoType, id: string) =>
+    api<{ user: string; role: RepoRole }[]>('GET', `${apiBase(type, id)}/collaborators`),
+  setCollaborator: (type: RepoType, id: string, user: string, role: RepoRole) =>
+    api<{ user: string; role: RepoRole }>('PUT', `${apiBase(type, id)}/collaborators/${seg(user)}`, { role }),
+  removeCollaborator: (type: RepoType, id: string, user: string) =>
+    api<void>('DELETE', `${apiBase(type, id)}/collaborators/${seg(user)}`),
+  setPrivate: (type: RepoType, id: string, isPrivate: boolean) =>
+    api<{ private: boolean }>('PUT', `${apiBase(type, id)}/settings`, { private: isPrivate }),
+  remove: (type: RepoType, id: string) => {
+    const [organization, name] = id.split('/');
+    return api<void>('DELETE', '/api/repos/delete', { type, name, organization });
+  },
   create: (body: { type: RepoType; name: string; organization?: string; private: boolean; sdk?: string }) =>
     api<{ url: string; name: string }>('POST', '/api/repos/create', body),
   duplicate: (type: RepoType, id: string, repository: string) =>

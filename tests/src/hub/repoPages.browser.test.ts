@@ -159,6 +159,33 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
     await shot('profile');
   });
 
+  it('lets the admin add a collaborator, make the repository private and delete a duplicate from Settings', async () => {
+    const carol = await createUser(server.url);
+    await page.goto(`/${alice.name}/sentiment`);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Collaborator username').fill(carol.name);
+    await page.getByLabel('Collaborator role').selectOption('read');
+    await page.getByRole('button', { name: 'Add collaborator' }).click();
+    await page.locator('.collaborator-list').getByText(carol.name).waitFor();
+    await page.getByRole('button', { name: 'Make private' }).click();
+    await page.getByRole('button', { name: 'Make public' }).waitFor();
+    await shot('settings');
+    expect((await fetch(`${server.url}/api/models/${alice.name}/sentiment`)).status).toBe(404);
+    expect(
+      (await fetch(`${server.url}/api/models/${alice.name}/sentiment`, { headers: bearer(carol.token) }))
+        .status,
+    ).toBe(200);
+
+    await page.goto(`/${alice.name}/sentiment-copy/settings`);
+    await page.getByLabel('Confirm name').fill(`${alice.name}/sentiment-copy`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(`**/${alice.name}`);
+    expect(
+      (await fetch(`${server.url}/api/models/${alice.name}/sentiment-copy`, { headers: bearer(alice.token) }))
+        .status,
+    ).toBe(404);
+  });
+
   it('shows a not-found page for a private repository to someone else', async () => {
     const bob = await createUser(server.url);
     await fetch(`${server.url}/api/repos/create`, {

@@ -40,6 +40,7 @@ export function RepoHeader({ repo }: { repo: RepoInfoView }) {
         <NavLink to={`${base}/commits/main`}>History</NavLink>
         {repo.type === 'space' && <NavLink to={`${base}/api`}>Use via API</NavLink>}
         <NavLink to={`${base}/forks`}>Duplicates {repo.forks ? `(${repo.forks})` : ''}</NavLink>
+        {repo.permission === 'admin' && <NavLink to={`${base}/settings`}>Settings</NavLink>}
       </nav>
     </header>
   );

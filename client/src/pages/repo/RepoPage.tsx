@@ -10,9 +10,10 @@ import { FileView } from './FileView';
 import { ForkList } from './ForkList';
 import { RepoCard } from './RepoCard';
 import { RepoHeader } from './RepoHeader';
+import { RepoSettings } from './RepoSettings';
 import './repo.css';
 
-export type RepoView = 'card' | 'tree' | 'blob' | 'commits' | 'forks';
+export type RepoView = 'card' | 'tree' | 'blob' | 'commits' | 'forks' | 'settings';
 
 /** A repository's pages: its card, files, one file, history or duplicates, under one header. */
 export function RepoPage({ type, view }: { type: RepoType; view: RepoView }) {
@@ -41,6 +42,7 @@ export function RepoPage({ type, view }: { type: RepoType; view: RepoView }) {
       {view === 'blob' && <FileView repo={repo} rev={rev} path={path} />}
       {view === 'commits' && <CommitList repo={repo} rev={rev} />}
       {view === 'forks' && <ForkList repo={repo} />}
+      {view === 'settings' && <RepoSettings repo={repo} onChange={reload} />}
     </div>
   );
 }

@@ -22,6 +22,7 @@ export const repoRoutes: RouteObject[] = [
       { path: `${base}/blob/:rev/*`, element: <RepoPage type={type} view="blob" /> },
       { path: `${base}/commits/:rev`, element: <RepoPage type={type} view="commits" /> },
       { path: `${base}/forks`, element: <RepoPage type={type} view="forks" /> },
+      { path: `${base}/settings`, element: <RepoPage type={type} view="settings" /> },
     ];
   }),
 ];
