@@ -163,6 +163,7 @@ describe('seed models served by Atrium to transformers.js', () => {
       'missing-evaluation',
     ]);
     expect(card.cardData).toEqual({ license: 'mit' });
+    expect(card.snippet).toContain(`pipeline('TASK', '${repo.name}')`);
     const bare = await fetch(`${url}?rev=0000000`, { headers: { authorization: `Bearer ${owner.token}` } });
     expect(bare.status).toBe(404);
   });

@@ -18,7 +18,7 @@ export interface ModelCardInput {
 /** Renders the card: YAML front matter, then the sections the card checker looks for, then usage. */
 export function renderModelCard(card: ModelCardInput): string {
   const name = card.id.split('/').pop() ?? card.id;
-  const pipelineTag = String(card.metadata.pipeline_tag ?? '');
+  const pipelineTag = typeof card.metadata.pipeline_tag === 'string' ? card.metadata.pipeline_tag : undefined;
   const frontMatter = stringify(card.metadata, { lineWidth: 0 }).trimEnd();
   return [
     '---',

@@ -18,11 +18,11 @@ const VARIABLE: Record<string, string> = {
 /** The "Use this model" snippet: transformers.js pointed at this Atrium instance, then one call. */
 export function useThisModelSnippet(
   modelId: string,
-  pipelineTag: string,
+  pipelineTag: string | undefined,
   atriumUrl = 'https://atrium.example',
 ): string {
-  const variable = VARIABLE[pipelineTag] ?? 'pipe';
-  const example = EXAMPLES[pipelineTag] ?? `await ${variable}(input)`;
+  const variable = (pipelineTag && VARIABLE[pipelineTag]) || 'pipe';
+  const example = (pipelineTag && EXAMPLES[pipelineTag]) || `await ${variable}(input)`;
   return [
     "import { env, pipeline } from '@huggingface/transformers';",
     '',
@@ -30,7 +30,11 @@ export function useThisModelSnippet(
     `env.remoteHost = '${atriumUrl.replace(/\/$/, '')}/';`,
     "env.remotePathTemplate = '{model}/resolve/{revision}/';",
     '',
-    `const ${variable} = await pipeline('${pipelineTag}', '${modelId}');`,
+    // Without a pipeline_tag the card does not say what the model does; the reader picks the task.
+    ...(pipelineTag
+      ? []
+      : ['// This card declares no pipeline_tag: replace TASK with the task the model performs.']),
+    `const ${variable} = await pipeline('${pipelineTag || 'TASK'}', '${modelId}');`,
     `const output = ${example};`,
   ].join('\n');
 }

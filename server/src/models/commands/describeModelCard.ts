@@ -40,7 +40,7 @@ export async function describeModelCard(
   const text = await readCard(services, repo, sha);
   const { metadata, body } = parseCard(text);
   const id = `${repo.ownerName}/${repo.name}`;
-  const pipelineTag = typeof metadata.pipeline_tag === 'string' ? metadata.pipeline_tag : 'pipeline';
+  const pipelineTag = typeof metadata.pipeline_tag === 'string' ? metadata.pipeline_tag : undefined;
   return {
     id,
     sha,
