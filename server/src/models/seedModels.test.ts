@@ -4,6 +4,23 @@ import { checkCard } from './cards/checkCard.js';
 import { parseCard } from './cards/parseCard.js';
 import { seedModels } from './seedModels.js';
 
+/**
+ * sha256 over every seed model file (id/path, then bytes), pinned so that a change on another machine or
+ * Node version is caught too. After changing a model on purpose, update it from this test's failure.
+ */
+const PINNED_DIGEST = 'e9aa08601112fea478577f84b6503889308896c06246647078fe7bbf6ddd0218';
+
+function combinedDigest(): string {
+  const hash = createHash('sha256');
+  for (const model of seedModels) {
+    for (const [file, bytes] of model.files()) {
+      hash.update(`${model.id}/${file}\n`);
+      hash.update(bytes);
+    }
+  }
+  return hash.digest('hex');
+}
+
 function digest(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const model of seedModels) {
@@ -20,6 +37,10 @@ describe('seed models', () => {
     const second = digest();
     expect(Object.keys(first).length).toBeGreaterThan(25);
     expect(second).toEqual(first);
+  });
+
+  it('match the pinned digest, so every machine generates the same bytes', () => {
+    expect(combinedDigest()).toBe(PINNED_DIGEST);
   });
 
   it('publish the five showcase tasks under the atrium organization', () => {
