@@ -99,7 +99,7 @@ export function accountHandlers({ accounts, config }: Services) {
 
     getUser: (async (req, res) => {
       const user = await accounts.findByName(param(req.params.name));
-      if (!user || user.kind !== 'user')
+      if (user?.kind !== 'user')
         throw notFound(`User "${param(req.params.name)}" not found`, 'user_not_found');
       const orgs = await accounts.membershipsOfUser(user.id);
       res.json({

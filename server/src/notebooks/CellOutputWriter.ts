@@ -47,10 +47,6 @@ export class CellOutputWriter {
       .find((c) => c.get('id') === this.cellId);
   }
 
-  private outputs(): Y.Array<Y.Map<unknown>> | undefined {
-    return this.cell()?.get('outputs') as Y.Array<Y.Map<unknown>> | undefined;
-  }
-
   private transact(fn: (outputs: Y.Array<Y.Map<unknown>>, cell: Y.Map<unknown>) => void): void {
     const cell = this.cell();
     const outputs = cell?.get('outputs') as Y.Array<Y.Map<unknown>> | undefined;

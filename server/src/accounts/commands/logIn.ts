@@ -9,7 +9,6 @@ const decoy = hashPassword('decoy password');
 export async function logIn(accounts: AccountStore, name: string, password: string): Promise<AccountRecord> {
   const user = await accounts.findByName(name);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy));
-  if (!user || user.kind !== 'user' || !ok)
-    throw unauthorized('Invalid username or password', 'invalid_credentials');
+  if (user?.kind !== 'user' || !ok) throw unauthorized('Invalid username or password', 'invalid_credentials');
   return user;
 }

@@ -25,7 +25,7 @@ export async function createOrganization(
 
 export async function findOrganization(accounts: AccountStore, name: string): Promise<AccountRecord> {
   const org = await accounts.findByName(name);
-  if (!org || org.kind !== 'org') throw notFound(`Organization "${name}" not found`, 'org_not_found');
+  if (org?.kind !== 'org') throw notFound(`Organization "${name}" not found`, 'org_not_found');
   return org;
 }
 
@@ -46,7 +46,7 @@ export async function setOrgMember(
   const org = await findOrganization(accounts, orgName);
   await requireOrgAdmin(accounts, org, actor);
   const user = await accounts.findByName(userName);
-  if (!user || user.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
+  if (user?.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
   if (role !== 'admin') await refuseRemovingLastAdmin(accounts, org, user);
   await accounts.setMember(org.id, user.id, role);
   return { user: user.name, fullname: user.fullname, role };
