@@ -101,7 +101,8 @@ export class DockerDriver implements SandboxDriver {
       };
       stream.once('end', done);
       stream.once('close', done);
-      stream.once('error', done);
+      // Writing to a sandbox that just died fails with EPIPE: that is the end, never a crash.
+      stream.on('error', done);
     });
     return {
       input: stream as unknown as NodeJS.WritableStream as import('node:stream').Writable,
@@ -181,10 +182,13 @@ export class DockerDriver implements SandboxDriver {
     let current: (NodeJS.ReadableStream & { destroy?: () => void }) | null = null;
     let retry: NodeJS.Timeout | null = null;
     let backoff = 250;
+    // After a drop, ask for the events since shortly before it, so none in the gap is missed.
+    let since: number | null = null;
     const connect = async () => {
       if (stopped) return;
       try {
         const stream = (await this.docker.getEvents({
+          ...(since !== null ? { since: Math.floor(since / 1000) } : {}),
           filters: {
             type: ['container'],
             label: labelFilters(labels),
@@ -226,12 +230,13 @@ export class DockerDriver implements SandboxDriver {
           this.eventStreams.delete(stream);
           if (stopped || current !== stream) return;
           current = null;
+          since = Date.now() - 1000;
           this.log.warn('Docker events stream ended; reconnecting');
           schedule();
         };
         stream.once('end', reconnect);
         stream.once('close', reconnect);
-        stream.once('error', reconnect);
+        stream.on('error', reconnect);
       } catch (err) {
         this.log.debug({ err }, 'Docker events stream unavailable; retrying');
         schedule();
