@@ -20,7 +20,7 @@ const bare = http.createServer((req, res) => {
   // /<owner>/<name>/resolve/<rev>/<path> → <root>/<owner>/<name>/<path>
   const match = /^\/([^/]+)\/([^/]+)\/resolve\/[^/]+\/(.+)$/.exec(decodeURI(req.url ?? ''));
   const file = match && path.join(filesRoot, match[1]!, match[2]!, match[3]!);
-  if (!file || !file.startsWith(filesRoot) || !fs.existsSync(file)) {
+  if (!file?.startsWith(filesRoot) || !fs.existsSync(file)) {
     res.writeHead(404).end();
     return;
   }

@@ -22,7 +22,7 @@ describe.skipIf(!hasDocker())('models declared by a notebook', () => {
       await uploadFiles({
         ...hub,
         repo,
-        files: [...textGenerator.files()].map(([path, bytes]) => ({ path, content: new Blob([bytes]) })),
+        files: [...textGenerator.files()].map(([path, bytes]) => ({ path, content: new Blob([new Uint8Array(bytes)]) })),
       });
     }
   });

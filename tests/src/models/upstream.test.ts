@@ -27,7 +27,7 @@ beforeAll(async () => {
     await uploadFiles({
       ...hub,
       repo,
-      files: [...textGenerator.files()].map(([p, bytes]) => ({ path: p, content: new Blob([bytes]) })),
+      files: [...textGenerator.files()].map(([p, bytes]) => ({ path: p, content: new Blob([new Uint8Array(bytes)]) })),
     });
   }
   connected = await startTestServer({ seed: false, upstreamHub: upstream.url });
