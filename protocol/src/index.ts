@@ -8,3 +8,4 @@ export * from './demo.js';
 export * from './notebook.js';
 export * from './models.js';
 export * from './demoSnippets.js';
+export * from './spaceRuntime.js';

@@ -11,6 +11,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built sandbox package (dist/image → package root). */
 const SANDBOX_ROOT = path.resolve(here, '../..');
 const RUNNER_DIST = path.join(SANDBOX_ROOT, 'dist/runner');
+const SDK_DIST = path.join(SANDBOX_ROOT, 'dist/sdk');
+/** Only the SDK of this package goes into the image, under its own name. */
+const SDK_PACKAGE_JSON = `${JSON.stringify({ name: '@atrium/sandbox', type: 'module', exports: { './sdk': './dist/sdk/index.js' } })}\n`;
 export const APP_DIR = '/opt/atrium';
 export const NODE_PATH_IN_IMAGE = '/usr/local/bin/node';
 
@@ -125,6 +128,20 @@ export function collectImageFiles(nodeBinary = process.execPath): ImageFile[] {
       add({ dest: `${APP_DIR}/runner/${rel}`, src: path.join(RUNNER_DIST, rel), mode: 0o644 });
   }
   add({ dest: `${APP_DIR}/runner/package.json`, content: '{"type":"module"}\n', mode: 0o644 });
+  // Space apps import the demo SDK by its package name (app mode, runner/appMain.ts).
+  for (const rel of walk(SDK_DIST)) {
+    if (rel.endsWith('.js'))
+      add({
+        dest: `${APP_DIR}/node_modules/@atrium/sandbox/dist/sdk/${rel}`,
+        src: path.join(SDK_DIST, rel),
+        mode: 0o644,
+      });
+  }
+  add({
+    dest: `${APP_DIR}/node_modules/@atrium/sandbox/package.json`,
+    content: SDK_PACKAGE_JSON,
+    mode: 0o644,
+  });
 
   for (const pkg of dependencyClosure()) {
     for (const rel of walk(pkg.dir)) {

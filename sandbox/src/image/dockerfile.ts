@@ -6,5 +6,5 @@ COPY rootfs/ /
 ENV PATH=/usr/local/bin HOME=/tmp NODE_ENV=production
 USER 1000:1000
 WORKDIR /tmp
-CMD ["${NODE_PATH_IN_IMAGE}", "${APP_DIR}/runner/main.js"]
+CMD ["${NODE_PATH_IN_IMAGE}", "${APP_DIR}/runner/start.js"]
 `;
