@@ -22,6 +22,9 @@ export interface RoomDeps {
   docMaxBytes: number;
 }
 
+// As long as y-protocols keeps a silent client's presence before timing it out.
+const RECENTLY_LEFT_MS = 30_000;
+
 // State vector of an empty document: the client has nothing, so it gets the cached full state.
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
@@ -42,6 +45,9 @@ export class Room {
   private logBytes = 0;
   private fullSync: Uint8Array | null = null;
   private pendingPresence = new Set<number>();
+  /** Which socket speaks for each awareness client id. */
+  private presenceOwners = new Map<number, Connection>();
+  private recentlyLeft = new Map<number, { user: string; at: number }>();
   private presenceTimer: NodeJS.Timeout | null = null;
   private compactTimer: NodeJS.Timeout | null = null;
   private broken = false;
@@ -119,21 +125,12 @@ export class Room {
         return;
       }
       case 'awareness': {
-        const entries = parsePresence(msg.update);
-        const mine = entries.filter((e) => {
-          for (const other of this.connections)
-            if (other !== conn && other.presenceIds.has(e.clientID)) return false;
-          return true;
-        });
-        for (const e of mine) {
-          if (e.state === null) conn.presenceIds.delete(e.clientID);
-          else if (
-            conn.presenceIds.has(e.clientID) ||
-            conn.presenceIds.size < collabLimits.maxPresenceIdsPerSocket
-          )
-            conn.presenceIds.add(e.clientID);
-        }
-        const allowed = mine.filter((e) => e.state === null || conn.presenceIds.has(e.clientID));
+        // y-websocket clients echo every presence change they hear, so most entries are others':
+        // only the sender's own ids (claimed once, never someone else's) are taken in.
+        const allowed = parsePresence(msg.update).filter((e) =>
+          this.mayPublish(conn, e.clientID, e.state !== null),
+        );
+        for (const e of allowed) if (e.state === null) this.releasePresence(conn, e.clientID);
         if (allowed.length > 0)
           awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(allowed, conn.user), conn);
         return;
@@ -146,6 +143,32 @@ export class Room {
         );
         return;
       }
+    }
+  }
+
+  /** Whether `conn` may publish presence for awareness client `id`; claims a free id for it. */
+  private mayPublish(conn: Connection, id: number, present: boolean): boolean {
+    if (conn.presenceIds.has(id)) return true;
+    if (!present || this.presenceOwners.has(id) || this.awareness.states.has(id)) return false;
+    if (conn.presenceIds.size >= collabLimits.maxPresenceIdsPerSocket) return false;
+    // An id that just left is kept for its user for a while, so an echo cannot resurrect it under another name.
+    const left = this.recentlyLeft.get(id);
+    if (left && Date.now() - left.at < RECENTLY_LEFT_MS && (left.user !== conn.user.name || conn.user.guest))
+      return false;
+    this.recentlyLeft.delete(id);
+    conn.presenceIds.add(id);
+    this.presenceOwners.set(id, conn);
+    return true;
+  }
+
+  private releasePresence(conn: Connection, id: number): void {
+    if (this.presenceOwners.get(id) !== conn) return;
+    this.presenceOwners.delete(id);
+    conn.presenceIds.delete(id);
+    this.recentlyLeft.set(id, { user: conn.user.name, at: Date.now() });
+    if (this.recentlyLeft.size > 10_000) {
+      for (const [key, v] of this.recentlyLeft)
+        if (Date.now() - v.at >= RECENTLY_LEFT_MS) this.recentlyLeft.delete(key);
     }
   }
 

@@ -1,5 +1,7 @@
+import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
+import { inspectUpdate } from './inspectUpdate.js';
 import { collabLimits } from './limits.js';
 
 /** Outcome of checking one untrusted update. */
@@ -15,8 +17,12 @@ interface Task {
 const isEmptyUpdate = (u: Uint8Array) => u.length === 2 && u[0] === 0 && u[1] === 0;
 
 /**
- * Decodes untrusted Yjs updates in a worker thread with a time and memory budget. One task runs
- * at a time; when it overruns, the worker is terminated and replaced, and only that update fails.
+ * Decodes untrusted Yjs updates within a time and memory budget before anything applies them.
+ * Small updates (keystrokes, up to `inlineMaxBytes`) are decoded on the event loop under V8's
+ * script watchdog (vm `timeout`), which terminates a decoder that spins; V1 decoding allocates in
+ * proportion to its input, so their memory is bounded by their size. Larger updates go to a worker
+ * thread with `resourceLimits` and a time budget; one task runs at a time, and when it overruns the
+ * worker is terminated and replaced. Either way only that update fails.
  */
 export class UpdateDecoder {
   private worker: Worker | null = null;
@@ -28,21 +34,52 @@ export class UpdateDecoder {
   /** Workers killed for overrunning their budget (spins, memory), for health and tests. */
   restarts = 0;
 
+  /** Updates decoded inline vs in the worker, for tests and health. */
+  inlineChecks = 0;
+  workerChecks = 0;
+  private readonly inlineContext = vm.createContext({ inspect: inspectUpdate, update: new Uint8Array(0) });
+  private readonly inlineScript = new vm.Script('inspect(update)');
+
   constructor(
     private readonly workerUrl: URL,
     private readonly log: Logger,
+    private readonly inlineMaxBytes: number = collabLimits.inlineDecodeMaxBytes,
   ) {}
 
   /** Resolves to a verdict; never rejects. */
   check(update: Uint8Array): Promise<DecodeVerdict> {
     if (isEmptyUpdate(update)) return Promise.resolve({ ok: true, empty: true });
     if (this.closed) return Promise.resolve({ ok: false, reason: 'server is shutting down' });
+    if (update.length <= this.inlineMaxBytes) return Promise.resolve(this.checkInline(update));
+    this.workerChecks++;
     return new Promise((resolve) => {
       // A copy that owns its buffer can be transferred, and frees the socket's frame early.
       const copy = new Uint8Array(update);
       this.queue.push({ id: this.nextId++, update: copy, resolve });
       this.pump();
     });
+  }
+
+  private checkInline(update: Uint8Array): DecodeVerdict {
+    this.inlineChecks++;
+    this.inlineContext.update = update;
+    try {
+      const { structs, deletes } = this.inlineScript.runInContext(this.inlineContext, {
+        timeout: collabLimits.inlineDecodeMs,
+      }) as {
+        structs: number;
+        deletes: number;
+      };
+      return { ok: true, empty: structs === 0 && deletes === 0 };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        this.log.warn('inline update decoding overran its time budget');
+        return { ok: false, reason: 'update exceeded the decoding time budget' };
+      }
+      return { ok: false, reason: `malformed update: ${err instanceof Error ? err.message : String(err)}` };
+    } finally {
+      this.inlineContext.update = new Uint8Array(0);
+    }
   }
 
   async close(): Promise<void> {

@@ -13,9 +13,15 @@ export const collabLimits = {
   presenceBatchMs: 20,
   /** Largest presence state (JSON) one client may publish. */
   maxPresenceStateBytes: 16 * 1024,
+  /** Entries one awareness update may carry (clients echo everyone's presence). */
+  maxPresenceEntries: 100_000,
   /** Awareness client ids one socket may speak for (one per tab/doc binding). */
   maxPresenceIdsPerSocket: 4,
-  /** Time budget for decoding an untrusted update: base plus per-byte share. */
+  /** Updates up to this size are decoded on the event loop under a watchdog; larger ones in the worker. */
+  inlineDecodeMaxBytes: 64 * 1024,
+  /** Watchdog budget of an inline decode (a 64 KiB update decodes in about a millisecond). */
+  inlineDecodeMs: 50,
+  /** Time budget for decoding an untrusted update in the worker: base plus per-byte share. */
   decodeBaseMs: 1_000,
   decodeMsPerMiB: 1_000,
   /** Memory budget of the decoding worker. */

@@ -45,7 +45,7 @@ export function presenceUserOf(identity: Identity): CollabPresenceUser {
 export function parsePresence(payload: Uint8Array): PresenceEntry[] {
   const decoder = decoding.createDecoder(payload);
   const count = readUint(decoder, 'presence count');
-  if (count > collabLimits.maxPresenceIdsPerSocket)
+  if (count > collabLimits.maxPresenceEntries)
     throw new MalformedFrame(`presence update names ${count} clients`);
   const entries: PresenceEntry[] = [];
   for (let i = 0; i < count; i++) {

@@ -181,6 +181,32 @@ describe('presence', () => {
   });
 });
 
+describe('presence among many', () => {
+  it('keeps six y-websocket clients (which echo everyone’s presence) connected, each seeing all six', async () => {
+    const repo = await makeRepo(server, owner, 'space');
+    const crowd = Array.from({ length: 6 }, (_, i) =>
+      open(server, `spaces/${repo}`, i % 2 ? { cookie: owner.cookie } : null),
+    );
+    await Promise.all(crowd.map((c) => synced(c)));
+    crowd.forEach((c, i) => c.provider.awareness.setLocalStateField('cursor', { index: i }));
+    await until(
+      () =>
+        crowd.every(
+          (c) => [...c.provider.awareness.getStates().values()].filter((s) => s.cursor).length === 6,
+        ),
+      5_000,
+      'all presence',
+    );
+    // What the first (a guest) hears about the five others: the server's stamp on each.
+    const names = [...crowd[0]!.provider.awareness.getStates().entries()]
+      .filter(([id]) => id !== crowd[0]!.doc.clientID)
+      .map(([, s]) => (s.user as { name: string }).name);
+    expect(names.filter((n) => n === owner.name)).toHaveLength(3);
+    expect(names.filter((n) => n.startsWith('Guest '))).toHaveLength(2);
+    expect(crowd.every((c) => c.provider.wsconnected)).toBe(true);
+  });
+});
+
 describe('durability and lifecycle', () => {
   it('unloads an idle room and loads it back from snapshot plus log', async () => {
     const repo = await makeRepo(server, owner, 'notebook');

@@ -53,9 +53,22 @@ const validUpdate = (() => {
   return Y.encodeStateAsUpdate(d);
 })();
 
+// Over the inline-decoding threshold (64 KiB), so the worker thread path is fuzzed too.
+const bigUpdate = (() => {
+  const d = new Y.Doc();
+  for (let k = 0; k < 40; k++) d.getText('t').insert(0, `${'large paste '.repeat(200)}${k}`);
+  return Y.encodeStateAsUpdate(d);
+})();
+
 /** The i-th hostile frame: garbage, empty, truncated varints, huge declared lengths, mangled or crafted updates. */
 export function hostileFrame(i: number): Uint8Array {
   const rand = prng(i * 2654435761 + 1);
+  if (i % 500 === 499) {
+    // A large update cut short, or with trailing garbage, decoded by the worker.
+    return i % 1000 === 999
+      ? syncFrame(2, bigUpdate.subarray(0, bigUpdate.length - 3))
+      : syncFrame(2, Uint8Array.from([...bigUpdate, 1, 2, 3]));
+  }
   const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
   switch (i % 10) {
     case 0:
