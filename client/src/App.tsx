@@ -16,6 +16,11 @@ import { Tokens } from './pages/settings/Tokens';
  * above the `/:name` catch-all for users and organizations.
  */
 const router = createBrowserRouter([
+  // The embed page is the app alone (no navigation), for iframes on other sites.
+  {
+    path: '/embed/spaces/:owner/:name',
+    lazy: async () => ({ Component: (await import('./pages/space')).EmbedPage }),
+  },
   {
     element: <Layout />,
     children: [
@@ -56,11 +61,37 @@ const router = createBrowserRouter([
           };
         },
       },
-      { path: '/notebooks/:owner/:name', lazy: async () => ({ Component: (await import('./pages/notebook')).NotebookPage }) },
+      {
+        path: '/notebooks/:owner/:name',
+        lazy: async () => ({ Component: (await import('./pages/notebook')).NotebookPage }),
+      },
       {
         path: '/spaces/:owner/:name/api',
         lazy: async () => ({ Component: (await import('./pages/space')).UseViaApiPage }),
       },
+      // Spaces (pages/space): the Space page's tabs carry Monaco and @gradio/client, loaded on first visit.
+      ...(['app', 'files', 'logs', 'card', 'runtime'] as const).map((tab) => ({
+        path: tab === 'app' ? '/spaces/:owner/:name' : `/spaces/:owner/:name/${tab}`,
+        lazy: async () => {
+          const { SpacePage } = await import('./pages/space');
+          return { element: <SpacePage tab={tab} /> };
+        },
+      })),
+      {
+        path: '/spaces/new',
+        lazy: async () => {
+          const { NewSpace } = await import('./pages/space');
+          return {
+            element: (
+              <RequireSignIn>
+                <NewSpace />
+              </RequireSignIn>
+            ),
+          };
+        },
+      },
+      { path: '/explore', lazy: async () => ({ Component: (await import('./pages/explore')).ExplorePage }) },
+      { path: '/spaces', lazy: async () => ({ Component: (await import('./pages/explore')).ExplorePage }) },
       ...repoRoutes,
       { path: '/:name', element: <AccountPage /> },
       { path: '*', element: <NotFound /> },

@@ -5,7 +5,10 @@ import { SearchBox } from './SearchBox';
 import { UserMenu } from './UserMenu';
 
 /** The top bar on every page. Later issues add their sections to `sections`. */
-const sections = [{ to: '/', label: 'Explore' }];
+const sections = [
+  { to: '/', label: 'Home' },
+  { to: '/explore', label: 'Explore' },
+];
 
 export function NavBar() {
   const { session } = useSession();

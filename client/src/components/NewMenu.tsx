@@ -11,7 +11,7 @@ export function NewMenu() {
       <Link role="menuitem" to="/new?type=model">
         Model
       </Link>
-      <Link role="menuitem" to="/new?type=space">
+      <Link role="menuitem" to="/spaces/new">
         Space
       </Link>
       <Link role="menuitem" to="/organizations/new">

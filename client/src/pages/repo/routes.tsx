@@ -17,7 +17,8 @@ export const repoRoutes: RouteObject[] = [
     const base = type === 'model' ? '/:owner/:name' : `/${type}s/:owner/:name`;
     return [
       // A notebook's own page (the live editor) belongs to pages/notebook; here only its files and history.
-      ...(type === 'notebook' ? [] : [{ path: base, element: <RepoPage type={type} view="card" /> }]),
+      // A Space's own page (its app, live files, logs) belongs to pages/space.
+      ...(type !== 'model' ? [] : [{ path: base, element: <RepoPage type={type} view="card" /> }]),
       { path: `${base}/tree/:rev/*`, element: <RepoPage type={type} view="tree" /> },
       { path: `${base}/blob/:rev/*`, element: <RepoPage type={type} view="blob" /> },
       { path: `${base}/commits/:rev`, element: <RepoPage type={type} view="commits" /> },

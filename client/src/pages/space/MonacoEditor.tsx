@@ -1,0 +1,66 @@
+import * as monaco from 'monaco-editor';
+import editorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
+import tsWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker?worker';
+import { useEffect, useRef } from 'react';
+import { MonacoBinding } from 'y-monaco';
+import type { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+
+// Monaco's language services run in workers; Vite bundles them (`?worker`), no CDN.
+self.MonacoEnvironment = {
+  getWorker: (_id: string, label: string) =>
+    label === 'typescript' || label === 'javascript' ? new tsWorker() : new editorWorker(),
+};
+
+const LANGUAGES: Record<string, string> = {
+  ts: 'typescript',
+  tsx: 'typescript',
+  js: 'javascript',
+  mjs: 'javascript',
+  json: 'json',
+  md: 'markdown',
+  html: 'html',
+  css: 'css',
+  py: 'python',
+  yaml: 'yaml',
+  yml: 'yaml',
+};
+const languageOf = (path: string) => LANGUAGES[path.split('.').pop()?.toLowerCase() ?? ''] ?? 'plaintext';
+
+/**
+ * Monaco bound to one file's Y.Text with y-monaco: edits merge live with everyone else's and the
+ * others' cursors and selections show (named by RemoteCursorStyles).
+ */
+export function MonacoEditor({
+  path,
+  text,
+  provider,
+  readOnly,
+}: {
+  path: string;
+  text: Y.Text;
+  provider: WebsocketProvider;
+  readOnly: boolean;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!host.current) return;
+    const model = monaco.editor.createModel('', languageOf(path));
+    const editor = monaco.editor.create(host.current, {
+      model,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 14,
+      readOnly,
+      scrollBeyondLastLine: false,
+    });
+    const binding = new MonacoBinding(text, model, new Set([editor]), provider.awareness);
+    provider.awareness.setLocalStateField('file', path);
+    return () => {
+      binding.destroy();
+      editor.dispose();
+      model.dispose();
+    };
+  }, [path, text, provider, readOnly]);
+  return <div className="monaco-host" ref={host} data-file={path} />;
+}
