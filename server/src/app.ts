@@ -82,7 +82,7 @@ export async function startAtrium(
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
     notebooks: undefined as unknown as NotebookKernels,
   };
-  services.notebooks = new NotebookKernels({ collab: services.collab, kernels: () => services.runtime.kernels, log: log.child({ concern: 'notebooks' }), provideModels: (ids) => services.modelCache.ensureAll(ids) });
+  services.notebooks = new NotebookKernels({ collab: services.collab, kernels: () => services.runtime.kernels, log: log.child({ concern: 'notebooks' }), provideModels: (ids) => services.modelCache.provide(ids) });
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
   services.health.register('database', databaseCheck(services));

@@ -70,6 +70,12 @@ export class ModelCache {
     return work;
   }
 
+  /** Best effort before code runs: what cannot be provided fails later, in the cell, naming the model. */
+  async provide(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.ensureAll(ids).catch(() => undefined);
+  }
+
   /** Ensures several models; every failure is reported by model, none stops the others. */
   async ensureAll(
     ids: readonly string[],

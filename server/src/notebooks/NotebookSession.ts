@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { CollabServer, DocumentHold } from '../collab/CollabServer.js';
 import type { DocumentRef } from '../collab/documentName.js';
 import type { Logger } from '../logger.js';
-import { notebookModels } from '../models/declaredModels.js';
+import { modelsInCode, notebookModels } from '../models/declaredModels.js';
 import type { KernelManager } from '../runtime/KernelManager.js';
 import { CellOutputWriter } from './CellOutputWriter.js';
 import { notebookCells, notebookMeta } from './notebookDoc.js';
@@ -205,7 +205,10 @@ export class NotebookSession {
       execution_count: 0,
     };
     try {
-      await this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
+      await this.deps.provideModels?.([
+        ...notebookModels(notebookMeta(doc).get('metadata')),
+        ...modelsInCode(code),
+      ]);
       const kernelId = await this.kernel();
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>

@@ -2,6 +2,7 @@ import type { KernelMessage } from '@atrium/protocol';
 import type { RequestHandler } from 'express';
 import { requireUser, requireWriter } from '../auth/Identity.js';
 import { validate } from '../http/validate.js';
+import { modelsInCode } from '../models/declaredModels.js';
 import type { Services } from '../services.js';
 import {
   executeCode,
@@ -17,7 +18,7 @@ import { ExecuteBody, ListKernelsQuery, StartKernelBody } from './schema.js';
 const param = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('/') : (v ?? ''));
 
 /** HTTP handlers for kernels: validate, call a command, answer (execute answers an SSE stream). */
-export function kernelHandlers({ runtime }: Services) {
+export function kernelHandlers({ runtime, modelCache }: Services) {
   return {
     start: (async (req, res) => {
       const user = requireWriter(req.identity);
@@ -68,6 +69,8 @@ export function kernelHandlers({ runtime }: Services) {
             `event: ${msg.header.msg_type}\nid: ${msg.header.msg_id}\ndata: ${JSON.stringify(msg)}\n\n`,
           );
       };
+      // Public models the cell names by id reach the sandbox's read-only /models first (models/README.md).
+      await modelCache.provide(modelsInCode(body.code));
       await executeCode(runtime, user, id, body, send);
       res.end();
     }) satisfies RequestHandler,

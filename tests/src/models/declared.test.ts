@@ -16,13 +16,16 @@ describe.skipIf(!hasDocker())('models declared by a notebook', () => {
     server = await startSandboxServer('runc', { executionTimeoutS: 120 });
     owner = await createUser(server.url);
     const hub = { hubUrl: server.url, accessToken: owner.token };
-    for (const name of ['declared-alice', 'undeclared-alice']) {
+    for (const name of ['declared-alice', 'undeclared-alice', 'dynamic-alice']) {
       const repo = { type: 'model' as const, name: `${owner.name}/${name}` };
       await createRepo({ ...hub, repo });
       await uploadFiles({
         ...hub,
         repo,
-        files: [...textGenerator.files()].map(([path, bytes]) => ({ path, content: new Blob([new Uint8Array(bytes)]) })),
+        files: [...textGenerator.files()].map(([path, bytes]) => ({
+          path,
+          content: new Blob([new Uint8Array(bytes)]),
+        })),
       });
     }
   });
@@ -32,10 +35,22 @@ describe.skipIf(!hasDocker())('models declared by a notebook', () => {
   });
 
   type Output = { output_type: string; text?: string; evalue?: string };
-  async function runAndExport(name: string, model: string, declare: boolean): Promise<Output[]> {
+  async function runAndExport(
+    name: string,
+    model: string,
+    declare: boolean,
+    literal = true,
+  ): Promise<Output[]> {
+    // A literal id in pipeline() is provided too; one assembled at run time must be declared.
+    const modelExpression = literal
+      ? `'${model}'`
+      : `[${model
+          .split('/')
+          .map((p) => `'${p}'`)
+          .join(', ')}].join('/')`;
     const notebook = notebookOf([
       `import { pipeline } from '@huggingface/transformers';
-const generate = await pipeline('text-generation', '${model}');
+const generate = await pipeline('text-generation', ${modelExpression});
 const [out] = await generate('Alice was', { max_new_tokens: 6 });
 console.log(out.generated_text);`,
     ]) as ReturnType<typeof notebookOf> & { metadata: Record<string, unknown> };
@@ -61,11 +76,17 @@ console.log(out.generated_text);`,
     expect(text).toContain('Alice was to get very tired of the');
   });
 
-  it('names an undeclared model and says how to provide it', async () => {
-    const outputs = await runAndExport('uses-undeclared', `${owner.name}/undeclared-alice`, false);
+  it('provides a model the cell names literally, without a declaration', async () => {
+    const outputs = await runAndExport('uses-literal', `${owner.name}/undeclared-alice`, false, true);
+    const text = outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
+    expect(text).toContain('Alice was to get very tired of the');
+  });
+
+  it('names a model it could not provide and says how to provide it', async () => {
+    const outputs = await runAndExport('uses-dynamic', `${owner.name}/dynamic-alice`, false, false);
     const error = outputs.find((o) => o.output_type === 'error');
     expect(error?.evalue).toContain(
-      `Model "${owner.name}/undeclared-alice" is not available in this sandbox`,
+      `Model "${owner.name}/dynamic-alice" is not available in this sandbox`,
     );
     expect(error?.evalue).toContain('atrium.models');
   });
