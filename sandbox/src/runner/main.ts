@@ -2,7 +2,7 @@
  * The runner: PID 1's only child in a sandbox. It owns the control channel (JSON lines of Jupyter
  * messages on the container's attached stdin/stdout) and a kernel process that runs the cells.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { ExecuteRequestContent, KernelHeader, KernelMessage } from '@atrium/protocol';
 import { KernelHost, type Outcome } from './KernelHost.js';
@@ -13,8 +13,20 @@ const EXECUTION_TIMEOUT_S = Number(process.env.ATRIUM_EXECUTION_TIMEOUT_S ?? 300
 
 // Keep the channel for ourselves: nothing else in this process may print to stdout.
 const channel = process.stdout;
+/**
+ * The server's first line is a secret key, read before the kernel process exists. Every line we
+ * write is `<hex HMAC-SHA256 of the JSON> <JSON>`: cell code that finds its way to our stdout
+ * (e.g. through /proc/<ppid>/fd/1) cannot produce lines the server accepts.
+ */
+let key: Buffer | null = null;
+let keyReceived: () => void = () => {};
+const keyed = new Promise<void>((resolve) => {
+  keyReceived = resolve;
+});
 const emit = (msg: KernelMessage) => {
-  channel.write(`${JSON.stringify(msg)}\n`);
+  const json = JSON.stringify(msg);
+  const signature = key ? createHmac('sha256', key).update(json).digest('hex') : '-';
+  channel.write(`${signature} ${json}\n`);
 };
 console.log =
   console.info =
@@ -121,6 +133,20 @@ async function handle(msg: KernelMessage): Promise<void> {
 const lines = readline.createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
   if (!line.trim()) return;
+  if (!key) {
+    try {
+      const hex = (JSON.parse(line) as { atrium_key?: string }).atrium_key;
+      if (typeof hex === 'string' && /^[0-9a-f]{64}$/.test(hex)) {
+        key = Buffer.from(hex, 'hex');
+        keyReceived();
+        return;
+      }
+    } catch {
+      // fall through
+    }
+    process.stderr.write('runner: the first control line must carry the session key\n');
+    return;
+  }
   let msg: KernelMessage;
   try {
     msg = JSON.parse(line) as KernelMessage;
@@ -137,6 +163,7 @@ lines.on('close', () => {
   process.exit(0);
 });
 
+await keyed;
 emit(message('status', { execution_state: 'starting' }));
 await host.start();
 emit(message('status', { execution_state: 'idle' }));

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { KernelMessage } from '@atrium/protocol';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +15,24 @@ function fakeChannel() {
   });
   const channel: SandboxChannel = { input, output, errors: new PassThrough(), ended, close: () => end() };
   const requests: KernelMessage[] = [];
+  let key: Buffer | null = null;
   input.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) requests.push(JSON.parse(line));
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      const parsed = JSON.parse(line);
+      if (!key) key = Buffer.from(parsed.atrium_key, 'hex');
+      else requests.push(parsed);
+    }
   });
-  const say = (type: string, content: unknown, parentId?: string) =>
-    output.write(
-      `${JSON.stringify({ header: { msg_id: Math.random().toString(36), msg_type: type }, parent_header: parentId ? { msg_id: parentId } : {}, metadata: {}, content })}\n`,
-    );
+  const sign = (json: string) => (key ? createHmac('sha256', key).update(json).digest('hex') : '-');
+  const say = (type: string, content: unknown, parentId?: string, signature?: string) => {
+    const json = JSON.stringify({
+      header: { msg_id: Math.random().toString(36), msg_type: type },
+      parent_header: parentId ? { msg_id: parentId } : {},
+      metadata: {},
+      content,
+    });
+    output.write(`${signature ?? sign(json)} ${json}\n`);
+  };
   return { channel, requests, say, end };
 }
 
@@ -31,6 +43,7 @@ describe('KernelSession', () => {
     const { channel, say } = fakeChannel();
     const session = new KernelSession(channel);
     const ready = session.waitReady(1000);
+    await tick(); // the runner reads the key first
     say('status', { execution_state: 'starting' });
     say('status', { execution_state: 'idle' });
     await expect(ready).resolves.toBeUndefined();
@@ -48,6 +61,9 @@ describe('KernelSession', () => {
     say('status', { execution_state: 'busy' }, id);
     say('stream', { name: 'stdout', text: 'x' }, 'someone-else');
     say('execute_result', { data: { 'text/plain': '2' } }, id);
+    // Lines not signed with the session key (cell code writing on the channel) are dropped.
+    say('execute_reply', { status: 'error', execution_count: 1 }, id, 'f'.repeat(64));
+    say('execute_reply', { status: 'error', execution_count: 1 }, id, '-');
     say('execute_reply', { status: 'ok', execution_count: 1 }, id);
     let settled = false;
     void done.then(() => {
@@ -58,6 +74,7 @@ describe('KernelSession', () => {
     say('status', { execution_state: 'idle' }, id);
     await expect(done).resolves.toEqual({ status: 'ok', execution_count: 1 });
     expect(seen).toEqual(['status', 'execute_result', 'execute_reply', 'status']);
+    expect(session.forgedLines).toBe(2);
   });
 
   it('ends pending executions with the reason when the kernel dies', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import readline from 'node:readline';
 import type {
   ExecuteReplyContent,
@@ -31,6 +31,10 @@ export class KernelSession {
   private deadReason: string | null = null;
   /** Last lines the runner wrote on stderr, for diagnosing a sandbox that would not start. */
   readonly stderrTail: string[] = [];
+  /** Lines dropped because their signature was wrong: cell code writing on the channel. */
+  forgedLines = 0;
+  /** Signs the runner's lines; sent as the first line, before the kernel process exists. */
+  private readonly key = randomBytes(32);
 
   constructor(
     private readonly channel: SandboxChannel,
@@ -40,11 +44,18 @@ export class KernelSession {
     this.ready = new Promise<void>((resolve) => {
       markReady = resolve;
     });
+    channel.input.write(`${JSON.stringify({ atrium_key: this.key.toString('hex') })}\n`);
     const lines = readline.createInterface({ input: channel.output, crlfDelay: Number.POSITIVE_INFINITY });
     lines.on('line', (line) => {
+      const space = line.indexOf(' ');
+      const json = line.slice(space + 1);
+      if (space !== 64 || !this.verify(line.slice(0, space), json)) {
+        this.forgedLines += 1;
+        return;
+      }
       let msg: KernelMessage;
       try {
-        msg = JSON.parse(line) as KernelMessage;
+        msg = JSON.parse(json) as KernelMessage;
       } catch {
         return;
       }
@@ -59,6 +70,12 @@ export class KernelSession {
       this.stderrTail.push(chunk.toString());
       if (this.stderrTail.length > 20) this.stderrTail.shift();
     });
+  }
+
+  private verify(signature: string, json: string): boolean {
+    const expected = createHmac('sha256', this.key).update(json).digest();
+    const given = Buffer.from(signature, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   /** Resolves once the runner has its kernel up and said idle. */

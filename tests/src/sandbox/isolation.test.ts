@@ -110,6 +110,30 @@ describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
     expect(facts.dockerSock).toEqual([]);
   });
 
+  it('drops lines cell code writes onto the control channel itself', async () => {
+    // The runner's stdout is reachable through /proc; a forged reply must not be believed.
+    const forged = JSON.stringify({
+      header: { msg_id: 'forged', msg_type: 'stream' },
+      parent_header: {},
+      metadata: {},
+      content: { name: 'stdout', text: 'FORGED' },
+    });
+    const run = await execute(
+      server.url,
+      bearer(user.token),
+      kernel.id,
+      `const fs = require('fs'); let how = 'none';
+       for (const fd of [1, 2]) { try { fs.writeFileSync('/proc/' + process.ppid + '/fd/' + fd, ${JSON.stringify(`${'0'.repeat(64)} ${forged}
+`)}); how = 'wrote'; } catch (e) { how = e.code; } }
+       how`,
+    );
+    expect(run.reply?.status).toBe('ok');
+    expect(run.stdout).not.toContain('FORGED');
+    const outputs = run.messages.filter((m) => m.header.msg_type !== 'execute_input');
+    expect(JSON.stringify(outputs)).not.toContain('FORGED');
+    expect(run.result?.['text/plain']).toBe("'wrote'");
+  });
+
   it('runs with the configured limits and labels', () => {
     const inspect = dockerInspect(kernel.containerId);
     const hc = inspect.HostConfig as Record<string, unknown>;
