@@ -23,6 +23,8 @@ import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
 import { GradioApps } from './spaces/gradio/GradioApps.js';
+import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
+import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
 import { ModelCache, modelCacheDir } from './models/ModelCache.js';
 import { modelSeeds } from './models/seeds.js';
 import { baseSeeds, runSeeds } from './seed.js';
@@ -34,7 +36,7 @@ export type { Services };
 export { type Config, loadConfig };
 
 /** Every schema change of every concern, in the order they apply. */
-export const migrations: Migration[] = [...metaMigrations, ...accountMigrations, ...hubMigrations, ...collabMigrations];
+export const migrations: Migration[] = [...metaMigrations, ...accountMigrations, ...hubMigrations, ...collabMigrations, ...spaceRuntimeMigrations];
 
 export interface Atrium {
   /** Base URL the server listens on, e.g. http://127.0.0.1:41234. */
@@ -81,10 +83,12 @@ export async function startAtrium(
     gradio: new GradioApps(),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
     notebooks: undefined as unknown as NotebookKernels,
+    spaceRuntimes: undefined as unknown as Services['spaceRuntimes'],
   };
   services.notebooks = new NotebookKernels({ collab: services.collab, kernels: () => services.runtime.kernels, log: log.child({ concern: 'notebooks' }), provideModels: (ids) => services.modelCache.provide(ids) });
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
+  services.spaceRuntimes = createSpaceRuntimes(services);
   services.health.register('database', databaseCheck(services));
   services.health.register('blobs', () => services.hub.blobs.check());
   services.health.register('docker', services.runtime.dockerHealth);

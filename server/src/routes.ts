@@ -16,6 +16,8 @@ import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
 import { resolveSpaceApp, SPACE_APP_ROUTE } from './spaces/gradio/appRoute.js';
 import { gradioRouter } from './spaces/gradio/handlers.js';
+import { spaceAppGate } from './spaces/runtime/appGate.js';
+import { spaceRuntimeHandlers } from './spaces/runtime/handlers.js';
 import type { UpgradeRoute } from './upgrade.js';
 
 /**
@@ -113,7 +115,26 @@ export function mountRoutes(app: Express, services: Services): void {
   // Live documents (the WebSocket side is in upgradeRoutes)
   app.post('/api/collab/:kind/:owner/:name/save', json, collab.save);
 
-  // A Space's running demo: the Gradio-compatible API under its app URL (spaces/gradio/README.md)
+  // Spaces' runtime with the Hub's paths: templates, stages, restart/pause/sleep, logs (SSE),
+  // secrets and variables (spaces/runtime/README.md)
+  const spaces = spaceRuntimeHandlers(services);
+  app.get('/api/templates', spaces.templates);
+  app.post('/api/spaces/from-template', json, spaces.fromTemplate);
+  app.get('/api/spaces/:owner/:name/runtime', spaces.runtime);
+  app.post('/api/spaces/:owner/:name/restart', spaces.restart);
+  app.post('/api/spaces/:owner/:name/pause', spaces.pause);
+  app.post('/api/spaces/:owner/:name/sleeptime', json, spaces.sleeptime);
+  app.get('/api/spaces/:owner/:name/logs/:kind', spaces.logs);
+  app.get('/api/spaces/:owner/:name/secrets', spaces.listSecrets);
+  app.post('/api/spaces/:owner/:name/secrets', json, spaces.putSecret);
+  app.delete('/api/spaces/:owner/:name/secrets', json, spaces.deleteSecret);
+  app.get('/api/spaces/:owner/:name/variables', spaces.listVariables);
+  app.post('/api/spaces/:owner/:name/variables', json, spaces.putVariable);
+  app.delete('/api/spaces/:owner/:name/variables', json, spaces.deleteVariable);
+
+  // A Space's app URL: a visit wakes it; static Spaces' files; then the running demo's
+  // Gradio-compatible API (spaces/gradio/README.md)
+  app.use(SPACE_APP_ROUTE, spaceAppGate(services));
   app.use(SPACE_APP_ROUTE, gradioRouter(resolveSpaceApp(services)));
 }
 

@@ -11,6 +11,7 @@ import type { ModelCache } from './models/ModelCache.js';
 import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
 import type { GradioApps } from './spaces/gradio/GradioApps.js';
+import type { SpaceRuntimes } from './spaces/runtime/SpaceRuntimes.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
 export interface Services {
@@ -31,6 +32,8 @@ export interface Services {
   runtime: Runtime;
   /** Running demos behind the Gradio-compatible API, by Space id (server/src/spaces/gradio). */
   gradio: GradioApps;
+  /** Spaces' apps: stages, logs, restart on commit, sleep/wake, variables and secrets (server/src/spaces/runtime). */
+  spaceRuntimes: SpaceRuntimes;
   /** Notebooks' shared kernels and execution queues (server/src/notebooks). */
   notebooks: NotebookKernels;
   /** Run in reverse order of registration on shutdown, before the database closes. */

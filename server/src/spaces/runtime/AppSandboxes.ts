@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { unavailable } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { SANDBOX_MODELS_DIR } from '../../models/ModelCache.js';
+import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
+import { SandboxLabel } from '../../runtime/SandboxDriver.js';
+import { AppSandbox } from './AppSandbox.js';
+
+export interface AppSandboxesOptions {
+  instanceId: string;
+  runtime: SandboxRuntime;
+  memoryMb: number;
+  cpus: number;
+  /** App-mode sandboxes kept started and waiting for a Space: a commit then skips the container start. */
+  poolSize: number;
+  modelsDir?: string;
+  /** The sandbox image's tag once it exists. */
+  image: () => string | null;
+  log: Logger;
+}
+
+/** The label that names the Space a sandbox runs (the instance label lets start-up reconciliation remove it). */
+export const SPACE_LABEL = 'atrium.space';
+const WAIT_TIMEOUT_MS = 30_000;
+
+/** Starts app-mode sandboxes for Spaces, from a warm pool when one is waiting. */
+export class AppSandboxes {
+  private readonly pool: AppSandbox[] = [];
+  private readonly live = new Set<AppSandbox>();
+  private filling: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly driver: SandboxDriver,
+    private readonly options: AppSandboxesOptions,
+  ) {}
+
+  /** Creates, attaches, starts one sandbox in app mode and waits until its runner asks for a Space. */
+  private async launch(space: string): Promise<AppSandbox> {
+    const image = this.options.image();
+    if (!image) throw unavailable('The sandbox image is not ready yet', 'sandbox_image_missing');
+    const { modelsDir } = this.options;
+    const id = await this.driver.create({
+      name: `atrium-${this.options.instanceId.slice(0, 8)}-app-${randomBytes(6).toString('hex')}`,
+      image,
+      runtime: this.options.runtime,
+      memoryMb: this.options.memoryMb,
+      cpus: this.options.cpus,
+      env: { ATRIUM_RUNNER_MODE: 'app', ...(modelsDir ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}) },
+      readOnlyMounts: modelsDir ? [{ source: modelsDir, target: SANDBOX_MODELS_DIR }] : [],
+      labels: {
+        [SandboxLabel.instance]: this.options.instanceId,
+        [SandboxLabel.owner]: space.split('/')[0] ?? 'pool',
+        [SandboxLabel.purpose]: 'space',
+        [SPACE_LABEL]: space,
+      },
+    });
+    try {
+      const channel = await this.driver.attach(id);
+      const sandbox = new AppSandbox(id, channel, async () => {
+        const info = await this.driver.inspect(id);
+        if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
+        return `exited with code ${info?.exitCode ?? 'unknown'}`;
+      });
+      await this.driver.start(id);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        sandbox.waiting,
+        sandbox.ended.then((r) =>
+          Promise.reject(new Error(`The sandbox stopped before the app started: ${r}`)),
+        ),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('The sandbox did not start in time')), WAIT_TIMEOUT_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      this.live.add(sandbox);
+      return sandbox;
+    } catch (err) {
+      await this.driver.remove(id).catch(() => {});
+      throw err;
+    }
+  }
+
+  /** A sandbox waiting for `space` (owner/name): a pooled one when it is still alive, else a new one. */
+  async acquire(space: string): Promise<{ sandbox: AppSandbox; pooled: boolean }> {
+    let sandbox: AppSandbox | undefined;
+    while (!sandbox && this.pool.length > 0) {
+      const candidate = this.pool.shift() as AppSandbox;
+      if (candidate.alive) sandbox = candidate;
+    }
+    // Refill a moment later, so the new sandbox does not compete with this app's start for CPU.
+    if (this.options.poolSize > 0) setTimeout(() => this.fill(), 500).unref();
+    if (sandbox) return { sandbox, pooled: true };
+    return { sandbox: await this.launch(space), pooled: false };
+  }
+
+  /** Keeps the pool at its size, one sandbox at a time. */
+  fill(): Promise<void> {
+    this.filling ??= (async () => {
+      try {
+        while (!this.closed && this.pool.length < this.options.poolSize && this.options.image()) {
+          const s = await this.launch('pool');
+          if (this.closed) {
+            await this.release(s);
+            break;
+          }
+          this.pool.push(s);
+        }
+      } catch (err) {
+        this.options.log.warn({ err }, 'could not fill the app sandbox pool');
+      } finally {
+        this.filling = null;
+      }
+    })();
+    return this.filling;
+  }
+
+  /** Stops and removes a sandbox. */
+  async release(sandbox: AppSandbox): Promise<void> {
+    this.live.delete(sandbox);
+    sandbox.close();
+    await this.driver.remove(sandbox.containerId).catch(() => {});
+  }
+
+  stats() {
+    return {
+      apps: this.live.size - this.pool.length,
+      pooled: this.pool.length,
+      poolSize: this.options.poolSize,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.filling;
+    this.pool.splice(0);
+    await Promise.all([...this.live].map((s) => this.release(s)));
+  }
+}

@@ -1,0 +1,72 @@
+import type { SqliteDatabase } from '../../db/openDatabase.js';
+import type { SpaceEnvEntry, SpaceEnvKind, SpaceSettingsStore } from './SpaceSettingsStore.js';
+
+interface EnvRow {
+  key: string;
+  value: string;
+  description: string | null;
+  updated_at: string;
+}
+
+/** SpaceSettingsStore on the server's SQLite database. */
+export function sqliteSpaceSettingsStore(db: SqliteDatabase): SpaceSettingsStore {
+  const settings = db.prepare<[string], { sleep_seconds: number | null; paused: number }>(
+    'SELECT sleep_seconds, paused FROM space_settings WHERE repo_id = ?',
+  );
+  const ensure = db.prepare<[string]>('INSERT OR IGNORE INTO space_settings (repo_id) VALUES (?)');
+  const setSleep = db.prepare<[number, string]>(
+    'UPDATE space_settings SET sleep_seconds = ? WHERE repo_id = ?',
+  );
+  const setPaused = db.prepare<[number, string]>('UPDATE space_settings SET paused = ? WHERE repo_id = ?');
+  const envRows = db.prepare<[string, string], EnvRow>(
+    'SELECT key, value, description, updated_at FROM space_env WHERE repo_id = ? AND kind = ? ORDER BY key',
+  );
+  const putEnv = db.prepare<[string, string, string, string, string | null, string]>(
+    `INSERT INTO space_env (repo_id, kind, key, value, description, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (repo_id, kind, key) DO UPDATE SET value = excluded.value,
+       description = excluded.description, updated_at = excluded.updated_at`,
+  );
+  const deleteEnv = db.prepare<[string, string, string]>(
+    'DELETE FROM space_env WHERE repo_id = ? AND kind = ? AND key = ?',
+  );
+  const copy = db.transaction((from: string, to: string) => {
+    db.prepare(
+      `INSERT OR REPLACE INTO space_env (repo_id, kind, key, value, description, updated_at)
+       SELECT ?, kind, key, value, description, updated_at FROM space_env WHERE repo_id = ? AND kind = 'variable'`,
+    ).run(to, from);
+    const s = settings.get(from);
+    if (s && s.sleep_seconds !== null) {
+      ensure.run(to);
+      // -1 in the table stands for "never" (null means the default).
+      setSleep.run(s.sleep_seconds, to);
+    }
+  });
+  return {
+    sleepSeconds: async (repoId) => {
+      const s = settings.get(repoId)?.sleep_seconds;
+      if (s === undefined || s === null) return undefined;
+      return s < 0 ? null : s;
+    },
+    setSleepSeconds: async (repoId, seconds) => {
+      ensure.run(repoId);
+      setSleep.run(seconds === null ? -1 : seconds, repoId);
+    },
+    paused: async (repoId) => settings.get(repoId)?.paused === 1,
+    setPaused: async (repoId, paused) => {
+      ensure.run(repoId);
+      setPaused.run(paused ? 1 : 0, repoId);
+    },
+    env: async (repoId, kind: SpaceEnvKind): Promise<SpaceEnvEntry[]> =>
+      envRows.all(repoId, kind).map((r) => ({
+        key: r.key,
+        value: r.value,
+        description: r.description,
+        updatedAt: r.updated_at,
+      })),
+    putEnv: async (repoId, kind, e) => {
+      putEnv.run(repoId, kind, e.key, e.value, e.description, e.updatedAt);
+    },
+    deleteEnv: async (repoId, kind, key) => deleteEnv.run(repoId, kind, key).changes > 0,
+    copyPublicSettings: async (from, to) => copy(from, to),
+  };
+}

@@ -1,0 +1,406 @@
+import type { TemplateView } from '@atrium/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, hasDocker, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
+import { uniqueInstance } from '../sandbox/sandboxTesting.js';
+import { api, callApp, commitFiles, readLog, sleep, waitForStage } from './runtimeTesting.js';
+
+const ENV_APP = `import { demo, Textbox } from '@atrium/sandbox/sdk';
+console.log('env app starting');
+export default demo({
+  inputs: [Textbox({ name: 'key' })],
+  outputs: [Textbox({ name: 'value' })],
+  fn: ({ key }: { key: string }) => ({ value: process.env[key] ?? '(unset)' }),
+});
+`;
+
+describe('Space runtime API without sandboxes', () => {
+  let server: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+
+  beforeAll(async () => {
+    server = await startTestServer({ instanceId: uniqueInstance() });
+    alice = await createUser(server.url);
+    bob = await createUser(server.url);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('lists every template with its card, Spaces and notebooks', async () => {
+    const { status, body } = await api(server.url, '/api/templates');
+    expect(status).toBe(200);
+    const templates = body as TemplateView[];
+    const sentiment = templates.find((t) => t.name === 'sentiment-analysis' && t.kind === 'space');
+    expect(sentiment).toMatchObject({
+      sdk: 'atrium',
+      emoji: expect.any(String),
+      colorFrom: expect.any(String),
+    });
+    expect(sentiment?.title.length).toBeGreaterThan(0);
+    expect(templates.find((t) => t.name === 'sentiment-analysis' && t.kind === 'notebook')).toBeDefined();
+    expect(templates.find((t) => t.name === 'static-space')?.sdk).toBe('static');
+    expect(templates.find((t) => t.name === 'blank-space')?.kind).toBe('space');
+    expect(templates.filter((t) => t.name === 'blank-notebook').map((t) => t.kind)).toEqual(['notebook']);
+  });
+
+  it('creates a Space from a template with its files, and refuses unknown templates and anonymous callers', async () => {
+    const made = await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'sentiment-analysis', name: 'mood' },
+      user: alice,
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.id).toBe(`${alice.name}/mood`);
+    expect(made.body.sdk).toBe('atrium');
+    expect(made.body.cardData.emoji).toBeDefined();
+    const files = (made.body.siblings as { rfilename: string }[]).map((s) => s.rfilename).sort();
+    expect(files).toEqual(['.gitattributes', 'README.md', 'app.ts']);
+
+    expect(
+      (
+        await api(server.url, '/api/spaces/from-template', {
+          body: { template: 'nope', name: 'x' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await api(server.url, '/api/spaces/from-template', {
+          body: { template: '../etc', name: 'x' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await api(server.url, '/api/spaces/from-template', {
+          body: { template: 'blank-notebook', name: 'x' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await api(server.url, '/api/spaces/from-template', { body: { template: 'blank-space', name: 'x' } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await api(server.url, '/api/spaces/from-template', {
+          body: { template: 'blank-space', name: 'mood' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(409);
+  });
+
+  it('serves a static Space as is, framed safely, and reports it RUNNING', async () => {
+    const made = await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'static-space', name: 'page' },
+      user: alice,
+    });
+    expect(made.status).toBe(201);
+    const id = `${alice.name}/page`;
+    const runtime = await waitForStage(server.url, id, ['RUNNING']);
+    expect(runtime).toMatchObject({
+      hardware: { requested: 'cpu-basic' },
+      storage: null,
+      gcTimeout: null,
+      sha: made.body.sha,
+    });
+
+    const noSlash = await fetch(`${server.url}/spaces/${id}/app`, { redirect: 'manual' });
+    expect(noSlash.status).toBe(301);
+    expect(noSlash.headers.get('location')).toBe(`/spaces/${id}/app/`);
+    const page = await fetch(`${server.url}/spaces/${id}/app/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/^sandbox allow-scripts/);
+    expect(page.headers.get('x-frame-options')).toBeNull();
+    expect(await page.text()).toMatch(/<html/i);
+
+    await commitFiles(server.url, id, alice, {
+      'style.css': 'body { color: red }',
+      'index.html': '<html><body>v2</body></html>',
+    });
+    await sleep(50);
+    const css = await fetch(`${server.url}/spaces/${id}/app/style.css`);
+    expect(css.headers.get('content-type')).toMatch(/text\/css/);
+    expect(await css.text()).toBe('body { color: red }');
+    expect(await (await fetch(`${server.url}/spaces/${id}/app/`)).text()).toContain('v2');
+    expect((await fetch(`${server.url}/spaces/${id}/app/missing.js`)).status).toBe(404);
+  });
+
+  it('keeps secrets write-only and variables public, and copies only variables to a duplicate', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'static-space', name: 'knobs' },
+      user: alice,
+    });
+    const id = `${alice.name}/knobs`;
+    expect(
+      (
+        await api(server.url, `/api/spaces/${id}/secrets`, {
+          body: { key: 'API_KEY', value: 's3cret' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(200);
+    const v = await api(server.url, `/api/spaces/${id}/variables`, {
+      body: { key: 'GREETING', value: 'hi', description: 'said first' },
+      user: alice,
+    });
+    expect(v.status).toBe(200);
+    expect(v.body.GREETING).toMatchObject({ value: 'hi', description: 'said first' });
+
+    const publicView = await api(server.url, `/api/spaces/${id}/variables`);
+    expect(publicView.body).toEqual({
+      GREETING: { value: 'hi', description: 'said first', updatedAt: expect.any(String) },
+    });
+    const secrets = await api(server.url, `/api/spaces/${id}/secrets`, { user: alice });
+    expect(secrets.body).toEqual({ API_KEY: { description: null, updatedAt: expect.any(String) } });
+    expect(JSON.stringify(secrets.body)).not.toContain('s3cret');
+    expect((await api(server.url, `/api/spaces/${id}/secrets`, { user: bob })).status).toBe(403);
+    expect(
+      (await api(server.url, `/api/spaces/${id}/secrets`, { body: { key: 'X', value: 'y' }, user: bob }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await api(server.url, `/api/spaces/${id}/secrets`, { body: { key: '1BAD', value: 'y' }, user: alice }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await api(server.url, `/api/spaces/${id}/variables`, {
+          body: { key: 'API_KEY', value: 'y' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(400);
+
+    const dup = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: { repository: `${bob.name}/knobs-copy` },
+      user: bob,
+    });
+    expect(dup.status).toBe(200);
+    await sleep(50);
+    const copied = await api(server.url, `/api/spaces/${bob.name}/knobs-copy/variables`);
+    expect(Object.keys(copied.body)).toEqual(['GREETING']);
+    expect((await api(server.url, `/api/spaces/${bob.name}/knobs-copy/secrets`, { user: bob })).body).toEqual(
+      {},
+    );
+
+    expect(
+      (
+        await api(server.url, `/api/spaces/${id}/secrets`, {
+          method: 'DELETE',
+          body: { key: 'API_KEY' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(server.url, `/api/spaces/${id}/secrets`, {
+          method: 'DELETE',
+          body: { key: 'API_KEY' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(404);
+    const afterDelete = await api(server.url, `/api/spaces/${id}/variables`, {
+      method: 'DELETE',
+      body: { key: 'GREETING' },
+      user: alice,
+    });
+    expect(afterDelete.body).toEqual({});
+  });
+
+  it('answers restart, pause and sleeptime only to writers, in the Hub shape', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'static-space', name: 'ctl' },
+      user: alice,
+    });
+    const id = `${alice.name}/ctl`;
+    expect((await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST' })).status).toBe(401);
+    expect((await api(server.url, `/api/spaces/${id}/pause`, { method: 'POST', user: bob })).status).toBe(
+      403,
+    );
+    expect(
+      (await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: 0 }, user: alice })).status,
+    ).toBe(400);
+    const paused = await api(server.url, `/api/spaces/${id}/pause`, { method: 'POST', user: alice });
+    expect(paused.body).toMatchObject({ stage: 'PAUSED', replicas: { current: 0, requested: 1 } });
+    expect((await waitForStage(server.url, id, ['PAUSED'])).stage).toBe('PAUSED');
+    expect((await fetch(`${server.url}/spaces/${id}/app/`)).status).toBe(404);
+    await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST', user: alice });
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+    expect((await api(server.url, `/api/spaces/${alice.name}/nope/runtime`)).status).toBe(404);
+  });
+
+  it('reports a card with an unknown sdk as CONFIG_ERROR and a missing app file as NO_APP_FILE', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'static-space', name: 'broken' },
+      user: alice,
+    });
+    const id = `${alice.name}/broken`;
+    await commitFiles(server.url, id, alice, { 'README.md': '---\nsdk: docker\n---\n' });
+    const config = await waitForStage(server.url, id, ['CONFIG_ERROR']);
+    expect(config.errorMessage).toMatch(/docker/);
+    await commitFiles(server.url, id, alice, { 'README.md': '---\nsdk: static\napp_file: main.html\n---\n' });
+    expect((await waitForStage(server.url, id, ['NO_APP_FILE'])).errorMessage).toMatch(/main\.html/);
+    const build = await readLog(server.url, id, 'build', (l) => l.some((x) => x.includes('main.html')));
+    expect(build.contentType).toMatch(/text\/event-stream/);
+    expect(build.raw).toMatch(/^data: \{"data":".*","timestamp":"\d{4}-/m);
+  });
+});
+
+describe.runIf(hasDocker())('Space apps in real sandboxes', () => {
+  let server: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      instanceId: uniqueInstance(),
+      sandboxPoolSize: 0,
+      sandboxPoolEager: false,
+    });
+    await server.services.runtime.whenReady();
+    if (server.services.runtime.image.state !== 'present') throw new Error('the sandbox image is not ready');
+    alice = await createUser(server.url);
+    bob = await createUser(server.url);
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('builds a blank Space, runs it in a sandbox and restarts it on every commit', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'hello' },
+      user: alice,
+    });
+    const id = `${alice.name}/hello`;
+    const first = await waitForStage(server.url, id, ['RUNNING', 'BUILD_ERROR', 'RUNTIME_ERROR']);
+    expect(first.stage).toBe('RUNNING');
+    expect(await callApp(server.url, id, ['Ada'])).toEqual(['Hello, Ada!']);
+
+    const { commitOid } = await commitFiles(server.url, id, alice, {
+      'app.ts': `import { demo, Textbox } from '@atrium/sandbox/sdk';
+import { shout } from './shout';
+export default demo({
+  inputs: [Textbox({ name: 'name' })],
+  outputs: [Textbox({ name: 'greeting' })],
+  fn: ({ name }: { name: string }) => ({ greeting: shout(\`Bonjour, \${name}\`) }),
+});
+`,
+      'shout.ts': 'export const shout = (s: string): string => `${s.toUpperCase()}!`;\n',
+    });
+    const rebuilt = await waitForStage(
+      server.url,
+      id,
+      ['RUNNING_BUILDING', 'BUILDING', 'RUNNING'],
+      undefined,
+      5_000,
+    );
+    expect(['RUNNING_BUILDING', 'BUILDING', 'RUNNING']).toContain(rebuilt.stage);
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {
+      const r = await api(server.url, `/api/spaces/${id}/runtime`);
+      if (r.body.stage === 'RUNNING' && r.body.sha === commitOid) break;
+    }
+    expect((await api(server.url, `/api/spaces/${id}/runtime`)).body).toMatchObject({
+      stage: 'RUNNING',
+      sha: commitOid,
+    });
+    expect(await callApp(server.url, id, ['Ada'])).toEqual(['BONJOUR, ADA!']);
+    const build = await readLog(server.url, id, 'build', (l) => l.includes('Running'));
+    expect(build.lines.some((l) => l.startsWith('App loaded in'))).toBe(true);
+  }, 120_000);
+
+  it('injects variables and secrets as environment, and a duplicate gets the variables only', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'env' },
+      user: alice,
+    });
+    const id = `${alice.name}/env`;
+    await api(server.url, `/api/spaces/${id}/variables`, {
+      body: { key: 'COLOUR', value: 'teal' },
+      user: alice,
+    });
+    await api(server.url, `/api/spaces/${id}/secrets`, {
+      body: { key: 'TOKEN', value: 'hunter2' },
+      user: alice,
+    });
+    await commitFiles(server.url, id, alice, { 'app.ts': ENV_APP });
+    await sleep(100);
+    expect((await waitForStage(server.url, id, ['RUNNING', 'RUNTIME_ERROR', 'BUILD_ERROR'])).stage).toBe(
+      'RUNNING',
+    );
+    expect(await callApp(server.url, id, ['COLOUR'])).toEqual(['teal']);
+    expect(await callApp(server.url, id, ['TOKEN'])).toEqual(['hunter2']);
+    expect(await callApp(server.url, id, ['SPACE_ID'])).toEqual([id]);
+    const run = await readLog(server.url, id, 'run', (l) => l.includes('env app starting'));
+    expect(run.lines).toContain('env app starting');
+
+    const dup = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: { repository: `${bob.name}/env-copy` },
+      user: bob,
+    });
+    expect(dup.status).toBe(200);
+    const copyId = `${bob.name}/env-copy`;
+    expect((await waitForStage(server.url, copyId, ['RUNNING', 'RUNTIME_ERROR', 'BUILD_ERROR'])).stage).toBe(
+      'RUNNING',
+    );
+    expect(await callApp(server.url, copyId, ['COLOUR'])).toEqual(['teal']);
+    expect(await callApp(server.url, copyId, ['TOKEN'])).toEqual(['(unset)']);
+  }, 120_000);
+
+  it('shows a syntax error as BUILD_ERROR and a crash at start as RUNTIME_ERROR, then recovers on a fix', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'oops' },
+      user: alice,
+    });
+    const id = `${alice.name}/oops`;
+    await waitForStage(server.url, id, ['RUNNING']);
+    await commitFiles(server.url, id, alice, { 'app.ts': 'export default = ;' });
+    const build = await waitForStage(server.url, id, ['BUILD_ERROR']);
+    expect(build.errorMessage).toMatch(/app\.ts/);
+    expect((await fetch(`${server.url}/spaces/${id}/app/config`)).status).toBe(404);
+    await commitFiles(server.url, id, alice, { 'app.ts': "throw new Error('no luck today');\n" });
+    const crash = await waitForStage(server.url, id, ['RUNTIME_ERROR']);
+    expect(crash.errorMessage).toMatch(/no luck today/);
+    const run = await readLog(server.url, id, 'run', (l) => l.some((x) => x.includes('no luck today')));
+    expect(run.lines.some((l) => l.includes('no luck today'))).toBe(true);
+    await commitFiles(server.url, id, alice, { 'app.ts': ENV_APP });
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+  }, 120_000);
+
+  it('sleeps after its idle time, wakes on a visit, and stays down while paused', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'nap' },
+      user: alice,
+    });
+    const id = `${alice.name}/nap`;
+    await waitForStage(server.url, id, ['RUNNING']);
+    const set = await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: 1 }, user: alice });
+    expect(set.body.gcTimeout).toBe(1);
+    // Look without visiting: the Space page's runtime call is a visit, so read the stage from the server.
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+      if (server.services.spaceRuntimes.stats().stages.SLEEPING) break;
+    }
+    const repo = await server.services.hub.repos.find('space', alice.name, 'nap');
+    if (!repo) throw new Error('no repo');
+    expect((await server.services.spaceRuntimes.view(repo, { wake: false })).stage).toBe('SLEEPING');
+    expect((await fetch(`${server.url}/spaces/${id}/app/gradio_api/info`)).status).toBe(200);
+    expect(await callApp(server.url, id, ['Grace'])).toEqual(['Hello, Grace!']);
+    await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: -1 }, user: alice });
+    expect((await api(server.url, `/api/spaces/${id}/runtime`)).body.gcTimeout).toBeNull();
+
+    await api(server.url, `/api/spaces/${id}/pause`, { method: 'POST', user: alice });
+    await commitFiles(server.url, id, alice, { 'notes.txt': 'while paused' });
+    await sleep(300);
+    expect((await api(server.url, `/api/spaces/${id}/runtime`)).body.stage).toBe('PAUSED');
+    expect((await fetch(`${server.url}/spaces/${id}/app/config`)).status).toBe(404);
+    await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST', user: alice });
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+  }, 120_000);
+});
