@@ -1,5 +1,5 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { useResource } from '../../hooks/useResource';
@@ -81,6 +81,12 @@ export function SpaceSettings({
   const id = repo.id;
   const { resource: variables, reload } = useResource(`variables:${id}`, () => spaceApi.variables(id));
   const [secrets, setSecrets] = useState<string[]>([]);
+  useEffect(() => {
+    spaceApi.secrets(id).then(
+      (all) => setSecrets(Object.keys(all)),
+      () => undefined,
+    );
+  }, [id]);
   const control = useAction(async (what: 'restart' | 'pause' | number) => {
     const next =
       what === 'restart'

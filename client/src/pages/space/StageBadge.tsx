@@ -20,6 +20,7 @@ export function StageBadge({ runtime }: { runtime: SpaceRuntime | null }) {
     <span
       className={`badge stage-badge stage-${TONE[stage] ?? 'idle'}`}
       data-stage={stage}
+      data-sha={runtime?.sha ?? ''}
       title={runtime?.errorMessage}
     >
       {stage.replace('_', ' ').toLowerCase()}

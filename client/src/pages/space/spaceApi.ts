@@ -56,6 +56,9 @@ export const spaceApi = {
   setVariable: (id: string, key: string, value: string, description?: string) =>
     api<unknown>('POST', `${base(id)}/variables`, { key, value, description }),
   deleteVariable: (id: string, key: string) => api<unknown>('DELETE', `${base(id)}/variables`, { key }),
+  /** Secret names only (writers): values are never returned. */
+  secrets: (id: string) =>
+    api<Record<string, { description: string | null; updatedAt: string }>>('GET', `${base(id)}/secrets`),
   setSecret: (id: string, key: string, value: string, description?: string) =>
     api<unknown>('POST', `${base(id)}/secrets`, { key, value, description }),
   deleteSecret: (id: string, key: string) => api<unknown>('DELETE', `${base(id)}/secrets`, { key }),

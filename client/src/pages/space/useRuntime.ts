@@ -4,7 +4,7 @@ import { isTransient, type SpaceRuntime, spaceApi } from './spaceApi';
 
 /**
  * The Space's runtime, asked for on load (which wakes a sleeping Space) and again every second
- * while it is changing, every few seconds otherwise, so a restart by anyone shows for everyone.
+ * while it is changing and every second otherwise, so a restart by anyone shows for everyone.
  */
 export function useRuntime(id: string) {
   const [runtime, setRuntime] = useState<SpaceRuntime | null>(null);
@@ -26,7 +26,7 @@ export function useRuntime(id: string) {
         if (!live) return;
         setError(err instanceof ApiError ? err.message : String(err));
       }
-      timer.current = setTimeout(poll, isTransient(next?.stage) ? 700 : 3000);
+      timer.current = setTimeout(poll, isTransient(next?.stage) ? 500 : 1000);
     };
     void poll();
     return () => {

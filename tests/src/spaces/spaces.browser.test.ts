@@ -1,0 +1,264 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createUser,
+  hasBrowser,
+  hasDocker,
+  launchBrowser,
+  screenshotPath,
+  type TestServer,
+  type TestUser,
+} from '../harness/index.js';
+import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
+import { requireClientDist } from '../shell/clientDist.js';
+
+// The issue's proof, in Chromium with three people: Alice creates the sentiment Space from its
+// template and uses it; Bob co-edits its code in Monaco at the same time and saves; the app
+// restarts for both; Carol duplicates it and runs the copy; Explore shows both with their likes.
+
+const RUNNING_TIMEOUT = 180_000;
+
+/** The text of the Monaco editor on the page, line by line (as rendered). */
+const editorText = (page: Page) =>
+  page.locator('.monaco-host .view-lines').evaluate((el) =>
+    [...el.querySelectorAll('.view-line')]
+      .map((l) => ({ top: Number.parseFloat((l as HTMLElement).style.top), text: l.textContent ?? '' }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text.replaceAll('\u00a0', ' '))
+      .join('\n'),
+  );
+
+describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, three users', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let alice: TestUser;
+  let bob: TestUser;
+  let carol: TestUser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  let a: Page;
+  let b: Page;
+  let c: Page;
+  let space: string;
+
+  async function pageAs(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    await context.addCookies(
+      user.cookie.split('; ').map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
+      }),
+    );
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on('pageerror', (err) => errors.push(`${user.name}: ${err.message}`));
+    return page;
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: screenshotPath(`spaces-${name}`), fullPage: true });
+  const stage = (page: Page) => page.locator('.stage-badge').getAttribute('data-stage');
+  const waitForStage = (page: Page, want: string, timeout = RUNNING_TIMEOUT) =>
+    page.locator(`.stage-badge[data-stage="${want}"]`).waitFor({ timeout });
+
+  /** Types a sentence into the generated UI, submits it and returns the confidences shown as bars. */
+  async function classify(page: Page, text: string) {
+    await page.getByLabel('Text').fill(text);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('.demo-done').waitFor({ timeout: 60_000 });
+    return page.locator('.demo-confidence').evaluateAll((rows) =>
+      rows.map((r) => ({
+        label: r.getAttribute('data-label'),
+        width: Number.parseFloat((r.querySelector('.demo-confidence-bar') as HTMLElement).style.width),
+      })),
+    );
+  }
+
+  beforeAll(async () => {
+    requireClientDist();
+    ensureImage();
+    server = await startSandboxServer('runc');
+    browser = await launchBrowser();
+    [alice, bob, carol] = await Promise.all([
+      createUser(server.url),
+      createUser(server.url),
+      createUser(server.url),
+    ]);
+    space = `${alice.name}/sentiment`;
+    [a, b, c] = await Promise.all([pageAs(alice), pageAs(bob), pageAs(carol)]);
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('creates the sentiment Space from its template, reaches RUNNING and labels a sentence', async () => {
+    await a.goto('/spaces/new');
+    await a.getByLabel('Space name').fill('sentiment');
+    await a.locator('.template-card', { hasText: 'Sentiment Analysis' }).click();
+    await shot(a, 'new-from-template');
+    await a.getByRole('button', { name: 'Create Space' }).click();
+    await a.waitForURL(`**/spaces/${space}`);
+    // The header carries the card's emoji, title and sdk; the stage follows the runtime.
+    await a.locator('.space-emoji', { hasText: '😊' }).waitFor();
+    await a.locator('.space-title', { hasText: 'Sentiment Analysis' }).waitFor();
+    await a.locator('.sdk-badge', { hasText: 'atrium' }).waitFor();
+    await waitForStage(a, 'RUNNING');
+    await a.getByRole('heading', { name: 'Sentiment analysis', exact: true }).waitFor();
+    const bars = await classify(a, 'I love this wonderful film!');
+    expect(bars.map((x) => x.label).sort()).toEqual(['NEGATIVE', 'POSITIVE']);
+    expect(bars[0]?.label).toBe('POSITIVE');
+    expect(bars[0]?.width).toBeGreaterThan(50);
+    await shot(a, 'running-labels');
+  });
+
+  it('lets a second user edit the code in Monaco at the same time; Save restarts the app for both', async () => {
+    const give = await fetch(`${server.url}/api/spaces/${space}/collaborators/${bob.name}`, {
+      method: 'PUT',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'write' }),
+    });
+    expect(give.status).toBe(200);
+    await Promise.all([a.goto(`/spaces/${space}/files`), b.goto(`/spaces/${space}/files`)]);
+    for (const p of [a, b]) {
+      await p.locator('.monaco-host[data-file="app.ts"] .view-line').first().waitFor();
+    }
+    // Each sees the other in the presence list.
+    await a.locator('.presence-chip', { hasText: bob.name }).waitFor();
+    await b.locator('.presence-chip', { hasText: alice.name }).waitFor();
+
+    // Bob renames the demo's title while Alice adds a comment at the top, at the same time.
+    const titleLine = b.locator('.monaco-host .view-line', { hasText: "title: 'Sentiment analysis'" });
+    await titleLine.click();
+    await a.locator('.monaco-host .view-line').first().click();
+    await Promise.all([
+      (async () => {
+        await b.keyboard.press('End');
+        await b.keyboard.press('ArrowLeft');
+        await b.keyboard.press('ArrowLeft');
+        await b.keyboard.type(' (edited live)', { delay: 15 });
+      })(),
+      (async () => {
+        await a.keyboard.press('Control+Home');
+        await a.keyboard.type('// tuned by two people\n', { delay: 15 });
+      })(),
+    ]);
+    // Both edits merge, identically, in both editors.
+    await expect
+      .poll(() => editorText(a), { timeout: 15_000 })
+      .toContain("title: 'Sentiment analysis (edited live)',");
+    await expect.poll(() => editorText(b), { timeout: 15_000 }).toContain('// tuned by two people');
+    expect(await editorText(a)).toBe(await editorText(b));
+    // Alice sees Bob's cursor, labelled with his name.
+    const head = a.locator('.yRemoteSelectionHead').first();
+    await head.waitFor();
+    const tag = await head.evaluate((el) => getComputedStyle(el, '::after').content);
+    expect(tag).toBe(JSON.stringify(bob.name));
+    await shot(a, 'co-editing-alice');
+    await shot(b, 'co-editing-bob');
+
+    // Bob saves; Alice watches the App tab: the app restarts on the new commit and shows the new title.
+    await a.goto(`/spaces/${space}`);
+    await waitForStage(a, 'RUNNING');
+    const before = await a.locator('.stage-badge').getAttribute('data-sha');
+    const seen = new Set<string>();
+    const watch = setInterval(() => {
+      for (const p of [a, b]) void stage(p).then((s) => s && seen.add(s), () => undefined);
+    }, 50);
+    try {
+      await b.getByRole('button', { name: 'Save' }).click();
+      await b.locator('.space-saved').waitFor();
+      await a
+        .getByRole('heading', { name: 'Sentiment analysis (edited live)', exact: true })
+        .waitFor({ timeout: RUNNING_TIMEOUT });
+    } finally {
+      clearInterval(watch);
+    }
+    const headSha = ((await (await fetch(`${server.url}/api/spaces/${space}`)).json()) as { sha: string }).sha;
+    expect(headSha).not.toBe(before);
+    // Both pages' stage badges now name the saved commit as the one running.
+    await a.locator(`.stage-badge[data-stage="RUNNING"][data-sha="${headSha}"]`).waitFor();
+    await b.locator(`.stage-badge[data-stage="RUNNING"][data-sha="${headSha}"]`).waitFor();
+    console.log(`stages seen around the save: ${[...seen].join(', ')}`);
+    await b.goto(`/spaces/${space}`);
+    await waitForStage(b, 'RUNNING');
+    await b.getByRole('heading', { name: 'Sentiment analysis (edited live)', exact: true }).waitFor();
+    const bars = await classify(b, 'This was a terrible waste of time.');
+    expect(bars[0]?.label).toBe('NEGATIVE');
+    await shot(a, 'restarted-alice');
+    await shot(b, 'restarted-bob');
+    // The saved file is in the repository, with both people's edits.
+    const savedFile = await (await fetch(`${server.url}/spaces/${space}/resolve/main/app.ts`)).text();
+    expect(savedFile).toContain('// tuned by two people');
+    expect(savedFile).toContain("title: 'Sentiment analysis (edited live)'");
+  });
+
+  it('lets a third user duplicate the Space and run the copy', async () => {
+    await c.goto(`/spaces/${space}`);
+    await c.getByRole('button', { name: 'Duplicate' }).click();
+    await c.locator('input[name=duplicate-name]').fill('sentiment-copy');
+    await c.locator('.duplicate-form').getByRole('button', { name: 'Duplicate' }).click();
+    await c.waitForURL(`**/spaces/${carol.name}/sentiment-copy`);
+    await c.getByText('Duplicated from').waitFor();
+    await waitForStage(c, 'RUNNING');
+    await c.getByRole('heading', { name: 'Sentiment analysis (edited live)' }).waitFor();
+    const bars = await classify(c, 'What a wonderful, lovely day!');
+    expect(bars[0]?.label).toBe('POSITIVE');
+    await shot(c, 'duplicate-running');
+  });
+
+  it('shows both Spaces on Explore as cards with their likes, by most liked and in search', async () => {
+    // Alice and Carol like the original, Carol likes her copy.
+    for (const [page, id] of [
+      [a, space],
+      [c, space],
+      [c, `${carol.name}/sentiment-copy`],
+    ] as const) {
+      await page.goto(`/spaces/${id}/card`);
+      await page.locator('.like-button').click();
+      await page.locator('.like-button[aria-pressed="true"]').waitFor();
+    }
+    await a.goto('/explore?sort=likes');
+    const original = a.locator(`.space-card[data-space="${space}"]`);
+    const copy = a.locator(`.space-card[data-space="${carol.name}/sentiment-copy"]`);
+    await original.waitFor();
+    await copy.waitFor();
+    expect(await original.locator('.space-card-likes').textContent()).toBe('♥ 2');
+    expect(await copy.locator('.space-card-likes').textContent()).toBe('♥ 1');
+    expect(await original.locator('.space-card-emoji').textContent()).toBe('😊');
+    expect(await original.locator('.badge').textContent()).toBe('atrium');
+    const order = await a
+      .locator('.space-card')
+      .evaluateAll((cards) => cards.map((x) => x.getAttribute('data-space')));
+    expect(order.indexOf(space)).toBeLessThan(order.indexOf(`${carol.name}/sentiment-copy`));
+    await shot(a, 'explore-most-liked');
+    await a.goto(`/explore?search=${encodeURIComponent('sentiment-copy')}`);
+    await copy.waitFor();
+    expect(await a.locator('.space-card').count()).toBe(1);
+    // The original lists its duplicate.
+    await a.goto(`/spaces/${space}/forks`);
+    await a.getByRole('link', { name: `${carol.name}/sentiment-copy` }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('serves the app alone on the embed page, inside an iframe of another page', async () => {
+    await c.goto(`/spaces/${space}`);
+    await c.getByRole('button', { name: 'Share' }).click();
+    const embedCode = await c.locator('input[name=share-embed]').inputValue();
+    expect(embedCode).toContain(`/embed/spaces/${space}`);
+    await c.setContent(`<html><body><h1>My blog</h1>${embedCode}</body></html>`);
+    const frame = c.frameLocator('iframe');
+    await frame
+      .getByRole('heading', { name: 'Sentiment analysis (edited live)' })
+      .waitFor({ timeout: 60_000 });
+    await frame.getByLabel('Text').fill('I love it');
+    await frame.getByRole('button', { name: 'Submit' }).click();
+    await frame.locator('.demo-done').waitFor({ timeout: 60_000 });
+    expect(await frame.locator('.demo-confidence').count()).toBe(2);
+    await shot(c, 'embedded');
+  });
+});
