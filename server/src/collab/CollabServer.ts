@@ -99,7 +99,7 @@ export class CollabServer {
         return conn.close(CloseCode.FrameTooLarge, 'frame larger than 16 MiB');
       if (!isBinary)
         return conn.close(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
-      if (!conn.withinQuota(frame.length))
+      if (!conn.withinQuota(quotaCost(frame)))
         return conn.close(CloseCode.UnauthenticatedQuota, 'sign in to send more');
       if (conn.inboxBytes + frame.length > collabLimits.maxQueuedBytes)
         return conn.close(CloseCode.Flooding, 'too many messages queued');
@@ -225,6 +225,14 @@ export class CollabServer {
     if (t) clearTimeout(t);
     this.idleTimers.delete(name);
   }
+}
+
+/**
+ * What a frame costs against the unauthenticated quota. y-websocket clients echo everyone's
+ * presence back, so a modest presence frame costs a flat amount; anything else costs its size.
+ */
+function quotaCost(frame: Uint8Array): number {
+  return frame[0] === 1 && frame.length <= collabLimits.presenceFrameFlatBytes ? 64 : frame.length;
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -25,6 +25,9 @@ export interface RoomDeps {
 // As long as y-protocols keeps a silent client's presence before timing it out.
 const RECENTLY_LEFT_MS = 30_000;
 
+// How long one encoding of the whole document is shared by clients joining empty.
+const FULL_SYNC_CACHE_MS = 5_000;
+
 // State vector of an empty document: the client has nothing, so it gets the cached full state.
 const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
@@ -175,7 +178,14 @@ export class Room {
   /** The answer to a sync step 1; a client starting empty shares one cached encoding of the whole state. */
   private syncStep2For(conn: Connection, stateVector: Uint8Array): Uint8Array {
     if (isEmptyStateVector(stateVector)) {
-      this.fullSync ??= encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc));
+      if (!this.fullSync) {
+        this.fullSync = encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc));
+        // Kept for a burst of joins, then let go: an idle room should cost only its Y.Doc.
+        const cached = this.fullSync;
+        setTimeout(() => {
+          if (this.fullSync === cached) this.fullSync = null;
+        }, FULL_SYNC_CACHE_MS).unref();
+      }
       return this.fullSync;
     }
     try {
