@@ -1,3 +1,5 @@
 import { benchDemoCall } from './demoCall.js';
+import { benchSpaceRuntime } from './runtime.js';
 
 await benchDemoCall();
+await benchSpaceRuntime();

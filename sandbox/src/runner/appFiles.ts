@@ -3,6 +3,11 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/** Loads the TypeScript stripper ahead of time: a warm sandbox does it while it waits for a Space. */
+export function preloadTypeScript(): void {
+  require('sucrase');
+}
+
 /** A file of the app as it will be written in the sandbox. */
 export interface PreparedFile {
   path: string;

@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AppLoadReply, AppLoadRequest, DemoHostReply, DemoHostRequest } from '@atrium/protocol';
 import type * as Sdk from '../sdk/index.js';
-import { AppBuildError, builtName, prepareAppFiles } from './appFiles.js';
+import { AppBuildError, builtName, preloadTypeScript, prepareAppFiles } from './appFiles.js';
 import { withModelAccess } from './modelAccess.js';
 
 const APP_DIR = process.env.ATRIUM_APP_DIR ?? '/tmp/app';
@@ -98,3 +98,11 @@ lines.on('line', (line) => {
 // The server closing the channel means the sandbox is no longer wanted.
 lines.on('close', () => process.exit(0));
 send({ type: 'app_waiting', id: 'runner' });
+// While waiting, load what every app needs (the SDK, the TypeScript stripper): a commit then skips it.
+setTimeout(() => {
+  if (loading) return;
+  preloadTypeScript();
+  void import(pathToFileURL(path.join(PACKAGES_DIR, '@atrium/sandbox/dist/sdk/index.js')).href).catch(
+    () => {},
+  );
+}, 0);

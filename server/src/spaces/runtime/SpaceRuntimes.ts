@@ -331,10 +331,11 @@ export class SpaceRuntimes implements SpaceCommitListener {
         `===== Application startup at ${new Date().toISOString()} (${sha.slice(0, 12)}) =====`,
       );
       for (const l of runLog.history()) inst.runLog.write(l.data);
-      if (previous) await this.sandboxes.release(previous.sandbox);
       inst.lastVisit = Date.now();
       this.setStage(inst, 'RUNNING');
       log('Running');
+      // The old app's container goes after the new one serves: removing it takes a Docker round trip.
+      if (previous) void this.sandboxes.release(previous.sandbox);
       void sandbox.ended.then(async (reason) => {
         if (inst.app?.sandbox !== target) return;
         inst.runLog.write(`The app stopped: ${reason}`);
