@@ -46,6 +46,7 @@ export function CellEditor({
   const handlers = useRef({ onRun, onEscape, onFocus });
   handlers.current = { onRun, onEscape, onFocus };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is rebuilt only when its text or mode changes.
   useEffect(() => {
     if (!host.current) return;
     // One UndoManager per cell and person: it tracks only this client's edits (y-codemirror's origin).
@@ -57,9 +58,27 @@ export function CellEditor({
         extensions: [
           Prec.highest(
             keymap.of([
-              { key: 'Shift-Enter', run: () => (handlers.current.onRun(true), true) },
-              { key: 'Mod-Enter', run: () => (handlers.current.onRun(false), true) },
-              { key: 'Escape', run: () => (handlers.current.onEscape(), true) },
+              {
+                key: 'Shift-Enter',
+                run: () => {
+                  handlers.current.onRun(true);
+                  return true;
+                },
+              },
+              {
+                key: 'Mod-Enter',
+                run: () => {
+                  handlers.current.onRun(false);
+                  return true;
+                },
+              },
+              {
+                key: 'Escape',
+                run: () => {
+                  handlers.current.onEscape();
+                  return true;
+                },
+              },
             ]),
           ),
           lineNumbers(),
@@ -85,7 +104,6 @@ export function CellEditor({
       view.destroy();
       undoManager.destroy();
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is rebuilt only when its text or mode changes.
   }, [text, awareness, type, readOnly]);
 
   return <div className="nb-editor" ref={host} />;

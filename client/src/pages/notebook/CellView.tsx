@@ -5,6 +5,7 @@ import { memo, useEffect, useReducer, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { CellEditor } from './CellEditor';
+import { queueEditor } from './editorQueue';
 import { cellId, cellSource, cellType } from './notebookModel';
 import { OutputView } from './OutputView';
 import type { Output } from './outputs';
@@ -47,12 +48,23 @@ function useNearViewport(ref: React.RefObject<HTMLElement | null>, eager: boolea
   const [near, setNear] = useState(eager);
   useEffect(() => {
     if (near || !ref.current) return;
+    let cancel: (() => void) | null = null;
     const observer = new IntersectionObserver(
-      (entries) => entries.some((e) => e.isIntersecting) && setNear(true),
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) cancel ??= queueEditor(() => setNear(true));
+        else {
+          // Scrolled past before its turn came: no editor needed after all.
+          cancel?.();
+          cancel = null;
+        }
+      },
       { rootMargin: '400px 0px' },
     );
     observer.observe(ref.current);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      cancel?.();
+    };
   }, [near, ref]);
   return near;
 }
@@ -95,8 +107,11 @@ function CellViewImpl(props: CellViewProps) {
     type !== 'code' ? '' : running ? '[*]' : kernelMark === 'queued' ? '[*]' : `[${count ?? ' '}]`;
 
   return (
+    // The cell is focusable (tabIndex) and its keys are Jupyter's command-mode shortcuts, read by the page.
+    // biome-ignore lint/a11y/noStaticElementInteractions: a notebook cell is a focus target, not a control.
     <div
       ref={root}
+      aria-label={`Cell ${index + 1}`}
       className={`nb-cell nb-cell-${type}${selected ? ' nb-selected' : ''}${editing ? ' nb-editing' : ''}${running ? ' nb-running' : ''}`}
       data-cell-id={id}
       data-testid="cell"

@@ -38,7 +38,7 @@ export function NewNotebook() {
       <h1>New notebook</h1>
       <label>
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
+        <input value={name} onChange={(e) => setName(e.target.value)} required />
       </label>
       <label>
         Import an .ipynb (optional)

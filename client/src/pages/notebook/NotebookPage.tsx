@@ -2,6 +2,7 @@ import { collabDocumentName, type NotebookKernelStatus } from '@atrium/protocol'
 import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useSession } from '../../auth';
 import { ErrorMessage } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import { CellView } from './CellView';
@@ -27,7 +28,8 @@ export function NotebookPage() {
   const { owner = '', name = '' } = useParams();
   const id = `${owner}/${name}`;
   const { resource } = useResource(id, () => notebookApi.session(id));
-  const live = useNotebookDoc(collabDocumentName('notebook', id));
+  const { session } = useSession();
+  const live = useNotebookDoc(collabDocumentName('notebook', id), session.user?.name ?? 'You (guest)');
   if (resource.state === 'loading' || !live) return <p className="nb-loading">Opening {id}…</p>;
   if (resource.state === 'failed') return <ErrorMessage message={resource.error} />;
   return (

@@ -64,7 +64,7 @@ function MimeView({ data }: { data: Record<string, unknown> }) {
       return (
         <img
           className="nb-output-image"
-          alt="SVG output"
+          alt="Figure drawn by the cell (SVG)"
           src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`}
         />
       );
@@ -73,7 +73,7 @@ function MimeView({ data }: { data: Record<string, unknown> }) {
       return (
         <img
           className="nb-output-image"
-          alt="Image output"
+          alt="Figure drawn by the cell"
           src={`data:${mime};base64,${joined(value).trim()}`}
         />
       );

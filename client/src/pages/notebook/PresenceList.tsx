@@ -9,7 +9,9 @@ export function PresenceList({ people, ids }: { people: Collaborator[]; ids: str
         return (
           <li key={p.clientId} className="nb-person" title={p.user.name}>
             <span className="nb-person-dot" style={{ background: p.user.color }} aria-hidden="true" />
-            <span className="nb-person-name">{p.self ? `${p.user.name} (you)` : p.user.name}</span>
+            <span className="nb-person-name">
+              {p.self && !p.user.name.startsWith('You') ? `${p.user.name} (you)` : p.user.name}
+            </span>
             <span className="nb-person-cell">{at >= 0 ? `cell ${at + 1}` : '—'}</span>
           </li>
         );

@@ -5,7 +5,7 @@ import {
   KERNEL_PRESENCE_FIELD,
   type NotebookKernelStatus,
 } from '@atrium/protocol';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { cellsOf } from './notebookModel';
@@ -32,8 +32,31 @@ export interface LiveNotebook {
   closedReason: string | null;
 }
 
-export function useNotebookDoc(docName: string): LiveNotebook | null {
+const PALETTE = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#469990',
+  '#9a6324',
+  '#800000',
+];
+/** The colour the server stamps on a user's presence (server/src/collab/presence.ts), for one's own entry. */
+function colorOf(name: string): string {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return PALETTE[h % PALETTE.length] ?? '#4363d8';
+}
+
+/** `selfName`: how this person appears in their own presence list (the server never echoes it back). */
+export function useNotebookDoc(docName: string, selfName: string): LiveNotebook | null {
   const [live, setLive] = useState<LiveNotebook | null>(null);
+  // Read at each presence change: learning one's name later must not reconnect the document.
+  const self = useRef(selfName);
+  self.current = selfName;
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -58,6 +81,16 @@ export function useNotebookDoc(docName: string): LiveNotebook | null {
       const people: Collaborator[] = [];
       let kernel: NotebookKernelStatus | null = state.kernel;
       for (const [clientId, s] of provider.awareness.getStates()) {
+        if (clientId === doc.clientID) {
+          const cell = (s[CELL_PRESENCE_FIELD] as string | null) ?? null;
+          people.unshift({
+            clientId,
+            user: { name: self.current, color: colorOf(self.current) },
+            cell,
+            self: true,
+          });
+          continue;
+        }
         const user = s.user as CollabPresenceUser | undefined;
         // Only the server's own state has no `user` (the server stamps it on every client's state).
         if (!user) {
