@@ -158,6 +158,8 @@ async function doEnsure({
   const stream = await docker.buildImage(context, {
     t: tag,
     forcerm: true,
+    // A forced build starts from nothing, as on a fresh machine.
+    nocache: force,
     labels: { 'atrium.sandbox': '1' },
   });
   await new Promise<void>((resolve, reject) => {
@@ -177,10 +179,32 @@ async function doEnsure({
   });
   const image = await docker.getImage(tag).inspect();
   await docker.getImage(tag).tag({ repo: IMAGE_REPOSITORY, tag: 'latest' });
+  await pruneOldImages(docker, tag).catch(() => {});
   const buildMs = Math.round(performance.now() - started);
   onProgress({
     phase: 'done',
     message: `Built ${tag} (${(image.Size / 1048576).toFixed(0)} MiB) in ${(buildMs / 1000).toFixed(1)} s`,
   });
   return { tag, built: true, buildMs, sizeBytes: image.Size };
+}
+
+/** Images older than this are not in use by a build or a test still starting on this machine. */
+const PRUNE_AFTER_S = 15 * 60;
+
+/**
+ * Each build is a new ~170 MB layer: remove earlier sandbox images once a new one exists
+ * (Docker refuses to remove one a container still uses, which is what we want).
+ */
+async function pruneOldImages(docker: Docker, keep: string): Promise<void> {
+  const images = await docker.listImages({ filters: { label: ['atrium.sandbox=1'] } });
+  const cutoff = Date.now() / 1000 - PRUNE_AFTER_S;
+  for (const image of images) {
+    const tags = image.RepoTags ?? [];
+    if (tags.includes(keep) || tags.includes(`${IMAGE_REPOSITORY}:latest`) || image.Created > cutoff)
+      continue;
+    await docker
+      .getImage(image.Id)
+      .remove()
+      .catch(() => {});
+  }
 }

@@ -62,4 +62,22 @@ describe.runIf(docker).each(RUNTIMES)('reconciliation under %s', (runtime) => {
     expect(containersOf(instance)).toEqual([]);
     expect(Date.now() - restartedAt).toBeLessThan(10_000);
   });
+
+  it('removes its sandboxes when stopped gracefully (SIGTERM)', async () => {
+    ensureImage();
+    const server = await spawnServer(tempDataDir('atrium-sigterm'), {
+      ATRIUM_SANDBOX_RUNTIME: runtime,
+      ATRIUM_SANDBOX_POOL_SIZE: '0',
+    });
+    started.push(server);
+    await waitForImage(server.url);
+    const user = await createUser(server.url);
+    const kernel = await startKernel(server.url, bearer(user.token));
+    await startKernel(server.url, bearer(user.token));
+    const instance = dockerInspect(kernel.containerId).Config.Labels['atrium.instance'] ?? '';
+    expect(containersOf(instance)).toHaveLength(2);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(containersOf(instance)).toEqual([]);
+  });
 });
