@@ -127,6 +127,43 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
     await until(() => streamText(watcher.doc, 'c1') === 'never\n', 20_000, 'next run');
   });
 
+  it('restarts the shared kernel: variables are gone and counting starts again', async () => {
+    const id = await createNotebook(
+      server.url,
+      owner,
+      uniqueName('nb'),
+      notebookOf(['var kept = 41; kept + 1', 'typeof kept']),
+    );
+    const watcher = await open(id, owner);
+    await kernelCall(server.url, owner.token, id, 'run', { cells: ['c0'] });
+    await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'first run');
+    const res = await kernelCall(server.url, owner.token, id, 'restart');
+    expect(res.status).toBe(200);
+    expect((await res.json()).state).toBe('idle');
+    await kernelCall(server.url, owner.token, id, 'run', { cells: ['c1'] });
+    await until(() => cellOf(watcher.doc, 'c1')?.get('execution_count') != null, 30_000, 'run after restart');
+    expect(cellOf(watcher.doc, 'c1')?.get('execution_count')).toBe(1);
+    const result = (
+      (cellOf(watcher.doc, 'c1') as Y.Map<unknown>).get('outputs') as Y.Array<Y.Map<unknown>>
+    ).get(0);
+    expect((result.get('data') as Record<string, string>)['text/plain']).toContain('undefined');
+  });
+
+  it('caps a run that prints too much with a clear notice in the cell', async () => {
+    const id = await createNotebook(
+      server.url,
+      owner,
+      uniqueName('nb'),
+      notebookOf(['for (let i = 0; i < 40; i++) console.log("y".repeat(100_000));']),
+    );
+    const watcher = await open(id, owner);
+    await kernelCall(server.url, owner.token, id, 'run', { all: true });
+    await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'big run');
+    const text = streamText(watcher.doc, 'c0');
+    expect(text).toContain('output truncated');
+    expect(text.length).toBeLessThan(2.2 * 1024 * 1024);
+  });
+
   it('refuses runs, interrupts and restarts from readers with a clear error', async () => {
     const id = await createNotebook(server.url, owner, uniqueName('nb'), notebookOf(['1 + 1']));
     for (const verb of ['run', 'interrupt', 'restart'] as const) {

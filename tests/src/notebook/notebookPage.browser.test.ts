@@ -128,6 +128,21 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await b.screenshot({ path: screenshotPath('notebook-converged-bob') });
   });
 
+  it('undoes only one’s own typing (undo per user)', async () => {
+    await a.locator('[data-cell-id="c0"] .cm-content').click();
+    await a.keyboard.press('Control+End');
+    await a.keyboard.type(' // by Ada');
+    await b.locator('[data-cell-id="c0"] .cm-content').click();
+    await b.keyboard.press('Control+End');
+    await b.keyboard.type(' // by Bob');
+    await expect.poll(() => editorText(a, 'c0')).toContain('// by Bob');
+    await a.locator('[data-cell-id="c0"] .cm-content').click();
+    await a.keyboard.press('Control+z');
+    await expect.poll(() => editorText(b, 'c0')).not.toContain('// by Ada');
+    expect(await editorText(b, 'c0')).toContain('// by Bob');
+    expect(await editorText(a, 'c0')).toContain('// by Bob');
+  });
+
   it('shows a 2 s run’s lines in the other browser before it ends, and who ran it', async () => {
     await a.locator('[data-cell-id="c1"] .cm-content').click();
     await a.keyboard.press('Shift+Enter');
@@ -218,6 +233,25 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await a.screenshot({ path: screenshotPath('notebook-shortcuts') });
   });
 
+  it('saves the notebook as a commit and shows it in the history', async () => {
+    await a.getByLabel('Commit message').fill('First save from the page');
+    await a.getByRole('button', { name: 'Save', exact: true }).click();
+    await a.getByRole('button', { name: 'History' }).click();
+    await a.getByRole('complementary', { name: 'History' }).getByText('First save from the page').waitFor();
+    const commits = (await (
+      await fetch(`${server.url}/api/notebooks/${id}/commits/main`, { headers: bearer(owner.token) })
+    ).json()) as { title: string }[];
+    expect(commits[0]?.title).toBe('First save from the page');
+    const saved = await (
+      await fetch(`${server.url}/notebooks/${id}/resolve/main/notebook.ipynb`, {
+        headers: bearer(owner.token),
+      })
+    ).json();
+    expect(JSON.stringify(saved)).toContain('line 9');
+    await a.screenshot({ path: screenshotPath('notebook-history') });
+    await a.getByRole('button', { name: 'History' }).click();
+  });
+
   it('lets a viewer without write access read everything but neither edit nor run', async () => {
     const v = await pageAs(viewer);
     await openNotebook(v);
@@ -240,6 +274,43 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     });
     expect(res.status()).toBe(403);
     await v.screenshot({ path: screenshotPath('notebook-viewer'), fullPage: false });
+  });
+
+  it('creates a notebook from an uploaded .ipynb through the page', async () => {
+    const name = uniqueName('imported');
+    const nb = notebookOf(['console.log("imported")']);
+    nb.cells.unshift({
+      cell_type: 'markdown',
+      id: 'title',
+      source: '# Imported title',
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+    });
+    await a.goto('/notebooks/new');
+    await a.getByLabel('Name').fill(name);
+    await a
+      .getByLabel(/Import an .ipynb/)
+      .setInputFiles({
+        name: 'mine.ipynb',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(nb)),
+      });
+    await a.getByRole('button', { name: 'Create notebook' }).click();
+    await a.waitForURL(`**/notebooks/${owner.name}/${name}`);
+    await a.getByRole('heading', { name: 'Imported title' }).waitFor();
+    expect(await editorText(a, 'c0')).toBe('console.log("imported")');
+    await a.goto('/notebooks/new');
+    await a.getByLabel('Name').fill(uniqueName('broken'));
+    await a
+      .getByLabel(/Import an .ipynb/)
+      .setInputFiles({
+        name: 'bad.ipynb',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"nbformat": 3, "cells": []}'),
+      });
+    await a.getByRole('button', { name: 'Create notebook' }).click();
+    await expect.poll(() => a.getByRole('alert').textContent()).toContain('nbformat 3');
   });
 
   it('raised no errors in any page', () => {

@@ -111,7 +111,6 @@ function CellViewImpl(props: CellViewProps) {
     // biome-ignore lint/a11y/noStaticElementInteractions: a notebook cell is a focus target, not a control.
     <div
       ref={root}
-      aria-label={`Cell ${index + 1}`}
       className={`nb-cell nb-cell-${type}${selected ? ' nb-selected' : ''}${editing ? ' nb-editing' : ''}${running ? ' nb-running' : ''}`}
       data-cell-id={id}
       data-testid="cell"
