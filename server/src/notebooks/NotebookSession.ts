@@ -138,8 +138,13 @@ export class NotebookSession {
 
   private checkKernel(): void {
     if (this.draining || this.starting) return;
-    const alive = this.kernelId !== null && this.deps.kernels.list().some((k) => k.id === this.kernelId);
-    if (!alive && this.status.state !== 'dead') {
+    const kernel = this.kernelId ? this.deps.kernels.list().find((k) => k.id === this.kernelId) : undefined;
+    // Died in between runs (out of memory, container gone): everyone sees it without running anything.
+    if (kernel?.session.state === 'dead' && this.status.state !== 'dead') {
+      this.set({ state: 'dead', reason: kernel.session.reason });
+      return;
+    }
+    if (!kernel && this.status.state !== 'dead') {
       this.kernelId = null;
       this.set({ state: 'none' });
       if (this.watch) clearInterval(this.watch);
