@@ -1,5 +1,7 @@
-import type { TemplateView } from '@atrium/protocol';
+import { SPACE_FILES_MAP, type TemplateView } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import { connectClient, synced, until } from '../collab/collabClients.js';
 import { createUser, hasDocker, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
 import { uniqueInstance } from '../sandbox/sandboxTesting.js';
 import { api, callApp, commitFiles, readLog, sleep, waitForStage } from './runtimeTesting.js';
@@ -231,7 +233,7 @@ describe('Space runtime API without sandboxes', () => {
     const paused = await api(server.url, `/api/spaces/${id}/pause`, { method: 'POST', user: alice });
     expect(paused.body).toMatchObject({ stage: 'PAUSED', replicas: { current: 0, requested: 1 } });
     expect((await waitForStage(server.url, id, ['PAUSED'])).stage).toBe('PAUSED');
-    expect((await fetch(`${server.url}/spaces/${id}/app/`)).status).toBe(404);
+    expect((await fetch(`${server.url}/spaces/${id}/app/`)).status).toBe(503);
     await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST', user: alice });
     expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
     expect((await api(server.url, `/api/spaces/${alice.name}/nope/runtime`)).status).toBe(404);
@@ -316,6 +318,43 @@ export default demo({
     expect(build.lines.some((l) => l.startsWith('App loaded in'))).toBe(true);
   }, 120_000);
 
+  it('restarts the app when a live-edited file is saved from the editor, with the new code running', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'live' },
+      user: alice,
+    });
+    const id = `${alice.name}/live`;
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+    const editor = connectClient(server, `spaces/${id}`, { token: bob.token });
+    const owner = connectClient(server, `spaces/${id}`, { cookie: alice.cookie });
+    try {
+      await Promise.all([synced(editor), synced(owner)]);
+      const app = owner.doc.getMap<Y.Text>(SPACE_FILES_MAP).get('app.ts');
+      if (!app) throw new Error('app.ts is not in the live document');
+      const at = app.toString().indexOf('Hello');
+      app.delete(at, 'Hello'.length);
+      app.insert(at, 'Howdy');
+      await until(
+        () => editor.doc.getMap<Y.Text>(SPACE_FILES_MAP).get('app.ts')?.toString().includes('Howdy') ?? false,
+      );
+      const saved = await fetch(`${server.url}/api/collab/spaces/${id}/save`, {
+        method: 'POST',
+        headers: { ...alice.sessionHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Howdy' }),
+      });
+      expect(saved.status).toBe(201);
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {
+        const r = await api(server.url, `/api/spaces/${id}/runtime`);
+        if (r.body.stage === 'RUNNING' && (await callApp(server.url, id, ['Ada']))[0] === 'Howdy, Ada!')
+          break;
+      }
+      expect(await callApp(server.url, id, ['Ada'])).toEqual(['Howdy, Ada!']);
+    } finally {
+      editor.destroy();
+      owner.destroy();
+    }
+  }, 120_000);
+
   it('injects variables and secrets as environment, and a duplicate gets the variables only', async () => {
     await api(server.url, '/api/spaces/from-template', {
       body: { template: 'blank-space', name: 'env' },
@@ -372,6 +411,35 @@ export default demo({
     expect(run.lines.some((l) => l.includes('no luck today'))).toBe(true);
     await commitFiles(server.url, id, alice, { 'app.ts': ENV_APP });
     expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+  }, 120_000);
+
+  it('moves a renamed Space’s app to its new URL and removes a deleted Space’s sandbox', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'old-name' },
+      user: alice,
+    });
+    await waitForStage(server.url, `${alice.name}/old-name`, ['RUNNING']);
+    const moved = await api(server.url, '/api/repos/move', {
+      body: { fromRepo: `${alice.name}/old-name`, toRepo: `${alice.name}/new-name`, type: 'space' },
+      user: alice,
+    });
+    expect(moved.status).toBe(200);
+    const id = `${alice.name}/new-name`;
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+    expect(await callApp(server.url, id, ['Lin'])).toEqual(['Hello, Lin!']);
+    expect((await fetch(`${server.url}/spaces/${alice.name}/old-name/app/config`)).status).toBe(404);
+
+    const before = server.services.spaceRuntimes.stats().apps;
+    const deleted = await api(server.url, '/api/repos/delete', {
+      method: 'DELETE',
+      body: { name: 'new-name', type: 'space' },
+      user: alice,
+    });
+    expect(deleted.status).toBe(200);
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50))
+      if (server.services.spaceRuntimes.stats().apps < before) break;
+    expect(server.services.spaceRuntimes.stats().apps).toBe(before - 1);
+    expect((await fetch(`${server.url}/spaces/${id}/app/config`)).status).toBe(404);
   }, 120_000);
 
   it('sleeps after its idle time, wakes on a visit, and stays down while paused', async () => {

@@ -95,7 +95,6 @@ export class SpaceRuntimes implements SpaceCommitListener {
       };
       this.spaces.set(repo.id, inst);
     }
-    inst.spaceId = fullId(repo);
     return inst;
   }
 
@@ -161,12 +160,11 @@ export class SpaceRuntimes implements SpaceCommitListener {
     return kind === 'build' ? inst.buildLog : inst.runLog;
   }
 
-  /** The commit a static Space serves and the file at its root, once it is running. */
-  staticSite(repo: RepoRecord): { sha: string; appFile: string } | undefined {
+  /** What the app URL serves: a static Space's commit and root file, or nothing when it is not running. */
+  staticSite(repo: RepoRecord): { stage: SpaceStage; sha: string | null; appFile: string } | undefined {
     const inst = this.spaces.get(repo.id);
-    return inst?.sdk === 'static' && inst.stage === 'RUNNING' && inst.sha
-      ? { sha: inst.sha, appFile: inst.appFile }
-      : undefined;
+    if (inst?.sdk !== 'static') return undefined;
+    return { stage: inst.stage, sha: inst.stage === 'RUNNING' ? inst.sha : null, appFile: inst.appFile };
   }
 
   private async sleepSeconds(inst: SpaceInstance): Promise<number | null> {
@@ -210,6 +208,20 @@ export class SpaceRuntimes implements SpaceCommitListener {
     await this.onNewCommit(repoId);
   }
 
+  /** The Space was deleted: its app stops and its state goes. */
+  async onRemoved(repoId: string): Promise<void> {
+    const inst = this.spaces.get(repoId);
+    if (!inst) return;
+    await this.stop(inst, 'STOPPED');
+    this.spaces.delete(repoId);
+  }
+
+  /** The Space was renamed or transferred: the app under the old URL stops and starts under the new one. */
+  async onMoved(repoId: string): Promise<void> {
+    await this.onRemoved(repoId);
+    void this.onNewCommit(repoId);
+  }
+
   /** Variables or secrets changed: a running app restarts to see them (as on the Hub). */
   async onSettingsChanged(repo: RepoRecord): Promise<void> {
     const inst = this.spaces.get(repo.id);
@@ -221,11 +233,11 @@ export class SpaceRuntimes implements SpaceCommitListener {
     inst.generation += 1;
     const app = inst.app;
     inst.app = undefined;
+    this.setStage(inst, stage, error);
     if (app) {
       this.services.gradio.unregister(inst.spaceId);
       await this.sandboxes.release(app.sandbox);
     }
-    this.setStage(inst, stage, error);
   }
 
   /** Builds and starts the app of main's head; the previous app keeps serving until the new one runs. */

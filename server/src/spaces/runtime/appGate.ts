@@ -29,6 +29,11 @@ export function spaceAppGate(services: Services) {
     await runtimes.settled(repo, WAKE_WAIT_MS);
     const site = runtimes.staticSite(repo);
     if (!site) return next();
+    if (!site.sha) {
+      res.status(503).set(STATIC_HEADERS);
+      return void res.json({ error: `This Space is not running (${site.stage})`, stage: site.stage });
+    }
+    const sha = site.sha;
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return void res.status(405).json({ error: 'Static Spaces only answer GET' });
     if (req.path === '/' && !req.originalUrl.split('?')[0]?.endsWith('/')) {
@@ -41,7 +46,7 @@ export function spaceAppGate(services: Services) {
       return void res.status(400).json({ error: 'Bad path' });
     }
     if (file === '' || file.endsWith('/')) file += file === '' ? site.appFile : 'index.html';
-    const entry = await services.hub.repos.entry(site.sha, file);
+    const entry = await services.hub.repos.entry(sha, file);
     if (!entry) return void res.status(404).set(STATIC_HEADERS).type('text/plain').send(`${file} not found`);
     res.set({ ...STATIC_HEADERS, ETag: `"${entry.gitOid}"` });
     res.type(path.extname(file) || 'application/octet-stream');
