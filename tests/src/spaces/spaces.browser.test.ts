@@ -167,7 +167,11 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     const before = await a.locator('.stage-badge').getAttribute('data-sha');
     const seen = new Set<string>();
     const watch = setInterval(() => {
-      for (const p of [a, b]) void stage(p).then((s) => s && seen.add(s), () => undefined);
+      for (const p of [a, b])
+        void stage(p).then(
+          (s) => s && seen.add(s),
+          () => undefined,
+        );
     }, 50);
     try {
       await b.getByRole('button', { name: 'Save' }).click();
@@ -178,7 +182,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     } finally {
       clearInterval(watch);
     }
-    const headSha = ((await (await fetch(`${server.url}/api/spaces/${space}`)).json()) as { sha: string }).sha;
+    const headSha = ((await (await fetch(`${server.url}/api/spaces/${space}`)).json()) as { sha: string })
+      .sha;
     expect(headSha).not.toBe(before);
     // Both pages' stage badges now name the saved commit as the one running.
     await a.locator(`.stage-badge[data-stage="RUNNING"][data-sha="${headSha}"]`).waitFor();

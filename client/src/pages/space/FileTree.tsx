@@ -120,7 +120,7 @@ export function FileTree({
                     if (window.confirm(`Delete ${p}? Save to remove it from the repository.`)) onDelete(p);
                   }}
                 >
-                  🗑
+                  ✕
                 </button>
               </span>
             )}

@@ -1,7 +1,7 @@
-import type { RepoInfoView } from '@atrium/protocol';
+import type { RepoInfoView, TreeEntryView } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { csrfToken } from '../../api/request';
+import { api, csrfToken } from '../../api/request';
 import { useSession } from '../../auth';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
@@ -55,7 +55,16 @@ export function FilesTab({ repo, onSaved }: { repo: RepoInfoView; onSaved: () =>
     if (!live) return;
     const removed = [...live.removed.keys()].filter((p) => !live.files.has(p));
     const result = await spaceApi.save(repo.id);
-    if (removed.length > 0) await commitRemovals(repo.id, removed);
+    if (removed.length > 0) {
+      // Only what the repository holds can be deleted (a file created and deleted before a Save never was).
+      const tree = await api<TreeEntryView[]>(
+        'GET',
+        `/api/spaces/${repo.id}/tree/main?recursive=true&limit=1000`,
+      );
+      const held = new Set(tree.filter((e) => e.type === 'file').map((e) => e.path));
+      const gone = removed.filter((p) => held.has(p));
+      if (gone.length > 0) await commitRemovals(repo.id, gone);
+    }
     live.doc.transact(() => live.removed.clear());
     setSaved(`Saved ${result.commitOid.slice(0, 7)}`);
     onSaved();

@@ -30,7 +30,10 @@ export function LogPanel({ spaceId, revision }: { spaceId: string; revision: str
     return () => source.close();
   }, [spaceId, kind, revision]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the end whenever a line arrives
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'nearest' }), [lines]);
+  useEffect(() => {
+    // Braces: newer Chromium returns a Promise from scrollIntoView, and an effect may only return a cleanup.
+    bottom.current?.scrollIntoView({ block: 'nearest' });
+  }, [lines]);
   return (
     <section className="log-panel">
       <div className="log-tabs" role="tablist">

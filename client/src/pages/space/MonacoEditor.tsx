@@ -12,6 +12,19 @@ self.MonacoEnvironment = {
     label === 'typescript' || label === 'javascript' ? new tsWorker() : new editorWorker(),
 };
 
+// A Space's imports (the demo SDK, transformers.js) resolve inside the sandbox, not here: check syntax only.
+for (const defaults of [
+  monaco.languages.typescript.typescriptDefaults,
+  monaco.languages.typescript.javascriptDefaults,
+]) {
+  defaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false });
+  defaults.setCompilerOptions({
+    target: monaco.languages.typescript.ScriptTarget.ESNext,
+    module: monaco.languages.typescript.ModuleKind.ESNext,
+    allowNonTsExtensions: true,
+  });
+}
+
 const LANGUAGES: Record<string, string> = {
   ts: 'typescript',
   tsx: 'typescript',

@@ -1,0 +1,279 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createUser,
+  hasBrowser,
+  hasDocker,
+  launchBrowser,
+  screenshotPath,
+  type TestServer,
+  type TestUser,
+} from '../harness/index.js';
+import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
+import { requireClientDist } from '../shell/clientDist.js';
+
+// The Space page's tools against a real sandboxed app: streamed outputs as they come, the queue
+// position of a second caller, the demo's errors, the file tree with Save, runtime settings
+// (variables reach the app, secrets stay hidden, sleep, pause, restart) and the log panel.
+
+const SLOW_WORDS = `import { demo, Label, Slider, Textbox } from '@atrium/sandbox/sdk';
+
+console.log('slow words: loaded');
+
+export default demo({
+  title: 'Slow words',
+  inputs: [
+    Textbox({ name: 'text', label: 'Text' }),
+    Slider({ name: 'delay', label: 'Delay', minimum: 0, maximum: 1000, step: 10, value: 250 }),
+  ],
+  outputs: [Textbox({ name: 'echo', label: 'Echo' }), Label({ name: 'size', label: 'Size' })],
+  concurrencyLimit: 1,
+  fn: async function* ({ text, delay }) {
+    console.log(\`slow words: called with \${text}\`);
+    if (text === 'boom') throw new Error('the demo refused: boom');
+    const prefix = process.env.PREFIX ?? '';
+    const words = text.split(' ');
+    let echo = '';
+    for (const word of words) {
+      echo += (echo ? ' ' : '') + word;
+      await new Promise((r) => setTimeout(r, delay));
+      const long = Math.min(1, echo.length / 40);
+      yield { echo: prefix + echo, size: { long, short: 1 - long } };
+    }
+  },
+});
+`;
+
+describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sandboxed app', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let alice: TestUser;
+  let bob: TestUser;
+  let space: string;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  let a: Page;
+  let b: Page;
+
+  async function pageAs(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    await context.addCookies(
+      user.cookie.split('; ').map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
+      }),
+    );
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on('pageerror', (err) => errors.push(`${user.name}: ${err.message}`));
+    return page;
+  }
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: screenshotPath(`space-page-${name}`), fullPage: true });
+  const waitForStage = (page: Page, want: string, timeout = 120_000) =>
+    page.locator(`.stage-badge[data-stage="${want}"]`).waitFor({ timeout });
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { ...bearer(alice.token), 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+
+  /** Every distinct text the output showed while a call ran, in order. */
+  const recordOutput = (page: Page, name: string) =>
+    page.evaluate((output) => {
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      const target = document.querySelector(`[data-output="${output}"]`);
+      if (!target) throw new Error(`no output ${output}`);
+      new MutationObserver(() => {
+        const text = target.querySelector('.demo-text')?.textContent ?? '';
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(target, { subtree: true, childList: true, characterData: true });
+    }, name);
+  const recorded = (page: Page) => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+
+  beforeAll(async () => {
+    requireClientDist();
+    ensureImage();
+    server = await startSandboxServer('runc');
+    browser = await launchBrowser();
+    // One after the other: the first person to sign up is the instance admin.
+    alice = await createUser(server.url);
+    bob = await createUser(server.url);
+    space = `${alice.name}/slow-words`;
+    const made = await api('/api/spaces/from-template', {
+      method: 'POST',
+      body: JSON.stringify({ template: 'blank-space', name: 'slow-words' }),
+    });
+    expect(made.status).toBe(201);
+    const commit = await fetch(`${server.url}/api/spaces/${space}/commit/main`, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/x-ndjson' },
+      body: [
+        JSON.stringify({ key: 'header', value: { summary: 'Slow words' } }),
+        JSON.stringify({
+          key: 'file',
+          value: { path: 'app.ts', content: Buffer.from(SLOW_WORDS).toString('base64'), encoding: 'base64' },
+        }),
+      ].join('\n'),
+    });
+    expect(commit.ok).toBe(true);
+    [a, b] = await Promise.all([pageAs(alice), pageAs(bob)]);
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows outputs as they stream, word by word, and the Label as bars', async () => {
+    await a.goto(`/spaces/${space}`);
+    await waitForStage(a, 'RUNNING');
+    await a.getByRole('heading', { name: 'Slow words', exact: true }).waitFor();
+    await a.getByLabel('Text').fill('one two three four five');
+    await recordOutput(a, 'echo');
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-streaming').waitFor();
+    await shot(a, 'streaming');
+    await a.locator('.demo-done').waitFor();
+    const seen = await recorded(a);
+    expect(seen).toEqual([
+      'one',
+      'one two',
+      'one two three',
+      'one two three four',
+      'one two three four five',
+    ]);
+    const bars = await a
+      .locator('.demo-confidence')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
+    // 23 characters of 40: mostly long, highest first.
+    expect(bars).toEqual(['long', 'short']);
+    await shot(a, 'streamed');
+  });
+
+  it("shows a second caller its place in the queue, then its result; and the demo's errors", async () => {
+    await b.goto(`/spaces/${space}`);
+    await waitForStage(b, 'RUNNING');
+    await a.getByLabel('Text').fill('a b c d e f g h');
+    await b.getByLabel('Text').fill('second caller');
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-streaming').waitFor();
+    await b.getByRole('button', { name: 'Submit' }).click();
+    await b.locator('.demo-queued', { hasText: 'In queue: position 1' }).waitFor();
+    await shot(b, 'queued');
+    await b.locator('.demo-done').waitFor({ timeout: 60_000 });
+    expect(await b.locator('[data-output="echo"] .demo-text').textContent()).toBe('second caller');
+    await a.locator('.demo-done').waitFor();
+    // The function throws: the page says why, and the app keeps working.
+    await a.getByLabel('Text').fill('boom');
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-error', { hasText: 'the demo refused: boom' }).waitFor();
+    await shot(a, 'error');
+    await a.getByLabel('Text').fill('fine again');
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-done').waitFor();
+  });
+
+  it('creates, renames and deletes files in the tree; Save commits them; a reader cannot edit', async () => {
+    await a.goto(`/spaces/${space}/files`);
+    await a.locator('.monaco-host[data-file="app.ts"] .view-line').first().waitFor();
+    a.on('dialog', (d) => void d.accept());
+    await a.getByRole('button', { name: '+ New file' }).click();
+    await a.getByLabel('New file name').fill('notes.md');
+    await a.getByRole('button', { name: 'Create', exact: true }).click();
+    await a.locator('.monaco-host[data-file="notes.md"]').waitFor();
+    await a.locator('.monaco-host .view-lines').click();
+    await a.keyboard.type('# Notes\n\nWritten in the browser.', { delay: 5 });
+    await a.getByRole('button', { name: 'Rename notes.md' }).click();
+    await a.getByLabel('New name for notes.md').fill('docs/notes.md');
+    await a.getByRole('button', { name: 'Rename', exact: true }).click();
+    await a.locator('.file-tree-item', { hasText: 'docs/notes.md' }).waitFor();
+    await a.getByRole('button', { name: 'Delete README.md' }).click();
+    await expect
+      .poll(() => a.locator('.file-tree-item').allTextContents())
+      .toEqual(['app.ts', 'docs/notes.md']);
+    await shot(a, 'file-tree');
+    // Bob may look but not change anything.
+    await b.goto(`/spaces/${space}/files`);
+    await b.locator('.file-tree-item', { hasText: 'docs/notes.md' }).waitFor();
+    expect(await b.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await b.getByRole('button', { name: '+ New file' }).count()).toBe(0);
+    await b.getByText('Read only').waitFor();
+
+    await a.getByRole('button', { name: 'Save' }).click();
+    await a.locator('.space-saved').waitFor();
+    const tree = (await (await api(`/api/spaces/${space}/tree/main`)).json()) as { path: string }[];
+    const paths = tree.map((e) => e.path);
+    expect(paths).toContain('app.ts');
+    expect(paths).toContain('docs');
+    expect(paths).not.toContain('README.md');
+    expect(paths).not.toContain('notes.md');
+    const notes = await (await fetch(`${server.url}/spaces/${space}/resolve/main/docs/notes.md`)).text();
+    expect(notes).toBe('# Notes\n\nWritten in the browser.');
+  });
+
+  it('sets a variable the app sees, keeps a secret hidden, sets sleep, pauses and restarts', async () => {
+    await a.goto(`/spaces/${space}/runtime`);
+    await a.locator('input[name=variable-key]').fill('PREFIX');
+    await a.locator('input[name=variable-value]').fill('>> ');
+    await a.getByRole('button', { name: 'Add variable' }).click();
+    await a.locator('.kv-list code', { hasText: 'PREFIX' }).waitFor();
+    await a.locator('input[name=secret-key]').fill('API_KEY');
+    await a.locator('input[name=secret-value]').fill('s3cr3t-value');
+    await a.getByRole('button', { name: 'Add secret' }).click();
+    await a.locator('.kv-list li', { hasText: 'API_KEY' }).getByText('hidden').waitFor();
+    expect(await a.content()).not.toContain('s3cr3t-value');
+    await a.locator('select[name=sleep-time]').selectOption('3600');
+    await expect
+      .poll(
+        async () =>
+          ((await (await api(`/api/spaces/${space}/runtime`)).json()) as { gcTimeout: number }).gcTimeout,
+      )
+      .toBe(3600);
+    await shot(a, 'settings');
+
+    // The app restarted with the variable in its environment.
+    await a.goto(`/spaces/${space}`);
+    await waitForStage(a, 'RUNNING');
+    await a.getByLabel('Text').fill('hello');
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-done').waitFor();
+    expect(await a.locator('[data-output="echo"] .demo-text').textContent()).toBe('>> hello');
+
+    // Pause, then restart, from the settings.
+    await a.goto(`/spaces/${space}/runtime`);
+    await a.getByRole('button', { name: 'Pause' }).click();
+    await waitForStage(a, 'PAUSED');
+    await b.goto(`/spaces/${space}`);
+    await b.getByText('The owner paused this Space.').waitFor();
+    await a.getByRole('button', { name: 'Restart' }).click();
+    await waitForStage(a, 'RUNNING');
+    await waitForStage(b, 'RUNNING');
+    await b.getByRole('heading', { name: 'Slow words', exact: true }).waitFor();
+  });
+
+  it('streams the build and container logs into the log panel', async () => {
+    await a.goto(`/spaces/${space}/logs`);
+    await a
+      .locator('.log-lines[data-kind="run"] .log-line', { hasText: 'slow words: loaded' })
+      .first()
+      .waitFor();
+    await a.getByRole('tab', { name: 'Build logs' }).click();
+    await a.locator('.log-lines[data-kind="build"] .log-line').first().waitFor();
+    await shot(a, 'logs');
+    // A call while the panel is open appears live.
+    await a.getByRole('tab', { name: 'Container logs' }).click();
+    await a.locator('.log-lines[data-kind="run"] .log-line').first().waitFor();
+    const call = await api(`/spaces/${space}/app/gradio_api/call/predict`, {
+      method: 'POST',
+      body: JSON.stringify({ data: ['live line', 0] }),
+    });
+    expect(call.status).toBe(200);
+    await a.locator('.log-line', { hasText: 'slow words: called with live line' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
