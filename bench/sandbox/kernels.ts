@@ -128,7 +128,10 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
   const floor: number[] = [];
   const coldStarts: number[] = [];
   for (let i = 0; i < N; i += 1) {
+    // Let dockerd finish tearing down the previous container before each timed start, for both.
+    await sleep(300);
     floor.push(dockerRun(runtime, image, '0'));
+    await sleep(300);
     const t = performance.now();
     const k = await kernels.start('bench');
     await kernels.execute(k.id, { code: '1+1' });
