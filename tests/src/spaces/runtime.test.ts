@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { connectClient, synced, until } from '../collab/collabClients.js';
 import { createUser, hasDocker, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
-import { uniqueInstance } from '../sandbox/sandboxTesting.js';
+import { RUNTIMES, uniqueInstance } from '../sandbox/sandboxTesting.js';
 import { api, callApp, commitFiles, readLog, sleep, waitForStage } from './runtimeTesting.js';
 
 const ENV_APP = `import { demo, Textbox } from '@atrium/sandbox/sdk';
@@ -256,7 +256,7 @@ describe('Space runtime API without sandboxes', () => {
   });
 });
 
-describe.runIf(hasDocker())('Space apps in real sandboxes', () => {
+describe.runIf(hasDocker()).each(RUNTIMES)('Space apps in real sandboxes under %s', (runtime) => {
   let server: TestServer;
   let alice: TestUser;
   let bob: TestUser;
@@ -264,6 +264,7 @@ describe.runIf(hasDocker())('Space apps in real sandboxes', () => {
   beforeAll(async () => {
     server = await startTestServer({
       instanceId: uniqueInstance(),
+      sandboxRuntime: runtime,
       sandboxPoolSize: 0,
       sandboxPoolEager: false,
     });
@@ -295,7 +296,7 @@ export default demo({
   fn: ({ name }: { name: string }) => ({ greeting: shout(\`Bonjour, \${name}\`) }),
 });
 `,
-      'shout.ts': 'export const shout = (s: string): string => `${s.toUpperCase()}!`;\n',
+      'shout.ts': "export const shout = (s: string): string => s.toUpperCase() + '!';\n",
     });
     const rebuilt = await waitForStage(
       server.url,

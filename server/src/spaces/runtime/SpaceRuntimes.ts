@@ -197,7 +197,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
   async onNewCommit(repoId: string): Promise<void> {
     if (this.closed) return;
     const repo = await this.services.hub.repos.findById(repoId);
-    if (!repo || repo.type !== 'space') return;
+    if (repo?.type !== 'space') return;
     if (await this.settings.paused(repo.id)) return;
     void this.start(repo, 'commit');
   }
