@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { SpaceStage } from '@atrium/protocol';
-import { demo, Number as Num } from '@atrium/sandbox/sdk';
+import { demo, Number as Num, Textbox } from '@atrium/sandbox/sdk';
 import { lfsGitOid } from '@atrium/server/hub/gitOid';
 import type { FileEntry } from '@atrium/server/hub/RepoStore';
 import { InProcessDemoBackend } from '@atrium/server/spaces/gradio/index';
@@ -28,7 +28,7 @@ export default demo({
 });
 `;
 
-const QUEUE_APP = `import { demo, Number as Num } from '@atrium/sandbox/sdk';
+const QUEUE_APP = `import { demo, Number as Num, Textbox } from '@atrium/sandbox/sdk';
 let started = 0;
 export default demo({
   inputs: [Num({ name: 'caller' })],
@@ -220,6 +220,62 @@ async function fiftyCallers(server: TestServer, id: string) {
   return { errors, correct, inJoinOrder, wall };
 }
 
+/** One `call/<api>` round trip as curl does it (POST, then the SSE stream to `complete`). */
+async function curlCall(app: string) {
+  const post = await fetch(`${app}/gradio_api/call/predict`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ data: ['Ada'] }),
+  });
+  const { event_id } = (await post.json()) as { event_id: string };
+  const body = await (await fetch(`${app}/gradio_api/call/predict/${event_id}`)).text();
+  if (!body.startsWith('event: complete')) throw new Error(`unexpected stream: ${body}`);
+}
+
+/** Sequential calls of a function that takes ≈ 0 ms: in a sandboxed Space, and in process on the same server. */
+async function callOverhead(server: TestServer, id: string) {
+  const CALLS = 200;
+  const greet = demo({
+    inputs: [Textbox({ name: 'name' })],
+    outputs: [Textbox({ name: 'greeting' })],
+    fn: ({ name }) => ({ greeting: `Hello, ${name}!` }),
+  });
+  await server.services.gradio.register('bench/greet', new InProcessDemoBackend(greet));
+  const measure = async (app: string, once: (app: string) => Promise<unknown>) => {
+    for (let i = 0; i < 20; i++) await once(app);
+    const times: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const started = performance.now();
+      await once(app);
+      times.push(performance.now() - started);
+    }
+    return times;
+  };
+  const sandboxApp = `${server.url}/spaces/${id}/app`;
+  const localApp = `${server.url}/spaces/bench/greet/app`;
+  const sandboxClient = await Client.connect(sandboxApp);
+  const localClient = await Client.connect(localApp);
+  const rows = [
+    ['in process on the server, call/predict + SSE (peer)', await measure(localApp, curlCall)],
+    ['sandboxed Space, call/predict + SSE', await measure(sandboxApp, curlCall)],
+    [
+      'in process on the server, @gradio/client predict (peer)',
+      await measure(localApp, () => localClient.predict('/predict', ['Ada'])),
+    ],
+    [
+      'sandboxed Space, @gradio/client predict',
+      await measure(sandboxApp, () => sandboxClient.predict('/predict', ['Ada'])),
+    ],
+  ] as const;
+  sandboxClient.close();
+  localClient.close();
+  printTable(
+    `Demo call through the server, function ≈ 0 ms (${CALLS} sequential calls; goal p50 ≤ 10 ms)`,
+    ['path', 'calls', 'p50 ms', 'p95 ms'],
+    rows.map(([name, v]) => [name, v.length, median([...v]), percentile([...v], 95)]),
+  );
+}
+
 export async function benchSpaceRuntime() {
   const warm = await startServer(1);
   let cold: TestServer | undefined;
@@ -242,6 +298,8 @@ export async function benchSpaceRuntime() {
         row('commit → RUNNING, cold (ATRIUM_SPACES_POOL_SIZE=0)', coldTimes),
       ],
     );
+
+    await callOverhead(warm, `${user.name}/warm`);
 
     await seedBigSpace(warm, user, 'big', 16, 64 * 1024 * 1024);
     await seedBigSpace(warm, user, 'small', 0, 0);
