@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // A run until its first output is painted in a second browser, minus the kernel's own time to that
 // output (timed inside the server at the kernel manager), so what is left is Atrium's share:
 // HTTP, queue, CellOutputWriter, the room relay, y-websocket and React in the watching browser.

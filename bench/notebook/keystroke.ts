@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Keystroke in one browser → rendered in the other browser's editor, through Atrium's room server.
 // Peer rows: the same relay between two Node y-websocket clients (no browser), through Atrium and
 // through the y-websocket reference server (@y/websocket-server), measured in the same run.

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Opening a 500-cell notebook until it is interactive (every cell in the page, the first editor
 // accepting keys), with editors built lazily as cells near the viewport, beside the same notebook
 // with all 500 editors built eagerly (`?eager=1`); then a scroll to the bottom, frame by frame.

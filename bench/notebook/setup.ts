@@ -1,5 +1,9 @@
 // A real Atrium server (in this process, so the bench can time the kernel itself), two signed-in
 // Chromium contexts and notebooks to open. Shared by the notebook benchmarks.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createUser,
   launchBrowser,
@@ -22,8 +26,19 @@ export interface NotebookBench {
   close: () => Promise<void>;
 }
 
+/** A private copy of client/dist, so a rebuild elsewhere during the run cannot break the pages. */
+function snapshotClient(): string {
+  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
+  if (!fs.existsSync(path.join(dist, 'index.html')))
+    throw new Error('client/dist is missing: run `npm run build -w client` first');
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-client-'));
+  fs.cpSync(dist, copy, { recursive: true });
+  return copy;
+}
+
 export async function startNotebookBench(): Promise<NotebookBench> {
-  const server = await startTestServer();
+  const clientDir = snapshotClient();
+  const server = await startTestServer({ clientDir });
   await server.services.runtime.whenReady();
   const browser = await launchBrowser();
   const owner = await createUser(server.url, uniqueName('ada'));
@@ -66,6 +81,7 @@ export async function startNotebookBench(): Promise<NotebookBench> {
       for (const p of pages) await p.context().close();
       await browser.close();
       await server.stop();
+      fs.rmSync(clientDir, { recursive: true, force: true });
     },
   };
 }

@@ -67,8 +67,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     return page;
   }
 
-  async function openNotebook(page: Page) {
-    await page.goto(`/notebooks/${id}`);
+  async function openNotebook(page: Page, which = id) {
+    await page.goto(`/notebooks/${which}`);
     await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
     await page.locator('[data-cell-id="c0"] .cm-content').waitFor();
   }
@@ -289,28 +289,53 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     });
     await a.goto('/notebooks/new');
     await a.getByLabel('Name').fill(name);
-    await a
-      .getByLabel(/Import an .ipynb/)
-      .setInputFiles({
-        name: 'mine.ipynb',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(nb)),
-      });
+    await a.getByLabel(/Import an .ipynb/).setInputFiles({
+      name: 'mine.ipynb',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(nb)),
+    });
     await a.getByRole('button', { name: 'Create notebook' }).click();
     await a.waitForURL(`**/notebooks/${owner.name}/${name}`);
     await a.getByRole('heading', { name: 'Imported title' }).waitFor();
     expect(await editorText(a, 'c0')).toBe('console.log("imported")');
     await a.goto('/notebooks/new');
     await a.getByLabel('Name').fill(uniqueName('broken'));
-    await a
-      .getByLabel(/Import an .ipynb/)
-      .setInputFiles({
-        name: 'bad.ipynb',
-        mimeType: 'application/json',
-        buffer: Buffer.from('{"nbformat": 3, "cells": []}'),
-      });
+    await a.getByLabel(/Import an .ipynb/).setInputFiles({
+      name: 'bad.ipynb',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"nbformat": 3, "cells": []}'),
+    });
     await a.getByRole('button', { name: 'Create notebook' }).click();
     await expect.poll(() => a.getByRole('alert').textContent()).toContain('nbformat 3');
+  });
+
+  it('renames, forks and deletes a notebook from the page, keeping unsaved edits across the rename', async () => {
+    const name = uniqueName('moving');
+    const own = await createNotebook(server.url, owner, name, notebookOf(['']));
+    await openNotebook(a, own);
+    await a.locator('[data-cell-id="c0"] .cm-content').click();
+    await a.keyboard.type('const unsaved = true;');
+    const renamed = `${name}-renamed`;
+    a.once('dialog', (d) => void d.accept(renamed));
+    await a.getByRole('button', { name: 'Rename' }).click();
+    await a.waitForURL(`**/notebooks/${owner.name}/${renamed}`);
+    await a.locator('[data-cell-id="c0"] .cm-content').waitFor();
+    expect(await editorText(a, 'c0')).toBe('const unsaved = true;');
+    // Bob forks it into his own namespace.
+    await b.goto(`/notebooks/${owner.name}/${renamed}`);
+    await b.locator('[data-cell-id="c0"] .cm-content').waitFor();
+    b.once('dialog', (d) => void d.accept(`${renamed}-copy`));
+    await b.getByRole('button', { name: 'Fork' }).click();
+    await b.waitForURL(`**/notebooks/${collaborator.name}/${renamed}-copy`);
+    await b.locator('[data-cell-id="c0"] .cm-content').waitFor();
+    expect(await editorText(b, 'c0')).toBe('const unsaved = true;');
+    a.once('dialog', (d) => void d.accept());
+    await a.getByRole('button', { name: 'Delete notebook' }).click();
+    await a.waitForURL((url) => url.pathname === '/');
+    const gone = await fetch(`${server.url}/api/notebooks/${owner.name}/${renamed}`, {
+      headers: bearer(owner.token),
+    });
+    expect(gone.status).toBe(404);
   });
 
   it('raised no errors in any page', () => {

@@ -33,17 +33,25 @@ export function NotebookPage() {
   if (resource.state === 'loading' || !live) return <p className="nb-loading">Opening {id}…</p>;
   if (resource.state === 'failed') return <ErrorMessage message={resource.error} />;
   return (
-    <Notebook id={id} live={live} canWrite={resource.data.canWrite} initialKernel={resource.data.kernel} />
+    <Notebook
+      id={id}
+      me={session.user?.name ?? null}
+      live={live}
+      canWrite={resource.data.canWrite}
+      initialKernel={resource.data.kernel}
+    />
   );
 }
 
 function Notebook({
   id,
+  me,
   live,
   canWrite,
   initialKernel,
 }: {
   id: string;
+  me: string | null;
   live: LiveNotebook;
   canWrite: boolean;
   initialKernel: NotebookKernelStatus;
@@ -181,14 +189,17 @@ function Notebook({
       const to = window.prompt('New name for this notebook', id.split('/')[1]);
       if (!to) return;
       const target = `${id.split('/')[0]}/${to}`;
+      // The live document is named after the repository: commit it first so nothing typed is lost.
+      await notebookApi.save(id, `Save before renaming to ${to}`);
       await notebookApi.rename(id, target);
       navigate(`/notebooks/${target}`);
     });
   const fork = () =>
     act(async () => {
+      if (!me) throw new Error('Sign in to fork this notebook');
       const to = window.prompt('Name of your copy', `${id.split('/')[1]}-fork`);
       if (!to) return;
-      const res = await notebookApi.fork(id, to);
+      const res = await notebookApi.fork(id, `${me}/${to}`);
       const path = new URL(res.url, location.origin).pathname;
       navigate(path.startsWith('/notebooks/') ? path : `/notebooks/${to}`);
     });
