@@ -187,7 +187,11 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     await a.getByRole('button', { name: 'Create', exact: true }).click();
     await a.locator('.monaco-host[data-file="notes.md"]').waitFor();
     await a.locator('.monaco-host .view-lines').click();
-    await a.keyboard.type('# Notes\n\nWritten in the browser.', { delay: 5 });
+    await a.keyboard.type('# Notes', { delay: 5 });
+    await a.keyboard.press('Enter');
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('Written in the browser.', { delay: 5 });
+    await expect.poll(() => a.locator('.monaco-host .view-line').count()).toBe(3);
     await a.getByRole('button', { name: 'Rename notes.md' }).click();
     await a.getByLabel('New name for notes.md').fill('docs/notes.md');
     await a.getByRole('button', { name: 'Rename', exact: true }).click();
@@ -254,6 +258,32 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     await waitForStage(a, 'RUNNING');
     await waitForStage(b, 'RUNNING');
     await b.getByRole('heading', { name: 'Slow words', exact: true }).waitFor();
+  });
+
+  it('shows a static Space in a sandboxed frame, and live edits to its page after Save', async () => {
+    const made = await api('/api/spaces/from-template', {
+      method: 'POST',
+      body: JSON.stringify({ template: 'static-space', name: 'plain-page' }),
+    });
+    expect(made.status).toBe(201);
+    await a.goto(`/spaces/${alice.name}/plain-page`);
+    await a.locator('.sdk-badge', { hasText: 'static' }).waitFor();
+    const frame = a.frameLocator('iframe.static-app');
+    await frame.getByRole('heading', { name: 'Hello from a static Space' }).waitFor();
+    expect(await a.locator('iframe.static-app').getAttribute('sandbox')).not.toContain('allow-same-origin');
+    await a.goto(`/spaces/${alice.name}/plain-page/files`);
+    await a.locator('.file-tree-item', { hasText: 'index.html' }).click();
+    await a
+      .locator('.monaco-host[data-file="index.html"] .view-line', { hasText: 'Hello from a static Space' })
+      .click();
+    await a.keyboard.press('End');
+    for (let i = 0; i < '</h1>'.length; i++) await a.keyboard.press('ArrowLeft');
+    await a.keyboard.type(', edited');
+    await a.getByRole('button', { name: 'Save' }).click();
+    await a.locator('.space-saved').waitFor();
+    await a.goto(`/spaces/${alice.name}/plain-page`);
+    await frame.getByRole('heading', { name: 'Hello from a static Space, edited' }).waitFor();
+    await shot(a, 'static');
   });
 
   it('streams the build and container logs into the log panel', async () => {

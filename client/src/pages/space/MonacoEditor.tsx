@@ -1,5 +1,8 @@
 import * as monaco from 'monaco-editor';
 import editorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
+import cssWorker from 'monaco-editor/esm/vs/language/css/css.worker?worker';
+import htmlWorker from 'monaco-editor/esm/vs/language/html/html.worker?worker';
+import jsonWorker from 'monaco-editor/esm/vs/language/json/json.worker?worker';
 import tsWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker?worker';
 import { useEffect, useRef } from 'react';
 import { MonacoBinding } from 'y-monaco';
@@ -8,8 +11,13 @@ import type * as Y from 'yjs';
 
 // Monaco's language services run in workers; Vite bundles them (`?worker`), no CDN.
 self.MonacoEnvironment = {
-  getWorker: (_id: string, label: string) =>
-    label === 'typescript' || label === 'javascript' ? new tsWorker() : new editorWorker(),
+  getWorker: (_id: string, label: string) => {
+    if (label === 'typescript' || label === 'javascript') return new tsWorker();
+    if (label === 'json') return new jsonWorker();
+    if (label === 'css' || label === 'scss' || label === 'less') return new cssWorker();
+    if (label === 'html' || label === 'handlebars' || label === 'razor') return new htmlWorker();
+    return new editorWorker();
+  },
 };
 
 // A Space's imports (the demo SDK, transformers.js) resolve inside the sandbox, not here: check syntax only.
