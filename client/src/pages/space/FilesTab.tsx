@@ -6,20 +6,11 @@ import { useSession } from '../../auth';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { FileTree } from './FileTree';
+import { pathProblem } from './filePath';
 import { MonacoEditor } from './MonacoEditor';
 import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { spaceApi } from './spaceApi';
 import { useSpaceDoc } from './useSpaceDoc';
-
-/** A path a person may give a file: relative, no `..`, no empty parts. */
-function pathProblem(path: string, taken: boolean): string | null {
-  if (!path) return 'Give the file a name.';
-  if (path.startsWith('/') || path.split('/').some((p) => p === '' || p === '.' || p === '..'))
-    return 'Use a relative path without empty, “.” or “..” parts.';
-  if (path.length > 200) return 'Keep the path under 200 characters.';
-  if (taken) return `${path} already exists.`;
-  return null;
-}
 
 /** Removes deleted and renamed-away files from the repository after a Save (the Hub's commit). */
 async function commitRemovals(spaceId: string, paths: string[]) {
