@@ -25,6 +25,23 @@ export interface RoomDeps {
 // As long as y-protocols keeps a silent client's presence before timing it out.
 const RECENTLY_LEFT_MS = 30_000;
 
+/**
+ * The document's integrated state (what was stored and relayed), leaving out structs still waiting
+ * for missing dependencies: Yjs merges those in with mergeUpdates, which crafted updates can make
+ * drop whole clients, so the snapshot and joiners would disagree with what everyone else has.
+ */
+function encodeIntegratedState(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  const { pendingStructs, pendingDs } = doc.store;
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+  try {
+    return Y.encodeStateAsUpdate(doc, stateVector);
+  } finally {
+    doc.store.pendingStructs = pendingStructs;
+    doc.store.pendingDs = pendingDs;
+  }
+}
+
 // How long one encoding of the whole document is shared by clients joining empty.
 const FULL_SYNC_CACHE_MS = 5_000;
 
@@ -47,6 +64,7 @@ export class Room {
   private logCount = 0;
   private logBytes = 0;
   private fullSync: Uint8Array | null = null;
+  private fullSyncTimer: NodeJS.Timeout | null = null;
   private pendingPresence = new Set<number>();
   /** Which socket speaks for each awareness client id. */
   private presenceOwners = new Map<number, Connection>();
@@ -179,17 +197,18 @@ export class Room {
   private syncStep2For(conn: Connection, stateVector: Uint8Array): Uint8Array {
     if (isEmptyStateVector(stateVector)) {
       if (!this.fullSync) {
-        this.fullSync = encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc));
+        this.fullSync = encodeSync(SyncType.Step2, encodeIntegratedState(this.doc));
         // Kept for a burst of joins, then let go: an idle room should cost only its Y.Doc.
-        const cached = this.fullSync;
-        setTimeout(() => {
-          if (this.fullSync === cached) this.fullSync = null;
-        }, FULL_SYNC_CACHE_MS).unref();
+        this.fullSyncTimer = setTimeout(() => {
+          this.fullSync = null;
+          this.fullSyncTimer = null;
+        }, FULL_SYNC_CACHE_MS);
+        this.fullSyncTimer.unref();
       }
       return this.fullSync;
     }
     try {
-      return encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc, stateVector));
+      return encodeSync(SyncType.Step2, encodeIntegratedState(this.doc, stateVector));
     } catch {
       conn.close(CloseCode.MalformedMessage, 'malformed state vector');
       return new Uint8Array(0);
@@ -200,6 +219,8 @@ export class Room {
   private onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return;
     this.fullSync = null;
+    if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer);
+    this.fullSyncTimer = null;
     try {
       this.lastSeq = this.deps.store.append(this.name, update);
     } catch (err) {
@@ -259,7 +280,7 @@ export class Room {
   /** Folds the log into one snapshot of the current state. */
   compact(): void {
     if (this.broken || this.logCount === 0) return;
-    const state = Y.encodeStateAsUpdate(this.doc);
+    const state = encodeIntegratedState(this.doc);
     this.deps.store.compact(this.name, state, this.lastSeq);
     this.storedBytes = state.length;
     this.logCount = 0;
@@ -273,6 +294,8 @@ export class Room {
     this.connections.clear();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     if (this.compactTimer) clearTimeout(this.compactTimer);
+    if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer);
+    this.fullSync = null;
     try {
       this.compact();
     } catch (err) {

@@ -4,8 +4,14 @@ import { encodePresence, parsePresence } from './presence.js';
 
 describe('parseClientFrame', () => {
   it('reads the sync messages y-websocket sends', () => {
-    expect(parseClientFrame(Uint8Array.from([0, 0, 1, 0]))).toEqual({ type: 'syncStep1', stateVector: Uint8Array.from([0]) });
-    expect(parseClientFrame(encodeSync(SyncType.Update, Uint8Array.from([0, 0])))).toEqual({ type: 'update', update: Uint8Array.from([0, 0]) });
+    expect(parseClientFrame(Uint8Array.from([0, 0, 1, 0]))).toEqual({
+      type: 'syncStep1',
+      stateVector: Uint8Array.from([0]),
+    });
+    expect(parseClientFrame(encodeSync(SyncType.Update, Uint8Array.from([0, 0])))).toEqual({
+      type: 'update',
+      update: Uint8Array.from([0, 0]),
+    });
     expect(parseClientFrame(Uint8Array.from([3]))).toEqual({ type: 'queryAwareness' });
   });
 
@@ -28,8 +34,13 @@ describe('parseClientFrame', () => {
 
 describe('presence', () => {
   it('overwrites the user a client claims with the authenticated one', () => {
-    const encoded = encodePresence([{ clientID: 7, clock: 1, state: { user: { name: 'admin' }, cursor: 3 } }], { name: 'alice', color: '#fff' });
-    expect(parsePresence(encoded)).toEqual([{ clientID: 7, clock: 1, state: { user: { name: 'alice', color: '#fff' }, cursor: 3 } }]);
+    const encoded = encodePresence(
+      [{ clientID: 7, clock: 1, state: { user: { name: 'admin' }, cursor: 3 } }],
+      { name: 'alice', color: '#fff' },
+    );
+    expect(parsePresence(encoded)).toEqual([
+      { clientID: 7, clock: 1, state: { user: { name: 'alice', color: '#fff' }, cursor: 3 } },
+    ]);
   });
 
   it('refuses a presence state that is not a JSON object', () => {

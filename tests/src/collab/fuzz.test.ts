@@ -81,6 +81,14 @@ describe('hostile frames', () => {
     const b = connectClient(proc, doc, { token: user.token });
     clients.push(a, b);
     await Promise.all([synced(a), synced(b)]);
+    for (const [label, c] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      c.provider.on('connection-close', (event) => {
+        if (event) console.log(`honest client ${label} closed: ${event.code} ${event.reason}`);
+      });
+    }
     let edits = 0;
     const editor = setInterval(() => {
       const c = edits % 2 ? a : b;
@@ -120,11 +128,47 @@ describe('hostile frames', () => {
     expect(proc.child.exitCode).toBeNull();
 
     // The honest writers converged on every edit, and a newcomer loads all of them from the server.
-    await until(() => a.doc.getText('t').toString() === b.doc.getText('t').toString(), 10_000, 'convergence');
+    await until(
+      () => a.doc.getText('t').toString() === b.doc.getText('t').toString(),
+      10_000,
+      'convergence',
+    ).catch((err) => {
+      console.log(
+        `a: ${a.doc.getText('t').length} chars, b: ${b.doc.getText('t').length} chars; ${a.doc.getText('t').toString().slice(0, 200)} | ${b.doc.getText('t').toString().slice(0, 200)}`,
+      );
+      throw err;
+    });
     const fresh = connectClient(proc, doc, { token: user.token });
     clients.push(fresh);
     await synced(fresh);
     const text = fresh.doc.getText('t').toString();
+    const missing = Array.from({ length: edits }, (_, i) => i).filter((i) => !text.includes(`[${i}]`));
+    if (missing.length) {
+      const Y = await import('yjs');
+      console.log(
+        'missing',
+        missing.slice(0, 20),
+        'fresh len',
+        text.length,
+        'a len',
+        a.doc.getText('t').length,
+        'a has',
+        missing.slice(0, 5).map((i) => a.doc.getText('t').toString().includes(`[${i}]`)),
+      );
+      console.log('sv a', [...Y.decodeStateVector(Y.encodeStateVector(a.doc))], 'sv fresh', [
+        ...Y.decodeStateVector(Y.encodeStateVector(fresh.doc)),
+      ]);
+      console.log(
+        'pending fresh',
+        fresh.doc.store.pendingStructs !== null,
+        'pending a',
+        a.doc.store.pendingStructs !== null,
+        'a',
+        a.doc.clientID,
+        'b',
+        b.doc.clientID,
+      );
+    }
     for (let i = 0; i < edits; i++) expect(text).toContain(`[${i}]`);
     expect(edits).toBeGreaterThan(10);
   }, 240_000);
