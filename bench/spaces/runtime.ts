@@ -169,6 +169,8 @@ async function seedBigSpace(
     changes: { put: puts, deleteFiles: [], deleteFolders: [] },
   });
   if (!outcome.ok) throw new Error('seed failed');
+  // Writing 1 GB blocked the event loop for seconds: let idle keep-alive sockets close before reusing them.
+  await sleep(200);
   await post(server.url, `/api/spaces/${user.name}/${name}/variables`, user, { key: 'MODE', value: 'bench' });
   await untilStage(server, user.name, name, 'RUNNING');
 }
