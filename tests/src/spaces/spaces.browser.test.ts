@@ -250,6 +250,36 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     expect(errors).toEqual([]);
   });
 
+  it('streams tokens of the text-generation template into the page as they are generated', async () => {
+    const made = await fetch(`${server.url}/api/spaces/from-template`, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ template: 'text-generation', name: 'writer' }),
+    });
+    expect(made.status).toBe(201);
+    await a.goto(`/spaces/${alice.name}/writer`);
+    await waitForStage(a, 'RUNNING');
+    await a.getByLabel('Prompt').fill('Alice was');
+    await a.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      const target = document.querySelector('[data-output="text"]') as HTMLElement;
+      new MutationObserver(() => {
+        const text = target.querySelector('.demo-text')?.textContent ?? '';
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(target, { subtree: true, childList: true, characterData: true });
+    });
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-done').waitFor({ timeout: 60_000 });
+    const seen = await a.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    // Several partial texts, each extending the one before, all starting with the prompt.
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]?.startsWith(seen[i - 1] ?? '')).toBe(true);
+    expect(seen[0]?.startsWith('Alice was')).toBe(true);
+    expect((seen.at(-1)?.length ?? 0) > 'Alice was'.length + 10).toBe(true);
+    await shot(a, 'text-generation-streamed');
+  });
+
   it('serves the app alone on the embed page, inside an iframe of another page', async () => {
     await c.goto(`/spaces/${space}`);
     await c.getByRole('button', { name: 'Share' }).click();
