@@ -239,6 +239,25 @@ describe('Space runtime API without sandboxes', () => {
     expect((await api(server.url, `/api/spaces/${alice.name}/nope/runtime`)).status).toBe(404);
   });
 
+  it('hides a private Space’s runtime, logs, variables and app from those who cannot read it', async () => {
+    const made = await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'static-space', name: 'hidden', private: true },
+      user: alice,
+    });
+    expect(made.status).toBe(201);
+    const id = `${alice.name}/hidden`;
+    expect((await waitForStage(server.url, id, ['RUNNING'], alice)).stage).toBe('RUNNING');
+    for (const path of ['runtime', 'variables', 'logs/build']) {
+      expect((await api(server.url, `/api/spaces/${id}/${path}`)).status).toBe(404);
+      expect((await api(server.url, `/api/spaces/${id}/${path}`, { user: bob })).status).toBe(404);
+    }
+    expect((await fetch(`${server.url}/spaces/${id}/app/index.html`)).status).toBe(404);
+    const own = await fetch(`${server.url}/spaces/${id}/app/index.html`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    expect(own.status).toBe(200);
+  });
+
   it('reports a card with an unknown sdk as CONFIG_ERROR and a missing app file as NO_APP_FILE', async () => {
     await api(server.url, '/api/spaces/from-template', {
       body: { template: 'static-space', name: 'broken' },

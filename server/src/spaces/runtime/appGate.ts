@@ -23,7 +23,10 @@ const STATIC_HEADERS = {
 export function spaceAppGate(services: Services) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const repo = await services.hub.repos.find('space', String(req.params.owner), String(req.params.name));
-    if (!repo || !atLeast(await permissionOn(services, req.identity, repo), 'read')) return next();
+    // An app registered without a repository (development, tests) is the Gradio router's business.
+    if (!repo) return next();
+    if (!atLeast(await permissionOn(services, req.identity, repo), 'read'))
+      return void res.status(404).json({ error: 'Repository not found', id: 'repo_not_found' });
     const runtimes = services.spaceRuntimes;
     await runtimes.visit(repo);
     await runtimes.settled(repo, WAKE_WAIT_MS);

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase, type SqliteDatabase } from '../../db/openDatabase.js';
+import { spaceRuntimeMigrations } from './migrations.js';
+import type { SpaceSettingsStore } from './SpaceSettingsStore.js';
+import { sqliteSpaceSettingsStore } from './sqliteSpaceSettingsStore.js';
+
+const at = '2026-11-26T12:00:00.000Z';
+
+describe('the SQLite Space settings store', () => {
+  let dir: string;
+  let db: SqliteDatabase;
+  let store: SpaceSettingsStore;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-space-settings-'));
+    db = openDatabase(path.join(dir, 'db.sqlite'), spaceRuntimeMigrations);
+    store = sqliteSpaceSettingsStore(db);
+  });
+  afterEach(() => {
+    closeDatabase(db);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('tells the default sleep time (undefined) from "never" (null) and from a set number', async () => {
+    expect(await store.sleepSeconds('r1')).toBeUndefined();
+    await store.setSleepSeconds('r1', 300);
+    expect(await store.sleepSeconds('r1')).toBe(300);
+    await store.setSleepSeconds('r1', null);
+    expect(await store.sleepSeconds('r1')).toBeNull();
+  });
+
+  it('keeps paused per Space', async () => {
+    expect(await store.paused('r1')).toBe(false);
+    await store.setPaused('r1', true);
+    expect(await store.paused('r1')).toBe(true);
+    expect(await store.paused('r2')).toBe(false);
+  });
+
+  it('replaces an entry with the same key and keeps variables and secrets apart', async () => {
+    await store.putEnv('r1', 'variable', { key: 'A', value: '1', description: null, updatedAt: at });
+    await store.putEnv('r1', 'variable', { key: 'A', value: '2', description: 'd', updatedAt: at });
+    await store.putEnv('r1', 'secret', { key: 'A', value: 's', description: null, updatedAt: at });
+    expect(await store.env('r1', 'variable')).toEqual([
+      { key: 'A', value: '2', description: 'd', updatedAt: at },
+    ]);
+    expect((await store.env('r1', 'secret')).map((e) => e.value)).toEqual(['s']);
+    expect(await store.deleteEnv('r1', 'secret', 'A')).toBe(true);
+    expect(await store.deleteEnv('r1', 'secret', 'A')).toBe(false);
+    expect(await store.env('r1', 'variable')).toHaveLength(1);
+  });
+
+  it('copies variables and the sleep time to a duplicate, never secrets or paused', async () => {
+    await store.putEnv('src', 'variable', { key: 'V', value: 'v', description: null, updatedAt: at });
+    await store.putEnv('src', 'secret', { key: 'S', value: 's', description: null, updatedAt: at });
+    await store.setSleepSeconds('src', null);
+    await store.setPaused('src', true);
+    await store.copyPublicSettings('src', 'dst');
+    expect((await store.env('dst', 'variable')).map((e) => e.key)).toEqual(['V']);
+    expect(await store.env('dst', 'secret')).toEqual([]);
+    expect(await store.sleepSeconds('dst')).toBeNull();
+    expect(await store.paused('dst')).toBe(false);
+  });
+});
