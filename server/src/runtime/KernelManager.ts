@@ -65,6 +65,7 @@ export class KernelManager {
   private readonly oomSeen = new Set<string>();
   private readonly removing = new Set<string>();
   private readonly noticing = new Set<string>();
+  private readonly startingByKey = new Map<string, Promise<Kernel>>();
   private poolJob: Promise<void> | null = null;
   private poolWanted: boolean;
   private stopEvents: (() => void) | null = null;
@@ -183,22 +184,36 @@ export class KernelManager {
   }
 
   /** A kernel for this owner: the live one with the same key, else a pooled sandbox, else a new one. */
-  async start(owner: string, options: { key?: string; runtime?: SandboxRuntime } = {}): Promise<Kernel> {
-    if (this.closed) throw unavailable('The server is shutting down', 'shutting_down');
-    const key = options.key ?? null;
-    if (key) {
-      const existing = [...this.kernels.values()].find(
-        (k) => k.owner === owner && k.key === key && k.session.state !== 'dead',
-      );
-      if (existing) return existing;
+  start(owner: string, options: { key?: string; runtime?: SandboxRuntime } = {}): Promise<Kernel> {
+    if (!options.key) return this.startNew(owner, null, options.runtime);
+    const key = options.key;
+    const existing = [...this.kernels.values()].find(
+      (k) => k.owner === owner && k.key === key && k.session.state !== 'dead',
+    );
+    if (existing) return Promise.resolve(existing);
+    // Two requests for the same key at once (collaborators pressing Run) share one start.
+    const slot = JSON.stringify([owner, key]);
+    let starting = this.startingByKey.get(slot);
+    if (!starting) {
+      starting = this.startNew(owner, key, options.runtime).finally(() => this.startingByKey.delete(slot));
+      this.startingByKey.set(slot, starting);
     }
+    return starting;
+  }
+
+  private async startNew(
+    owner: string,
+    key: string | null,
+    requestedRuntime?: SandboxRuntime,
+  ): Promise<Kernel> {
+    if (this.closed) throw unavailable('The server is shutting down', 'shutting_down');
     const mine = [...this.kernels.values()].filter(
       (k) => k.owner === owner && k.session.state !== 'dead',
     ).length;
     if (mine >= this.options.maxKernelsPerUser) {
       throw tooManyRequests(`You already run ${mine} kernels; shut one down first`);
     }
-    const runtime = options.runtime ?? this.options.runtime;
+    const runtime = requestedRuntime ?? this.options.runtime;
     const id = randomUUID();
     let sandbox: Sandbox | undefined;
     while (runtime === this.options.runtime && this.pool.length > 0 && !sandbox) {

@@ -92,6 +92,9 @@ describe.runIf(docker).each(RUNTIMES)('kernel lifecycle under %s', (runtime) => 
     const c = await post('notebook-2');
     expect(b.id).toBe(a.id);
     expect(c.id).not.toBe(a.id);
+    // Concurrent starts with one key share a single kernel.
+    const [d, e] = await Promise.all([post('notebook-3'), post('notebook-3')]);
+    expect(d.id).toBe(e.id);
   });
 
   it('notices a container that dies and reports why', async () => {
