@@ -22,7 +22,7 @@ const RUNNING_TIMEOUT = 180_000;
 /** The text of the Monaco editor on the page, line by line (as rendered). */
 const editorText = (page: Page) =>
   page.locator('.monaco-host .view-lines').evaluate((el) =>
-    [...el.querySelectorAll('.view-line')]
+    Array.from(el.querySelectorAll('.view-line'))
       .map((l) => ({ top: Number.parseFloat((l as HTMLElement).style.top), text: l.textContent ?? '' }))
       .sort((a, b) => a.top - b.top)
       .map((l) => l.text.replaceAll('\u00a0', ' '))

@@ -178,7 +178,7 @@ export function DemoInput({
     }
   })();
   return (
-    <div className={`demo-field demo-${c.type}`}>
+    <div className={`demo-field demo-kind-${c.type}`}>
       <label htmlFor={id}>{label}</label>
       {control}
       {c.info && <small className="muted">{c.info}</small>}

@@ -58,7 +58,7 @@ export function DemoOutput({ c, value }: { c: DemoComponentConfig; value: unknow
     }
   })();
   return (
-    <div className={`demo-field demo-output demo-${c.type}`} data-output={c.name}>
+    <div className={`demo-field demo-output demo-kind-${c.type}`} data-output={c.name}>
       <span className="demo-output-label">{label}</span>
       {body}
     </div>
