@@ -304,6 +304,38 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     });
     expect(call.status).toBe(200);
     await a.locator('.log-line', { hasText: 'slow words: called with live line' }).waitFor();
+  });
+
+  it('sleeps when nobody looks, and a visit to the page wakes it', async () => {
+    // Nobody on the Space's pages (they ask for the runtime every second, which counts as a visit).
+    await Promise.all([a.goto('about:blank'), b.goto('about:blank')]);
+    const slept = await api(`/api/spaces/${space}/sleeptime`, {
+      method: 'POST',
+      body: JSON.stringify({ seconds: 2 }),
+    });
+    expect(slept.status).toBe(200);
+    // The build log (SSE, no visit) says when it went to sleep.
+    const log = await api(`/api/spaces/${space}/logs/build`, { signal: AbortSignal.timeout(20_000) });
+    const reader = log.body?.getReader();
+    let text = '';
+    while (reader && !text.includes('without visitors')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader?.cancel();
+    expect(text).toContain('Sleeping after 2 s without visitors');
+    await a.goto(`/spaces/${space}`);
+    const first = await a
+      .locator('.stage-badge[data-stage]:not([data-stage="UNKNOWN"])')
+      .getAttribute('data-stage');
+    expect(first).not.toBe('RUNNING');
+    await waitForStage(a, 'RUNNING');
+    await a.getByLabel('Text').fill('awake');
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-done').waitFor();
+    expect(await a.locator('[data-output="echo"] .demo-text').textContent()).toBe('>> awake');
+    await api(`/api/spaces/${space}/sleeptime`, { method: 'POST', body: JSON.stringify({ seconds: -1 }) });
     expect(errors).toEqual([]);
   });
 });
