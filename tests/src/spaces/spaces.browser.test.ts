@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -278,6 +279,32 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     expect(seen[0]?.startsWith('Alice was')).toBe(true);
     expect((seen.at(-1)?.length ?? 0) > 'Alice was'.length + 10).toBe(true);
     await shot(a, 'text-generation-streamed');
+  });
+
+  it('uploads an image in the generated UI and shows the top labels as bars', async () => {
+    const made = await fetch(`${server.url}/api/spaces/from-template`, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ template: 'image-classification', name: 'colours' }),
+    });
+    expect(made.status).toBe(201);
+    const red = await sharp({
+      create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 20, b: 20 } },
+    })
+      .png()
+      .toBuffer();
+    await a.goto(`/spaces/${alice.name}/colours`);
+    await waitForStage(a, 'RUNNING');
+    await a.getByLabel('Image').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: red });
+    await a.locator('.demo-image-input img').waitFor();
+    await a.getByRole('button', { name: 'Submit' }).click();
+    await a.locator('.demo-done').waitFor({ timeout: 60_000 });
+    const labels = await a
+      .locator('.demo-confidence')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
+    expect(labels).toHaveLength(3);
+    expect(labels[0]).toBe('red');
+    await shot(a, 'image-classification');
   });
 
   it('serves the app alone on the embed page, inside an iframe of another page', async () => {
