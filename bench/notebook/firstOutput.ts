@@ -67,13 +67,20 @@ export async function runToFirstOutput(bench: NotebookBench): Promise<FirstOutpu
             };
             const observer = new MutationObserver(check);
             observer.observe(cell, { childList: true, subtree: true, characterData: true });
+            // Never wait forever: a run that shows nothing within 20 s counts as -1 (reported, not hidden).
+            setTimeout(() => {
+              observer.disconnect();
+              resolve(-1);
+            }, 20_000);
           }),
         i + 1,
       );
       await watcher.waitForTimeout(50);
       const sent = wallClock();
       await run();
-      total.push((await seen) - sent);
+      const at = await seen;
+      if (at < 0) throw new Error(`run ${i + 1}: no output appeared in the second browser within 20 s`);
+      total.push(at - sent);
       await watcher.waitForFunction(
         (n) => document.querySelector('[data-cell-id="c0"] [data-testid="prompt"]')?.textContent === `[${n}]`,
         i + 2,

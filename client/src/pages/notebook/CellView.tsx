@@ -33,12 +33,23 @@ export interface CellViewProps {
   registerView: (id: string, view: EditorView | null) => void;
 }
 
-/** Re-renders when anything inside the cell's Y.Map changes (outputs, type, count, source). */
-function useCellVersion(cell: Y.Map<unknown>): number {
+/**
+ * Re-renders when anything inside the cell's Y.Map changes (outputs, type, count). Typing in the
+ * source re-renders only when the page shows the source itself (placeholder or rendered markdown):
+ * a live editor already shows it, and a keystroke should cost nothing more than CodeMirror's update.
+ */
+function useCellVersion(cell: Y.Map<unknown>, sourceShownByEditor: boolean): number {
   const [version, bump] = useReducer((n: number) => n + 1, 0);
+  const editorShows = useRef(sourceShownByEditor);
+  editorShows.current = sourceShownByEditor;
   useEffect(() => {
-    cell.observeDeep(bump);
-    return () => cell.unobserveDeep(bump);
+    const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+      const source = cell.get('source');
+      if (editorShows.current && events.every((e) => e.target === source)) return;
+      bump();
+    };
+    cell.observeDeep(onChange);
+    return () => cell.unobserveDeep(onChange);
   }, [cell]);
   return version;
 }
@@ -71,11 +82,11 @@ function useNearViewport(ref: React.RefObject<HTMLElement | null>, eager: boolea
 
 function CellViewImpl(props: CellViewProps) {
   const { cell, index, awareness, selected, editing, canWrite, eager, kernelMark, people } = props;
-  useCellVersion(cell);
   const root = useRef<HTMLDivElement>(null);
   const near = useNearViewport(root, eager);
-  const id = cellId(cell);
   const type = cellType(cell);
+  useCellVersion(cell, (near || editing) && !(type === 'markdown' && !editing));
+  const id = cellId(cell);
   const source = cellSource(cell);
   const running = cell.get('execution_state') === 'running' || kernelMark === 'running';
   const count = cell.get('execution_count') as number | null | undefined;
