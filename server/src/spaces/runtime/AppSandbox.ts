@@ -1,7 +1,11 @@
-import { createInterface } from 'node:readline';
 import type { AppLoadReply, AppLoadRequest, DemoHostReply } from '@atrium/protocol';
 import type { SandboxChannel } from '../../runtime/SandboxDriver.js';
 import type { DemoHostChannel } from '../gradio/DemoHostBackend.js';
+import { boundedLines } from './boundedLines.js';
+
+/** Longest reply line (outputs with images as data: URLs are big) and longest log line kept. */
+const MAX_REPLY_CHARS = 64 * 1024 * 1024;
+const MAX_LOG_CHARS = 8 * 1024;
 
 /**
  * The server's end of one app-mode sandbox (sandbox/src/runner/appMain.ts): waits for the runner,
@@ -27,24 +31,33 @@ export class AppSandbox {
   ) {
     let markWaiting: () => void = () => {};
     this.waiting = new Promise<void>((resolve) => (markWaiting = resolve));
-    createInterface({ input: channel.output }).on('line', (line) => {
-      let msg: (AppLoadReply | DemoHostReply) | undefined;
-      try {
-        msg = JSON.parse(line) as AppLoadReply | DemoHostReply;
-      } catch {
-        this.log(line);
-        return;
-      }
-      if (!msg || typeof msg !== 'object' || typeof msg.id !== 'string') return this.log(line);
-      if (msg.type === 'app_waiting') return markWaiting();
-      if (msg.type === 'app_loaded' || msg.type === 'app_load_error') {
-        this.loadWaiters.get(msg.id)?.(msg);
-        this.loadWaiters.delete(msg.id);
-        return;
-      }
-      for (const l of this.replyListeners) l(msg);
-    });
-    createInterface({ input: channel.errors }).on('line', (line) => this.log(line));
+    const tooLong = () => {
+      this.log(`The app wrote a line longer than ${MAX_REPLY_CHARS} characters: stopping it`);
+      channel.close();
+    };
+    boundedLines(
+      channel.output,
+      MAX_REPLY_CHARS,
+      (line) => {
+        let msg: (AppLoadReply | DemoHostReply) | undefined;
+        try {
+          msg = JSON.parse(line) as AppLoadReply | DemoHostReply;
+        } catch {
+          this.log(line);
+          return;
+        }
+        if (!msg || typeof msg !== 'object' || typeof msg.id !== 'string') return this.log(line);
+        if (msg.type === 'app_waiting') return markWaiting();
+        if (msg.type === 'app_loaded' || msg.type === 'app_load_error') {
+          this.loadWaiters.get(msg.id)?.(msg);
+          this.loadWaiters.delete(msg.id);
+          return;
+        }
+        for (const l of this.replyListeners) l(msg);
+      },
+      tooLong,
+    );
+    boundedLines(channel.errors, MAX_REPLY_CHARS, (line) => this.log(line), tooLong);
     this.ended = channel.ended.then(async () => {
       this.exitReason = await why().catch(() => 'the sandbox stopped');
       for (const w of this.loadWaiters.values())
@@ -64,7 +77,9 @@ export class AppSandbox {
     for (const line of this.early.splice(0)) sink(line);
   }
 
-  private log(line: string): void {
+  private log(full: string): void {
+    const line =
+      full.length > MAX_LOG_CHARS ? `${full.slice(0, MAX_LOG_CHARS)}… (${full.length} characters)` : full;
     if (this.logSink) this.logSink(line);
     else if (this.early.length < 200) this.early.push(line);
   }

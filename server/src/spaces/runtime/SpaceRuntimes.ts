@@ -316,11 +316,12 @@ export class SpaceRuntimes implements SpaceCommitListener {
       this.makeRoom(inst);
       const acquired = await this.sandboxes.acquire(inst.spaceId);
       sandbox = acquired.sandbox;
+      const target = sandbox;
       log(acquired.pooled ? 'Sandbox ready (warm)' : 'Sandbox started');
       if (stale()) return void (await this.sandboxes.release(sandbox));
-      const runLog = new LogBuffer();
-      const target = sandbox;
-      target.onLog((line) => (inst.app?.sandbox === target ? inst.runLog : runLog).write(line));
+      // The new app's output waits here until it serves (the old app's run log stays meanwhile).
+      let runLog = new LogBuffer();
+      sandbox.onLog((line) => runLog.write(line));
       log(`Loading ${appFile}`);
       const reply = await sandbox.load(
         { type: 'load', id: randomUUID(), files, appFile, env },
@@ -328,8 +329,15 @@ export class SpaceRuntimes implements SpaceCommitListener {
       );
       if (stale()) return void (await this.sandboxes.release(sandbox));
       if (reply.type === 'app_load_error') {
-        await this.sandboxes.release(sandbox);
+        inst.runLog.clear();
+        inst.runLog.write(
+          `===== The app failed to start at ${new Date().toISOString()} (${sha.slice(0, 12)}) =====`,
+        );
         for (const l of runLog.history()) inst.runLog.write(l.data);
+        runLog = inst.runLog;
+        if (!runLog.history().some((l) => l.data.includes(reply.message))) runLog.write(reply.message);
+        // Output still in flight (stderr is a separate stream) reaches the run log before the container goes.
+        setTimeout(() => void this.sandboxes.release(target), 250).unref();
         return fail(reply.phase === 'build' ? 'BUILD_ERROR' : 'RUNTIME_ERROR', reply.message);
       }
       if (reply.type !== 'app_loaded') return;
@@ -343,6 +351,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
         `===== Application startup at ${new Date().toISOString()} (${sha.slice(0, 12)}) =====`,
       );
       for (const l of runLog.history()) inst.runLog.write(l.data);
+      runLog = inst.runLog;
       inst.lastVisit = Date.now();
       this.setStage(inst, 'RUNNING');
       log('Running');
