@@ -306,6 +306,29 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     await a.locator('.log-line', { hasText: 'slow words: called with live line' }).waitFor();
   });
 
+  it('lets an anonymous visitor run the app and read the files, and nothing more', async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const guest = await context.newPage();
+    guest.on('pageerror', (err) => errors.push(`guest: ${err.message}`));
+    await guest.goto(`/spaces/${space}`);
+    await waitForStage(guest, 'RUNNING');
+    await guest.getByLabel('Text').fill('from a guest');
+    await guest.getByRole('button', { name: 'Submit' }).click();
+    await guest.locator('.demo-done').waitFor();
+    expect(await guest.locator('[data-output="echo"] .demo-text').textContent()).toBe('>> from a guest');
+    expect(await guest.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    expect(await guest.getByRole('button', { name: 'Duplicate' }).count()).toBe(0);
+    expect(await guest.locator('.like-button').isDisabled()).toBe(true);
+    await guest.getByRole('link', { name: 'Files' }).click();
+    await guest.locator('.monaco-host[data-file="app.ts"] .view-line').first().waitFor();
+    await guest.getByText('Read only').waitFor();
+    expect(await guest.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    await shot(guest, 'guest-files');
+    await guest.goto('/spaces/nobody/nothing-here');
+    await guest.getByText('No Space called “nobody/nothing-here” exists, or it is private.').waitFor();
+  });
+
   it('sleeps when nobody looks, and a visit to the page wakes it', async () => {
     // Nobody on the Space's pages (they ask for the runtime every second, which counts as a visit).
     await Promise.all([a.goto('about:blank'), b.goto('about:blank')]);
