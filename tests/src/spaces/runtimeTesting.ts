@@ -8,6 +8,7 @@ export async function api(
   url: string,
   path: string,
   options: { method?: string; body?: unknown; user?: TestUser } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies by path and assert their shape
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${url}${path}`, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
