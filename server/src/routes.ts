@@ -10,8 +10,8 @@ import { hubCors } from './hub/cors.js';
 import { downloadHandler } from './hub/downloads.js';
 import { hubHandlers } from './hub/handlers.js';
 import { modelHandlers } from './models/handlers.js';
-import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { notebookHandlers } from './notebooks/handlers.js';
+import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
 import { resolveSpaceApp, SPACE_APP_ROUTE } from './spaces/gradio/appRoute.js';
@@ -78,6 +78,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.post('/api/admin/hub/gc', hub.collectGarbage);
   // Model cards with their responsible-use warnings and a transformers.js snippet (models/README.md)
   app.get('/api/models/:owner/:name/card', models.card);
+  // A Space's duplicate may name secrets, variables and a sleep time for the copy (spaces/runtime)
+  app.post('/api/spaces/:owner/:name/duplicate', json, spaceRuntimeHandlers(services).duplicateSettings);
   for (const type of REPO_TYPES) {
     const api = `/api/${type}s/:owner/:name`;
     const site = type === 'model' ? '/:owner/:name' : `/${type}s/:owner/:name`;

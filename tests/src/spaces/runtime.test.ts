@@ -191,6 +191,32 @@ describe('Space runtime API without sandboxes', () => {
       {},
     );
 
+    // huggingface_hub's duplicate_space may name secrets, variables and a sleep time for the copy.
+    const named = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: {
+        repository: `${bob.name}/knobs-named`,
+        secrets: [{ key: 'OWN_KEY', value: 'bobs' }],
+        variables: [{ key: 'GREETING', value: 'hello from bob' }],
+        sleepTimeSeconds: -1,
+      },
+      user: bob,
+    });
+    expect(named.status).toBe(200);
+    await sleep(50);
+    const namedId = `${bob.name}/knobs-named`;
+    expect((await api(server.url, `/api/spaces/${namedId}/variables`)).body.GREETING.value).toBe(
+      'hello from bob',
+    );
+    expect(
+      Object.keys((await api(server.url, `/api/spaces/${namedId}/secrets`, { user: bob })).body),
+    ).toEqual(['OWN_KEY']);
+    const badDup = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: { repository: `${bob.name}/knobs-bad`, secrets: [{ key: 'no spaces', value: 'x' }] },
+      user: bob,
+    });
+    expect(badDup.status).toBe(400);
+    expect((await api(server.url, `/api/spaces/${bob.name}/knobs-bad`)).status).toBe(404);
+
     expect(
       (
         await api(server.url, `/api/spaces/${id}/secrets`, {

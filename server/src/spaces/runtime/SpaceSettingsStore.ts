@@ -19,6 +19,6 @@ export interface SpaceSettingsStore {
   putEnv(repoId: string, kind: SpaceEnvKind, entry: SpaceEnvEntry): Promise<void>;
   /** False when there was no such key. */
   deleteEnv(repoId: string, kind: SpaceEnvKind, key: string): Promise<boolean>;
-  /** Duplicating a Space copies its variables (never its secrets) and its sleep time. */
+  /** Duplicating a Space copies its variables (never its secrets) and its sleep time; what the copy already has wins. */
   copyPublicSettings(fromRepoId: string, toRepoId: string): Promise<void>;
 }

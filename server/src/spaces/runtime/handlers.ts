@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { requireWriter } from '../../auth/Identity.js';
 import { badRequest, notFound } from '../../errors.js';
 import { validate } from '../../http/validate.js';
@@ -9,7 +9,13 @@ import type { RepoRecord } from '../../hub/RepoStore.js';
 import type { Services } from '../../services.js';
 import { createSpaceFromTemplate } from './commands/createSpaceFromTemplate.js';
 import { deleteSpaceEnv, listSpaceSecrets, listSpaceVariables, putSpaceEnv } from './commands/spaceEnv.js';
-import { EnvEntryBody, EnvKeyBody, FromTemplateBody, SleepTimeBody } from './schema.js';
+import {
+  DuplicateSettingsBody,
+  EnvEntryBody,
+  EnvKeyBody,
+  FromTemplateBody,
+  SleepTimeBody,
+} from './schema.js';
 import { listTemplates } from './templates.js';
 
 const param = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -30,6 +36,26 @@ export function spaceRuntimeHandlers(services: Services) {
     return repo;
   };
   const runtimeOf = async (repo: RepoRecord) => runtimes().view(repo, { wake: false });
+  const applyDuplicateSettings = async (
+    repoId: string,
+    extras: ReturnType<typeof DuplicateSettingsBody.parse>,
+  ) => {
+    const { settings } = runtimes();
+    const updatedAt = new Date().toISOString();
+    for (const [kind, entries] of [
+      ['secret', extras.secrets],
+      ['variable', extras.variables],
+    ] as const)
+      for (const e of entries ?? [])
+        await settings.putEnv(repoId, kind, {
+          key: e.key,
+          value: e.value,
+          description: e.description ?? null,
+          updatedAt,
+        });
+    if (extras.sleepTimeSeconds !== undefined)
+      await settings.setSleepSeconds(repoId, extras.sleepTimeSeconds === -1 ? null : extras.sleepTimeSeconds);
+  };
 
   return {
     templates: (async (_req, res) => {
@@ -89,6 +115,25 @@ export function spaceRuntimeHandlers(services: Services) {
         clearInterval(heartbeat);
         unfollow();
       });
+    }) satisfies RequestHandler,
+
+    /**
+     * In front of the Hub's duplicate: the copy also gets the secrets, variables and sleep time the
+     * request names (huggingface_hub's duplicate_space sends them), before its first build starts.
+     */
+    duplicateSettings: ((req, res, next) => {
+      const extras = validate(DuplicateSettingsBody, req.body ?? {});
+      if (!extras.secrets && !extras.variables && extras.sleepTimeSeconds === undefined) return next();
+      const send = res.json.bind(res);
+      res.json = ((body: { id?: string }) => {
+        if (res.statusCode !== 200 || typeof body?.id !== 'string') return send(body);
+        void applyDuplicateSettings(body.id, extras).then(
+          () => send(body),
+          (err: unknown) => next(err),
+        );
+        return res;
+      }) as Response['json'];
+      next();
     }) satisfies RequestHandler,
 
     listSecrets: (async (req, res) => {

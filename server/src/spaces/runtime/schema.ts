@@ -33,3 +33,10 @@ export const SleepTimeBody = z.object({
     .int()
     .refine((s) => s === -1 || (s >= 1 && s <= 30 * 24 * 3600), 'seconds: -1 or 1…2592000'),
 });
+
+/** What the Hub's `POST /api/spaces/{id}/duplicate` may carry besides `repository` and `private`. */
+export const DuplicateSettingsBody = z.object({
+  secrets: z.array(EnvEntryBody).max(100).optional(),
+  variables: z.array(EnvEntryBody).max(100).optional(),
+  sleepTimeSeconds: SleepTimeBody.shape.seconds.optional(),
+});

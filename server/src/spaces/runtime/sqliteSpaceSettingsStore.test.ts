@@ -57,8 +57,13 @@ describe('the SQLite Space settings store', () => {
     await store.putEnv('src', 'secret', { key: 'S', value: 's', description: null, updatedAt: at });
     await store.setSleepSeconds('src', null);
     await store.setPaused('src', true);
+    await store.putEnv('dst', 'variable', { key: 'W', value: 'mine', description: null, updatedAt: at });
+    await store.putEnv('src', 'variable', { key: 'W', value: 'theirs', description: null, updatedAt: at });
     await store.copyPublicSettings('src', 'dst');
-    expect((await store.env('dst', 'variable')).map((e) => e.key)).toEqual(['V']);
+    expect((await store.env('dst', 'variable')).map((e) => [e.key, e.value])).toEqual([
+      ['V', 'v'],
+      ['W', 'mine'],
+    ]);
     expect(await store.env('dst', 'secret')).toEqual([]);
     expect(await store.sleepSeconds('dst')).toBeNull();
     expect(await store.paused('dst')).toBe(false);

@@ -31,11 +31,11 @@ export function sqliteSpaceSettingsStore(db: SqliteDatabase): SpaceSettingsStore
   );
   const copy = db.transaction((from: string, to: string) => {
     db.prepare(
-      `INSERT OR REPLACE INTO space_env (repo_id, kind, key, value, description, updated_at)
+      `INSERT OR IGNORE INTO space_env (repo_id, kind, key, value, description, updated_at)
        SELECT ?, kind, key, value, description, updated_at FROM space_env WHERE repo_id = ? AND kind = 'variable'`,
     ).run(to, from);
     const s = settings.get(from);
-    if (s && s.sleep_seconds !== null) {
+    if (s && s.sleep_seconds !== null && (settings.get(to)?.sleep_seconds ?? null) === null) {
       ensure.run(to);
       // -1 in the table stands for "never" (null means the default).
       setSleep.run(s.sleep_seconds, to);
