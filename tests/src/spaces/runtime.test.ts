@@ -459,6 +459,35 @@ export default demo({
     expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
   }, 120_000);
 
+  it('reports an app whose sandbox dies while running as RUNTIME_ERROR with the exit code', async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'crash' },
+      user: alice,
+    });
+    const id = `${alice.name}/crash`;
+    await commitFiles(server.url, id, alice, {
+      'app.ts': `import { demo, Textbox } from '@atrium/sandbox/sdk';
+export default demo({
+  inputs: [Textbox({ name: 'x' })],
+  outputs: [Textbox({ name: 'y' })],
+  fn: ({ x }: { x: string }) => {
+    if (x === 'exit') setTimeout(() => process.exit(3), 10);
+    return { y: x };
+  },
+});
+`,
+    });
+    await sleep(100);
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+    expect(await callApp(server.url, id, ['exit'])).toEqual(['exit']);
+    const dead = await waitForStage(server.url, id, ['RUNTIME_ERROR']);
+    expect(dead.errorMessage).toMatch(/exited with code 3/);
+    expect(dead.replicas.current).toBe(0);
+    await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST', user: alice });
+    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+    expect(await callApp(server.url, id, ['again'])).toEqual(['again']);
+  }, 120_000);
+
   it('moves a renamed Space’s app to its new URL and removes a deleted Space’s sandbox', async () => {
     await api(server.url, '/api/spaces/from-template', {
       body: { template: 'blank-space', name: 'old-name' },
