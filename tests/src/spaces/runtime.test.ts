@@ -547,3 +547,50 @@ export default demo({
     expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
   }, 120_000);
 });
+
+describe.runIf(hasDocker())('a cap on running apps', () => {
+  let server: TestServer;
+  let alice: TestUser;
+
+  beforeAll(async () => {
+    process.env.ATRIUM_SPACES_MAX_RUNNING = '2';
+    try {
+      server = await startTestServer({
+        instanceId: uniqueInstance(),
+        sandboxPoolSize: 0,
+        sandboxPoolEager: false,
+      });
+    } finally {
+      delete process.env.ATRIUM_SPACES_MAX_RUNNING;
+    }
+    await server.services.runtime.whenReady();
+    alice = await createUser(server.url);
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('puts the least recently visited app to sleep when one more starts, and wakes it on its next visit', async () => {
+    for (const name of ['first', 'second']) {
+      await api(server.url, '/api/spaces/from-template', {
+        body: { template: 'blank-space', name },
+        user: alice,
+      });
+      await waitForStage(server.url, `${alice.name}/${name}`, ['RUNNING']);
+    }
+    await sleep(20);
+    await api(server.url, `/api/spaces/${alice.name}/second/runtime`);
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'third' },
+      user: alice,
+    });
+    await waitForStage(server.url, `${alice.name}/third`, ['RUNNING']);
+    const first = await server.services.hub.repos.find('space', alice.name, 'first');
+    const second = await server.services.hub.repos.find('space', alice.name, 'second');
+    if (!first || !second) throw new Error('missing Spaces');
+    expect((await server.services.spaceRuntimes.view(first, { wake: false })).stage).toBe('SLEEPING');
+    expect((await server.services.spaceRuntimes.view(second, { wake: false })).stage).toBe('RUNNING');
+    expect(server.services.spaceRuntimes.stats().apps).toBe(2);
+    expect(await callApp(server.url, `${alice.name}/first`, ['again'])).toEqual(['Hello, again!']);
+  }, 120_000);
+});
