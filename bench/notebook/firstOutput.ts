@@ -17,7 +17,10 @@ export interface FirstOutput {
 }
 
 export async function runToFirstOutput(bench: NotebookBench): Promise<FirstOutput> {
-  const id = await bench.notebook(notebookOf(['console.log("hello")']));
+  // Each run prints its own number, so the watcher knows exactly which run's output it sees.
+  const id = await bench.notebook(
+    notebookOf(['globalThis.runs = (globalThis.runs ?? 0) + 1;\nconsole.log(`run ${globalThis.runs}`);']),
+  );
   const watcher = await bench.pageAs(bench.friend);
   await openNotebook(watcher, id);
   // Time the kernel itself, in the server: from execute() to the first message it streams back.
@@ -53,27 +56,22 @@ export async function runToFirstOutput(bench: NotebookBench): Promise<FirstOutpu
     for (let i = 0; i < RUNS; i++) {
       // The watcher stamps the frame in which the new run's first output appears.
       const seen = watcher.evaluate(
-        (n) =>
+        (expected) =>
           new Promise<number>((resolve) => {
             const cell = document.querySelector('[data-cell-id="c0"]') as HTMLElement;
-            let cleared = false;
-            const check = () => {
-              const out = cell.querySelector('.nb-output-stream');
-              if (!out) cleared = true;
-              else if (cleared && cell.querySelector('[data-testid="prompt"]')?.textContent !== `[${n}]`) {
-                observer.disconnect();
-                requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
-              }
-            };
-            const observer = new MutationObserver(check);
+            const observer = new MutationObserver(() => {
+              if (!cell.querySelector('.nb-output-stream')?.textContent?.includes(expected)) return;
+              observer.disconnect();
+              requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
+            });
             observer.observe(cell, { childList: true, subtree: true, characterData: true });
-            // Never wait forever: a run that shows nothing within 20 s counts as -1 (reported, not hidden).
+            // Never wait forever: a run that shows nothing within 20 s is reported, not hidden.
             setTimeout(() => {
               observer.disconnect();
               resolve(-1);
             }, 20_000);
           }),
-        i + 1,
+        `run ${i + 2}`,
       );
       await watcher.waitForTimeout(50);
       const sent = wallClock();
