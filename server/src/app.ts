@@ -85,7 +85,16 @@ export async function startAtrium(
     notebooks: undefined as unknown as NotebookKernels,
     spaceRuntimes: undefined as unknown as Services['spaceRuntimes'],
   };
-  services.notebooks = new NotebookKernels({ collab: services.collab, kernels: () => services.runtime.kernels, log: log.child({ concern: 'notebooks' }), provideModels: (ids) => services.modelCache.provide(ids) });
+  services.notebooks = new NotebookKernels({
+    collab: services.collab,
+    kernels: () => services.runtime.kernels,
+    log: log.child({ concern: 'notebooks' }),
+    provideModels: (ids) => services.modelCache.provide(ids),
+    exists: async (repoId) => {
+      const [owner = '', name = ''] = repoId.split('/');
+      return (await services.hub.repos.find('notebook', owner, name)) !== undefined;
+    },
+  });
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
   services.spaceRuntimes = createSpaceRuntimes(services);

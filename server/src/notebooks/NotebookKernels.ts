@@ -14,6 +14,8 @@ export class NotebookKernels {
       kernels: () => KernelManager;
       log: Logger;
       provideModels?: (ids: string[]) => Promise<unknown>;
+      /** Whether a notebook repository (`owner/name`) still exists. */
+      exists?: (repoId: string) => Promise<boolean>;
     },
   ) {}
 
@@ -27,6 +29,9 @@ export class NotebookKernels {
         kernels: this.deps.kernels(),
         log: this.deps.log,
         provideModels: this.deps.provideModels,
+        exists: this.deps.exists
+          ? () => (this.deps.exists as (id: string) => Promise<boolean>)(ref.repoId)
+          : undefined,
       });
       this.sessions.set(ref.name, s);
     }

@@ -16,6 +16,8 @@ export interface NotebookSessionDeps {
   outputMaxBytes?: number;
   /** Makes the notebook's declared models (metadata `atrium.models`) available to its sandbox. */
   provideModels?: (ids: string[]) => Promise<unknown>;
+  /** Whether the notebook's repository still exists (renamed or deleted: the session ends). */
+  exists?: () => Promise<boolean>;
 }
 
 interface QueuedRun {
@@ -125,7 +127,7 @@ export class NotebookSession {
       this.hold = await this.deps.collab.hold(this.ref);
       this.publish();
       // The kernel may be culled for idleness or die; then the document need not stay loaded.
-      this.watch ??= setInterval(() => this.checkKernel(), 10_000);
+      this.watch ??= setInterval(() => void this.check(), 10_000);
       this.watch.unref();
     }
     return this.hold.doc;
@@ -134,6 +136,15 @@ export class NotebookSession {
   private releaseHold(): void {
     this.hold?.release();
     this.hold = null;
+  }
+
+  private async check(): Promise<void> {
+    // The repository was renamed or deleted: its kernel and document hold go now, not at the idle cull.
+    if (this.deps.exists && !(await this.deps.exists().catch(() => true))) {
+      await this.close();
+      return;
+    }
+    this.checkKernel();
   }
 
   private checkKernel(): void {

@@ -165,6 +165,23 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
     expect(text.length).toBeLessThan(2.2 * 1024 * 1024);
   });
 
+  it('ends the notebook’s kernel soon after the notebook is deleted', async () => {
+    const name = uniqueName('nb');
+    const id = await createNotebook(server.url, owner, name, notebookOf(['1']));
+    const watcher = await open(id, owner);
+    await kernelCall(server.url, owner.token, id, 'run', { all: true });
+    await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'run');
+    const kernelsOf = () => server.services.runtime.kernels.list().filter((k) => k.key === `notebooks/${id}`);
+    expect(kernelsOf()).toHaveLength(1);
+    const res = await fetch(`${server.url}/api/repos/delete`, {
+      method: 'DELETE',
+      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ name, type: 'notebook' }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await until(() => kernelsOf().length === 0, 20_000, 'kernel shut down');
+  });
+
   it('refuses runs, interrupts and restarts from readers with a clear error', async () => {
     const id = await createNotebook(server.url, owner, uniqueName('nb'), notebookOf(['1 + 1']));
     for (const verb of ['run', 'interrupt', 'restart'] as const) {
