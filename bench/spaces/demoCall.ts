@@ -127,7 +127,7 @@ async function benchFiftyCallers(url: string, server: Awaited<ReturnType<typeof 
   });
   const gradioApp = await server.services.gradio.register('bench/queue', new InProcessDemoBackend(slow));
   const app = `${url}/spaces/bench/queue/app`;
-  const clients = await Promise.all(Array.from({ length: CALLERS }, () => Client.connect(app)));
+  const clients: Client[] = await Promise.all(Array.from({ length: CALLERS }, () => Client.connect(app)));
   // Join order as the server saw it: wrap join to record it.
   const joined: number[] = [];
   const join = gradioApp.join.bind(gradioApp);
