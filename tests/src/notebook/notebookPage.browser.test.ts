@@ -130,6 +130,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
   });
 
   it('undoes only one’s own typing (undo per user)', async () => {
+    // Edits closer than 500 ms apart are one undo step (Y.UndoManager's captureTimeout): start a new one.
+    await a.waitForTimeout(600);
     await a.locator('[data-cell-id="c0"] .cm-content').click();
     await a.keyboard.press('Control+End');
     await a.keyboard.type(' // by Ada');
@@ -142,6 +144,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await expect.poll(() => editorText(b, 'c0')).not.toContain('// by Ada');
     expect(await editorText(b, 'c0')).toContain('// by Bob');
     expect(await editorText(a, 'c0')).toContain('// by Bob');
+    // One undo takes back one burst of typing, not everything Ada ever typed.
+    expect(await editorText(a, 'c0')).toContain('const fromAda = 1;');
   });
 
   it('shows a 2 s run’s lines in the other browser before it ends, and who ran it', async () => {
