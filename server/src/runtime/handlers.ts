@@ -1,6 +1,7 @@
 import type { KernelMessage } from '@atrium/protocol';
 import type { RequestHandler } from 'express';
 import { requireUser, requireWriter } from '../auth/Identity.js';
+import { openEventStream } from '../http/eventStream.js';
 import { validate } from '../http/validate.js';
 import { modelsInCode } from '../models/declaredModels.js';
 import type { Services } from '../services.js';
@@ -57,18 +58,9 @@ export function kernelHandlers({ runtime, modelCache }: Services) {
       const body = validate(ExecuteBody, req.body);
       const id = param(req.params.id);
       findOwnedKernel(runtime, user, id);
-      res.status(200).set({
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
-      res.flushHeaders();
-      const send = (msg: KernelMessage) => {
-        if (!res.writableEnded)
-          res.write(
-            `event: ${msg.header.msg_type}\nid: ${msg.header.msg_id}\ndata: ${JSON.stringify(msg)}\n\n`,
-          );
-      };
+      const stream = openEventStream(res);
+      const send = (msg: KernelMessage) =>
+        stream({ event: msg.header.msg_type, id: msg.header.msg_id, data: msg });
       // Public models the cell names by id reach the sandbox's read-only /models first (models/README.md).
       await modelCache.provide(modelsInCode(body.code));
       await executeCode(runtime, user, id, body, send);

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { openEventStream } from '../../http/eventStream.js';
 
 /** Where an event's messages go: an open SSE response, or nothing yet (then they are buffered). */
 export interface EventSink {
@@ -12,19 +13,12 @@ export interface EventSink {
  * @gradio/client JSON-parses every message it gets, so SSE comments would break it.
  */
 export function openSse(res: Response, heartbeat: () => [string | undefined, unknown], everyMs = 15_000) {
-  res.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
-  res.socket?.setNoDelay(true);
+  const write = openEventStream(res);
   let open = true;
   const sink: EventSink = {
     send(event, data) {
       if (!open) return;
-      res.write(`${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`);
+      write({ event, data });
     },
     end() {
       if (!open) return;

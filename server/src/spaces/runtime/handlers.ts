@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { requireWriter } from '../../auth/Identity.js';
 import { badRequest, notFound } from '../../errors.js';
+import { openEventStream } from '../../http/eventStream.js';
 import { validate } from '../../http/validate.js';
 import { permissionOn } from '../../hub/access.js';
 import { describeRepo } from '../../hub/commands/describeRepo.js';
@@ -99,15 +100,8 @@ export function spaceRuntimeHandlers(services: Services) {
       const kind = param(req.params.kind);
       if (kind !== 'build' && kind !== 'run') throw notFound(`No ${kind} logs`, 'logs_not_found');
       const log = runtimes().logs(await space(req), kind);
-      res.status(200).set({
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
-      res.flushHeaders();
-      res.socket?.setNoDelay(true);
-      const write = (line: object) => res.write(`data: ${JSON.stringify(line)}\n\n`);
+      const stream = openEventStream(res);
+      const write = (line: object) => stream({ data: line });
       for (const line of log.history()) write(line);
       const unfollow = log.follow(write);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
