@@ -2,6 +2,7 @@
  * The kernel: a child process of the runner that holds the notebook's state and runs cells.
  * It talks to the runner only through IPC; its stdout/stderr are captured, never the control channel.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
@@ -24,11 +25,21 @@ const gate = new OutputGate(
   send,
 );
 
+/**
+ * Which execution the running code belongs to. An interrupted cell's async continuations may run on
+ * (a loop past its await) until they end or the kernel is replaced; their output must not land in
+ * the next cell, so output from code of an interrupted execution is dropped.
+ */
+const execution = new AsyncLocalStorage<{ interrupted: boolean }>();
+const silenced = () => execution.getStore()?.interrupted === true;
+let current: { interrupted: boolean } | null = null;
+
 // Everything the cell writes to stdout/stderr (console.log included) becomes ordered `stream` output.
 for (const name of ['stdout', 'stderr'] as const) {
   const stream = process[name];
   stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
-    gate.stream(name, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    if (!silenced())
+      gate.stream(name, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     const cb = typeof encoding === 'function' ? encoding : callback;
     if (typeof cb === 'function') queueMicrotask(() => (cb as () => void)());
     return true;
@@ -43,10 +54,12 @@ interface DisplayHandle {
 /** display(value) shows a value as rich output; the handle updates it in place. */
 function display(value: unknown, options: { display_id?: string } = {}): DisplayHandle {
   const displayId = options.display_id ?? randomUUID();
-  gate.display(false, mimeBundleOf(value), displayId);
+  if (!silenced()) gate.display(false, mimeBundleOf(value), displayId);
   return {
     display_id: displayId,
-    update: (next: unknown) => gate.display(true, mimeBundleOf(next), displayId),
+    update: (next: unknown) => {
+      if (!silenced()) gate.display(true, mimeBundleOf(next), displayId);
+    },
   };
 }
 Object.assign(display, mimeConstructors, {
@@ -68,6 +81,7 @@ class KeyboardInterrupt extends Error {
 
 // Interrupts arrive as SIGINT: vm's breakOnSigint stops synchronous code, this stops a pending await.
 process.on('SIGINT', () => {
+  if (current) current.interrupted = true;
   abort?.(new KeyboardInterrupt('Execution interrupted'));
 });
 
@@ -105,10 +119,10 @@ async function execute(code: string, language: 'javascript' | 'typescript'): Pro
       filename: `cell-${cellNumber}.${language === 'typescript' ? 'ts' : 'js'}`,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    const pending = script.runInThisContext({
-      breakOnSigint: true,
-      displayErrors: false,
-    }) as Promise<unknown>;
+    current = { interrupted: false };
+    const pending = execution.run(current, () =>
+      script.runInThisContext({ breakOnSigint: true, displayErrors: false }),
+    ) as Promise<unknown>;
     const value = await Promise.race([pending, aborted]);
     gate.flush();
     if (value !== undefined) gate.result(resultBundleOf(value) as MimeBundle);
@@ -120,6 +134,7 @@ async function execute(code: string, language: 'javascript' | 'typescript'): Pro
     send({ t: 'done', ok: false, ...describeError(err) });
   } finally {
     abort = null;
+    current = null;
   }
 }
 

@@ -9,6 +9,15 @@ import type {
   SandboxSpec,
 } from './SandboxDriver.js';
 
+/** Processes a runc sandbox may hold: a fork bomb inside meets EAGAIN. */
+const RUNC_PIDS_LIMIT = 128;
+/**
+ * Under gVisor the cgroup counts the sentry's host threads, not the guest's processes, and busy I/O
+ * alone grows them past 128 (the sandbox then dies with exit 2). Guest forks are held by the memory
+ * limit instead; this only bounds the sentry.
+ */
+const RUNSC_PIDS_LIMIT = 1024;
+
 const labelFilters = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 
@@ -57,7 +66,7 @@ export class DockerDriver implements SandboxDriver {
         SecurityOpt: ['no-new-privileges'],
         ReadonlyRootfs: true,
         Tmpfs: { '/tmp': `rw,nosuid,nodev,noexec,size=${spec.tmpfsMb ?? 64}m` },
-        PidsLimit: spec.pidsLimit ?? 128,
+        PidsLimit: spec.pidsLimit ?? (spec.runtime === 'runsc' ? RUNSC_PIDS_LIMIT : RUNC_PIDS_LIMIT),
         Memory: memory,
         MemorySwap: memory,
         NanoCpus: Math.round(spec.cpus * 1e9),

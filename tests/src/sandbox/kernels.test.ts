@@ -157,6 +157,26 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
     expect((await execute(server.url, as(alice), kernel.id, 'n')).result?.['text/plain']).toBe('41');
   });
 
+  it('keeps an interrupted async loop from writing into the next cell', async () => {
+    const loop = execute(
+      server.url,
+      as(alice),
+      kernel.id,
+      "while (true) { console.log('tick'); await new Promise((r) => setTimeout(r, 20)); }",
+    );
+    await sleep(400);
+    await post(`${server.url}/api/kernels/${kernel.id}/interrupt`, as(alice));
+    expect((await loop).error?.ename).toBe('KeyboardInterrupt');
+    const next = await execute(
+      server.url,
+      as(alice),
+      kernel.id,
+      "console.log('next'); await new Promise((r) => setTimeout(r, 300)); 'done'",
+    );
+    expect(next.stdout).toBe('next\n');
+    expect(next.result?.['text/plain']).toBe("'done'");
+  });
+
   it('times out a cell that runs past its timeout', async () => {
     const run = await execute(server.url, as(alice), kernel.id, 'while (true) {}', { timeout_s: 1 });
     expect(run.error?.ename).toBe('TimeoutError');
