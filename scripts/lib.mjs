@@ -20,7 +20,12 @@ export function run(cmd, args, extraEnv = {}) {
   const result = spawnSync(cmd, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip', TURBO_TELEMETRY_DISABLED: '1', ...extraEnv },
+    env: {
+      ...process.env,
+      ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip',
+      TURBO_TELEMETRY_DISABLED: '1',
+      ...extraEnv,
+    },
   });
   if (result.status !== 0) {
     console.error(`\n✗ ${cmd} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);

@@ -4,39 +4,45 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { accountMigrations } from './accounts/migrations.js';
-import { createCollab } from './collab/createCollab.js';
-import { collabMigrations } from './collab/migrations.js';
 import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
+import { createCollab } from './collab/createCollab.js';
+import { collabMigrations } from './collab/migrations.js';
 import { type Config, loadConfig } from './config.js';
 import { metaMigrations, sqliteMetaStore } from './db/metaStore.js';
 import type { Migration } from './db/migrations.js';
 import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
+import { databaseCheck } from './health/handlers.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
-import { databaseCheck } from './health/handlers.js';
 import { createLogger, type Logger } from './logger.js';
+import { ModelCache, modelCacheDir } from './models/ModelCache.js';
+import { modelSeeds } from './models/seeds.js';
 import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
-import { GradioApps } from './spaces/gradio/GradioApps.js';
-import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
-import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
-import { ModelCache, modelCacheDir } from './models/ModelCache.js';
-import { modelSeeds } from './models/seeds.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
 import { findClientDir, serveClient } from './shell/serveClient.js';
+import { GradioApps } from './spaces/gradio/GradioApps.js';
+import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
+import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
 import { routeUpgrades } from './upgrade.js';
 
 export type { Services };
 export { type Config, loadConfig };
 
 /** Every schema change of every concern, in the order they apply. */
-export const migrations: Migration[] = [...metaMigrations, ...accountMigrations, ...hubMigrations, ...collabMigrations, ...spaceRuntimeMigrations];
+export const migrations: Migration[] = [
+  ...metaMigrations,
+  ...accountMigrations,
+  ...hubMigrations,
+  ...collabMigrations,
+  ...spaceRuntimeMigrations,
+];
 
 export interface Atrium {
   /** Base URL the server listens on, e.g. http://127.0.0.1:41234. */

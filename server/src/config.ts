@@ -23,7 +23,10 @@ const EnvSchema = z.object({
   ATRIUM_SANDBOX_MAX_PER_USER: z.coerce.number().int().positive().default(10),
   ATRIUM_KERNEL_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(1800),
   ATRIUM_EXECUTION_TIMEOUT_S: z.coerce.number().int().positive().default(300),
-  ATRIUM_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9_-]{4,64}$/).optional(),
+  ATRIUM_INSTANCE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{4,64}$/)
+    .optional(),
   ATRIUM_UPSTREAM_HUB: z.string().url().optional(),
 });
 

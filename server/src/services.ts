@@ -1,6 +1,6 @@
 import type { AccountStore } from './accounts/AccountStore.js';
-import type { CollabServer } from './collab/CollabServer.js';
 import type { ResolveIdentity } from './auth/authenticate.js';
+import type { CollabServer } from './collab/CollabServer.js';
 import type { Config } from './config.js';
 import type { MetaStore } from './db/metaStore.js';
 import type { SqliteDatabase } from './db/openDatabase.js';

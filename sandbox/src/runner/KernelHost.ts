@@ -1,30 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OUT_OF_MEMORY_REASON } from '@atrium/protocol';
 import type { ChildEvent } from './ipc.js';
 
 const KERNEL_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kernelProcess.js');
-
-/**
- * The kernel's memory budget inside the sandbox's limit. Killing it at the budget is fast and
- * certain; waiting for the cgroup OOM killer can take seconds of page-cache thrashing first.
- */
-const LIMIT_MB = Number(process.env.ATRIUM_MEMORY_LIMIT_MB ?? 0);
-const BUDGET_BYTES = LIMIT_MB > 0 ? Math.max(64, Math.floor(LIMIT_MB * 0.7)) * 1024 * 1024 : 0;
-const WATCH_MS = 20;
-
-/** Resident memory of a process, from /proc (works under runc and gVisor). */
-function residentBytes(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-    return kb ? Number(kb) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** How long an interrupted cell may take to stop before the kernel process is replaced. */
 const INTERRUPT_GRACE_MS = Number(process.env.ATRIUM_INTERRUPT_GRACE_MS ?? 1500);

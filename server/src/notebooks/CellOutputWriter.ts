@@ -72,16 +72,16 @@ export class CellOutputWriter {
   handle(message: KernelMessage): void {
     switch (message.header.msg_type) {
       case 'stream':
-        return this.stream(message.content as StreamContent);
+        this.stream(message.content as StreamContent);
+        return;
       case 'display_data':
       case 'execute_result':
       case 'error':
-        return this.push({
-          output_type: message.header.msg_type,
-          ...(message.content as object),
-        } as JsonObject);
+        this.push({ output_type: message.header.msg_type, ...(message.content as object) } as JsonObject);
+        return;
       case 'update_display_data':
-        return this.updateDisplay(message.content as DisplayDataContent);
+        this.updateDisplay(message.content as DisplayDataContent);
+        return;
       case 'clear_output':
         if ((message.content as { wait?: boolean }).wait) this.clearPending = true;
         else this.transact((outputs) => outputs.delete(0, outputs.length));

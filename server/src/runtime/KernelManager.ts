@@ -119,7 +119,6 @@ export class KernelManager {
       cpus: this.options.cpus,
       env: {
         ATRIUM_EXECUTION_TIMEOUT_S: String(this.options.executionTimeoutS),
-        ATRIUM_MEMORY_LIMIT_MB: String(this.options.memoryMb),
         ...(this.options.modelsDir ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}),
       },
       readOnlyMounts: this.options.modelsDir

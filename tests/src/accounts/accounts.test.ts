@@ -214,6 +214,7 @@ describe('organizations', () => {
     });
     expect(add.status).toBe(200);
     const info = await whoAmI({ accessToken: member.token, hubUrl: server.url });
+    if (info.type !== 'user') throw new Error(`expected a user, got ${info.type}`);
     expect(info.orgs.map((o) => [o.name, (o as { roleInOrg?: string }).roleInOrg])).toEqual([[org, 'write']]);
     const page = (await (await fetch(`${server.url}/api/organizations/${org}`)).json()) as {
       members: { user: string; role: string }[];

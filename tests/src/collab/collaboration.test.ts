@@ -188,7 +188,7 @@ describe('presence among many', () => {
       open(server, `spaces/${repo}`, i % 2 ? { cookie: owner.cookie } : null),
     );
     await Promise.all(crowd.map((c) => synced(c)));
-    crowd.forEach((c, i) => c.provider.awareness.setLocalStateField('cursor', { index: i }));
+    for (const [i, c] of crowd.entries()) c.provider.awareness.setLocalStateField('cursor', { index: i });
     await until(
       () =>
         crowd.every(

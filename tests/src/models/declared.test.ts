@@ -85,9 +85,7 @@ console.log(out.generated_text);`,
   it('names a model it could not provide and says how to provide it', async () => {
     const outputs = await runAndExport('uses-dynamic', `${owner.name}/dynamic-alice`, false, false);
     const error = outputs.find((o) => o.output_type === 'error');
-    expect(error?.evalue).toContain(
-      `Model "${owner.name}/dynamic-alice" is not available in this sandbox`,
-    );
+    expect(error?.evalue).toContain(`Model "${owner.name}/dynamic-alice" is not available in this sandbox`);
     expect(error?.evalue).toContain('atrium.models');
   });
 });

@@ -104,7 +104,10 @@ describe('seed models served by Atrium to transformers.js', () => {
     await uploadFiles({
       ...hub,
       repo,
-      files: [...sentimentClassifier.files()].map(([path, bytes]) => ({ path, content: new Blob([new Uint8Array(bytes)]) })),
+      files: [...sentimentClassifier.files()].map(([path, bytes]) => ({
+        path,
+        content: new Blob([new Uint8Array(bytes)]),
+      })),
     });
     // transformers.js only ever sends HF_TOKEN to huggingface.co, so an anonymous load is refused.
     const anonymous = await fetch(`${server.url}/${repo.name}/resolve/main/config.json`);

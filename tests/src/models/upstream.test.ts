@@ -27,7 +27,10 @@ beforeAll(async () => {
     await uploadFiles({
       ...hub,
       repo,
-      files: [...textGenerator.files()].map(([p, bytes]) => ({ path: p, content: new Blob([new Uint8Array(bytes)]) })),
+      files: [...textGenerator.files()].map(([p, bytes]) => ({
+        path: p,
+        content: new Blob([new Uint8Array(bytes)]),
+      })),
     });
   }
   connected = await startTestServer({ seed: false, upstreamHub: upstream.url });
