@@ -13,6 +13,26 @@ export const COLLAB_DOCUMENT_PREFIXES = { notebooks: 'notebook', spaces: 'space'
 /** Document name of a repository's live document. */
 export const collabDocumentName = (kind: CollabDocumentKind, repoId: string): string => `${kind}s/${repoId}`;
 
+const PRESENCE_PALETTE = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#469990',
+  '#9a6324',
+  '#800000',
+];
+
+/** A stable colour per user name, so a person looks the same in every tab, document and client. */
+export function presenceColorOf(name: string): string {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return PRESENCE_PALETTE[h % PRESENCE_PALETTE.length] ?? '#4363d8';
+}
+
 /** Presence (awareness) field the server fills with the authenticated user; clients cannot set it. */
 export interface CollabPresenceUser {
   name: string;

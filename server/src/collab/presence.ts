@@ -1,4 +1,4 @@
-import type { CollabPresenceUser } from '@atrium/protocol';
+import { type CollabPresenceUser, presenceColorOf } from '@atrium/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Identity } from '../auth/Identity.js';
@@ -13,32 +13,12 @@ export interface PresenceEntry {
   state: Record<string, unknown> | null;
 }
 
-const PALETTE = [
-  '#e6194b',
-  '#3cb44b',
-  '#4363d8',
-  '#f58231',
-  '#911eb4',
-  '#42d4f4',
-  '#f032e6',
-  '#469990',
-  '#9a6324',
-  '#800000',
-];
-
-/** A stable colour per user name, so a person looks the same in every tab and document. */
-export function colorOf(name: string): string {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length] ?? '#4363d8';
-}
-
 let guests = 0;
 /** The presence user the server stamps on every state this identity publishes. */
 export function presenceUserOf(identity: Identity): CollabPresenceUser {
-  if (identity.user) return { name: identity.user.name, color: colorOf(identity.user.name) };
+  if (identity.user) return { name: identity.user.name, color: presenceColorOf(identity.user.name) };
   const name = `Guest ${(++guests % 10_000).toString().padStart(4, '0')}`;
-  return { name, color: colorOf(name), guest: true };
+  return { name, color: presenceColorOf(name), guest: true };
 }
 
 /** Decodes an awareness update, bounding counts and sizes; throws MalformedFrame. */

@@ -4,6 +4,7 @@ import {
   type CollabPresenceUser,
   KERNEL_PRESENCE_FIELD,
   type NotebookKernelStatus,
+  presenceColorOf,
 } from '@atrium/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { WebsocketProvider } from 'y-websocket';
@@ -30,25 +31,6 @@ export interface LiveNotebook {
   kernel: NotebookKernelStatus | null;
   /** Set when the server closed the connection for good (e.g. the notebook is private). */
   closedReason: string | null;
-}
-
-const PALETTE = [
-  '#e6194b',
-  '#3cb44b',
-  '#4363d8',
-  '#f58231',
-  '#911eb4',
-  '#42d4f4',
-  '#f032e6',
-  '#469990',
-  '#9a6324',
-  '#800000',
-];
-/** The colour the server stamps on a user's presence (server/src/collab/presence.ts), for one's own entry. */
-function colorOf(name: string): string {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length] ?? '#4363d8';
 }
 
 /** `selfName`: how this person appears in their own presence list (the server never echoes it back). */
@@ -85,7 +67,7 @@ export function useNotebookDoc(docName: string, selfName: string): LiveNotebook 
           const cell = (s[CELL_PRESENCE_FIELD] as string | null) ?? null;
           people.unshift({
             clientId,
-            user: { name: self.current, color: colorOf(self.current) },
+            user: { name: self.current, color: presenceColorOf(self.current) },
             cell,
             self: true,
           });
