@@ -7,6 +7,7 @@ import {
   hasBrowser,
   hasDocker,
   launchBrowser,
+  openPageAs,
   screenshotPath,
   startTestServer,
   type TestServer,
@@ -53,20 +54,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
 
-  async function pageAs(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.addCookies(
-      user.cookie.split('; ').map((pair) => {
-        const at = pair.indexOf('=');
-        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
-      }),
-    );
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => errors.push(err.message));
-    return page;
-  }
+  const pageAs = (user: TestUser): Promise<Page> =>
+    openPageAs(browser, server.url, user, { contexts, errors, timeoutMs: 20_000 });
 
   async function openNotebook(page: Page, which = id) {
     await page.goto(`/notebooks/${which}`);

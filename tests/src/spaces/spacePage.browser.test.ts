@@ -6,6 +6,7 @@ import {
   hasBrowser,
   hasDocker,
   launchBrowser,
+  openPageAs,
   screenshotPath,
   type TestServer,
   type TestUser,
@@ -56,20 +57,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
   let a: Page;
   let b: Page;
 
-  async function pageAs(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.addCookies(
-      user.cookie.split('; ').map((pair) => {
-        const at = pair.indexOf('=');
-        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
-      }),
-    );
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (err) => errors.push(`${user.name}: ${err.message}`));
-    return page;
-  }
+  const pageAs = (user: TestUser): Promise<Page> =>
+    openPageAs(browser, server.url, user, { contexts, errors });
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: screenshotPath(`space-page-${name}`), fullPage: true });
   const waitForStage = (page: Page, want: string, timeout = 120_000) =>

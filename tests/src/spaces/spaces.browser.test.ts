@@ -7,6 +7,7 @@ import {
   hasBrowser,
   hasDocker,
   launchBrowser,
+  openPageAs,
   screenshotPath,
   type TestServer,
   type TestUser,
@@ -43,20 +44,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
   let c: Page;
   let space: string;
 
-  async function pageAs(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.addCookies(
-      user.cookie.split('; ').map((pair) => {
-        const at = pair.indexOf('=');
-        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: server.url };
-      }),
-    );
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (err) => errors.push(`${user.name}: ${err.message}`));
-    return page;
-  }
+  const pageAs = (user: TestUser): Promise<Page> =>
+    openPageAs(browser, server.url, user, { contexts, errors });
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: screenshotPath(`spaces-${name}`), fullPage: true });
@@ -273,8 +262,10 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     await a.getByRole('button', { name: 'Submit' }).click();
     await a.locator('.demo-done').waitFor({ timeout: 60_000 });
     const seen = await a.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
-    // Several partial texts, each extending the one before, all starting with the prompt.
-    expect(seen.length).toBeGreaterThanOrEqual(3);
+    // Partial texts before the whole one, each extending the one before, all starting with the prompt.
+    // The tiny model makes 24 tokens in a few ms, so React may batch several into one render: at least
+    // one partial must show before the final text (exact word-by-word streaming: spacePage.browser.test.ts).
+    expect(seen.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.startsWith(seen[i - 1] ?? '')).toBe(true);
     expect(seen[0]?.startsWith('Alice was')).toBe(true);
     expect((seen.at(-1)?.length ?? 0) > 'Alice was'.length + 10).toBe(true);
