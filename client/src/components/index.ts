@@ -6,5 +6,6 @@ export * from './Icon';
 export * from './Layout';
 export * from './Menu';
 export * from './NavBar';
+export * from './OwnerSelect';
 export * from './ProfileHeader';
 export * from './Section';

@@ -2,10 +2,10 @@ import type { OrgRole } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
 import { accountsApi, type OrgProfile } from '../api';
 import { useSession } from '../auth';
-import { Avatar, EmptyState, ErrorMessage, ProfileHeader, Section } from '../components';
+import { Avatar, ErrorMessage, ProfileHeader } from '../components';
 import { useAction } from '../hooks/useAction';
 import { AddMemberForm } from './AddMemberForm';
-import { RepoList } from './repo/RepoList';
+import { OwnerRepos } from './OwnerRepos';
 
 export const ROLES: OrgRole[] = ['admin', 'write', 'read'];
 
@@ -78,22 +78,7 @@ export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange:
             </button>
           )}
         </aside>
-        <div>
-          <Section title="Spaces" icon="space">
-            <RepoList
-              type="space"
-              query={{ author: org.name, sort: 'lastModified' }}
-              empty={<EmptyState icon="space" title={`${org.name} has no Spaces yet`} />}
-            />
-          </Section>
-          <Section title="Models" icon="model">
-            <RepoList
-              type="model"
-              query={{ author: org.name, sort: 'lastModified' }}
-              empty={<EmptyState icon="model" title={`${org.name} has no models yet`} />}
-            />
-          </Section>
-        </div>
+        <OwnerRepos owner={org.name} />
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { UserProfile } from '../api';
-import { Avatar, EmptyState, ProfileHeader, Section } from '../components';
-import { RepoList } from './repo/RepoList';
+import { Avatar, ProfileHeader } from '../components';
+import { OwnerRepos } from './OwnerRepos';
 
 /** A user's public page: who they are, their organizations, and (later) what they published. */
 export function UserPage({ user }: { user: UserProfile }) {
@@ -29,22 +29,7 @@ export function UserPage({ user }: { user: UserProfile }) {
           )}
           <p className="muted small">Joined {new Date(user.createdAt).toLocaleDateString()}</p>
         </aside>
-        <div>
-          <Section title="Spaces" icon="space">
-            <RepoList
-              type="space"
-              query={{ author: user.name, sort: 'lastModified' }}
-              empty={<EmptyState icon="space" title={`${user.name} has no Spaces yet`} />}
-            />
-          </Section>
-          <Section title="Models" icon="model">
-            <RepoList
-              type="model"
-              query={{ author: user.name, sort: 'lastModified' }}
-              empty={<EmptyState icon="model" title={`${user.name} has no models yet`} />}
-            />
-          </Section>
-        </div>
+        <OwnerRepos owner={user.name} />
       </div>
     </div>
   );

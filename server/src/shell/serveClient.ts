@@ -15,13 +15,17 @@ export function findClientDir(configured: string | undefined): string | undefine
   }
 }
 
-/** Serves the single-page app: hashed assets cached forever, every other page gets index.html. */
+/**
+ * The client's hashed bundles, cached forever. Mounted ahead of authentication: they are the same for
+ * everyone, so no session lookup is spent on them ('assets' is a reserved name, so no repo shadows it).
+ */
+export function serveClientAssets(dir: string): RequestHandler {
+  return express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false });
+}
+
+/** Serves the single-page app after every route: its static files, and index.html for every other page. */
 export function serveClient(dir: string): Router {
   const router = express.Router();
-  router.use(
-    '/assets',
-    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
-  );
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
   const indexHtml = freshFile(path.join(dir, 'index.html'));
   const spa: RequestHandler = (req, res, next) => {

@@ -58,42 +58,17 @@ describe('Space runtime API without sandboxes', () => {
     const files = (made.body.siblings as { rfilename: string }[]).map((s) => s.rfilename).sort();
     expect(files).toEqual(['.gitattributes', 'README.md', 'app.ts']);
 
-    expect(
-      (
-        await api(server.url, '/api/spaces/from-template', {
-          body: { template: 'nope', name: 'x' },
-          user: alice,
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await api(server.url, '/api/spaces/from-template', {
-          body: { template: '../etc', name: 'x' },
-          user: alice,
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await api(server.url, '/api/spaces/from-template', {
-          body: { template: 'blank-notebook', name: 'x' },
-          user: alice,
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (await api(server.url, '/api/spaces/from-template', { body: { template: 'blank-space', name: 'x' } }))
-        .status,
-    ).toBe(401);
-    expect(
-      (
-        await api(server.url, '/api/spaces/from-template', {
-          body: { template: 'blank-space', name: 'mood' },
-          user: alice,
-        })
-      ).status,
-    ).toBe(409);
+    const refusals: [Record<string, string>, TestUser | undefined, number][] = [
+      [{ template: 'nope', name: 'x' }, alice, 400],
+      [{ template: '../etc', name: 'x' }, alice, 400],
+      [{ template: 'blank-notebook', name: 'x' }, alice, 400],
+      [{ template: 'blank-space', name: 'x' }, undefined, 401],
+      [{ template: 'blank-space', name: 'mood' }, alice, 409],
+    ];
+    for (const [body, user, status] of refusals) {
+      const res = await api(server.url, '/api/spaces/from-template', { body, user });
+      expect(res.status, JSON.stringify(body)).toBe(status);
+    }
   });
 
   it('serves a static Space as is, framed safely, and reports it RUNNING', async () => {

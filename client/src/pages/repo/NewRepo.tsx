@@ -2,8 +2,7 @@ import type { RepoType } from '@atrium/protocol';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
-import { useSession } from '../../auth';
-import { ErrorMessage } from '../../components';
+import { ErrorMessage, OwnerSelect, useWritableOwners } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import './repo.css';
@@ -16,15 +15,10 @@ const KINDS: { type: RepoType; label: string }[] = [
 /** `/new`: create a model or Space repository (notebooks start at /notebooks/new) under the user or one of their organizations. */
 export function NewRepo() {
   usePageTitle('New repository');
-  const { user } = useSession().session;
   const navigate = useNavigate();
   const [search] = useSearchParams();
   const [type, setType] = useState<RepoType>((search.get('type') as RepoType | null) ?? 'model');
-  const owners = [
-    user?.name ?? '',
-    ...(user?.orgs.filter((o) => o.roleInOrg !== 'read').map((o) => o.name) ?? []),
-  ];
-  const [owner, setOwner] = useState(owners[0] ?? '');
+  const [owner, setOwner] = useState(useWritableOwners()[0] ?? '');
   const [name, setName] = useState('');
   const [isPrivate, setPrivate] = useState(false);
   const [sdk, setSdk] = useState('static');
@@ -62,16 +56,7 @@ export function NewRepo() {
         ))}
       </fieldset>
       <div className="row">
-        <label>
-          Owner
-          <select name="owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
-            {owners.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OwnerSelect value={owner} onChange={setOwner} />
         <label>
           Name
           <input

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useSession } from '../../auth';
-import { ErrorMessage } from '../../components';
+import { ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
@@ -29,7 +29,6 @@ export function NewSpace() {
     void run();
   };
   const templates = resource.state === 'ready' ? resource.data.filter((t) => t.kind === 'space') : [];
-  const orgs = (user as { orgs?: { name: string }[] } | null)?.orgs ?? [];
   return (
     <form className="new-space" onSubmit={submit}>
       <h1>Create a new Space</h1>
@@ -38,17 +37,7 @@ export function NewSpace() {
       </p>
       <ErrorMessage message={error} />
       <div className="new-space-name">
-        <label>
-          Owner
-          <select name="owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
-            {user && <option value={user.name}>{user.name}</option>}
-            {orgs.map((o) => (
-              <option key={o.name} value={o.name}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OwnerSelect value={owner} onChange={setOwner} />
         <span className="muted">/</span>
         <label>
           Space name
