@@ -254,7 +254,7 @@ export const questionAnswerer: GeneratedModel = {
   id: ID,
   pipelineTag: 'question-answering',
   files: () => {
-    const { tokenizer, tokenizerConfig, vocab } = bertTokenizer(vocabulary());
+    const { tokenizer, tokenizerConfig, specialTokensMap, vocab } = bertTokenizer(vocabulary());
     return new Map([
       ['README.md', textFile(card(QA_PROBE_EXACT_MATCH))],
       [
@@ -276,16 +276,7 @@ export const questionAnswerer: GeneratedModel = {
       ],
       ['tokenizer.json', jsonFile(tokenizer)],
       ['tokenizer_config.json', jsonFile(tokenizerConfig)],
-      [
-        'special_tokens_map.json',
-        jsonFile({
-          cls_token: '[CLS]',
-          sep_token: '[SEP]',
-          pad_token: '[PAD]',
-          unk_token: '[UNK]',
-          mask_token: '[MASK]',
-        }),
-      ],
+      ['special_tokens_map.json', jsonFile(specialTokensMap)],
       ['onnx/model.onnx', buildGraph(vocab)],
     ]);
   },

@@ -181,7 +181,7 @@ export const sentimentClassifier: GeneratedModel = {
   id: ID,
   pipelineTag: 'text-classification',
   files: () => {
-    const { tokenizer, tokenizerConfig, vocab } = tokenizerFiles();
+    const { tokenizer, tokenizerConfig, specialTokensMap, vocab } = tokenizerFiles();
     return new Map([
       ['README.md', textFile(card())],
       [
@@ -206,16 +206,7 @@ export const sentimentClassifier: GeneratedModel = {
       ],
       ['tokenizer.json', jsonFile(tokenizer)],
       ['tokenizer_config.json', jsonFile(tokenizerConfig)],
-      [
-        'special_tokens_map.json',
-        jsonFile({
-          cls_token: '[CLS]',
-          sep_token: '[SEP]',
-          pad_token: '[PAD]',
-          unk_token: '[UNK]',
-          mask_token: '[MASK]',
-        }),
-      ],
+      ['special_tokens_map.json', jsonFile(specialTokensMap)],
       ['onnx/model.onnx', buildGraph(vocab)],
     ]);
   },

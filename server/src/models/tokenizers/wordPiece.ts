@@ -7,6 +7,14 @@ export interface TokenizerFiles {
 }
 
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+/** BERT's special tokens by role, as special_tokens_map.json and tokenizer_config.json name them. */
+const BERT_SPECIAL_TOKENS = {
+  cls_token: '[CLS]',
+  sep_token: '[SEP]',
+  pad_token: '[PAD]',
+  unk_token: '[UNK]',
+  mask_token: '[MASK]',
+} as const;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
 const PUNCTUATION = '.,;:!?\'"()-'.split('');
 const SUFFIXES = ['##s', '##es', '##ed', '##d', '##ing', '##ly', '##er', '##est', '##y', '##n', "##'", '##t'];
@@ -15,7 +23,10 @@ const SUFFIXES = ['##s', '##es', '##ed', '##d', '##ing', '##ly', '##er', '##est'
  * A WordPiece vocabulary: the specials, the given words, common suffixes, then every letter and digit
  * alone and as a `##` continuation, so no plain English word becomes [UNK].
  */
-export function bertTokenizer(words: readonly string[], modelMaxLength = 512): TokenizerFiles {
+export function bertTokenizer(
+  words: readonly string[],
+  modelMaxLength = 512,
+): TokenizerFiles & { specialTokensMap: typeof BERT_SPECIAL_TOKENS } {
   const tokens: string[] = [...SPECIALS];
   const seen = new Set<string>(tokens);
   const add = (token: string) => {
@@ -80,13 +91,9 @@ export function bertTokenizer(words: readonly string[], modelMaxLength = 512): T
     do_lower_case: true,
     model_max_length: modelMaxLength,
     clean_up_tokenization_spaces: true,
-    cls_token: '[CLS]',
-    sep_token: '[SEP]',
-    pad_token: '[PAD]',
-    unk_token: '[UNK]',
-    mask_token: '[MASK]',
+    ...BERT_SPECIAL_TOKENS,
   };
-  return { tokenizer, tokenizerConfig, vocab };
+  return { tokenizer, tokenizerConfig, specialTokensMap: BERT_SPECIAL_TOKENS, vocab };
 }
 
 /** Greedy longest-match WordPiece split of one pre-tokenized word, as the tokenizer model does it. */
