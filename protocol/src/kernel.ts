@@ -2,6 +2,7 @@
  * Kernel messages: the Jupyter messaging set, as spoken between the server and the runner inside a
  * sandbox (JSON lines over the container's attached stdio) and relayed to clients (SSE/WebSocket).
  */
+import type { ModelReplyContent, ModelRequestContent } from './models.js';
 
 /** A MIME bundle: one representation per MIME type, e.g. text/plain, text/html, image/png (base64). */
 export type MimeBundle = Record<string, unknown>;
@@ -31,7 +32,10 @@ export type KernelMessageType =
   | 'shutdown_request'
   | 'shutdown_reply'
   | 'kernel_info_request'
-  | 'kernel_info_reply';
+  | 'kernel_info_reply'
+  // Atrium extensions: a model the cell asks for at run time, fetched over the control channel.
+  | 'atrium_model_request'
+  | 'atrium_model_reply';
 
 /** Jupyter's message header: msg_id is unique, msg_type names the content's shape. */
 export interface KernelHeader {
@@ -116,6 +120,8 @@ export interface KernelContentMap {
   shutdown_reply: { status: 'ok'; restart: boolean };
   kernel_info_request: Record<string, never>;
   kernel_info_reply: KernelInfoReplyContent;
+  atrium_model_request: ModelRequestContent;
+  atrium_model_reply: ModelReplyContent;
 }
 
 /** One Jupyter message; parent_header links outputs to the request that caused them. */

@@ -1,3 +1,5 @@
+import type { ModelReplyContent, ModelRequestContent } from './models.js';
+
 /** A Space's lifecycle stage, with the Hugging Face Hub's names. */
 export const SPACE_STAGES = [
   'NO_APP_FILE',
@@ -64,4 +66,9 @@ export type AppLoadRequest = {
 export type AppLoadReply =
   | { type: 'app_waiting'; id: 'runner' }
   | { type: 'app_loaded'; id: string; durationMs: number }
-  | { type: 'app_load_error'; id: string; phase: 'build' | 'run'; message: string };
+  | { type: 'app_load_error'; id: string; phase: 'build' | 'run'; message: string }
+  /** The app asks for a model that is not under /models yet (answered by a `model_reply`). */
+  | ({ type: 'model_request'; id: string } & ModelRequestContent);
+
+/** Server → app: the answer to a `model_request` with the same id. */
+export type AppModelReply = { type: 'model_reply'; id: string } & ModelReplyContent;

@@ -20,6 +20,7 @@ import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { ModelCache, modelCacheDir } from './models/ModelCache.js';
+import { sandboxModelProvider } from './models/provideToSandbox.js';
 import { modelSeeds } from './models/seeds.js';
 import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
@@ -69,6 +70,14 @@ export async function startAtrium(
   const accounts = sqliteAccountStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
   const hub = await createHub(db, config.dataDir, sqliteMetaStore(db));
+  const modelCache = new ModelCache(hub, modelCacheDir(config.dataDir), {
+    upstream: config.upstreamHub,
+    onProgress: (p) => {
+      if (p.source === 'upstream' && p.filesDone === p.filesTotal)
+        log.info({ model: p.id, files: p.filesTotal, bytes: p.bytesDone }, 'pulled from the upstream hub');
+    },
+  });
+  const sandboxModels = sandboxModelProvider(modelCache);
   const services: Services = {
     config,
     log,
@@ -76,15 +85,11 @@ export async function startAtrium(
     meta: sqliteMetaStore(db),
     accounts,
     hub,
-    modelCache: new ModelCache(hub, modelCacheDir(config.dataDir), {
-      upstream: config.upstreamHub,
-      onProgress: ({ id, file, loaded, total }) => {
-        if (loaded === total) log.info({ model: id, file, bytes: total }, 'pulled from the upstream hub');
-      },
-    }),
+    modelCache,
+    sandboxModels,
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
-    runtime: await Runtime.create(config, sqliteMetaStore(db), log),
+    runtime: await Runtime.create(config, sqliteMetaStore(db), log, sandboxModels),
     onShutdown: (hook) => shutdownHooks.push(hook),
     gradio: new GradioApps(),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OUT_OF_MEMORY_REASON } from '@atrium/protocol';
+import { type ModelReplyContent, OUT_OF_MEMORY_REASON } from '@atrium/protocol';
 import type { ChildEvent } from './ipc.js';
 
 const KERNEL_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kernelProcess.js');
@@ -12,7 +12,7 @@ const INTERRUPT_GRACE_MS = Number(process.env.ATRIUM_INTERRUPT_GRACE_MS ?? 1500)
 export type Outcome = { ok: true } | { ok: false; ename: string; evalue: string; traceback: string[] };
 
 export interface RunHandlers {
-  onEvent: (event: Exclude<ChildEvent, { t: 'done' } | { t: 'ready' }>) => void;
+  onEvent: (event: Exclude<ChildEvent, { t: 'done' } | { t: 'ready' } | { t: 'model' }>) => void;
 }
 
 /**
@@ -29,7 +29,11 @@ export class KernelHost {
   private ready: Promise<void> = Promise.resolve();
   private killing = new WeakSet<ChildProcess>();
 
-  constructor(private readonly onUnexpectedExit: (reason: string) => void) {}
+  constructor(
+    private readonly onUnexpectedExit: (reason: string) => void,
+    /** Asks the server for a model the kernel needs (it may ask outside a cell, from a timer). */
+    private readonly askForModel: (modelId: string) => Promise<ModelReplyContent>,
+  ) {}
 
   /** Starts a fresh kernel process (the previous one, if any, is killed: its state is gone). */
   start(): Promise<void> {
@@ -55,6 +59,12 @@ export class KernelHost {
     this.ready.catch(() => {});
     child.on('message', (event: ChildEvent) => {
       if (child !== this.child || event.t === 'ready') return;
+      if (event.t === 'model') {
+        void this.askForModel(event.modelId).then((reply) => {
+          if (child.connected) child.send({ t: 'model', requestId: event.requestId, reply });
+        });
+        return;
+      }
       if (event.t === 'done') {
         const run = this.current;
         this.current = null;

@@ -4,11 +4,20 @@
  * an SDK demo) and then answers the demo messages of protocol/src/demo.ts on the control channel.
  * A warm sandbox can wait here before it knows which Space it will run.
  */
+
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AppLoadReply, AppLoadRequest, DemoHostReply, DemoHostRequest } from '@atrium/protocol';
+import type {
+  AppLoadReply,
+  AppLoadRequest,
+  AppModelReply,
+  DemoHostReply,
+  DemoHostRequest,
+  ModelReplyContent,
+} from '@atrium/protocol';
 import type * as Sdk from '../sdk/index.js';
 import { AppBuildError, builtName, preloadTypeScript, prepareAppFiles } from './appFiles.js';
 import { withModelAccess } from './modelAccess.js';
@@ -23,6 +32,15 @@ const PACKAGES_DIR =
 const channel = process.stdout;
 const send = (reply: AppLoadReply | DemoHostReply) => channel.write(`${JSON.stringify(reply)}\n`);
 console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+
+/** Models the app asked the server for (`model_request`), by request id. */
+const modelReplies = new Map<string, (reply: ModelReplyContent) => void>();
+const askForModel = (modelId: string) =>
+  new Promise<ModelReplyContent>((resolve) => {
+    const id = randomUUID();
+    modelReplies.set(id, resolve);
+    send({ type: 'model_request', id, model_id: modelId });
+  });
 
 let handle: ((request: DemoHostRequest) => void) | null = null;
 let loading = false;
@@ -55,7 +73,7 @@ async function load(request: AppLoadRequest): Promise<void> {
     const sdkUrl = pathToFileURL(path.join(PACKAGES_DIR, '@atrium/sandbox/dist/sdk/index.js')).href;
     const sdk = (await import(sdkUrl)) as typeof Sdk;
     if (request.files.some((f) => Buffer.from(f.base64, 'base64').includes('@huggingface/transformers')))
-      withModelAccess(await import('@huggingface/transformers'));
+      withModelAccess(await import('@huggingface/transformers'), askForModel);
     const entry = path.join(APP_DIR, builtName(request.appFile));
     const loaded = (await import(pathToFileURL(entry).href)) as { default?: Sdk.Demo };
     const app = loaded.default;
@@ -78,11 +96,17 @@ async function load(request: AppLoadRequest): Promise<void> {
 const lines = readline.createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
   if (!line.trim()) return;
-  let msg: AppLoadRequest | DemoHostRequest;
+  let msg: AppLoadRequest | AppModelReply | DemoHostRequest;
   try {
-    msg = JSON.parse(line) as AppLoadRequest | DemoHostRequest;
+    msg = JSON.parse(line) as AppLoadRequest | AppModelReply | DemoHostRequest;
   } catch {
     process.stderr.write('runner: ignoring a control line that is not JSON\n');
+    return;
+  }
+  if (msg.type === 'model_reply') {
+    const { type: _, id, ...reply } = msg;
+    modelReplies.get(id)?.(reply);
+    modelReplies.delete(id);
     return;
   }
   if (msg.type === 'load') {

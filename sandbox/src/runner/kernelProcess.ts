@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import type { MimeBundle } from '@atrium/protocol';
+import type { MimeBundle, ModelReplyContent } from '@atrium/protocol';
 import { mimeBundleOf, mimeConstructors, resultBundleOf } from './display.js';
 import type { ChildEvent, ParentCommand } from './ipc.js';
 import { withModelAccess } from './modelAccess.js';
@@ -69,9 +69,20 @@ Object.assign(display, mimeConstructors, {
 const globals = globalThis as Record<string, unknown>;
 globals.display = display;
 globals.require = createRequire(import.meta.url);
+/** Models asked of the server through the runner, by request id. */
+const modelAnswers = new Map<string, (reply: ModelReplyContent) => void>();
+const askForModel = (modelId: string) =>
+  new Promise<ModelReplyContent>((resolve) => {
+    const requestId = randomUUID();
+    modelAnswers.set(requestId, resolve);
+    send({ t: 'model', requestId, modelId });
+  });
+
 // transformers.js is pointed at the read-only /models the platform provides (modelAccess.ts).
 globals[IMPORT_HELPER] = (specifier: string) =>
-  specifier === '@huggingface/transformers' ? import(specifier).then(withModelAccess) : import(specifier);
+  specifier === '@huggingface/transformers'
+    ? import(specifier).then((m) => withModelAccess(m, askForModel))
+    : import(specifier);
 
 let abort: ((err: Error) => void) | null = null;
 
@@ -140,6 +151,10 @@ async function execute(code: string, language: 'javascript' | 'typescript'): Pro
 
 process.on('message', (command: ParentCommand) => {
   if (command.t === 'execute') void execute(command.code, command.language);
+  else if (command.t === 'model') {
+    modelAnswers.get(command.requestId)?.(command.reply);
+    modelAnswers.delete(command.requestId);
+  }
 });
 
 send({ t: 'ready', node: process.version });

@@ -4,7 +4,13 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import readline from 'node:readline';
-import type { ExecuteRequestContent, KernelHeader, KernelMessage } from '@atrium/protocol';
+import {
+  type ExecuteRequestContent,
+  type KernelHeader,
+  type KernelMessage,
+  MODEL_ID_PATTERN,
+  type ModelReplyContent,
+} from '@atrium/protocol';
 import { KernelHost, type Outcome } from './KernelHost.js';
 import { messageFactory } from './messages.js';
 
@@ -34,15 +40,36 @@ console.log =
     (...args: unknown[]) => process.stderr.write(`${args.join(' ')}\n`);
 
 let executionCount = 0;
+/** The request of the cell running now: a model asked for is shown (progress) under that cell. */
+let running: Partial<KernelHeader> = {};
+/** Model requests sent to the server, by msg_id, waiting for its `atrium_model_reply`. */
+const modelReplies = new Map<string, (reply: ModelReplyContent) => void>();
+
+/** Asks the server to cache a model under /models; the kernel process may ask anything, so check it. */
+function askServerForModel(modelId: unknown): Promise<ModelReplyContent> {
+  if (typeof modelId !== 'string' || !MODEL_ID_PATTERN.test(modelId))
+    return Promise.resolve({
+      status: 'error',
+      model_id: String(modelId),
+      evalue: `"${modelId}" is not a model id (owner/name)`,
+    });
+  return new Promise((resolve) => {
+    const request = message('atrium_model_request', { model_id: modelId }, running);
+    modelReplies.set(request.header.msg_id, resolve);
+    emit(request);
+  });
+}
+
 const host = new KernelHost((reason) => {
   emit(message('stream', { name: 'stderr', text: `\n[${reason}: the kernel was restarted]\n` }));
-});
+}, askServerForModel);
 
 async function execute(request: KernelMessage<'execute_request'>): Promise<void> {
   const parent = request.header;
   const content: ExecuteRequestContent = request.content;
   executionCount += 1;
   const count = executionCount;
+  running = parent;
   emit(message('status', { execution_state: 'busy' }, parent));
   emit(message('execute_input', { code: content.code, execution_count: count }, parent));
   const limit = Math.min(EXECUTION_TIMEOUT_S, content.timeout_s ?? EXECUTION_TIMEOUT_S);
@@ -91,6 +118,12 @@ async function handle(msg: KernelMessage): Promise<void> {
     case 'execute_request':
       queue = queue.then(() => execute(msg as KernelMessage<'execute_request'>));
       return;
+    case 'atrium_model_reply': {
+      const id = msg.parent_header.msg_id ?? '';
+      modelReplies.get(id)?.((msg as KernelMessage<'atrium_model_reply'>).content);
+      modelReplies.delete(id);
+      return;
+    }
     case 'interrupt_request':
       host.interrupt();
       emit(message('interrupt_reply', { status: 'ok' }, parent));

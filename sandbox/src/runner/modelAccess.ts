@@ -1,22 +1,32 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MODEL_ID_PATTERN, type ModelReplyContent } from '@atrium/protocol';
 
 /**
- * Points transformers.js at the platform's read-only model folder when a cell imports it. Sandboxes have
- * no network, so a model that is not there fails with an error that names it and says how to provide it.
+ * Points transformers.js at the platform's read-only model folder when a cell or app imports it.
+ * Sandboxes have no network: a model that is not there yet is asked of the server over the control
+ * channel (which caches it into that folder, showing progress), and one it cannot provide fails with
+ * the server's error, which names the model and says how to provide it.
  */
 
-/** The host that stands for "not in /models": any request to it is answered by the clear error below. */
+/** The host that stands for "not in /models yet": transformers.js's remote requests all go to it. */
 const MISSING_HOST = 'https://models.atrium.invalid/';
 
-/** The `owner/name` a transformers.js remote URL asks for, e.g. `…/atrium/tiny-gpt2-alice/resolve/main/x`. */
-export function modelIdOfUrl(url: string): string {
+/** Asks the server to put a model under /models; resolves with its answer. */
+export type AskForModel = (modelId: string) => Promise<ModelReplyContent>;
+
+/** The model and file a transformers.js remote URL asks for, e.g. `…/atrium/tiny-gpt2-alice/resolve/main/x`. */
+export function parseModelUrl(url: string): { modelId: string; file: string } {
   const rest = url.startsWith(MISSING_HOST) ? url.slice(MISSING_HOST.length) : url;
-  const [owner, name] = rest.split('/');
-  return owner && name ? `${owner}/${name}` : rest;
+  const [owner, name, , , ...file] = rest.split('?')[0]!.split('/');
+  return {
+    modelId: owner && name ? `${owner}/${name}` : rest,
+    file: file.map(decodeURIComponent).join('/'),
+  };
 }
 
-/** The message a missing model produces inside a sandbox. */
+/** The message a missing model produces when the sandbox has no one to ask (no control channel). */
 export function missingModelMessage(modelId: string): string {
   return (
     `Model "${modelId}" is not available in this sandbox (sandboxes have no network). ` +
@@ -40,23 +50,48 @@ interface TransformersEnv {
 const configured = new WeakSet<object>();
 
 /** Configures the imported transformers.js module once; returns it unchanged. */
-export function withModelAccess<T>(module: T, modelsDir = process.env.ATRIUM_MODELS_DIR): T {
+export function withModelAccess<T>(
+  module: T,
+  ask?: AskForModel,
+  modelsDir = process.env.ATRIUM_MODELS_DIR,
+): T {
   const env = (module as { env?: TransformersEnv }).env;
   if (!modelsDir || !env || configured.has(env)) return module;
   configured.add(env);
-  env.localModelPath = `${modelsDir.replace(/\/$/, '')}/`;
+  const root = path.resolve(modelsDir);
+  env.localModelPath = `${root}/`;
   env.allowLocalModels = true;
-  // Remote stays "allowed" only so that a missing model reaches the fetch below and gets a clear error.
+  // Remote stays "allowed" so that a file missing locally reaches the fetch below.
   env.allowRemoteModels = true;
   env.remoteHost = MISSING_HOST;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.cacheDir = '/tmp/transformers-cache';
   env.useFSCache = false;
+  // transformers.js fetches a model's first files in parallel: one question to the server per model.
+  const asking = new Map<string, Promise<ModelReplyContent>>();
+  const provide = (modelId: string): Promise<ModelReplyContent> => {
+    let answer = asking.get(modelId);
+    if (!answer) {
+      answer = ask!(modelId).finally(() => asking.delete(modelId));
+      asking.set(modelId, answer);
+    }
+    return answer;
+  };
   env.fetch = async (input) => {
-    const modelId = modelIdOfUrl(String(input));
-    // The model is there but lacks this file: a plain 404, which transformers.js expects for optional files.
-    if (existsSync(path.join(modelsDir, modelId))) return new Response(null, { status: 404 });
-    throw new Error(missingModelMessage(modelId));
+    const { modelId, file } = parseModelUrl(String(input));
+    const modelDir = path.join(root, modelId);
+    if (!modelDir.startsWith(`${root}/`)) throw new Error(missingModelMessage(modelId));
+    if (!existsSync(modelDir)) {
+      if (!ask || !MODEL_ID_PATTERN.test(modelId)) throw new Error(missingModelMessage(modelId));
+      const reply = await provide(modelId);
+      if (reply.status === 'error') throw new Error(reply.evalue);
+    }
+    // The model is there (now): serve the file from it, or a plain 404 for an optional file it lacks.
+    const local = path.join(modelDir, file);
+    if (!file || !local.startsWith(`${modelDir}/`) || !existsSync(local))
+      return new Response(null, { status: 404 });
+    const bytes = await readFile(local);
+    return new Response(bytes, { status: 200, headers: { 'content-length': String(bytes.byteLength) } });
   };
   return module;
 }

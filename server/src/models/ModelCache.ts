@@ -26,13 +26,28 @@ export class ModelUnavailableError extends Error {
   }
 }
 
+/** How far caching one model has got (files linked from this hub, or bytes pulled from upstream). */
+export interface ModelProgress {
+  id: string;
+  source: 'hub' | 'upstream';
+  /** The file being written (the last one when done). */
+  file: string;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  /** 0 while unknown (an upstream that does not report sizes). */
+  bytesTotal: number;
+}
+
+export type ModelProgressListener = (progress: ModelProgress) => void;
+
 export interface ModelCacheOptions {
   /** Hub-compatible server to pull public models from when they are not on this instance (off when unset). */
   upstream?: string;
   /** Largest model pulled from upstream, in bytes (default 4 GiB). */
   upstreamMaxBytes?: number;
-  /** Download progress of upstream pulls, per file. */
-  onProgress?: (event: { id: string; file: string; loaded: number; total: number }) => void;
+  /** Sees the progress of every model cached (the server logs upstream pulls). */
+  onProgress?: ModelProgressListener;
 }
 
 /** What `ensure` did for one model. */
@@ -50,7 +65,11 @@ export interface CachedModel {
  * `<owner>/<name>` is a relative symlink swapped atomically to the newest cached commit.
  */
 export class ModelCache {
-  private readonly inflight = new Map<string, Promise<CachedModel>>();
+  /** Work under way per model, with everyone following its progress: concurrent callers share it. */
+  private readonly inflight = new Map<
+    string,
+    { work: Promise<CachedModel>; listeners: Set<ModelProgressListener> }
+  >();
 
   constructor(
     private readonly hub: Hub,
@@ -61,13 +80,23 @@ export class ModelCache {
     mkdirSync(root, { recursive: true });
   }
 
-  /** Makes `id` (at its `main` head) available under the cache root; concurrent calls share the work. */
-  ensure(id: string): Promise<CachedModel> {
-    const running = this.inflight.get(id);
-    if (running) return running;
-    const work = this.materialise(id).finally(() => this.inflight.delete(id));
-    this.inflight.set(id, work);
-    return work;
+  /**
+   * Makes `id` (at its `main` head) available under the cache root; concurrent calls share the work, and
+   * each `onProgress` hears how it goes from the moment it joins.
+   */
+  ensure(id: string, onProgress?: ModelProgressListener): Promise<CachedModel> {
+    let running = this.inflight.get(id);
+    if (!running) {
+      const listeners = new Set<ModelProgressListener>();
+      const report = (p: ModelProgress) => {
+        this.options.onProgress?.(p);
+        for (const l of listeners) l(p);
+      };
+      running = { work: this.materialise(id, report).finally(() => this.inflight.delete(id)), listeners };
+      this.inflight.set(id, running);
+    }
+    if (onProgress) running.listeners.add(onProgress);
+    return running.work;
   }
 
   /** Best effort before code runs: what cannot be provided fails later, in the cell, naming the model. */
@@ -93,13 +122,13 @@ export class ModelCache {
     return { cached, failed };
   }
 
-  private async materialise(id: string): Promise<CachedModel> {
+  private async materialise(id: string, report: ModelProgressListener): Promise<CachedModel> {
     const parts = splitRepoId(id);
     if (!parts || !/^[\w.-]+$/.test(parts.owner) || !/^[\w.-]+$/.test(parts.name)) {
       throw new ModelUnavailableError(id, 'invalid');
     }
     const repo = await this.hub.repos.find('model', parts.owner, parts.name);
-    if (!repo?.head && this.options.upstream) return this.mirror(id, this.options.upstream);
+    if (!repo?.head && this.options.upstream) return this.mirror(id, this.options.upstream, report);
     if (!repo?.head) throw new ModelUnavailableError(id, 'not_found');
     if (repo.private) throw new ModelUnavailableError(id, 'private');
     const canonical = `${repo.ownerName}/${repo.name}`;
@@ -108,7 +137,9 @@ export class ModelCache {
     let bytes = 0;
     if (!(await exists(commitDir))) {
       const staging = `${commitDir}.tmp-${process.pid}-${Date.now()}`;
-      for (const entry of await this.hub.repos.entries(repo.head, '')) {
+      const entries = await this.hub.repos.entries(repo.head, '');
+      const bytesTotal = entries.reduce((sum, e) => sum + e.size, 0);
+      for (const entry of entries) {
         const target = path.join(staging, entry.path);
         // Hub paths are already checked; never let one escape the staging folder anyway.
         if (!target.startsWith(`${staging}${path.sep}`)) continue;
@@ -118,6 +149,15 @@ export class ModelCache {
         await fs.link(blob, target).catch(() => fs.copyFile(blob, target));
         added++;
         bytes += entry.size;
+        report({
+          id: canonical,
+          source: 'hub',
+          file: entry.path,
+          filesDone: added,
+          filesTotal: entries.length,
+          bytesDone: bytes,
+          bytesTotal,
+        });
       }
       await fs.mkdir(path.dirname(commitDir), { recursive: true });
       await fs.rename(staging, commitDir).catch(async (err: NodeJS.ErrnoException) => {
@@ -147,10 +187,14 @@ export class ModelCache {
    * Pulls a public model from the upstream Hub into the cache only (it does not become a repository
    * here), with the Hub's own API: model info for the commit and file list, then each file from /resolve/.
    */
-  private async mirror(id: string, upstream: string): Promise<CachedModel> {
-    const info = await fetch(`${upstream}/api/models/${id}`).catch(() => null);
+  private async mirror(id: string, upstream: string, report: ModelProgressListener): Promise<CachedModel> {
+    // blobs=true makes the Hub list each file's size, so progress has a total.
+    const info = await fetch(`${upstream}/api/models/${id}?blobs=true`).catch(() => null);
     if (!info?.ok) throw new ModelUnavailableError(id, 'not_found');
-    const { sha, siblings } = (await info.json()) as { sha?: string; siblings?: { rfilename: string }[] };
+    const { sha, siblings } = (await info.json()) as {
+      sha?: string;
+      siblings?: { rfilename: string; size?: number }[];
+    };
     if (!sha || !/^[0-9a-f]{40}$/.test(sha) || !Array.isArray(siblings)) {
       throw new ModelUnavailableError(id, 'not_found');
     }
@@ -160,6 +204,19 @@ export class ModelCache {
     if (!(await exists(commitDir))) {
       const staging = `${commitDir}.tmp-${process.pid}-${Date.now()}`;
       const cap = this.options.upstreamMaxBytes ?? 4 * 1024 ** 3;
+      const bytesTotal = siblings.every((f) => typeof f.size === 'number')
+        ? siblings.reduce((sum, f) => sum + (f.size ?? 0), 0)
+        : 0;
+      const progress = (file: string) =>
+        report({
+          id,
+          source: 'upstream',
+          file,
+          filesDone: added,
+          filesTotal: siblings.length,
+          bytesDone: bytes,
+          bytesTotal,
+        });
       try {
         for (const { rfilename } of siblings) {
           const target = path.join(staging, rfilename);
@@ -167,23 +224,21 @@ export class ModelCache {
           const url = `${upstream}/${id}/resolve/${sha}/${rfilename.split('/').map(encodeURIComponent).join('/')}`;
           const res = await fetch(url);
           if (!res.ok || !res.body) throw new Error(`upstream answered ${res.status} for ${rfilename}`);
-          const total = Number(res.headers.get('content-length') ?? 0);
           await fs.mkdir(path.dirname(target), { recursive: true });
           const file = await fs.open(target, 'w');
-          let loaded = 0;
           try {
             const reader = res.body.getReader();
             for (let read = await reader.read(); !read.done; read = await reader.read()) {
-              loaded += read.value.byteLength;
               bytes += read.value.byteLength;
               if (bytes > cap) throw new Error(`${id} is larger than the upstream limit of ${cap} bytes`);
               await file.write(read.value);
-              this.options.onProgress?.({ id, file: rfilename, loaded, total });
+              progress(rfilename);
             }
           } finally {
             await file.close();
           }
           added++;
+          progress(rfilename);
         }
         await fs.mkdir(path.dirname(commitDir), { recursive: true });
         await fs.rename(staging, commitDir);

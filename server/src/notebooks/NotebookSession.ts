@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { CollabServer, DocumentHold } from '../collab/CollabServer.js';
 import type { DocumentRef } from '../collab/documentName.js';
 import type { Logger } from '../logger.js';
-import { modelsInCode, notebookModels } from '../models/declaredModels.js';
+import { notebookModels } from '../models/declaredModels.js';
 import type { KernelManager } from '../runtime/KernelManager.js';
 import { CellOutputWriter } from './CellOutputWriter.js';
 import { notebookCells, notebookMeta } from './notebookDoc.js';
@@ -221,10 +221,9 @@ export class NotebookSession {
       execution_count: 0,
     };
     try {
-      await this.deps.provideModels?.([
-        ...notebookModels(notebookMeta(doc).get('metadata')),
-        ...modelsInCode(code),
-      ]);
+      // Declared models are cached in the background: a cell that needs one before it is ready asks for
+      // it at run time, joins that work and shows its progress (models/README.md).
+      void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
       const kernelId = await this.kernel();
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>

@@ -8,6 +8,7 @@ import {
 import { conflict, notFound, tooManyRequests, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SANDBOX_MODELS_DIR } from '../models/ModelCache.js';
+import type { SandboxModelProvider } from '../models/provideToSandbox.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
 import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
 
@@ -26,6 +27,8 @@ export interface KernelManagerOptions {
   maxKernelsPerUser: number;
   /** Host folder of public model files, mounted read-only at /models (server/src/models/ModelCache). */
   modelsDir?: string;
+  /** Caches a model a running cell asks for into modelsDir (progress shown under the cell). */
+  provideModel?: SandboxModelProvider;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
   log: Logger;
@@ -133,7 +136,7 @@ export class KernelManager {
     });
     try {
       const channel = await this.driver.attach(containerId);
-      const session = new KernelSession(channel, () => this.touch(containerId));
+      const session = new KernelSession(channel, () => this.touch(containerId), this.options.provideModel);
       channel.ended.then(() => this.noticeDeath(containerId, null));
       await this.driver.start(containerId);
       await session.waitReady(READY_TIMEOUT_MS);

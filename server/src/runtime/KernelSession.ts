@@ -7,6 +7,8 @@ import type {
   KernelMessage,
   KernelMessageType,
 } from '@atrium/protocol';
+import type { SandboxModelProvider } from '../models/provideToSandbox.js';
+import { modelFetchDisplay } from './modelFetchDisplay.js';
 import type { SandboxChannel } from './SandboxDriver.js';
 
 export type MessageListener = (message: KernelMessage) => void;
@@ -39,6 +41,8 @@ export class KernelSession {
   constructor(
     private readonly channel: SandboxChannel,
     private readonly onActivity: () => void = () => {},
+    /** Answers the runner's `atrium_model_request`s; without it every such request is refused. */
+    private readonly provideModel?: SandboxModelProvider,
   ) {
     let markReady: () => void = () => {};
     this.ready = new Promise<void>((resolve) => {
@@ -64,6 +68,8 @@ export class KernelSession {
         if (s === 'idle' || s === 'busy') this.state = s;
         if (s === 'idle' && !msg.parent_header.msg_id) markReady();
       }
+      if (msg.header.msg_type === 'atrium_model_request')
+        return void this.answerModelRequest(msg as KernelMessage<'atrium_model_request'>);
       this.route(msg);
     });
     channel.errors.on('data', (chunk: Buffer) => {
@@ -123,6 +129,31 @@ export class KernelSession {
       this.pending.delete(parentId);
       p.resolve(p.reply);
     }
+  }
+
+  /**
+   * A cell needs a model that is not under /models: cache it, showing progress as a display under the
+   * cell that asked (its execute request is the request's parent), then tell the runner.
+   */
+  private async answerModelRequest(request: KernelMessage<'atrium_model_request'>): Promise<void> {
+    const modelId = String(request.content.model_id);
+    const cellId = request.parent_header.msg_id;
+    const display = modelFetchDisplay(modelId, (type, content) => {
+      const listener = cellId ? this.pending.get(cellId)?.listener : undefined;
+      listener?.(this.message(type, content, cellId));
+    });
+    const reply: KernelContentMap['atrium_model_reply'] = this.provideModel
+      ? await this.provideModel(modelId, display)
+      : {
+          status: 'error',
+          model_id: modelId,
+          evalue: `Model "${modelId}" cannot be fetched for this sandbox`,
+        };
+    if (!this.deadReason)
+      this.send({
+        ...this.message('atrium_model_reply', reply),
+        parent_header: request.header,
+      });
   }
 
   private message<T extends KernelMessageType>(

@@ -5,6 +5,7 @@ import type { MetaStore } from '../db/metaStore.js';
 import type { HealthReport } from '../health/HealthChecks.js';
 import type { Logger } from '../logger.js';
 import { modelCacheDir } from '../models/ModelCache.js';
+import type { SandboxModelProvider } from '../models/provideToSandbox.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
 
@@ -29,6 +30,7 @@ export class Runtime {
     private readonly config: Config,
     private readonly log: Logger,
     readonly instanceId: string,
+    provideModel: SandboxModelProvider | undefined,
   ) {
     this.driver = new DockerDriver(log);
     this.kernels = new KernelManager(this.driver, {
@@ -42,19 +44,25 @@ export class Runtime {
       executionTimeoutS: config.executionTimeoutS,
       maxKernelsPerUser: config.sandboxMaxPerUser,
       modelsDir: modelCacheDir(config.dataDir),
+      provideModel,
       image: () => (this.image.state === 'present' ? this.image.tag : null),
       log,
     });
   }
 
   /** Builds the runtime; the instance id labels containers and survives restarts (meta store). */
-  static async create(config: Config, meta: MetaStore, log: Logger): Promise<Runtime> {
+  static async create(
+    config: Config,
+    meta: MetaStore,
+    log: Logger,
+    provideModel?: SandboxModelProvider,
+  ): Promise<Runtime> {
     let instanceId = config.instanceId ?? (await meta.get('instance_id'));
     if (!instanceId) {
       instanceId = randomBytes(8).toString('hex');
       await meta.set('instance_id', instanceId);
     }
-    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId);
+    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId, provideModel);
   }
 
   /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */

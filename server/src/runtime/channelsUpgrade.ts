@@ -4,7 +4,6 @@ import type { ExecuteRequestContent, KernelHeader, KernelMessage } from '@atrium
 import { WebSocketServer } from 'ws';
 import { requireWriter } from '../auth/Identity.js';
 import { HttpError } from '../errors.js';
-import { modelsInCode } from '../models/declaredModels.js';
 import type { Services } from '../services.js';
 import { refuseUpgrade, type UpgradeRoute } from '../upgrade.js';
 import { executeCode, findOwnedKernel, interruptKernel } from './commands.js';
@@ -53,7 +52,6 @@ export function kernelChannelsRoute(services: Services): UpgradeRoute {
           const run = async () => {
             if (msg.header.msg_type === 'execute_request') {
               const content = ExecuteBody.parse(msg.content) as ExecuteRequestContent;
-              await services.modelCache.provide(modelsInCode(content.code));
               await executeCode(services.runtime, user, id, content, reply(parent));
             } else if (msg.header.msg_type === 'interrupt_request') {
               await interruptKernel(services.runtime, user, id);

@@ -3,7 +3,6 @@ import type { RequestHandler } from 'express';
 import { requireUser, requireWriter } from '../auth/Identity.js';
 import { openEventStream } from '../http/eventStream.js';
 import { validate } from '../http/validate.js';
-import { modelsInCode } from '../models/declaredModels.js';
 import type { Services } from '../services.js';
 import {
   executeCode,
@@ -19,7 +18,7 @@ import { ExecuteBody, ListKernelsQuery, StartKernelBody } from './schema.js';
 const param = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('/') : (v ?? ''));
 
 /** HTTP handlers for kernels: validate, call a command, answer (execute answers an SSE stream). */
-export function kernelHandlers({ runtime, modelCache }: Services) {
+export function kernelHandlers({ runtime }: Services) {
   return {
     start: (async (req, res) => {
       const user = requireWriter(req.identity);
@@ -61,8 +60,6 @@ export function kernelHandlers({ runtime, modelCache }: Services) {
       const stream = openEventStream(res);
       const send = (msg: KernelMessage) =>
         stream({ event: msg.header.msg_type, id: msg.header.msg_id, data: msg });
-      // Public models the cell names by id reach the sandbox's read-only /models first (models/README.md).
-      await modelCache.provide(modelsInCode(body.code));
       await executeCode(runtime, user, id, body, send);
       res.end();
     }) satisfies RequestHandler,

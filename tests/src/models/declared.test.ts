@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { textGenerator } from '@atrium/server/models/index';
 import { createRepo, uploadFiles } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,9 +6,10 @@ import { bearer, createUser, hasDocker, type TestServer, type TestUser } from '.
 import { createNotebook, kernelCall, notebookOf } from '../notebook/notebookClient.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 
-// A model a user pushed reaches a notebook's sandbox (no network) because the notebook declares it in
-// its metadata; an undeclared one fails with an error that names it and says how to provide it.
-describe.skipIf(!hasDocker())('models declared by a notebook', () => {
+// A model a user pushed reaches a notebook's sandbox (no network): declared in the notebook's metadata,
+// or asked for at run time (a literal id or one the cell assembles), when the sandbox asks the server
+// over the control channel and the cell shows the fetch. One Atrium does not have fails naming it.
+describe.skipIf(!hasDocker())('models reaching a notebook', () => {
   let server: TestServer;
   let owner: TestUser;
 
@@ -16,9 +18,9 @@ describe.skipIf(!hasDocker())('models declared by a notebook', () => {
     server = await startSandboxServer('runc', { executionTimeoutS: 120 });
     owner = await createUser(server.url);
     const hub = { hubUrl: server.url, accessToken: owner.token };
-    for (const name of ['declared-alice', 'undeclared-alice', 'dynamic-alice']) {
+    for (const name of ['declared-alice', 'undeclared-alice', 'dynamic-alice', 'private-alice']) {
       const repo = { type: 'model' as const, name: `${owner.name}/${name}` };
-      await createRepo({ ...hub, repo });
+      await createRepo({ ...hub, repo, private: name.startsWith('private') });
       await uploadFiles({
         ...hub,
         repo,
@@ -34,14 +36,25 @@ describe.skipIf(!hasDocker())('models declared by a notebook', () => {
     await server?.stop();
   });
 
-  type Output = { output_type: string; text?: string; evalue?: string };
+  type Output = {
+    output_type: string;
+    text?: string | string[];
+    evalue?: string;
+    data?: Record<string, string | string[]>;
+  };
+  const textOf = (outputs: Output[]) =>
+    outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
+  /** The fetch display the server shows under the cell, as saved in the notebook. */
+  const fetchShown = (outputs: Output[]) =>
+    outputs
+      .filter((o) => o.output_type === 'display_data')
+      .map((o) => [o.data?.['text/plain'] ?? ''].flat().join(''));
   async function runAndExport(
     name: string,
     model: string,
     declare: boolean,
     literal = true,
   ): Promise<Output[]> {
-    // A literal id in pipeline() is provided too; one assembled at run time must be declared.
     const modelExpression = literal
       ? `'${model}'`
       : `[${model
@@ -72,20 +85,36 @@ console.log(out.generated_text);`,
 
   it('runs a pushed model the notebook declares in its metadata', async () => {
     const outputs = await runAndExport('uses-declared', `${owner.name}/declared-alice`, true);
-    const text = outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
-    expect(text).toContain('Alice was to get very tired of the');
+    expect(textOf(outputs)).toContain('Alice was to get very tired of the');
   });
 
-  it('provides a model the cell names literally, without a declaration', async () => {
-    const outputs = await runAndExport('uses-literal', `${owner.name}/undeclared-alice`, false, true);
-    const text = outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
-    expect(text).toContain('Alice was to get very tired of the');
+  it('fetches a model the cell names literally, showing the fetch under the cell', async () => {
+    const model = `${owner.name}/undeclared-alice`;
+    const outputs = await runAndExport('uses-literal', model, false, true);
+    expect(textOf(outputs)).toContain('Alice was to get very tired of the');
+    expect(fetchShown(outputs)).toEqual([
+      expect.stringMatching(new RegExp(`^Model ${model} ready from this Atrium hub: \\d+ files, `)),
+    ]);
   });
 
-  it('names a model it could not provide and says how to provide it', async () => {
-    const outputs = await runAndExport('uses-dynamic', `${owner.name}/dynamic-alice`, false, false);
+  it('fetches a model whose id the cell assembles at run time', async () => {
+    const model = `${owner.name}/dynamic-alice`;
+    const outputs = await runAndExport('uses-dynamic', model, false, false);
+    expect(textOf(outputs)).toContain('Alice was to get very tired of the');
+    expect(fetchShown(outputs)[0]).toContain(`Model ${model} ready`);
+  });
+
+  it('names a model Atrium does not have and says how to provide it', async () => {
+    const outputs = await runAndExport('uses-missing', `${owner.name}/never-pushed`, false, false);
     const error = outputs.find((o) => o.output_type === 'error');
-    expect(error?.evalue).toContain(`Model "${owner.name}/dynamic-alice" is not available in this sandbox`);
-    expect(error?.evalue).toContain('atrium.models');
+    expect(error?.evalue).toContain(`Model "${owner.name}/never-pushed" is not on this Atrium instance`);
+    expect(error?.evalue).toContain('atrium push');
+  });
+
+  it('refuses a private model, saying why', async () => {
+    const outputs = await runAndExport('uses-private', `${owner.name}/private-alice`, false, true);
+    const error = outputs.find((o) => o.output_type === 'error');
+    expect(error?.evalue).toContain(`Model "${owner.name}/private-alice" is private`);
+    expect(fs.existsSync(`${server.services.modelCache.root}/${owner.name}/private-alice`)).toBe(false);
   });
 });

@@ -101,7 +101,7 @@ describe.skipIf(!docker)('seed models inside a sandbox', () => {
       `import { pipeline } from '@huggingface/transformers';
        await pipeline('text-classification', 'nobody/not-here')`,
     );
-    expect(result.error?.evalue).toContain('Model "nobody/not-here" is not available in this sandbox');
+    expect(result.error?.evalue).toContain('Model "nobody/not-here" is not on this Atrium instance');
     expect(result.error?.evalue).toContain('atrium push');
   });
 

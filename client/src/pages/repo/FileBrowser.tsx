@@ -1,18 +1,10 @@
 import type { RepoInfoView } from '@atrium/protocol';
+import prettyBytes from 'pretty-bytes';
 import { Link } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
 import { useResource } from '../../hooks/useResource';
 import { Breadcrumbs } from './Breadcrumbs';
 import { UploadForm } from './UploadForm';
-
-const formatSize = (n: number) =>
-  n < 1024
-    ? `${n} B`
-    : n < 1024 ** 2
-      ? `${(n / 1024).toFixed(1)} kB`
-      : n < 1024 ** 3
-        ? `${(n / 1024 ** 2).toFixed(1)} MB`
-        : `${(n / 1024 ** 3).toFixed(2)} GB`;
 
 /** A small line icon for a folder or a file (no emoji: machines without an emoji font show boxes). */
 function EntryIcon({ folder }: { folder: boolean }) {
@@ -74,7 +66,7 @@ export function FileBrowser({
                       {e.lfs && <span className="badge">LFS</span>}
                     </td>
                     <td className="muted small">{e.lastCommit?.title ?? ''}</td>
-                    <td className="muted small">{e.type === 'file' ? formatSize(e.size) : ''}</td>
+                    <td className="muted small">{e.type === 'file' ? prettyBytes(e.size) : ''}</td>
                   </tr>
                 );
               })}

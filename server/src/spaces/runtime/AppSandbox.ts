@@ -1,4 +1,5 @@
-import type { AppLoadReply, AppLoadRequest, DemoHostReply } from '@atrium/protocol';
+import type { AppLoadReply, AppLoadRequest, AppModelReply, DemoHostReply } from '@atrium/protocol';
+import { logModelFetch, type SandboxModelProvider } from '../../models/provideToSandbox.js';
 import type { SandboxChannel } from '../../runtime/SandboxDriver.js';
 import type { DemoHostChannel } from '../gradio/DemoHostBackend.js';
 import { boundedLines } from './boundedLines.js';
@@ -28,6 +29,8 @@ export class AppSandbox {
     private readonly channel: SandboxChannel,
     /** Asked when the channel ends: why did the container stop (exit code, out of memory)? */
     why: () => Promise<string>,
+    /** Answers the app's `model_request`s; without it every such request is refused. */
+    private readonly provideModel?: SandboxModelProvider,
   ) {
     let markWaiting: () => void = () => {};
     this.waiting = new Promise<void>((resolve) => (markWaiting = resolve));
@@ -48,6 +51,7 @@ export class AppSandbox {
         }
         if (!msg || typeof msg !== 'object' || typeof msg.id !== 'string') return this.log(line);
         if (msg.type === 'app_waiting') return markWaiting();
+        if (msg.type === 'model_request') return void this.answerModelRequest(msg.id, String(msg.model_id));
         if (msg.type === 'app_loaded' || msg.type === 'app_load_error') {
           this.loadWaiters.get(msg.id)?.(msg);
           this.loadWaiters.delete(msg.id);
@@ -82,6 +86,22 @@ export class AppSandbox {
       full.length > MAX_LOG_CHARS ? `${full.slice(0, MAX_LOG_CHARS)}… (${full.length} characters)` : full;
     if (this.logSink) this.logSink(line);
     else if (this.early.length < 200) this.early.push(line);
+  }
+
+  /** The app needs a model that is not under /models: cache it (progress in the run log), then answer. */
+  private async answerModelRequest(id: string, modelId: string): Promise<void> {
+    const answer = this.provideModel
+      ? await this.provideModel(
+          modelId,
+          logModelFetch((line) => this.log(line)),
+        )
+      : ({
+          status: 'error',
+          model_id: modelId,
+          evalue: `Model "${modelId}" cannot be fetched for this app`,
+        } as const);
+    const reply: AppModelReply = { type: 'model_reply', id, ...answer };
+    if (this.channel.input.writable) this.channel.input.write(`${JSON.stringify(reply)}\n`);
   }
 
   /** Hands the Space over and waits for the app to be imported (or to fail). */

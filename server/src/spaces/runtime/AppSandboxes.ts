@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unavailable } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { SANDBOX_MODELS_DIR } from '../../models/ModelCache.js';
+import type { SandboxModelProvider } from '../../models/provideToSandbox.js';
 import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
 import { SandboxLabel } from '../../runtime/SandboxDriver.js';
 import { AppSandbox } from './AppSandbox.js';
@@ -14,6 +15,8 @@ export interface AppSandboxesOptions {
   /** App-mode sandboxes kept started and waiting for a Space: a commit then skips the container start. */
   poolSize: number;
   modelsDir?: string;
+  /** Caches a model a running app asks for into modelsDir (progress in the Space's log). */
+  provideModel?: SandboxModelProvider;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
   log: Logger;
@@ -57,11 +60,16 @@ export class AppSandboxes {
     });
     try {
       const channel = await this.driver.attach(id);
-      const sandbox = new AppSandbox(id, channel, async () => {
-        const info = await this.driver.inspect(id);
-        if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
-        return `exited with code ${info?.exitCode ?? 'unknown'}`;
-      });
+      const sandbox = new AppSandbox(
+        id,
+        channel,
+        async () => {
+          const info = await this.driver.inspect(id);
+          if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
+          return `exited with code ${info?.exitCode ?? 'unknown'}`;
+        },
+        this.options.provideModel,
+      );
       await this.driver.start(id);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

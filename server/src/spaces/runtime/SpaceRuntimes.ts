@@ -6,6 +6,8 @@ import { parseCardData } from '../../hub/cardData.js';
 import type { RepoRecord } from '../../hub/RepoStore.js';
 import { fullId } from '../../hub/views.js';
 import type { Logger } from '../../logger.js';
+import { cardModels } from '../../models/declaredModels.js';
+import { logModelFetch } from '../../models/provideToSandbox.js';
 import type { Services } from '../../services.js';
 import { DemoHostBackend } from '../gradio/DemoHostBackend.js';
 import type { AppSandbox } from './AppSandbox.js';
@@ -285,15 +287,13 @@ export class SpaceRuntimes implements SpaceCommitListener {
       return this.setStage(inst, 'RUNNING');
     }
 
-    const models = Array.isArray(card.models)
-      ? card.models.filter((m: unknown): m is string => typeof m === 'string')
-      : [];
+    const models = [...new Set(cardModels(card))];
     let sandbox: AppSandbox | undefined;
     try {
-      if (models.length > 0) {
-        log(`Providing models: ${models.join(', ')}`);
-        const { failed } = await this.services.modelCache.ensureAll(models);
-        for (const f of failed) log(`Warning: ${f.message}`);
+      if (models.length > 0) log(`Providing models: ${models.join(', ')}`);
+      for (const model of models) {
+        const answer = await this.services.sandboxModels(model, logModelFetch(log));
+        if (answer.status === 'error') log(`Warning: ${answer.evalue}`);
       }
       const files = await this.readFiles(sha);
       const env: Record<string, string> = {

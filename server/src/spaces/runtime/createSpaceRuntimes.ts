@@ -24,6 +24,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     cpus: config.sandboxCpus,
     poolSize: envInt('ATRIUM_SPACES_POOL_SIZE', 1),
     modelsDir: modelCacheDir(config.dataDir),
+    provideModel: services.sandboxModels,
     image: () => (runtime.image.state === 'present' ? runtime.image.tag : null),
     log,
   });
