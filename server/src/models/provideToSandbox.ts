@@ -66,9 +66,10 @@ export function sandboxModelProvider(cache: ModelCache): SandboxModelProvider {
       // Shown only when this request did cache something (another request may have done it first).
       const progress = last as ModelProgress | null;
       if (progress) {
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        const ms = performance.now() - started;
+        const took = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
         report({
-          text: `Model ${cached.id} ready from ${from(progress)}: ${progress.filesDone} files, ${prettyBytes(progress.bytesDone)} in ${seconds} s`,
+          text: `Model ${cached.id} ready from ${from(progress)}: ${progress.filesDone} files, ${prettyBytes(progress.bytesDone)} in ${took}`,
           fraction: 1,
           done: true,
         });
