@@ -15,6 +15,8 @@ import { loadPipeline, workloads } from './workloads.js';
 const ROUND_MS = Number(process.env.ROUND_MS ?? 1500);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TTFT_RUNS = Number(process.env.TTFT_RUNS ?? 15);
+/** Only these tasks (comma-separated), e.g. TASKS=image-classification; all by default. */
+const TASKS = process.env.TASKS?.split(',');
 
 /** Inputs as code, so the kernel builds exactly what workloads.ts builds in this process. */
 const CALLS: Record<string, string> = {
@@ -127,7 +129,7 @@ env.localModelPath = `${root}/`;
 env.allowRemoteModels = false;
 
 const rows: (string | number)[][] = [];
-for (const workload of workloads) {
+for (const workload of workloads.filter((w) => !TASKS || TASKS.includes(w.task))) {
   const pipe = await loadPipeline(workload.task, workload.model);
   for (let i = 0; i < 5; i++) await workload.run(pipe);
   await cell(kernelSetup(workload.task, workload.model));

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { runnerCommand } from '@atrium/sandbox/image/runnerCommand';
 import Docker from 'dockerode';
 import type { Logger } from '../logger.js';
 import type {
@@ -49,6 +50,7 @@ export class DockerDriver implements SandboxDriver {
     return {
       name: spec.name,
       Image: spec.image,
+      Cmd: runnerCommand(spec.memoryMb),
       User: '1000:1000',
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels,
