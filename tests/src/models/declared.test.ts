@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import { textGenerator } from '@atrium/server/models/index';
-import { createRepo, uploadFiles } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, hasDocker, type TestServer, type TestUser } from '../harness/index.js';
 import { createNotebook, kernelCall, notebookOf } from '../notebook/notebookClient.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
+import { pushAliceModel } from './pushModel.js';
 
 // A model a user pushed reaches a notebook's sandbox (no network): declared in the notebook's metadata,
 // or asked for at run time (a literal id or one the cell assembles), when the sandbox asks the server
@@ -17,19 +16,8 @@ describe.skipIf(!hasDocker())('models reaching a notebook', () => {
     ensureImage();
     server = await startSandboxServer('runc', { executionTimeoutS: 120 });
     owner = await createUser(server.url);
-    const hub = { hubUrl: server.url, accessToken: owner.token };
-    for (const name of ['declared-alice', 'undeclared-alice', 'dynamic-alice', 'private-alice']) {
-      const repo = { type: 'model' as const, name: `${owner.name}/${name}` };
-      await createRepo({ ...hub, repo, private: name.startsWith('private') });
-      await uploadFiles({
-        ...hub,
-        repo,
-        files: [...textGenerator.files()].map(([path, bytes]) => ({
-          path,
-          content: new Blob([new Uint8Array(bytes)]),
-        })),
-      });
-    }
+    for (const name of ['declared-alice', 'undeclared-alice', 'dynamic-alice', 'private-alice'])
+      await pushAliceModel(server.url, owner, name, { private: name.startsWith('private') });
   });
 
   afterAll(async () => {

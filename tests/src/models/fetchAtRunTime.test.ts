@@ -1,6 +1,5 @@
 import type { KernelMessage } from '@atrium/protocol';
 import { textGenerator } from '@atrium/server/models/index';
-import { createRepo, uploadFiles } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, hasDocker, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
 import {
@@ -11,23 +10,11 @@ import {
   startSandboxServer,
 } from '../sandbox/sandboxTesting.js';
 import { api, callApp, commitFiles, readLog, waitForStage } from '../spaces/runtimeTesting.js';
+import { pushAliceModel } from './pushModel.js';
 
 // A model id known only at run time: the sandbox (no network) asks the server over its control channel,
 // the server caches the model into the read-only /models, the code goes on; meanwhile the cell shows the
 // fetch as a display updated in place, and a Space's run log shows it.
-
-/** Pushes the generated GPT-2 bigram model as `<owner>/<name>` (plus optional extra files). */
-async function pushAlice(url: string, user: TestUser, name: string, extra: Record<string, Uint8Array> = {}) {
-  const hub = { hubUrl: url, accessToken: user.token };
-  const repo = { type: 'model' as const, name: `${user.name}/${name}` };
-  await createRepo({ ...hub, repo });
-  const files = new Map([...textGenerator.files(), ...Object.entries(extra)]);
-  await uploadFiles({
-    ...hub,
-    repo,
-    files: [...files].map(([path, bytes]) => ({ path, content: new Blob([new Uint8Array(bytes)]) })),
-  });
-}
 
 /** A cell that builds the id from parts, so nothing could have found it in the code beforehand. */
 const generateWith = (owner: string, name: string) => `
@@ -71,7 +58,7 @@ describe.skipIf(!hasDocker())('models fetched at run time', () => {
       headers = { authorization: `Bearer ${user.token}` };
       kernelId = (await startKernel(server.url, headers)).id;
       // Pushed after the sandbox started: the model appears in its /models while it runs.
-      await pushAlice(server.url, user, 'alice-runtime');
+      await pushAliceModel(server.url, user, 'alice-runtime');
     }, 120_000);
 
     afterAll(async () => {
@@ -139,8 +126,8 @@ describe.skipIf(!hasDocker())('models fetched at run time', () => {
       upstream = await startTestServer({ seed: false });
       owner = await createUser(upstream.url);
       // 24 MB more than the model needs, so the pull takes a while and reports progress.
-      await pushAlice(upstream.url, owner, 'alice-upstream', {
-        'extra/padding.bin': new Uint8Array(24 << 20),
+      await pushAliceModel(upstream.url, owner, 'alice-upstream', {
+        extra: { 'extra/padding.bin': new Uint8Array(24 << 20) },
       });
       connected = await startSandboxServer('runc', { executionTimeoutS: 120, upstreamHub: upstream.url });
       user = await createUser(connected.url);
@@ -177,7 +164,7 @@ describe.skipIf(!hasDocker())('models fetched at run time', () => {
     beforeAll(async () => {
       server = await startSandboxServer('runc', { executionTimeoutS: 120 });
       alice = await createUser(server.url);
-      await pushAlice(server.url, alice, 'alice-space');
+      await pushAliceModel(server.url, alice, 'alice-space');
     }, 120_000);
 
     afterAll(async () => {

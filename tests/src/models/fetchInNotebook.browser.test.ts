@@ -1,5 +1,3 @@
-import { textGenerator } from '@atrium/server/models/index';
-import { createRepo, uploadFiles } from '@huggingface/hub';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +13,7 @@ import {
 import { createNotebook, notebookOf } from '../notebook/notebookClient.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
+import { pushAliceModel } from './pushModel.js';
 
 // What a person sees when a cell needs a model its sandbox does not have yet: the fetch is shown under
 // the cell (and stays there as a line saying where the model came from), then the cell's own output.
@@ -31,17 +30,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('a model fetched at run time, in 
     server = await startSandboxServer('runc', { executionTimeoutS: 120 });
     browser = await launchBrowser();
     user = await createUser(server.url);
-    const hub = { hubUrl: server.url, accessToken: user.token };
-    const repo = { type: 'model' as const, name: `${user.name}/my-alice` };
-    await createRepo({ ...hub, repo });
-    await uploadFiles({
-      ...hub,
-      repo,
-      files: [...textGenerator.files()].map(([path, bytes]) => ({
-        path,
-        content: new Blob([new Uint8Array(bytes)]),
-      })),
-    });
+    await pushAliceModel(server.url, user, 'my-alice');
   }, 120_000);
 
   afterAll(async () => {

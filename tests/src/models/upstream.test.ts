@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { referenceGreedy, textGenerator } from '@atrium/server/models/index';
-import { createRepo, uploadFiles } from '@huggingface/hub';
 import { env, pipeline } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
+import { pushAliceModel } from './pushModel.js';
 
 // ATRIUM_UPSTREAM_HUB: a connected deployment pulls public models it does not have from a Hub-compatible
 // upstream (here another real Atrium) into the sandboxes' model cache. Off by default.
@@ -17,22 +17,8 @@ let owner: TestUser;
 beforeAll(async () => {
   upstream = await startTestServer({ seed: false });
   owner = await createUser(upstream.url);
-  const hub = { hubUrl: upstream.url, accessToken: owner.token };
-  for (const [name, isPrivate] of [
-    ['public-alice', false],
-    ['private-alice', true],
-  ] as const) {
-    const repo = { type: 'model' as const, name: `${owner.name}/${name}` };
-    await createRepo({ ...hub, repo, private: isPrivate });
-    await uploadFiles({
-      ...hub,
-      repo,
-      files: [...textGenerator.files()].map(([p, bytes]) => ({
-        path: p,
-        content: new Blob([new Uint8Array(bytes)]),
-      })),
-    });
-  }
+  await pushAliceModel(upstream.url, owner, 'public-alice');
+  await pushAliceModel(upstream.url, owner, 'private-alice', { private: true });
   connected = await startTestServer({ seed: false, upstreamHub: upstream.url });
   isolated = await startTestServer({ seed: false });
 });
