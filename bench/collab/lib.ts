@@ -7,6 +7,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { signUp } from '../lib/accounts.js';
 
 export type ServerKind = 'atrium' | 'reference';
 export const SERVER_LABEL: Record<ServerKind, string> = {
@@ -61,28 +62,9 @@ export async function startServer(kind: ServerKind): Promise<BenchServer> {
   let owner = '';
   let counter = 0;
   if (kind === 'atrium') {
-    const signup = async (name: string) => {
-      const res = await fetch(`${url}/api/signup`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, password: 'benchmark password' }),
-      });
-      if (res.status !== 201) throw new Error(`signup failed ${res.status}`);
-      const cookie = res.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const { csrfToken } = (await res.json()) as { csrfToken: string };
-      const tokenRes = await fetch(`${url}/api/settings/tokens`, {
-        method: 'POST',
-        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: 'bench', role: 'write' }),
-      });
-      return ((await tokenRes.json()) as { token: string }).token;
-    };
-    await signup('bench-admin');
+    await signUp(url, 'bench-admin');
     owner = 'bench-writer';
-    writerHeaders = { authorization: `Bearer ${await signup(owner)}` };
+    writerHeaders = { authorization: `Bearer ${await signUp(url, owner)}` };
   }
   const newDocument = async () => {
     const name = `doc-${counter++}`;

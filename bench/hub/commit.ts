@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { signUp } from '../lib/accounts.js';
 import { median, printTable } from '../lib/stats.js';
-import { signUp, startInProcess } from './seed.js';
+import { startInProcess } from './seed.js';
 
 const FILES = 1000;
 const RUNS = Number(process.env.RUNS ?? 5);

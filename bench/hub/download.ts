@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lfsGitOid } from '@atrium/server/hub/gitOid';
+import { signUp } from '../lib/accounts.js';
 import { median, printTable } from '../lib/stats.js';
-import { signUp, startInProcess } from './seed.js';
+import { startInProcess } from './seed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

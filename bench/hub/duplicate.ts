@@ -4,8 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { signUp } from '../lib/accounts.js';
 import { median, percentile, printTable } from '../lib/stats.js';
-import { seedRepo, signUp, startInProcess } from './seed.js';
+import { seedRepo, startInProcess } from './seed.js';
 
 const FILES = Number(process.env.FORK_FILES ?? 10_000);
 const FILE_SIZE = Number(process.env.FORK_FILE_SIZE ?? 100 * 1024 + 5_000);

@@ -17,26 +17,6 @@ export async function startInProcess(dataDir = fs.mkdtempSync(path.join(os.tmpdi
   return { atrium, dataDir };
 }
 
-/** A user with a write token, made over HTTP like a person would. */
-export async function signUp(url: string, name: string) {
-  const res = await fetch(`${url}/api/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password: 'correct horse battery staple' }),
-  });
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const tok = await fetch(`${url}/api/settings/tokens`, {
-    method: 'POST',
-    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName: 'bench', role: 'write' }),
-  });
-  return ((await tok.json()) as { token: string }).token;
-}
-
 /** Creates `owner/name` holding `count` files of `fileSize` random bytes each (as LFS blobs), in one commit. */
 export async function seedRepo(atrium: Atrium, owner: string, name: string, count: number, fileSize: number) {
   const { services } = atrium;

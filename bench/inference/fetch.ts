@@ -10,7 +10,7 @@ import { pipeline as streamPipeline } from 'node:stream/promises';
 import { loadConfig, startAtrium } from '@atrium/server';
 import { textGenerator } from '@atrium/server/models/index';
 import { createRepo, uploadFiles } from '@huggingface/hub';
-import { signUp } from '../hub/seed.js';
+import { signUp } from '../lib/accounts.js';
 import { median, printTable } from '../lib/stats.js';
 
 const PADDING_MB = Number(process.env.PADDING_MB ?? 256);

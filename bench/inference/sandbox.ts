@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadConfig, startAtrium } from '@atrium/server';
 import { writeModels } from '@atrium/server/models/index';
 import { env, TextStreamer } from '@huggingface/transformers';
-import { signUp } from '../hub/seed.js';
+import { signUp } from '../lib/accounts.js';
 import { median, printTable } from '../lib/stats.js';
 import { loadPipeline, workloads } from './workloads.js';
 

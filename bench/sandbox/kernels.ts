@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Atrium, loadConfig, startAtrium } from '@atrium/server';
+import { signUp } from '../lib/accounts.js';
 import { median, percentile, printTable } from '../lib/stats.js';
 
 const RUNTIMES = ['runc', 'runsc'] as const;
@@ -81,28 +82,6 @@ async function peerIdleMemory(a: Atrium, runtime: RuntimeName, image: string): P
   return bytes / 1048576;
 }
 
-async function signUp(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: `bench-${Date.now().toString(36)}`,
-      password: 'correct horse battery staple',
-    }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const t = await fetch(`${url}/api/settings/tokens`, {
-    method: 'POST',
-    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName: 'bench', role: 'write' }),
-  });
-  return ((await t.json()) as { token: string }).token;
-}
-
 interface Figures {
   floorP50: number;
   floorP95: number;
@@ -149,7 +128,7 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
     rts.push(ms(t));
   }
   // The same through the public API: HTTP POST answered by an SSE stream.
-  const token = await signUp(cold.url);
+  const token = await signUp(cold.url, `bench-${Date.now().toString(36)}`);
   const httpKernel = (await (
     await fetch(`${cold.url}/api/kernels`, {
       method: 'POST',

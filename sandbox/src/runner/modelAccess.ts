@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_ID_PATTERN, type ModelReplyContent } from '@atrium/protocol';
+import type { ModelReplyContent } from '@atrium/protocol';
 
 /**
  * Points transformers.js at the platform's read-only model folder when a cell or app imports it.
@@ -26,14 +26,9 @@ export function parseModelUrl(url: string): { modelId: string; file: string } {
   };
 }
 
-/** The message a missing model produces when the sandbox has no one to ask (no control channel). */
-export function missingModelMessage(modelId: string): string {
-  return (
-    `Model "${modelId}" is not available in this sandbox (sandboxes have no network). ` +
-    'Declare it so Atrium provides it: list it under `models:` in the Space card (README.md) or in the ' +
-    'notebook metadata `atrium.models`; if it is not on Atrium yet, publish it with ' +
-    `\`atrium push <folder> ${modelId}\`.`
-  );
+/** The message a missing model produces when there is no server to ask (a runner started by hand). */
+function missingModelMessage(modelId: string): string {
+  return `Model "${modelId}" is not available in this sandbox: sandboxes have no network, and this one has no Atrium server to ask for it.`;
 }
 
 interface TransformersEnv {
@@ -69,10 +64,10 @@ export function withModelAccess<T>(
   env.useFSCache = false;
   // transformers.js fetches a model's first files in parallel: one question to the server per model.
   const asking = new Map<string, Promise<ModelReplyContent>>();
-  const provide = (modelId: string): Promise<ModelReplyContent> => {
+  const provide = (ask: AskForModel, modelId: string): Promise<ModelReplyContent> => {
     let answer = asking.get(modelId);
     if (!answer) {
-      answer = ask!(modelId).finally(() => asking.delete(modelId));
+      answer = ask(modelId).finally(() => asking.delete(modelId));
       asking.set(modelId, answer);
     }
     return answer;
@@ -80,10 +75,11 @@ export function withModelAccess<T>(
   env.fetch = async (input) => {
     const { modelId, file } = parseModelUrl(String(input));
     const modelDir = path.join(root, modelId);
-    if (!modelDir.startsWith(`${root}/`)) throw new Error(missingModelMessage(modelId));
+    if (!modelDir.startsWith(`${root}/`)) throw new Error(`"${modelId}" is not a model id (owner/name)`);
     if (!existsSync(modelDir)) {
-      if (!ask || !MODEL_ID_PATTERN.test(modelId)) throw new Error(missingModelMessage(modelId));
-      const reply = await provide(modelId);
+      // The runner and the server check the id; here it only has to stay inside the folder (above).
+      if (!ask) throw new Error(missingModelMessage(modelId));
+      const reply = await provide(ask, modelId);
       if (reply.status === 'error') throw new Error(reply.evalue);
     }
     // The model is there (now): serve the file from it, or a plain 404 for an optional file it lacks.

@@ -43,6 +43,8 @@ export class NotebookSession {
   private kernelId: string | null = null;
   private hold: DocumentHold | null = null;
   private starting: Promise<string> | null = null;
+  /** The kernel the declared models were last provided for (once per kernel, not per cell). */
+  private modelsWarmedFor: string | null = null;
   private draining = false;
   /** Bumped by interrupt/restart: a run started before it does not continue the old queue. */
   private generation = 0;
@@ -221,10 +223,13 @@ export class NotebookSession {
       execution_count: 0,
     };
     try {
-      // Declared models are cached in the background: a cell that needs one before it is ready asks for
-      // it at run time, joins that work and shows its progress (models/README.md).
-      void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
       const kernelId = await this.kernel();
+      // Declared models are cached in the background, once per kernel: a cell that needs one before it is
+      // ready, or one declared later, asks for it at run time and shows the fetch (models/README.md).
+      if (this.modelsWarmedFor !== kernelId) {
+        this.modelsWarmedFor = kernelId;
+        void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
+      }
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>
         writer.handle(msg),
