@@ -1,4 +1,7 @@
-/** WebSocket close codes shared by server and client; 4000–4999 is the application range. */
+/**
+ * WebSocket close codes shared by server and client; 4000–4999 is the application range. 4400–4499
+ * mean "the server decided, reconnecting cannot help": y-websocket stops reconnecting on them.
+ */
 export const CloseCode = {
   /** The client may not read this document (private or unknown: both look the same). */
   Forbidden: 4403,
@@ -20,5 +23,38 @@ export const CloseCode = {
   ServerShutdown: 4503,
   /** An internal error closed this socket; the room lives on. */
   InternalError: 4500,
+  /** Access was taken away while connected: removed as collaborator or member, made private, token revoked. */
+  AccessRevoked: 4405,
+  /** The session this socket was opened with ended (the user signed out). */
+  SessionEnded: 4419,
+  /** The repository was deleted. */
+  DocumentDeleted: 4410,
+  /** The repository was renamed or transferred: the reason names the new document (`movedReason`). */
+  DocumentMoved: 4421,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** The name of a close code, for messages and logs ("AccessRevoked"); undefined for codes not ours. */
+export const closeCodeName = (code: number): string | undefined =>
+  Object.entries(CloseCode).find(([, value]) => value === code)?.[0];
+
+const MOVED_PREFIX = 'moved to ';
+
+/** Close reason of `DocumentMoved`: where the document lives now (`notebooks/<owner>/<name>`). */
+export const movedReason = (documentName: string): string => `${MOVED_PREFIX}${documentName}`;
+
+/** The new document name a `DocumentMoved` reason carries, or null. */
+export const movedTo = (reason: string): string | null =>
+  reason.startsWith(MOVED_PREFIX) ? reason.slice(MOVED_PREFIX.length) : null;
+
+/**
+ * Server-sent streams (kernel execute, Space logs) have no close code: the server ends them on
+ * purpose with one last event of this name, data `StreamClose`.
+ */
+export const STREAM_CLOSE_EVENT = 'atrium_close';
+
+/** Data of the `STREAM_CLOSE_EVENT`: the same codes as WebSockets, and why. */
+export interface StreamClose {
+  code: CloseCode;
+  reason: string;
+}

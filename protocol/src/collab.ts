@@ -44,6 +44,16 @@ export interface CollabPresenceUser {
 /** Reason sent (y-protocols auth message) when a viewer's edit is refused. */
 export const READ_ONLY_REASON = 'read-only: you may view this document but not change it';
 
+/**
+ * Reason sent (y-protocols auth message) the moment an editor's access drops to read while they are
+ * connected (their role changed, the token or membership that let them write is gone): the socket
+ * stays open as a viewer's, and the page turns read-only in place.
+ */
+export const DEMOTED_REASON = 'read-only: your access changed; you may still view this document but not change it';
+
+/** Whether a y-protocols permission-denied reason means "you are a viewer now". */
+export const isReadOnlyReason = (reason: string): boolean => reason.startsWith('read-only:');
+
 /** Answer of the save route. */
 export interface CollabSaveResult {
   commitOid: string;

@@ -1,0 +1,237 @@
+import { CloseCode, DEMOTED_REASON, movedTo } from '@atrium/protocol';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createUser, startTestServer, type TestServer, type TestUser, uniqueName } from '../harness/index.js';
+import {
+  addCollaborator,
+  type Client,
+  type Credentials,
+  closedWith,
+  connectClient,
+  makeRepo,
+  synced,
+  until,
+} from '../collab/collabClients.js';
+import {
+  createOrg,
+  deleteRepo,
+  logInAgain,
+  logOut,
+  moveRepo,
+  removeCollaborator,
+  removeOrgMember,
+  revokeToken,
+  setCollaborator,
+  setOrgMember,
+  setPrivate,
+} from './accessChanges.js';
+
+// A generous tripwire for a hang; the figure (goal ≤ 1 s) is measured in bench/access.
+const CLOSE_WITHIN_MS = 5_000;
+
+let server: TestServer;
+let owner: TestUser;
+let other: TestUser;
+const clients: Client[] = [];
+const open = (doc: string, credentials: Credentials) => {
+  const c = connectClient(server, doc, credentials);
+  clients.push(c);
+  return c;
+};
+const text = (c: Client) => c.doc.getText('t').toString();
+const type = (c: Client, s: string) => c.doc.getText('t').insert(text(c).length, s);
+/** Everything the server stored for a document (snapshot and log), as text to search in. */
+const stored = (doc: string) =>
+  server.services.db
+    .prepare(
+      'SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?',
+    )
+    .all(doc, doc)
+    .map((r) => Buffer.from((r as { data: Buffer }).data).toString('latin1'))
+    .join('');
+
+beforeAll(async () => {
+  server = await startTestServer({ collabIdleMs: 300 });
+  // The first account is the instance admin, who may do everything: keep it out of the roles under test.
+  await createUser(server.url);
+  [owner, other] = await Promise.all([createUser(server.url), createUser(server.url)]);
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.stop();
+});
+
+describe('losing access closes live documents', () => {
+  it('closes a removed collaborator’s socket with AccessRevoked, and what they type after is neither stored nor relayed', async () => {
+    const repo = await makeRepo(server, owner, 'notebook', { private: true });
+    await addCollaborator(server, 'notebook', repo, other, 'write');
+    const doc = `notebooks/${repo}`;
+    const mine = open(doc, { cookie: owner.cookie });
+    const theirs = open(doc, { cookie: other.cookie });
+    await Promise.all([synced(mine), synced(theirs)]);
+    type(theirs, 'before ');
+    await until(() => text(mine) === 'before ', 5_000, 'the edit made before the revocation');
+
+    const closed = closedWith(theirs, CLOSE_WITHIN_MS);
+    await removeCollaborator(server.url, owner, 'notebook', repo, other.name);
+    // Typed after the owner's request was answered: the server has already stopped taking it.
+    type(theirs, 'after');
+    expect(await closed).toMatchObject({ code: CloseCode.AccessRevoked });
+    type(mine, 'owner ');
+    await until(() => stored(doc).includes('owner '), 5_000, 'the owner’s edit stored');
+    expect(stored(doc)).not.toContain('after');
+    expect(text(mine)).toBe('before owner ');
+    expect(text(theirs)).not.toContain('owner');
+  });
+
+  it('demotes an editor whose role became read to a viewer in place: the socket stays, their edits are refused with a reason', async () => {
+    const repo = await makeRepo(server, owner, 'notebook', { private: true });
+    await addCollaborator(server, 'notebook', repo, other, 'write');
+    const doc = `notebooks/${repo}`;
+    const mine = open(doc, { cookie: owner.cookie });
+    const theirs = open(doc, { cookie: other.cookie });
+    await Promise.all([synced(mine), synced(theirs)]);
+    const reasons: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((message: string) => {
+      reasons.push(String(message));
+    });
+    let closes = 0;
+    theirs.provider.on('connection-close', () => closes++);
+
+    await setCollaborator(server.url, owner, 'notebook', repo, other.name, 'read');
+    await until(() => reasons.some((r) => r.includes(DEMOTED_REASON)), CLOSE_WITHIN_MS, 'the demotion notice');
+    type(theirs, 'refused');
+    type(mine, 'still relayed');
+    await until(() => text(theirs).includes('still relayed'), 5_000, 'the owner’s edit reaching the viewer');
+    await until(() => stored(doc).includes('still relayed'), 5_000, 'the owner’s edit stored');
+    warn.mockRestore();
+    expect(text(mine)).toBe('still relayed');
+    expect(stored(doc)).not.toContain('refused');
+    expect(closes).toBe(0);
+  });
+
+  it('closes the sockets of readers and anonymous visitors when a public document is made private, and keeps the owner’s', async () => {
+    const repo = await makeRepo(server, owner, 'space');
+    const doc = `spaces/${repo}`;
+    const mine = open(doc, { cookie: owner.cookie });
+    const reader = open(doc, { token: other.token });
+    const anonymous = open(doc, null);
+    await Promise.all([synced(mine), synced(reader), synced(anonymous)]);
+    const closes = [closedWith(reader, CLOSE_WITHIN_MS), closedWith(anonymous, CLOSE_WITHIN_MS)];
+    let ownerClosed = false;
+    mine.provider.on('connection-close', () => {
+      ownerClosed = true;
+    });
+
+    await setPrivate(server.url, owner, 'space', repo, true);
+    for (const closed of await Promise.all(closes)) expect(closed.code).toBe(CloseCode.AccessRevoked);
+    type(mine, 'private now');
+    await until(() => stored(doc).includes('private now'), 5_000, 'the owner’s edit stored');
+    expect(ownerClosed).toBe(false);
+  });
+
+  it('closes a member’s socket on an organization’s private document when they are removed from it', async () => {
+    const org = uniqueName('org');
+    await createOrg(server.url, owner, org);
+    await setOrgMember(server.url, owner, org, other.name, 'write');
+    const res = await fetch(`${server.url}/api/notebooks/new`, {
+      method: 'POST',
+      headers: { ...owner.sessionHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: uniqueName('nb'), organization: org, private: true }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const member = open(`notebooks/${id}`, { cookie: other.cookie });
+    await synced(member);
+    const closed = closedWith(member, CLOSE_WITHIN_MS);
+
+    await removeOrgMember(server.url, owner, org, other.name);
+    expect(await closed).toMatchObject({ code: CloseCode.AccessRevoked });
+  });
+
+  it('closes the sockets opened with a revoked token, and leaves the same user’s session sockets open', async () => {
+    const user = await createUser(server.url);
+    const repo = await makeRepo(server, user, 'notebook');
+    const doc = `notebooks/${repo}`;
+    const byToken = open(doc, { token: user.token });
+    const bySession = open(doc, { cookie: user.cookie });
+    await Promise.all([synced(byToken), synced(bySession)]);
+    const closed = closedWith(byToken, CLOSE_WITHIN_MS);
+    let sessionClosed = false;
+    bySession.provider.on('connection-close', () => {
+      sessionClosed = true;
+    });
+
+    await revokeToken(server.url, user);
+    expect(await closed).toMatchObject({ code: CloseCode.AccessRevoked });
+    type(bySession, 'kept');
+    await until(() => stored(doc).includes('kept'), 5_000, 'the session’s edit stored');
+    expect(sessionClosed).toBe(false);
+  });
+
+  it('closes a signed-out session’s sockets with SessionEnded, and leaves the user’s other session open', async () => {
+    const user = await createUser(server.url);
+    const laptop = await logInAgain(server.url, user);
+    const repo = await makeRepo(server, user, 'notebook', { private: true });
+    const doc = `notebooks/${repo}`;
+    const phone = open(doc, { cookie: user.cookie });
+    const desk = open(doc, { cookie: laptop.cookie });
+    await Promise.all([synced(phone), synced(desk)]);
+    const closed = closedWith(phone, CLOSE_WITHIN_MS);
+    let deskClosed = false;
+    desk.provider.on('connection-close', () => {
+      deskClosed = true;
+    });
+
+    await logOut(server.url, user);
+    expect(await closed).toMatchObject({ code: CloseCode.SessionEnded });
+    type(desk, 'still signed in');
+    await until(() => stored(doc).includes('still signed in'), 5_000, 'the other session’s edit stored');
+    expect(deskClosed).toBe(false);
+  });
+});
+
+describe('deleting and renaming', () => {
+  it('closes a deleted document’s sockets with DocumentDeleted; a new repository of that name starts from its own content', async () => {
+    const repo = await makeRepo(server, owner, 'notebook');
+    const doc = `notebooks/${repo}`;
+    const before = open(doc, { cookie: owner.cookie });
+    await synced(before);
+    type(before, 'from the deleted notebook');
+    await until(() => stored(doc).includes('from the deleted notebook'), 5_000, 'the edit stored');
+    const closed = closedWith(before, CLOSE_WITHIN_MS);
+
+    await deleteRepo(server.url, owner, 'notebook', repo);
+    expect(await closed).toMatchObject({ code: CloseCode.DocumentDeleted });
+    const again = await fetch(`${server.url}/api/notebooks/new`, {
+      method: 'POST',
+      headers: { ...owner.sessionHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: repo.split('/')[1] }),
+    });
+    expect(again.status).toBe(201);
+    const after = open(doc, { cookie: owner.cookie });
+    await synced(after);
+    expect(text(after)).toBe('');
+  });
+
+  it('closes the old name’s sockets with DocumentMoved naming the new document, whose room holds the unsaved edits', async () => {
+    const repo = await makeRepo(server, owner, 'notebook');
+    const renamed = `${owner.name}/${uniqueName('renamed')}`;
+    const doc = `notebooks/${repo}`;
+    const editor = open(doc, { cookie: owner.cookie });
+    await synced(editor);
+    type(editor, 'unsaved work');
+    await until(() => stored(doc).includes('unsaved work'), 5_000, 'the edit stored');
+    const closed = closedWith(editor, CLOSE_WITHIN_MS);
+
+    await moveRepo(server.url, owner, 'notebook', repo, renamed);
+    const close = await closed;
+    expect(close.code).toBe(CloseCode.DocumentMoved);
+    expect(movedTo(close.reason)).toBe(`notebooks/${renamed}`);
+    const moved = open(`notebooks/${renamed}`, { cookie: owner.cookie });
+    await synced(moved);
+    expect(text(moved)).toBe('unsaved work');
+    // The old name is free again: nothing of the renamed notebook is left under it.
+    expect(stored(doc)).toBe('');
+    const stale = open(doc, { cookie: owner.cookie });
+    expect(await closedWith(stale)).toMatchObject({ code: CloseCode.Forbidden });
+  });
+});
