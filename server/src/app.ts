@@ -5,8 +5,10 @@ import path from 'node:path';
 import express from 'express';
 import { accountMigrations } from './accounts/migrations.js';
 import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
+import { inProcessAccessEvents } from './auth/AccessEvents.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
+import { LiveAccess } from './auth/LiveAccess.js';
 import { createCollab } from './collab/createCollab.js';
 import { collabMigrations } from './collab/migrations.js';
 import { type Config, loadConfig } from './config.js';
@@ -16,6 +18,7 @@ import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
+import { permissionOnStored } from './hub/access.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
@@ -78,6 +81,12 @@ export async function startAtrium(
     },
   });
   const sandboxModels = sandboxModelProvider(modelCache);
+  const accessEvents = inProcessAccessEvents(log);
+  const liveAccess = new LiveAccess(
+    accessEvents,
+    (identity, repoId) => permissionOnStored(services, identity, repoId),
+    log.child({ concern: 'access' }),
+  );
   const services: Services = {
     config,
     log,
@@ -88,11 +97,16 @@ export async function startAtrium(
     modelCache,
     sandboxModels,
     resolveIdentity: identityResolver(accounts),
+    accessEvents,
+    liveAccess,
     health: new HealthChecks(),
     runtime: await Runtime.create(config, sqliteMetaStore(db), log, sandboxModels),
     onShutdown: (hook) => shutdownHooks.push(hook),
     gradio: new GradioApps(),
-    collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
+    collab: createCollab(
+      { db, log, config, accessEvents, onShutdown: (hook) => shutdownHooks.push(hook) },
+      () => services,
+    ),
     notebooks: undefined as unknown as NotebookKernels,
     spaceRuntimes: undefined as unknown as Services['spaceRuntimes'],
   };
@@ -105,6 +119,7 @@ export async function startAtrium(
       const [owner = '', name = ''] = repoId.split('/');
       return (await services.hub.repos.find('notebook', owner, name)) !== undefined;
     },
+    events: accessEvents,
   });
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());

@@ -14,7 +14,7 @@ import { notebookHandlers } from './notebooks/handlers.js';
 import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
-import { resolveSpaceApp, SPACE_APP_ROUTE } from './spaces/gradio/appRoute.js';
+import { resolveSpaceApp, SPACE_APP_ROUTE, watchSpaceAccess } from './spaces/gradio/appRoute.js';
 import { gradioRouter } from './spaces/gradio/handlers.js';
 import { spaceAppGate } from './spaces/runtime/appGate.js';
 import { spaceRuntimeHandlers } from './spaces/runtime/handlers.js';
@@ -137,7 +137,7 @@ export function mountRoutes(app: Express, services: Services): void {
   // A Space's app URL: a visit wakes it; static Spaces' files; then the running demo's
   // Gradio-compatible API (spaces/gradio/README.md)
   app.use(SPACE_APP_ROUTE, spaceAppGate(services));
-  app.use(SPACE_APP_ROUTE, gradioRouter(resolveSpaceApp(services)));
+  app.use(SPACE_APP_ROUTE, gradioRouter(resolveSpaceApp(services), watchSpaceAccess(services)));
 }
 
 /** WebSocket endpoints, by path prefix. */

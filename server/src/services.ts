@@ -1,5 +1,7 @@
 import type { AccountStore } from './accounts/AccountStore.js';
+import type { AccessEvents } from './auth/AccessEvents.js';
 import type { ResolveIdentity } from './auth/authenticate.js';
+import type { LiveAccess } from './auth/LiveAccess.js';
 import type { CollabServer } from './collab/CollabServer.js';
 import type { Config } from './config.js';
 import type { MetaStore } from './db/metaStore.js';
@@ -28,6 +30,10 @@ export interface Services {
   /** The cache answering sandboxes that ask for a model at run time, with progress for whoever watches. */
   sandboxModels: SandboxModelProvider;
   resolveIdentity: ResolveIdentity;
+  /** Where commands announce changes of access (collaborators, visibility, members, tokens, log out): auth/README.md. */
+  accessEvents: AccessEvents;
+  /** Open connections and what access they hold; re-checked on every access change (auth/README.md). */
+  liveAccess: LiveAccess;
   health: HealthChecks;
   /** Live documents (server/src/collab): the y-websocket room core and server-side document holds. */
   collab: CollabServer;

@@ -20,7 +20,7 @@ import { CreateOrgBody, CreateTokenBody, LogInBody, SetMemberBody, SignUpBody } 
 import { accountView } from './views.js';
 
 /** HTTP handlers for accounts: thin wrappers that validate, call a command and answer. */
-export function accountHandlers({ accounts, config }: Services) {
+export function accountHandlers({ accounts, config, accessEvents }: Services) {
   const param = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('/') : (v ?? ''));
 
   return {
@@ -41,7 +41,7 @@ export function accountHandlers({ accounts, config }: Services) {
     }) satisfies RequestHandler,
 
     logOut: (async (req, res) => {
-      await endSession(accounts, cookiesOf(req)[SESSION_COOKIE]);
+      await endSession(accounts, accessEvents, cookiesOf(req)[SESSION_COOKIE], req.identity.user?.id);
       clearSessionCookies(res, req, config.publicUrl);
       res.status(204).end();
     }) satisfies RequestHandler,
@@ -64,7 +64,7 @@ export function accountHandlers({ accounts, config }: Services) {
     }) satisfies RequestHandler,
 
     revokeToken: (async (req, res) => {
-      await revokeApiToken(accounts, requireWriter(req.identity), param(req.params.id));
+      await revokeApiToken(accounts, accessEvents, requireWriter(req.identity), param(req.params.id));
       res.status(204).end();
     }) satisfies RequestHandler,
 
@@ -83,13 +83,21 @@ export function accountHandlers({ accounts, config }: Services) {
       const body = validate(SetMemberBody, req.body);
       const actor = requireWriter(req.identity);
       res.json(
-        await setOrgMember(accounts, actor, param(req.params.name), param(req.params.user), body.role),
+        await setOrgMember(
+          accounts,
+          accessEvents,
+          actor,
+          param(req.params.name),
+          param(req.params.user),
+          body.role,
+        ),
       );
     }) satisfies RequestHandler,
 
     removeMember: (async (req, res) => {
       await removeOrgMember(
         accounts,
+        accessEvents,
         requireWriter(req.identity),
         param(req.params.name),
         param(req.params.user),

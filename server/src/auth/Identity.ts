@@ -10,6 +10,8 @@ export interface Identity {
   tokenRole: TokenRole | null;
   tokenId: string | null;
   tokenName: string | null;
+  /** The session's stored id (the hash of its cookie) when authenticated by session: logging out ends exactly it. */
+  sessionId: string | null;
 }
 
 export const ANONYMOUS: Identity = Object.freeze({
@@ -18,6 +20,7 @@ export const ANONYMOUS: Identity = Object.freeze({
   tokenRole: null,
   tokenId: null,
   tokenName: null,
+  sessionId: null,
 });
 
 /** The signed-in user, or a 401. */

@@ -40,13 +40,15 @@ export function identityResolver(accounts: AccountStore) {
         tokenRole: found.token.role,
         tokenId: found.token.id,
         tokenName: found.token.displayName,
+        sessionId: null,
       };
     }
     const session = cookiesOf(req)[SESSION_COOKIE];
     if (session) {
-      const user = await accounts.userOfSession(hashSecret(session), Date.now());
+      const sessionId = hashSecret(session);
+      const user = await accounts.userOfSession(sessionId, Date.now());
       // An expired or unknown session cookie is treated as no session: the page shows "log in".
-      if (user) return { user, via: 'session', tokenRole: null, tokenId: null, tokenName: null };
+      if (user) return { user, via: 'session', tokenRole: null, tokenId: null, tokenName: null, sessionId };
     }
     return ANONYMOUS;
   };

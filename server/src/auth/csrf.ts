@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { forbidden } from '../errors.js';
 import { CSRF_COOKIE, CSRF_HEADER, cookiesOf } from './cookies.js';
+import { isOwnOrigin } from './origin.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -29,16 +30,8 @@ export function csrfProtection(): RequestHandler {
     }
     if (req.identity.via === 'anonymous') {
       const origin = req.get('origin');
-      if (origin && origin !== 'null') {
-        const host = req.get('host');
-        let originHost: string;
-        try {
-          originHost = new URL(origin).host;
-        } catch {
-          return next(forbidden('Malformed Origin header', 'csrf'));
-        }
-        if (originHost !== host) return next(forbidden('Cross-site request refused', 'csrf'));
-      }
+      if (origin && origin !== 'null' && !isOwnOrigin(origin, req.get('host'), undefined))
+        return next(forbidden('Cross-site request refused', 'csrf'));
     }
     next();
   };

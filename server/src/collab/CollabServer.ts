@@ -1,4 +1,4 @@
-import { CloseCode } from '@atrium/protocol';
+import { CloseCode, DEMOTED_REASON, movedReason } from '@atrium/protocol';
 import type * as Y from 'yjs';
 import { credentialCanWrite, type Identity } from '../auth/Identity.js';
 import type { Logger } from '../logger.js';
@@ -9,7 +9,7 @@ import type { DocumentSeeder } from './DocumentSeeder.js';
 import { stateFromFiles } from './documentFiles.js';
 import { type DocumentRef, parseDocumentName } from './documentName.js';
 import { collabLimits } from './limits.js';
-import { MalformedFrame, parseClientFrame } from './messages.js';
+import { encodePermissionDenied, MalformedFrame, parseClientFrame } from './messages.js';
 import { presenceUserOf } from './presence.js';
 import { Room } from './Room.js';
 import type { UpdateDecoder } from './UpdateDecoder.js';
@@ -58,6 +58,7 @@ export class CollabServer {
     );
     let room: Room | null = null;
     let draining = false;
+    let unwatch: (() => void) | null = null;
 
     let left = false;
     const leave = () => {
@@ -110,6 +111,7 @@ export class CollabServer {
     socket.on('error', (err) => log.debug({ err }, 'collab socket error'));
     socket.on('close', () => {
       conn.ended = true;
+      unwatch?.();
       // Before setup finishes there is no room yet: setup attaches, drains what was sent, then leaves.
       if (!room) return;
       if (conn.closed) leave();
@@ -118,15 +120,29 @@ export class CollabServer {
 
     void (async () => {
       if (this.closing) return conn.close(CloseCode.ServerShutdown, 'server is shutting down');
-      const ref = parseDocumentName(request.documentName);
-      if (!ref)
+      const parsed = parseDocumentName(request.documentName);
+      if (!parsed)
         return conn.close(CloseCode.NotFound, `no such document: ${request.documentName.slice(0, 60)}`);
+      // Case variants of a name reach the one room of the repository; unknown ones are refused below.
+      const ref = (await this.options.access.canonical(parsed)) ?? parsed;
       const permission = await this.options.access.permission(request.identity, ref);
       if (permission === 'none')
         return conn.close(CloseCode.Forbidden, 'this document is private or does not exist');
       if (conn.closed || this.closing) return;
       conn.canWrite =
         (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
+      // From here on, access taken away closes (or demotes) this socket at once.
+      unwatch = this.options.access.watch({
+        identity: request.identity,
+        doc: ref,
+        canWrite: conn.canWrite,
+        close: (code, reason) => conn.close(code, reason),
+        demote: () => {
+          conn.canWrite = false;
+          conn.send(encodePermissionDenied(DEMOTED_REASON));
+        },
+      });
+      if (conn.ended) unwatch();
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
       room = this.room(ref.name);
@@ -140,7 +156,8 @@ export class CollabServer {
   }
 
   /** Keeps a document loaded while server-side code reads or changes it; changes are stored and relayed. */
-  async hold(ref: DocumentRef): Promise<DocumentHold> {
+  async hold(named: DocumentRef): Promise<DocumentHold> {
+    const ref = (await this.options.access.canonical(named)) ?? named;
     await this.ensureSeeded(ref);
     const documentName = ref.name;
     const room = this.room(documentName);
@@ -156,6 +173,29 @@ export class CollabServer {
         this.scheduleEviction(room);
       },
     };
+  }
+
+  /**
+   * The repository was renamed: the room under the old name closes with DocumentMoved (naming the
+   * new document) and what it stored, unsaved edits included, moves to the new name.
+   */
+  moveDocument(from: string, to: string): void {
+    this.unload(from, CloseCode.DocumentMoved, movedReason(to));
+    this.options.store.rename(from, to);
+  }
+
+  /** The repository was deleted: its room closes and its stored state goes, so the name starts afresh. */
+  removeDocument(name: string): void {
+    this.unload(name, CloseCode.DocumentDeleted, 'this document was deleted');
+    this.options.store.remove(name);
+  }
+
+  private unload(name: string, code: CloseCode, reason: string): void {
+    this.cancelEviction(name);
+    const room = this.rooms.get(name);
+    if (!room) return;
+    this.rooms.delete(name);
+    room.destroy(code, reason);
   }
 
   /** Rooms in memory, for health and tests. */

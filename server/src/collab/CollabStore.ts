@@ -19,4 +19,8 @@ export interface CollabStore {
   compact(doc: string, state: Uint8Array, uptoSeq: number): void;
   /** Updates in the log and their bytes, to decide when to compact. */
   logSize(doc: string): { count: number; bytes: number };
+  /** Moves everything stored for `from` to `to` (its repository was renamed); whatever `to` held is dropped. */
+  rename(from: string, to: string): void;
+  /** Forgets the document (its repository was deleted). */
+  remove(doc: string): void;
 }

@@ -136,7 +136,8 @@ export class Room {
           conn.close(CloseCode.MalformedMessage, verdict.reason);
           return;
         }
-        if (verdict.empty || this.destroyed || this.broken) return;
+        // Access may have been taken away (or demoted) while the update was being checked.
+        if (verdict.empty || this.destroyed || this.broken || conn.closed || !conn.canWrite) return;
         try {
           Y.applyUpdate(this.doc, update, conn);
         } catch (err) {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { COLLAB_PATH } from '@atrium/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Identity } from '../auth/Identity.js';
+import { identityOfUpgrade } from '../auth/origin.js';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
 import { refuseUpgrade, type UpgradeRoute } from '../upgrade.js';
@@ -45,7 +46,7 @@ export function collabUpgradeRoute(services: Services, collab: CollabServer): Up
       const documentName = documentNameFromUrl(req.url ?? '', COLLAB_PATH) ?? '';
       let identity: Identity;
       try {
-        identity = await services.resolveIdentity(req);
+        identity = await identityOfUpgrade(services.resolveIdentity, req, services.config.publicUrl);
       } catch (err) {
         if (err instanceof HttpError) return refuseUpgrade(socket, err.status, err.message);
         throw err;

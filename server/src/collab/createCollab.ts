@@ -1,3 +1,4 @@
+import { collabDocumentName } from '@atrium/protocol';
 import type { Services } from '../services.js';
 import { CollabServer } from './CollabServer.js';
 import { hubDocumentAccess } from './hubDocumentAccess.js';
@@ -7,18 +8,32 @@ import { UpdateDecoder } from './UpdateDecoder.js';
 
 /** Builds the room core on the server's database, hub permissions and a decoding worker. */
 export function createCollab(
-  services: Pick<Services, 'db' | 'log' | 'config' | 'onShutdown'>,
+  services: Pick<Services, 'db' | 'log' | 'config' | 'onShutdown' | 'accessEvents'>,
   all: () => Services,
 ): CollabServer {
   const decoder = new UpdateDecoder(new URL('./decodeWorker.js', import.meta.url), services.log);
+  const access = () => hubDocumentAccess(all());
   const collab = new CollabServer({
     store: sqliteCollabStore(services.db),
-    access: { permission: (identity, doc) => hubDocumentAccess(all()).permission(identity, doc) },
+    access: {
+      canonical: (doc) => access().canonical(doc),
+      permission: (identity, doc) => access().permission(identity, doc),
+      watch: (connection) => access().watch(connection),
+    },
     seeder: { filesOf: (doc) => hubDocumentSeeder(all()).filesOf(doc) },
     decoder,
     log: services.log.child({ concern: 'collab' }),
     idleMs: services.config.collabIdleMs,
     docMaxBytes: services.config.collabDocMaxBytes,
+  });
+  // A live document follows its repository: renamed, it moves (unsaved edits too); deleted, it goes.
+  services.accessEvents.subscribe((change) => {
+    if (change.kind !== 'repo-moved' && change.kind !== 'repo-deleted') return;
+    const kind = change.repoType;
+    if (kind !== 'notebook' && kind !== 'space') return;
+    if (change.kind === 'repo-moved')
+      collab.moveDocument(collabDocumentName(kind, change.from), collabDocumentName(kind, change.to));
+    else collab.removeDocument(collabDocumentName(kind, change.name));
   });
   services.onShutdown(async () => {
     collab.close();

@@ -10,6 +10,8 @@ export interface DocumentRef {
   kind: CollabDocumentKind;
   /** `owner/name` of the repository. */
   repoId: string;
+  /** The repository's stored id (it survives renames), once the name was resolved (`DocumentAccess.canonical`). */
+  repoKey?: string;
 }
 
 /** Parses a document name; null when its prefix or repository id is not one Atrium serves. */

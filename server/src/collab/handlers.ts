@@ -7,6 +7,7 @@ import { atLeast, repoPermission } from '../hub/access.js';
 import type { Services } from '../services.js';
 import { saveDocument } from './commands/saveDocument.js';
 import { parseDocumentName } from './documentName.js';
+import { canonicalDocument } from './hubDocumentAccess.js';
 
 const SaveBody = z.object({ message: z.string().max(10_000).optional() }).optional();
 
@@ -16,8 +17,11 @@ export function collabHandlers(services: Services) {
     const author = requireWriter(req.identity);
     const body = validate(SaveBody, req.body ?? {}, 'body');
     const params = req.params as Record<string, string>;
-    const doc = parseDocumentName(`${params.kind}/${params.owner}/${params.name}`);
-    if (!doc) throw notFound('No such live document', 'document_not_found');
+    const named = parseDocumentName(`${params.kind}/${params.owner}/${params.name}`);
+    if (!named) throw notFound('No such live document', 'document_not_found');
+    // Whatever the spelling, the one room of the repository is saved into the repository itself.
+    const doc = await canonicalDocument(services, named);
+    if (!doc) throw notFound(`Repository ${named.repoId} not found`, 'repo_not_found');
     const permission = await repoPermission(services, req.identity, doc.kind, doc.repoId);
     if (permission === 'none') throw notFound(`Repository ${doc.repoId} not found`, 'repo_not_found');
     if (!atLeast(permission, 'write'))

@@ -24,6 +24,20 @@ export function sqliteCollabStore(db: SqliteDatabase): CollabStore {
   const anyUpdate = db.prepare<[string], { one: number }>(
     'SELECT 1 AS one FROM collab_updates WHERE doc = ? LIMIT 1',
   );
+  const deleteSnapshot = db.prepare<[string]>('DELETE FROM collab_snapshots WHERE doc = ?');
+  const deleteUpdates = db.prepare<[string]>('DELETE FROM collab_updates WHERE doc = ?');
+  const renameSnapshot = db.prepare<[string, string]>('UPDATE collab_snapshots SET doc = ? WHERE doc = ?');
+  const renameUpdates = db.prepare<[string, string]>('UPDATE collab_updates SET doc = ? WHERE doc = ?');
+  const remove = db.transaction((doc: string) => {
+    deleteSnapshot.run(doc);
+    deleteUpdates.run(doc);
+  });
+  const rename = db.transaction((from: string, to: string) => {
+    if (from === to) return;
+    remove(to);
+    renameSnapshot.run(to, from);
+    renameUpdates.run(to, from);
+  });
   const compact = db.transaction((doc: string, state: Uint8Array, uptoSeq: number) => {
     upsertSnapshot.run(doc, state, uptoSeq, new Date().toISOString());
     dropLog.run(doc, uptoSeq);
@@ -50,6 +64,12 @@ export function sqliteCollabStore(db: SqliteDatabase): CollabStore {
     },
     compact(doc, state, uptoSeq) {
       compact(doc, state, uptoSeq);
+    },
+    rename(from, to) {
+      rename(from, to);
+    },
+    remove(doc) {
+      remove(doc);
     },
     logSize(doc) {
       const row = sizeOf.get(doc);

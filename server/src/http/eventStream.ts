@@ -1,3 +1,4 @@
+import { type CloseCode, STREAM_CLOSE_EVENT, type StreamClose } from '@atrium/protocol';
 import type { Response } from 'express';
 
 export interface EventStreamMessage {
@@ -27,4 +28,18 @@ export function openEventStream(res: Response): (message: EventStreamMessage) =>
       `${event === undefined ? '' : `event: ${event}\n`}${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`,
     );
   };
+}
+
+/**
+ * Ends an event stream on purpose (access taken away, repository moved): streams have no close code,
+ * so the last event, `STREAM_CLOSE_EVENT`, carries it with the reason.
+ */
+export function closeEventStream(
+  res: Response,
+  write: (message: EventStreamMessage) => void,
+  code: CloseCode,
+  reason: string,
+): void {
+  write({ event: STREAM_CLOSE_EVENT, data: { code, reason } satisfies StreamClose });
+  res.end();
 }

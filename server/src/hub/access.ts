@@ -52,3 +52,13 @@ export async function repoPermission(
   const repo = await services.hub.repos.find(type, parts.owner, parts.name);
   return repo ? permissionOn(services, identity, repo) : 'none';
 }
+
+/** The identity's rights on a repository named by its stored id (survives renames); 'none' when it is gone. */
+export async function permissionOnStored(
+  services: Services,
+  identity: Identity,
+  repoId: string,
+): Promise<RepoPermission> {
+  const repo = await services.hub.repos.findById(repoId);
+  return repo ? permissionOn(services, identity, repo) : 'none';
+}

@@ -1,3 +1,5 @@
+import { collabDocumentName } from '@atrium/protocol';
+import type { AccessEvents } from '../auth/AccessEvents.js';
 import type { CollabServer } from '../collab/CollabServer.js';
 import type { DocumentRef } from '../collab/documentName.js';
 import type { Logger } from '../logger.js';
@@ -16,8 +18,17 @@ export class NotebookKernels {
       provideModels?: (ids: string[]) => Promise<unknown>;
       /** Whether a notebook repository (`owner/name`) still exists. */
       exists?: (repoId: string) => Promise<boolean>;
+      /** Access changes: a notebook deleted or renamed ends its session and kernel at once. */
+      events?: AccessEvents;
     },
-  ) {}
+  ) {
+    deps.events?.subscribe((change) => {
+      if (change.kind === 'repo-deleted' && change.repoType === 'notebook')
+        void this.end(collabDocumentName('notebook', change.name));
+      if (change.kind === 'repo-moved' && change.repoType === 'notebook')
+        void this.end(collabDocumentName('notebook', change.from));
+    });
+  }
 
   /** The session of a notebook, created if needed; `owner` is the account its kernel counts against. */
   session(ref: DocumentRef): NotebookSession {

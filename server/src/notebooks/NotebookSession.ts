@@ -20,9 +20,23 @@ export interface NotebookSessionDeps {
   exists?: () => Promise<boolean>;
 }
 
+/** Whoever asked for a run holds it while its cells wait or run. */
+export interface RunRequest {
+  /** Aborted when the person who asked loses write access: their cells leave the queue, a running one is interrupted. */
+  signal?: AbortSignal;
+  /** Called once every cell of the request has run or been dropped. */
+  settled?: () => void;
+}
+
+/** One run request's cells still waiting or running. */
+interface PendingRequest extends RunRequest {
+  left: number;
+}
+
 interface QueuedRun {
   cellId: string;
   runBy: string;
+  request: PendingRequest;
 }
 
 /**
@@ -40,6 +54,10 @@ export class NotebookSession {
     runBy: null,
   };
   private readonly queue: QueuedRun[] = [];
+  /** The run in the kernel now. */
+  private current: QueuedRun | null = null;
+  /** The current run was interrupted because its requester lost access: the rest of the queue goes on. */
+  private currentRevoked = false;
   private kernelId: string | null = null;
   private hold: DocumentHold | null = null;
   private starting: Promise<string> | null = null;
@@ -59,9 +77,13 @@ export class NotebookSession {
   ) {}
 
   /** Queues cells (by id) to run; unknown ids and non-code cells are skipped when their turn comes. */
-  async run(cellIds: string[], runBy: string): Promise<NotebookKernelStatus> {
+  async run(cellIds: string[], runBy: string, asked: RunRequest = {}): Promise<NotebookKernelStatus> {
     const doc = await this.document();
-    for (const cellId of cellIds) this.queue.push({ cellId, runBy });
+    const request: PendingRequest = { ...asked, left: cellIds.length };
+    if (request.left === 0) request.settled?.();
+    for (const cellId of cellIds) this.queue.push({ cellId, runBy, request });
+    if (asked.signal?.aborted) void this.revoke(request);
+    else asked.signal?.addEventListener('abort', () => void this.revoke(request), { once: true });
     this.status.queued = this.queue.map((q) => q.cellId);
     this.publish();
     void this.drain(doc);
@@ -69,20 +91,19 @@ export class NotebookSession {
   }
 
   /** Every code cell, top to bottom. */
-  async runAll(runBy: string): Promise<NotebookKernelStatus> {
+  async runAll(runBy: string, asked: RunRequest = {}): Promise<NotebookKernelStatus> {
     const doc = await this.document();
     const ids = notebookCells(doc)
       .toArray()
       .filter((c) => c.get('cell_type') === 'code')
       .map((c) => String(c.get('id')));
-    return this.run(ids, runBy);
+    return this.run(ids, runBy, asked);
   }
 
   /** Stops the running cell and drops the queued ones, as Jupyter does. */
   async interrupt(): Promise<NotebookKernelStatus> {
     this.generation++;
-    this.queue.length = 0;
-    this.status.queued = [];
+    this.dropQueue();
     this.publish();
     if (this.kernelId && this.status.state === 'busy') await this.deps.kernels.interrupt(this.kernelId);
     return { ...this.status };
@@ -92,8 +113,7 @@ export class NotebookSession {
   async restart(): Promise<NotebookKernelStatus> {
     await this.document();
     this.generation++;
-    this.queue.length = 0;
-    this.status.queued = [];
+    this.dropQueue();
     const id = this.kernelId;
     this.set({ state: 'starting', reason: null });
     try {
@@ -116,7 +136,7 @@ export class NotebookSession {
   async close(): Promise<void> {
     this.closed = true;
     this.generation++;
-    this.queue.length = 0;
+    this.dropQueue();
     if (this.watch) clearInterval(this.watch);
     const id = this.kernelId;
     this.kernelId = null;
@@ -194,12 +214,14 @@ export class NotebookSession {
       while (this.queue.length > 0 && !this.closed) {
         const next = this.queue.shift() as QueuedRun;
         this.status.queued = this.queue.map((q) => q.cellId);
-        const ok = await this.runOne(doc, next);
-        // An error stops the rest of a run-all, as in Jupyter.
-        if (!ok) {
-          this.queue.length = 0;
-          this.status.queued = [];
-        }
+        this.current = next;
+        this.currentRevoked = false;
+        const ok = await this.runOne(doc, next).finally(() => {
+          this.current = null;
+          this.settle(next);
+        });
+        // An error stops the rest of a run-all, as in Jupyter (not a run stopped because its requester lost access).
+        if (!ok && !this.currentRevoked) this.dropQueue();
       }
     } finally {
       this.draining = false;
@@ -208,7 +230,7 @@ export class NotebookSession {
   }
 
   /** Runs one cell; false when it failed (error, interrupt, dead kernel). */
-  private async runOne(doc: Y.Doc, { cellId, runBy }: QueuedRun): Promise<boolean> {
+  private async runOne(doc: Y.Doc, { cellId, runBy, request }: QueuedRun): Promise<boolean> {
     const cell = notebookCells(doc)
       .toArray()
       .find((c) => c.get('id') === cellId);
@@ -230,6 +252,8 @@ export class NotebookSession {
         this.modelsWarmedFor = kernelId;
         void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
       }
+      // Access may have gone while the kernel started (revoke interrupts only a busy kernel).
+      if (request.signal?.aborted) throw new Error('not run: whoever asked may no longer run this notebook');
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>
         writer.handle(msg),
@@ -256,6 +280,31 @@ export class NotebookSession {
       else if (this.status.state === 'busy') this.set({ state: 'idle' });
     }
     return reply.status === 'ok' && generation === this.generation;
+  }
+
+  /** The requester lost write access: their waiting cells leave the queue and their running cell is interrupted. */
+  private async revoke(request: PendingRequest): Promise<void> {
+    const theirs = this.queue.filter((q) => q.request === request);
+    if (theirs.length > 0) {
+      this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => q.request !== request));
+      for (const q of theirs) this.settle(q);
+      this.status.queued = this.queue.map((q) => q.cellId);
+      this.publish();
+    }
+    if (this.current?.request !== request) return;
+    this.currentRevoked = true;
+    if (this.kernelId && this.status.state === 'busy')
+      await this.deps.kernels.interrupt(this.kernelId).catch(() => {});
+  }
+
+  private dropQueue(): void {
+    for (const q of this.queue.splice(0)) this.settle(q);
+    this.status.queued = [];
+  }
+
+  private settle(run: QueuedRun): void {
+    run.request.left--;
+    if (run.request.left === 0) run.request.settled?.();
   }
 
   /** TypeScript unless the notebook says JavaScript (sucrase strips types; plain JS runs as is). */

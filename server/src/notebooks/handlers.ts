@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import { credentialCanWrite, requireWriter } from '../auth/Identity.js';
 import type { DocumentRef } from '../collab/documentName.js';
 import { parseDocumentName } from '../collab/documentName.js';
+import { canonicalDocument } from '../collab/hubDocumentAccess.js';
 import { forbidden, notFound } from '../errors.js';
 import { validate } from '../http/validate.js';
 import { atLeast, repoPermission } from '../hub/access.js';
@@ -21,8 +22,10 @@ export function notebookHandlers(services: Services) {
     need: 'read' | 'write',
   ): Promise<{ ref: DocumentRef; user: string | null }> {
     const params = req.params as Record<string, string>;
-    const ref = parseDocumentName(`notebooks/${params.owner}/${params.name}`);
-    if (!ref) throw notFound('No such notebook', 'repo_not_found');
+    const named = parseDocumentName(`notebooks/${params.owner}/${params.name}`);
+    // One session and one kernel per notebook, whatever the spelling of its name in the URL.
+    const ref = named && (await canonicalDocument(services, named));
+    if (!ref) throw notFound(`Notebook ${params.owner}/${params.name} not found`, 'repo_not_found');
     const permission = await repoPermission(services, req.identity, 'notebook', ref.repoId);
     if (permission === 'none') throw notFound(`Notebook ${ref.repoId} not found`, 'repo_not_found');
     if (need === 'read') return { ref, user: req.identity.user?.name ?? null };
@@ -60,10 +63,24 @@ export function notebookHandlers(services: Services) {
     const { ref, user } = await notebookOf(req, 'write');
     const body = validate(RunBody, req.body ?? {}, 'body');
     const session = services.notebooks.session(ref);
-    const status = body.all
-      ? await session.runAll(user as string)
-      : await session.run(body.cells ?? [], user as string);
-    res.status(202).json(status);
+    // The asker's access is held while their cells wait or run: losing it drops them (auth/README.md).
+    const asked = new AbortController();
+    const release = services.liveAccess.claim({
+      identity: req.identity,
+      repoId: ref.repoKey,
+      need: 'write',
+      lost: () => asked.abort(),
+    });
+    const request = { signal: asked.signal, settled: release };
+    try {
+      const status = body.all
+        ? await session.runAll(user as string, request)
+        : await session.run(body.cells ?? [], user as string, request);
+      res.status(202).json(status);
+    } catch (err) {
+      release();
+      throw err;
+    }
   };
 
   const interrupt: RequestHandler = async (req, res) => {

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecuteRequestContent, KernelHeader, KernelMessage } from '@atrium/protocol';
 import { WebSocketServer } from 'ws';
-import { requireWriter } from '../auth/Identity.js';
+import { type Identity, requireWriter } from '../auth/Identity.js';
+import { identityOfUpgrade } from '../auth/origin.js';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
 import { refuseUpgrade, type UpgradeRoute } from '../upgrade.js';
@@ -28,18 +29,31 @@ export function kernelChannelsRoute(services: Services): UpgradeRoute {
       if (!match?.[1]) return refuseUpgrade(socket, 404, 'No WebSocket endpoint here');
       const id = decodeURIComponent(match[1]);
       let user: ReturnType<typeof requireWriter>;
+      let identity: Identity;
       try {
-        user = requireWriter(await services.resolveIdentity(req));
+        identity = await identityOfUpgrade(services.resolveIdentity, req, services.config.publicUrl);
+        user = requireWriter(identity);
         findOwnedKernel(services.runtime, user, id);
       } catch (err) {
         if (err instanceof HttpError) return refuseUpgrade(socket, err.status, err.message);
         throw err;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // Signing out or revoking the token closes the socket (auth/README.md).
+        ws.once(
+          'close',
+          services.liveAccess.claim({
+            identity,
+            need: 'write',
+            lost: (code, reason) => ws.close(code, reason),
+          }),
+        );
         const reply = (parent: Partial<KernelHeader>) => (msg: KernelMessage) => {
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ ...msg, parent_header: parent }));
         };
         ws.on('message', (data) => {
+          // Closing (access lost): nothing more it sends is run.
+          if (ws.readyState !== ws.OPEN) return;
           let msg: KernelMessage;
           try {
             msg = JSON.parse(String(data)) as KernelMessage;

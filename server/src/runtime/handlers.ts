@@ -1,7 +1,7 @@
 import type { KernelMessage } from '@atrium/protocol';
 import type { RequestHandler } from 'express';
 import { requireUser, requireWriter } from '../auth/Identity.js';
-import { openEventStream } from '../http/eventStream.js';
+import { closeEventStream, openEventStream } from '../http/eventStream.js';
 import { validate } from '../http/validate.js';
 import type { Services } from '../services.js';
 import {
@@ -18,7 +18,7 @@ import { ExecuteBody, ListKernelsQuery, StartKernelBody } from './schema.js';
 const param = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('/') : (v ?? ''));
 
 /** HTTP handlers for kernels: validate, call a command, answer (execute answers an SSE stream). */
-export function kernelHandlers({ runtime }: Services) {
+export function kernelHandlers({ runtime, liveAccess }: Services) {
   return {
     start: (async (req, res) => {
       const user = requireWriter(req.identity);
@@ -60,7 +60,18 @@ export function kernelHandlers({ runtime }: Services) {
       const stream = openEventStream(res);
       const send = (msg: KernelMessage) =>
         stream({ event: msg.header.msg_type, id: msg.header.msg_id, data: msg });
-      await executeCode(runtime, user, id, body, send);
+      // Signing out or revoking the token ends the stream (the cell itself runs on in the user's kernel).
+      const release = liveAccess.claim({
+        identity: req.identity,
+        need: 'write',
+        lost: (code, reason) => closeEventStream(res, stream, code, reason),
+      });
+      res.once('close', release);
+      try {
+        await executeCode(runtime, user, id, body, send);
+      } finally {
+        release();
+      }
       res.end();
     }) satisfies RequestHandler,
   };

@@ -15,8 +15,13 @@ async function call(url: string, actor: TestUser, method: string, path: string, 
   return res;
 }
 
-export const removeCollaborator = (url: string, admin: TestUser, type: RepoType, repo: string, user: string) =>
-  call(url, admin, 'DELETE', `/api/${type}s/${repo}/collaborators/${user}`);
+export const removeCollaborator = (
+  url: string,
+  admin: TestUser,
+  type: RepoType,
+  repo: string,
+  user: string,
+) => call(url, admin, 'DELETE', `/api/${type}s/${repo}/collaborators/${user}`);
 
 export const setCollaborator = (
   url: string,

@@ -1,6 +1,5 @@
 import { CloseCode, DEMOTED_REASON, movedTo } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createUser, startTestServer, type TestServer, type TestUser, uniqueName } from '../harness/index.js';
 import {
   addCollaborator,
   type Client,
@@ -11,6 +10,7 @@ import {
   synced,
   until,
 } from '../collab/collabClients.js';
+import { createUser, startTestServer, type TestServer, type TestUser, uniqueName } from '../harness/index.js';
 import {
   createOrg,
   deleteRepo,
@@ -98,7 +98,11 @@ describe('losing access closes live documents', () => {
     theirs.provider.on('connection-close', () => closes++);
 
     await setCollaborator(server.url, owner, 'notebook', repo, other.name, 'read');
-    await until(() => reasons.some((r) => r.includes(DEMOTED_REASON)), CLOSE_WITHIN_MS, 'the demotion notice');
+    await until(
+      () => reasons.some((r) => r.includes(DEMOTED_REASON)),
+      CLOSE_WITHIN_MS,
+      'the demotion notice',
+    );
     type(theirs, 'refused');
     type(mine, 'still relayed');
     await until(() => text(theirs).includes('still relayed'), 5_000, 'the owner’s edit reaching the viewer');

@@ -1,10 +1,17 @@
 import { NOTEBOOK_FILE } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, hasDocker, type TestServer, type TestUser, uniqueName } from '../harness/index.js';
 import { type Client, type Credentials, connectClient, synced, until } from '../collab/collabClients.js';
+import {
+  bearer,
+  createUser,
+  hasDocker,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  uniqueName,
+} from '../harness/index.js';
 import { cellOf, createNotebook, kernelCall, notebookOf, streamText } from '../notebook/notebookClient.js';
 import { ensureImage, RUNTIMES, startSandboxServer } from '../sandbox/sandboxTesting.js';
-import { startTestServer } from '../harness/index.js';
 
 /** A user whose name has capitals, so its case variants are easy to write. */
 const mixedCaseUser = (url: string) => createUser(url, uniqueName('Case').replace('case', 'CaSe'));
@@ -66,7 +73,8 @@ describe('one name, one room', () => {
     const a = open(`notebooks/${id}`, { cookie: owner.cookie });
     const b = open(`notebooks/${swapCase(id)}`, { token: owner.token });
     await Promise.all([synced(a), synced(b)]);
-    const source = (c: Client) => cellOf(c.doc, 'c0')?.get('source') as { insert: (i: number, s: string) => void };
+    const source = (c: Client) =>
+      cellOf(c.doc, 'c0')?.get('source') as { insert: (i: number, s: string) => void };
     source(a).insert(0, '// from a\n');
     source(b).insert(0, '// from b\n');
     await until(() => String(cellOf(a.doc, 'c0')?.get('source')).includes('from b'), 5_000, 'b’s edit at a');
@@ -113,17 +121,24 @@ describe.runIf(hasDocker()).each(RUNTIMES)('one notebook, one kernel under %s', 
       server.url,
       owner,
       uniqueName('Nb'),
-      notebookOf(['globalThis.n = (globalThis.n ?? 0) + 1; console.log(`run ${globalThis.n}`)', 'console.log(`seen ${globalThis.n}`)']),
+      notebookOf([
+        'globalThis.n = (globalThis.n ?? 0) + 1; console.log(`run ${globalThis.n}`)',
+        'console.log(`seen ${globalThis.n}`)',
+      ]),
     );
     const watcher = connectClient(server, `notebooks/${id.toLowerCase()}`, { token: owner.token });
     clients.push(watcher);
     await synced(watcher);
     expect((await kernelCall(server.url, owner.token, id, 'run', { cells: ['c0'] })).status).toBe(202);
     await until(() => streamText(watcher.doc, 'c0').includes('run 1'), 60_000, 'the first run');
-    expect((await kernelCall(server.url, owner.token, swapCase(id), 'run', { cells: ['c1'] })).status).toBe(202);
+    expect((await kernelCall(server.url, owner.token, swapCase(id), 'run', { cells: ['c1'] })).status).toBe(
+      202,
+    );
     await until(() => streamText(watcher.doc, 'c1').includes('seen'), 60_000, 'the second run');
     expect(streamText(watcher.doc, 'c1')).toBe('seen 1\n');
-    const kernels = server.services.runtime.kernels.list().filter((k) => k.key?.toLowerCase() === `notebooks/${id}`.toLowerCase());
+    const kernels = server.services.runtime.kernels
+      .list()
+      .filter((k) => k.key?.toLowerCase() === `notebooks/${id}`.toLowerCase());
     expect(kernels).toHaveLength(1);
   });
 });

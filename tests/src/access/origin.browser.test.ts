@@ -13,7 +13,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../harness/index.js';
-import { createNotebook, notebookOf } from '../notebook/notebookClient.js';
+import { notebookOf } from '../notebook/notebookClient.js';
 import { ensureImage, startKernel, startSandboxServer } from '../sandbox/sandboxTesting.js';
 
 /** What a page's script got from a WebSocket: whether it opened, and every text it received. */
@@ -27,7 +27,12 @@ interface Probe {
  * Runs in the page: opens a WebSocket, sends `first` once it is open (bytes, or a JSON string), and
  * collects what arrives until `until` appears, the socket closes, or `ms` pass.
  */
-function probeInPage(args: { url: string; first: number[] | string; until: string; ms: number }): Promise<Probe> {
+function probeInPage(args: {
+  url: string;
+  first: number[] | string;
+  until: string;
+  ms: number;
+}): Promise<Probe> {
   return new Promise((resolve) => {
     const result: Probe = { opened: false, received: '', closeCode: null };
     const ws = new WebSocket(args.url);
@@ -83,12 +88,18 @@ describe.skipIf(!hasBrowser() || !hasDocker())('a page on another port of the sa
     const created = await fetch(`${server.url}/api/notebooks/new`, {
       method: 'POST',
       headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: uniqueName('private'), private: true, notebook: notebookOf([`// ${secret}`]) }),
+      body: JSON.stringify({
+        name: uniqueName('private'),
+        private: true,
+        notebook: notebookOf([`// ${secret}`]),
+      }),
     });
     notebook = ((await created.json()) as { id: string }).id;
     kernelId = (await startKernel(server.url, bearer(owner.token))).id;
     // The "other site": any page on the same host, another port (cookies are not port-scoped).
-    foreign = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hi</p>'));
+    foreign = http.createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hi</p>'),
+    );
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
     foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
     browser = await launchBrowser();

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
 import { makeRepo } from '../collab/collabClients.js';
+import { createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
 
 /** How an upgrade ended: opened, or refused with an HTTP status and JSON body before any WebSocket existed. */
-function upgrade(url: string, headers: Record<string, string>): Promise<{ opened: true } | { status: number; body: unknown }> {
+function upgrade(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ opened: true } | { status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => {
@@ -56,14 +59,22 @@ describe.each([
   });
 
   it('refuses a kernel channels upgrade carrying a session cookie from a foreign origin before looking at the kernel', async () => {
-    const res = await upgrade(`${ws()}/api/kernels/some-kernel/channels`, { cookie: owner.cookie, origin: foreign() });
+    const res = await upgrade(`${ws()}/api/kernels/some-kernel/channels`, {
+      cookie: owner.cookie,
+      origin: foreign(),
+    });
     expect(res).toMatchObject({ status: 403, body: { error: expect.stringMatching(/origin/i) } });
-    const same = await upgrade(`${ws()}/api/kernels/some-kernel/channels`, { cookie: owner.cookie, origin: own });
+    const same = await upgrade(`${ws()}/api/kernels/some-kernel/channels`, {
+      cookie: owner.cookie,
+      origin: own,
+    });
     expect(same).toMatchObject({ status: 404 });
   });
 
   it('accepts the session cookie from Atrium’s own origin', async () => {
-    expect(await upgrade(`${ws()}/collab/${doc}`, { cookie: owner.cookie, origin: own })).toEqual({ opened: true });
+    expect(await upgrade(`${ws()}/collab/${doc}`, { cookie: owner.cookie, origin: own })).toEqual({
+      opened: true,
+    });
   });
 
   it('leaves Bearer-token clients and requests without a cookie alone, whatever their origin', async () => {

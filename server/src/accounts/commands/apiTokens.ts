@@ -1,4 +1,5 @@
 import type { TokenRole, TokenView } from '@atrium/protocol';
+import type { AccessEvents } from '../../auth/AccessEvents.js';
 import { hashSecret, newApiToken } from '../../auth/secrets.js';
 import { notFound } from '../../errors.js';
 import type { AccountRecord, AccountStore } from '../AccountStore.js';
@@ -27,12 +28,15 @@ export async function listApiTokens(accounts: AccountStore, user: AccountRecord)
   return (await accounts.listTokens(user.id)).map(tokenView);
 }
 
+/** Revokes a token: requests with it fail from now on, and connections opened with it close. */
 export async function revokeApiToken(
   accounts: AccountStore,
+  events: AccessEvents,
   user: AccountRecord,
   tokenId: string,
 ): Promise<void> {
   if (!(await accounts.revokeToken(user.id, tokenId, new Date().toISOString()))) {
     throw notFound('No such token', 'token_not_found');
   }
+  await events.publish({ kind: 'token-revoked', tokenId, userId: user.id });
 }

@@ -1,4 +1,5 @@
 import { nameProblem, type OrgMemberView, type OrgRole } from '@atrium/protocol';
+import type { AccessEvents } from '../../auth/AccessEvents.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { AccountRecord, AccountStore } from '../AccountStore.js';
 
@@ -38,6 +39,7 @@ async function requireOrgAdmin(accounts: AccountStore, org: AccountRecord, actor
 /** Adds a member or changes their role; only an org admin may. The last admin cannot be demoted. */
 export async function setOrgMember(
   accounts: AccountStore,
+  events: AccessEvents,
   actor: AccountRecord,
   orgName: string,
   userName: string,
@@ -49,11 +51,13 @@ export async function setOrgMember(
   if (user?.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
   if (role !== 'admin') await refuseRemovingLastAdmin(accounts, org, user);
   await accounts.setMember(org.id, user.id, role);
+  await events.publish({ kind: 'org-member', orgId: org.id, userId: user.id });
   return { user: user.name, fullname: user.fullname, role };
 }
 
 export async function removeOrgMember(
   accounts: AccountStore,
+  events: AccessEvents,
   actor: AccountRecord,
   orgName: string,
   userName: string,
@@ -66,6 +70,7 @@ export async function removeOrgMember(
   await refuseRemovingLastAdmin(accounts, org, user);
   if (!(await accounts.removeMember(org.id, user.id)))
     throw notFound(`${userName} is not a member of ${orgName}`, 'not_member');
+  await events.publish({ kind: 'org-member', orgId: org.id, userId: user.id });
 }
 
 async function refuseRemovingLastAdmin(accounts: AccountStore, org: AccountRecord, user: AccountRecord) {

@@ -1,3 +1,4 @@
+import type { AccessEvents } from '../../auth/AccessEvents.js';
 import { SESSION_TTL_MS } from '../../auth/cookies.js';
 import { hashSecret, randomSecret } from '../../auth/secrets.js';
 import type { AccountStore } from '../AccountStore.js';
@@ -9,6 +10,15 @@ export async function startSession(accounts: AccountStore, userId: string) {
   return { session, csrf: randomSecret(18) };
 }
 
-export async function endSession(accounts: AccountStore, session: string | undefined) {
-  if (session) await accounts.deleteSession(hashSecret(session));
+/** Logs out: the session is deleted, and connections opened with it close. */
+export async function endSession(
+  accounts: AccountStore,
+  events: AccessEvents,
+  session: string | undefined,
+  userId: string | undefined,
+) {
+  if (!session) return;
+  const sessionId = hashSecret(session);
+  await accounts.deleteSession(sessionId);
+  if (userId) await events.publish({ kind: 'session-ended', sessionId, userId });
 }

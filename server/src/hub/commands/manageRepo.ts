@@ -6,6 +6,7 @@ import type { Services } from '../../services.js';
 import { splitRepoId } from '../access.js';
 import { repoNotFound } from '../hubErrors.js';
 import type { RepoRecord } from '../RepoStore.js';
+import { fullId } from '../views.js';
 import { ownerForNewRepo } from './createRepo.js';
 import { loadRepo } from './loadRepo.js';
 
@@ -20,6 +21,12 @@ export async function deleteRepo(
   if (!parts) throw repoNotFound(id);
   const { repo } = await loadRepo(services, identity, type, parts.owner, parts.name, 'admin');
   await services.hub.repos.remove(repo.id);
+  await services.accessEvents.publish({
+    kind: 'repo-deleted',
+    repoId: repo.id,
+    repoType: type,
+    name: fullId(repo),
+  });
 }
 
 /** Renames or transfers a repository (`POST /api/repos/move`): admin on it, write where it goes. */
@@ -42,6 +49,13 @@ export async function moveRepo(
   if (!(await services.hub.repos.move(repo.id, owner.id, dest.name))) {
     throw conflict(`A ${type} named ${owner.name}/${dest.name} already exists`, 'repo_exists');
   }
+  await services.accessEvents.publish({
+    kind: 'repo-moved',
+    repoId: repo.id,
+    repoType: type,
+    from: fullId(repo),
+    to: `${owner.name}/${dest.name}`,
+  });
 }
 
 /** Changes visibility (`PUT /api/{type}s/{id}/settings`). */
@@ -50,7 +64,9 @@ export async function updateRepoSettings(
   repo: RepoRecord,
   settings: { private?: boolean },
 ) {
-  if (settings.private !== undefined) await services.hub.repos.setPrivate(repo.id, settings.private);
+  if (settings.private === undefined || settings.private === repo.private) return;
+  await services.hub.repos.setPrivate(repo.id, settings.private);
+  await services.accessEvents.publish({ kind: 'repo', repoId: repo.id, repoType: repo.type });
 }
 
 /** Gives a user a role on a repository (admin role needed). */
@@ -63,6 +79,12 @@ export async function setCollaborator(
   const user = await services.accounts.findByName(userName);
   if (user?.kind !== 'user') throw notFound(`User "${userName}" not found`, 'user_not_found');
   await services.hub.repos.setCollaborator(repo.id, user.id, role);
+  await services.accessEvents.publish({
+    kind: 'repo',
+    repoId: repo.id,
+    repoType: repo.type,
+    userId: user.id,
+  });
   return { user: user.name, role };
 }
 
@@ -71,4 +93,10 @@ export async function removeCollaborator(services: Services, repo: RepoRecord, u
   if (!user || !(await services.hub.repos.removeCollaborator(repo.id, user.id))) {
     throw notFound(`"${userName}" is not a collaborator`, 'collaborator_not_found');
   }
+  await services.accessEvents.publish({
+    kind: 'repo',
+    repoId: repo.id,
+    repoType: repo.type,
+    userId: user.id,
+  });
 }

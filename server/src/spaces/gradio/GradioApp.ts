@@ -257,32 +257,55 @@ export class GradioApp {
   close(reason = 'The app stopped or restarted'): void {
     clearInterval(this.sweeper);
     for (const controller of this.running.values()) controller.abort();
-    for (const session of this.sessions.values()) {
-      const sink = session.sink;
-      if (!sink) continue;
-      for (const id of session.pending) {
-        sink.send(undefined, {
-          msg: 'process_completed',
-          event_id: id,
-          output: { error: reason, title: 'Error', visible: true },
-          success: false,
-        });
-      }
-      sink.send(undefined, { msg: 'close_stream', event_id: null });
-      sink.end();
-      session.sink = undefined;
-      session.pending.clear();
-    }
-    for (const event of this.calls.values()) {
-      if (!event.done) event.sink?.send('error', reason);
-      event.sink?.end();
-      event.sink = undefined;
-      event.done = true;
-    }
+    for (const session of this.sessions.values()) this.endSessionStream(session, reason);
+    for (const event of this.calls.values()) this.endCallStream(event, reason);
     for (const sink of this.heartbeats) sink.end();
     this.heartbeats.clear();
     this.sessions.clear();
     this.calls.clear();
+  }
+
+  /** One caller lost access (the Space became private to them): their session's calls stop and its stream hears why. */
+  endSession(sessionHash: string, reason: string): void {
+    const session = this.sessions.get(sessionHash);
+    if (!session) return;
+    this.sessions.delete(sessionHash);
+    for (const id of session.pending) this.running.get(id)?.abort();
+    this.endSessionStream(session, reason);
+  }
+
+  /** The same for one /call event and its stream. */
+  endCall(eventId: string, reason: string): void {
+    const event = this.calls.get(eventId);
+    if (!event) return;
+    this.calls.delete(eventId);
+    this.running.get(eventId)?.abort();
+    this.endCallStream(event, reason);
+  }
+
+  /** Tells an open session stream that each unfinished call failed, then closes it. */
+  private endSessionStream(session: Session, reason: string): void {
+    const sink = session.sink;
+    if (!sink) return;
+    for (const id of session.pending) {
+      sink.send(undefined, {
+        msg: 'process_completed',
+        event_id: id,
+        output: { error: reason, title: 'Error', visible: true },
+        success: false,
+      });
+    }
+    sink.send(undefined, { msg: 'close_stream', event_id: null });
+    sink.end();
+    session.sink = undefined;
+    session.pending.clear();
+  }
+
+  private endCallStream(event: CallEvent, reason: string): void {
+    if (!event.done) event.sink?.send('error', reason);
+    event.sink?.end();
+    event.sink = undefined;
+    event.done = true;
   }
 
   /** Converts and checks inputs with the demo's own components, so bad input never waits in line. */

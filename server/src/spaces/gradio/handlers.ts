@@ -9,6 +9,14 @@ import { openSse } from './sse.js';
 /** Finds the demo an app URL names (e.g. from the :owner/:name of the mount path). */
 export type ResolveGradioApp = (req: Request) => GradioApp | undefined | Promise<GradioApp | undefined>;
 
+/**
+ * Keeps the caller's access to the app under watch while one of its streams is open: `lost` ends the
+ * stream with the reason. Returns the function that stops watching.
+ */
+export type WatchGradioAccess = (req: Request, lost: (reason: string) => void) => Promise<() => void>;
+
+const unwatched: WatchGradioAccess = async () => () => {};
+
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 /** Gradio answers an input it cannot use with 422 {detail}; @gradio/client shows `detail`. */
@@ -32,7 +40,7 @@ const rootOf = (req: Request) => `${req.protocol}://${req.get('host')}${req.base
  * `config`, `gradio_api/{info,queue/join,queue/data,call/<api>,upload,file=…}` and the
  * same paths without `gradio_api/` that older clients use.
  */
-export function gradioRouter(resolve: ResolveGradioApp): Router {
+export function gradioRouter(resolve: ResolveGradioApp, watch: WatchGradioAccess = unwatched): Router {
   const router = Router({ mergeParams: true });
   const json = express.json({ limit: '25mb' });
   const app = async (req: Request): Promise<GradioApp> => {
@@ -86,7 +94,11 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       const { session_hash } = validate(sessionQuery, req.query, 'query');
       const { sink, closed } = openSse(res, () => [undefined, { msg: 'heartbeat' }]);
       demo.openSessionStream(session_hash, sink);
-      void closed.then(() => demo.detachSessionStream(session_hash, sink));
+      const unwatch = await watch(req, (reason) => demo.endSession(session_hash, reason));
+      void closed.then(() => {
+        unwatch();
+        demo.detachSessionStream(session_hash, sink);
+      });
     });
 
     router.get(`${prefix}/heartbeat/:session`, async (req, res) => {
@@ -94,7 +106,11 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       const { sink, closed } = openSse(res, () => [undefined, { msg: 'heartbeat' }]);
       sink.send(undefined, { msg: 'heartbeat' });
       const forget = demo.openHeartbeat(sink);
-      void closed.then(forget);
+      const unwatch = await watch(req, () => sink.end());
+      void closed.then(() => {
+        unwatch();
+        forget();
+      });
     });
 
     router.post(`${prefix}/call/:api`, json, async (req, res) => {
@@ -113,7 +129,11 @@ export function gradioRouter(resolve: ResolveGradioApp): Router {
       if (!demo.hasCall(String(req.params.api), eventId)) throw notFound('No such event', 'event_not_found');
       const { sink, closed } = openSse(res, () => ['heartbeat', null]);
       demo.openCallStream(String(req.params.api), eventId, sink);
-      void closed.then(() => demo.detachCallStream(eventId, sink));
+      const unwatch = await watch(req, (reason) => demo.endCall(eventId, reason));
+      void closed.then(() => {
+        unwatch();
+        demo.detachCallStream(eventId, sink);
+      });
     });
 
     router.post(`${prefix}/cancel`, json, async (req, res) => {

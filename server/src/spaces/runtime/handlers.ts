@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { requireWriter } from '../../auth/Identity.js';
 import { badRequest, notFound } from '../../errors.js';
-import { openEventStream } from '../../http/eventStream.js';
+import { closeEventStream, openEventStream } from '../../http/eventStream.js';
 import { validate } from '../../http/validate.js';
 import { permissionOn } from '../../hub/access.js';
 import { describeRepo } from '../../hub/commands/describeRepo.js';
@@ -99,15 +99,24 @@ export function spaceRuntimeHandlers(services: Services) {
     logs: (async (req, res) => {
       const kind = param(req.params.kind);
       if (kind !== 'build' && kind !== 'run') throw notFound(`No ${kind} logs`, 'logs_not_found');
-      const log = runtimes().logs(await space(req), kind);
+      const repo = await space(req);
+      const log = runtimes().logs(repo, kind);
       const stream = openEventStream(res);
       const write = (line: object) => stream({ data: line });
       for (const line of log.history()) write(line);
       const unfollow = log.follow(write);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      // A Space made private (or a reader removed, a token revoked…) ends its readers' streams at once.
+      const release = services.liveAccess.claim({
+        identity: req.identity,
+        repoId: repo.id,
+        need: 'read',
+        lost: (code, reason) => closeEventStream(res, stream, code, reason),
+      });
       res.once('close', () => {
         clearInterval(heartbeat);
         unfollow();
+        release();
       });
     }) satisfies RequestHandler,
 

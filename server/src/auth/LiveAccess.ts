@@ -1,0 +1,121 @@
+import { CloseCode, movedReason, type RepoPermission } from '@atrium/protocol';
+import type { Logger } from '../logger.js';
+import type { AccessChange, AccessEvents } from './AccessEvents.js';
+import type { Identity } from './Identity.js';
+
+/** What a long-lived connection holds: who opened it, on what, to do what. */
+export interface AccessClaim {
+  identity: Identity;
+  /** The repository it reads or writes (stored id, survives renames); none when it holds only a credential (a user's own kernel). */
+  repoId?: string;
+  /** What it does there now. */
+  need: 'read' | 'write';
+  /** Access fell below `need`, the repository went away, or the credential ended: close with this code and reason. */
+  lost(code: CloseCode, reason: string): void;
+  /** For writers that can go on reading: called instead of `lost` when only write was lost; the claim then needs read. */
+  demoted?(): void;
+}
+
+/** The identity's rights on a repository named by its stored id, now ('none' when it is gone). */
+export type PermissionOf = (identity: Identity, repoId: string) => Promise<RepoPermission>;
+
+const WRITES: RepoPermission[] = ['write', 'admin'];
+
+/**
+ * Every open connection that holds access (live-document sockets, kernel channels and execute
+ * streams, log streams, app sessions) registers a claim here; on each access change this process
+ * hears, the claims it concerns are re-checked against the stores and closed (or demoted) at once.
+ */
+export class LiveAccess {
+  private readonly claims = new Set<AccessClaim>();
+
+  constructor(
+    events: AccessEvents,
+    private readonly permissionOf: PermissionOf,
+    private readonly log: Logger,
+  ) {
+    events.subscribe((change) => this.apply(change));
+  }
+
+  /** Registers a connection; call the returned function when it closes. */
+  claim(claim: AccessClaim): () => void {
+    this.claims.add(claim);
+    return () => {
+      this.claims.delete(claim);
+    };
+  }
+
+  /** Claims held now (health, tests). */
+  get size(): number {
+    return this.claims.size;
+  }
+
+  private async apply(change: AccessChange): Promise<void> {
+    // Linear in open connections: access changes are rare next to keystrokes, and each check is one lookup.
+    const affected = [...this.claims].filter((c) => concerns(change, c));
+    switch (change.kind) {
+      case 'session-ended':
+        for (const c of affected) this.end(c, CloseCode.SessionEnded, 'you signed out');
+        return;
+      case 'token-revoked':
+        for (const c of affected) this.end(c, CloseCode.AccessRevoked, 'the access token was revoked');
+        return;
+      case 'repo-deleted':
+        for (const c of affected) this.end(c, CloseCode.DocumentDeleted, `${change.name} was deleted`);
+        return;
+      case 'repo-moved':
+        for (const c of affected)
+          this.end(c, CloseCode.DocumentMoved, movedReason(`${change.repoType}s/${change.to}`));
+        return;
+      default:
+        await Promise.all(affected.map((c) => this.recheck(c)));
+    }
+  }
+
+  private async recheck(claim: AccessClaim): Promise<void> {
+    if (!claim.repoId) return;
+    let permission: RepoPermission;
+    try {
+      permission = await this.permissionOf(claim.identity, claim.repoId);
+    } catch (err) {
+      // Unsure is not allowed: a connection whose access cannot be confirmed is closed.
+      this.log.error({ err }, 'could not re-check access; closing the connection');
+      permission = 'none';
+    }
+    if (!this.claims.has(claim)) return;
+    if (permission === 'none') return this.end(claim, CloseCode.AccessRevoked, 'your access was removed');
+    if (claim.need === 'write' && !WRITES.includes(permission)) {
+      if (!claim.demoted)
+        return this.end(claim, CloseCode.AccessRevoked, 'you may no longer change this repository');
+      claim.need = 'read';
+      claim.demoted();
+    }
+  }
+
+  private end(claim: AccessClaim, code: CloseCode, reason: string): void {
+    if (!this.claims.delete(claim)) return;
+    try {
+      claim.lost(code, reason);
+    } catch (err) {
+      this.log.warn({ err }, 'closing a connection that lost access failed');
+    }
+  }
+}
+
+/** Whether a change can affect a claim (the re-check then decides). */
+function concerns(change: AccessChange, claim: AccessClaim): boolean {
+  const { identity } = claim;
+  switch (change.kind) {
+    case 'session-ended':
+      return identity.sessionId === change.sessionId;
+    case 'token-revoked':
+      return identity.tokenId === change.tokenId;
+    case 'org-member':
+      return claim.repoId !== undefined && identity.user?.id === change.userId;
+    case 'repo':
+      return claim.repoId === change.repoId && (!change.userId || identity.user?.id === change.userId);
+    case 'repo-deleted':
+    case 'repo-moved':
+      return claim.repoId === change.repoId;
+  }
+}
