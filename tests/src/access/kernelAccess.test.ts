@@ -2,14 +2,7 @@ import { CloseCode, STREAM_CLOSE_EVENT } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Client, connectClient, synced, until } from '../collab/collabClients.js';
-import {
-  bearer,
-  createUser,
-  hasDocker,
-  type TestServer,
-  type TestUser,
-  uniqueName,
-} from '../harness/index.js';
+import { bearer, createUser, hasDocker, type TestServer, uniqueName } from '../harness/index.js';
 import { createNotebook, kernelCall, notebookOf, streamText } from '../notebook/notebookClient.js';
 import {
   ensureImage,
