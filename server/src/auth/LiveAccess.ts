@@ -67,12 +67,18 @@ export class LiveAccess {
         for (const c of affected)
           this.end(c, CloseCode.DocumentMoved, movedReason(`${change.repoType}s/${change.to}`));
         return;
-      default:
-        await Promise.all(affected.map((c) => this.recheck(c)));
+      case 'org-member':
+        await Promise.all(affected.map((c) => this.recheck(c, 'your membership of its organization changed')));
+        return;
+      case 'repo': {
+        const why = change.userId ? 'your role on it changed' : 'it was made private';
+        await Promise.all(affected.map((c) => this.recheck(c, why)));
+        return;
+      }
     }
   }
 
-  private async recheck(claim: AccessClaim): Promise<void> {
+  private async recheck(claim: AccessClaim, why: string): Promise<void> {
     if (!claim.repoId) return;
     let permission: RepoPermission;
     try {
@@ -83,10 +89,9 @@ export class LiveAccess {
       permission = 'none';
     }
     if (!this.claims.has(claim)) return;
-    if (permission === 'none') return this.end(claim, CloseCode.AccessRevoked, 'your access was removed');
+    if (permission === 'none') return this.end(claim, CloseCode.AccessRevoked, why);
     if (claim.need === 'write' && !WRITES.includes(permission)) {
-      if (!claim.demoted)
-        return this.end(claim, CloseCode.AccessRevoked, 'you may no longer change this repository');
+      if (!claim.demoted) return this.end(claim, CloseCode.AccessRevoked, `${why}: you may only read it now`);
       claim.need = 'read';
       claim.demoted();
     }

@@ -1,7 +1,7 @@
 import { collabDocumentName, type NotebookKernelStatus } from '@atrium/protocol';
 import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useSession } from '../../auth';
 import { ErrorMessage } from '../../components';
 import { useResource } from '../../hooks/useResource';
@@ -37,7 +37,7 @@ export function NotebookPage() {
       id={id}
       me={session.user?.name ?? null}
       live={live}
-      canWrite={resource.data.canWrite}
+      canWrite={resource.data.canWrite && !live.readOnly && !live.closedReason}
       initialKernel={resource.data.kernel}
     />
   );
@@ -358,6 +358,11 @@ function Notebook({
       </div>
       {error && <ErrorMessage message={error} />}
       {live.closedReason && <ErrorMessage message={live.closedReason} />}
+      {live.movedTo && (
+        <p>
+          <Link to={`/${live.movedTo}`}>Open it under its new name</Link>
+        </p>
+      )}
       <div className="nb-main">
         {/* Command-mode shortcuts (a, b, dd, m, y, Enter, Shift+Enter, Ctrl+Enter) are read here. */}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: the cells inside are the focusable elements. */}

@@ -9,6 +9,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { followLiveAccess } from '../../hooks/liveDocumentAccess';
 import { cellsOf } from './notebookModel';
 
 /** Someone on the page, as their presence says. */
@@ -31,6 +32,10 @@ export interface LiveNotebook {
   kernel: NotebookKernelStatus | null;
   /** Set when the server closed the connection for good (e.g. the notebook is private). */
   closedReason: string | null;
+  /** The notebook's new document name when it was renamed while open. */
+  movedTo: string | null;
+  /** The server made this editor a viewer while connected (their access changed). */
+  readOnly: boolean;
 }
 
 /** `selfName`: how this person appears in their own presence list (the server never echoes it back). */
@@ -53,6 +58,8 @@ export function useNotebookDoc(docName: string, selfName: string): LiveNotebook 
       people: [],
       kernel: null,
       closedReason: null,
+      movedTo: null,
+      readOnly: false,
     };
     const update = (patch: Partial<LiveNotebook>) => {
       state = { ...state, ...patch };
@@ -93,18 +100,18 @@ export function useNotebookDoc(docName: string, selfName: string): LiveNotebook 
     provider.on('sync', (synced: boolean) => {
       if (synced) update({ synced: true, cells: cells.toArray() });
     });
-    provider.on('connection-close', (event) => {
-      // 4400–4499: the server refused for good (not found, forbidden); stop reconnecting.
-      if (event && event.code >= 4400 && event.code < 4500) {
-        provider.shouldConnect = false;
-        update({ closedReason: event.reason || `closed (${event.code})` });
-      }
+    // Closed for good (refused, access taken away, deleted, renamed): say why and stop reconnecting;
+    // an editor whose access dropped to read turns read-only in place.
+    const unfollow = followLiveAccess(provider, 'notebook', {
+      ended: (end) => update({ closedReason: end.message, movedTo: end.movedTo }),
+      readOnly: () => update({ readOnly: true }),
     });
     provider.awareness.setLocalStateField(CELL_PRESENCE_FIELD, null);
     setLive(state);
     return () => {
       cells.unobserve(onCells);
       provider.awareness.off('change', onPresence);
+      unfollow();
       provider.destroy();
       doc.destroy();
       setLive(null);

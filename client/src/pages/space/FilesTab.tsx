@@ -1,5 +1,6 @@
 import type { RepoInfoView, TreeEntryView } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import * as Y from 'yjs';
 import { api, csrfToken } from '../../api/request';
 import { useSession } from '../../auth';
@@ -35,7 +36,8 @@ async function commitRemovals(spaceId: string, paths: string[]) {
 export function FilesTab({ repo, onSaved }: { repo: RepoInfoView; onSaved: () => void }) {
   const live = useSpaceDoc(repo.id);
   const { user } = useSession().session;
-  const canWrite = Boolean(user) && (repo.permission === 'write' || repo.permission === 'admin');
+  const canWrite =
+    Boolean(user) && (repo.permission === 'write' || repo.permission === 'admin') && !live?.readOnly;
   const [current, setCurrent] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const {
@@ -69,7 +71,12 @@ export function FilesTab({ repo, onSaved }: { repo: RepoInfoView; onSaved: () =>
   }, [paths, current, repo.cardData]);
 
   if (!live) return <p className="muted">Connecting…</p>;
-  if (live.closedReason) return <p className="form-error">The files cannot be opened: {live.closedReason}</p>;
+  if (live.closedReason)
+    return (
+      <p className="form-error">
+        {live.closedReason} {live.movedTo && <Link to={`/${live.movedTo}`}>Open it under its new name</Link>}
+      </p>
+    );
   if (!live.synced) return <p className="muted">Loading the files…</p>;
   const { doc, files, removed } = live;
   const text = current ? files.get(current) : undefined;

@@ -1,3 +1,4 @@
+import { STREAM_CLOSE_EVENT } from '@atrium/protocol';
 import { useEffect, useRef, useState } from 'react';
 
 interface LogLine {
@@ -18,6 +19,11 @@ export function LogPanel({ spaceId, revision }: { spaceId: string; revision: str
     const source = new EventSource(`/api/spaces/${spaceId}/logs/${kind}`, { withCredentials: true });
     source.onopen = () => setStatus('open');
     source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+    // The server ended the stream on purpose (access taken away, Space renamed): do not reconnect.
+    source.addEventListener(STREAM_CLOSE_EVENT, () => {
+      source.close();
+      setStatus('closed');
+    });
     source.onmessage = (e) => {
       try {
         const line = JSON.parse(e.data as string) as LogLine;

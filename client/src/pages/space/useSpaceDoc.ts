@@ -2,6 +2,7 @@ import { COLLAB_PATH, type CollabPresenceUser, SPACE_FILES_MAP } from '@atrium/p
 import { useEffect, useState } from 'react';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { followLiveAccess } from '../../hooks/liveDocumentAccess';
 
 /** Root map of paths deleted or renamed away since the last Save (Save removes them from the repository). */
 export const REMOVED_FILES_MAP = 'removedFiles';
@@ -24,7 +25,12 @@ export interface LiveSpace {
   /** Sorted file paths; a new array whenever a file is added, renamed or deleted. */
   paths: string[];
   people: SpaceEditor[];
+  /** Set when the server closed the connection for good (access taken away, deleted…). */
   closedReason: string | null;
+  /** The Space's new document name when it was renamed while open. */
+  movedTo: string | null;
+  /** The server made this editor a viewer while connected (their access changed). */
+  readOnly: boolean;
 }
 
 /** Connects to the Space's live document for as long as the Files tab is open. */
@@ -45,6 +51,8 @@ export function useSpaceDoc(spaceId: string): LiveSpace | null {
       paths: [],
       people: [],
       closedReason: null,
+      movedTo: null,
+      readOnly: false,
     };
     const update = (patch: Partial<LiveSpace>) => {
       state = { ...state, ...patch };
@@ -65,17 +73,17 @@ export function useSpaceDoc(spaceId: string): LiveSpace | null {
     provider.on('sync', (synced: boolean) => {
       if (synced) update({ synced: true, paths: [...files.keys()].sort() });
     });
-    provider.on('connection-close', (event) => {
-      // 4400–4499: the server refused for good (not found, forbidden); stop reconnecting.
-      if (event && event.code >= 4400 && event.code < 4500) {
-        provider.shouldConnect = false;
-        update({ closedReason: event.reason || `closed (${event.code})` });
-      }
+    // Closed for good (refused, access taken away, deleted, renamed): say why and stop reconnecting;
+    // an editor whose access dropped to read turns read-only in place.
+    const unfollow = followLiveAccess(provider, 'Space', {
+      ended: (end) => update({ closedReason: end.message, movedTo: end.movedTo }),
+      readOnly: () => update({ readOnly: true }),
     });
     setLive(state);
     return () => {
       files.unobserve(onFiles);
       provider.awareness.off('change', onPresence);
+      unfollow();
       provider.destroy();
       doc.destroy();
       setLive(null);

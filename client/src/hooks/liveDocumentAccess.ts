@@ -1,0 +1,54 @@
+import { CloseCode, isReadOnlyReason, movedTo } from '@atrium/protocol';
+import { readAuthMessage } from 'y-protocols/auth';
+import { messageAuth, type WebsocketProvider } from 'y-websocket';
+
+/** The server closed a live document for good: what to tell the person, and where it went if it moved. */
+export interface LiveDocumentEnd {
+  message: string;
+  /** The new document name (`notebooks/<owner>/<name>`) when the repository was renamed or moved. */
+  movedTo: string | null;
+}
+
+/** Words for a close; null for closes that are not for good (4400–4499 are; y-websocket reconnects after the rest). */
+export function liveDocumentEnd(code: number, reason: string, what: string): LiveDocumentEnd | null {
+  if (code < 4400 || code >= 4500) return null;
+  const end = (message: string, to: string | null = null) => ({ message, movedTo: to });
+  switch (code) {
+    case CloseCode.AccessRevoked:
+      return end(`Your access to this ${what} was taken away: ${reason}.`);
+    case CloseCode.SessionEnded:
+      return end(`You signed out, so this ${what} stopped updating. Sign in again to go on.`);
+    case CloseCode.DocumentDeleted:
+      return end(`This ${what} was deleted.`);
+    case CloseCode.DocumentMoved: {
+      const to = movedTo(reason);
+      return end(`This ${what} was renamed${to ? ` to ${to.split('/').slice(1).join('/')}` : ''}.`, to);
+    }
+    default:
+      return end(`This ${what} cannot be opened: ${reason || `closed (${code})`}`);
+  }
+}
+
+/**
+ * Follows what the server says about this client's access on a live document: a close for good
+ * (no more reconnecting) and the notice that an editor became a viewer (the page turns read-only
+ * in place, the socket stays). Returns the function that stops following.
+ */
+export function followLiveAccess(
+  provider: WebsocketProvider,
+  what: string,
+  on: { ended: (end: LiveDocumentEnd) => void; readOnly: () => void },
+): () => void {
+  const closed = (event: CloseEvent | null) => {
+    const end = event && liveDocumentEnd(event.code, event.reason, what);
+    if (!end) return;
+    provider.shouldConnect = false;
+    on.ended(end);
+  };
+  provider.on('connection-close', closed);
+  provider.messageHandlers[messageAuth] = (_encoder, decoder) =>
+    readAuthMessage(decoder, provider.doc, (_doc, reason) => {
+      if (isReadOnlyReason(reason)) on.readOnly();
+    });
+  return () => provider.off('connection-close', closed);
+}
