@@ -57,15 +57,20 @@ export const setOrgMember = (
 export const removeOrgMember = (url: string, admin: TestUser, org: string, user: string) =>
   call(url, admin, 'DELETE', `/api/organizations/${org}/members/${user}`);
 
-/** Revokes the user's API token (the one `createUser` made) from their session. */
-export async function revokeToken(url: string, user: TestUser): Promise<void> {
+/** The id of the user's API token (the one `createUser` made), as Settings lists it. */
+export async function tokenIdOf(url: string, user: TestUser): Promise<string> {
   const list = (await (await call(url, user, 'GET', '/api/settings/tokens')).json()) as {
     id: string;
     displayName: string;
   }[];
   const token = list.find((t) => t.displayName === 'tests');
   if (!token) throw new Error('the test token is not listed');
-  await call(url, user, 'DELETE', `/api/settings/tokens/${token.id}`);
+  return token.id;
+}
+
+/** Revokes the user's API token from their session. */
+export async function revokeToken(url: string, user: TestUser, tokenId?: string): Promise<void> {
+  await call(url, user, 'DELETE', `/api/settings/tokens/${tokenId ?? (await tokenIdOf(url, user))}`);
 }
 
 export const logOut = (url: string, user: TestUser) => call(url, user, 'POST', '/api/logout');
