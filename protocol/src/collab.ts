@@ -49,7 +49,8 @@ export const READ_ONLY_REASON = 'read-only: you may view this document but not c
  * connected (their role changed, the token or membership that let them write is gone): the socket
  * stays open as a viewer's, and the page turns read-only in place.
  */
-export const DEMOTED_REASON = 'read-only: your access changed; you may still view this document but not change it';
+export const DEMOTED_REASON =
+  'read-only: your access changed; you may still view this document but not change it';
 
 /** Whether a y-protocols permission-denied reason means "you are a viewer now". */
 export const isReadOnlyReason = (reason: string): boolean => reason.startsWith('read-only:');

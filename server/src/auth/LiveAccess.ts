@@ -68,7 +68,9 @@ export class LiveAccess {
           this.end(c, CloseCode.DocumentMoved, movedReason(`${change.repoType}s/${change.to}`));
         return;
       case 'org-member':
-        await Promise.all(affected.map((c) => this.recheck(c, 'your membership of its organization changed')));
+        await Promise.all(
+          affected.map((c) => this.recheck(c, 'your membership of its organization changed')),
+        );
         return;
       case 'repo': {
         const why = change.userId ? 'your role on it changed' : 'it was made private';

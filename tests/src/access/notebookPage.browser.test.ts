@@ -80,7 +80,10 @@ describe.skipIf(!hasBrowser())('the notebook page when access changes while it i
     const to = `${owner.name}/${uniqueName('after')}`;
 
     await moveRepo(server.url, owner, 'notebook', id, to);
-    await page.getByRole('alert').filter({ hasText: `was renamed to ${to}` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `was renamed to ${to}` })
+      .waitFor();
     await page.getByRole('link', { name: 'Open it under its new name' }).click();
     await page.waitForURL(`**/notebooks/${to}`);
     await page.locator('[data-cell-id="c0"] .cm-content').waitFor();
