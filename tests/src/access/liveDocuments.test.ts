@@ -4,9 +4,10 @@ import {
   addCollaborator,
   type Client,
   type Credentials,
+  clientPool,
   closedWith,
-  connectClient,
   makeRepo,
+  storedText,
   synced,
   until,
 } from '../collab/collabClients.js';
@@ -31,23 +32,47 @@ const CLOSE_WITHIN_MS = 5_000;
 let server: TestServer;
 let owner: TestUser;
 let other: TestUser;
-const clients: Client[] = [];
-const open = (doc: string, credentials: Credentials) => {
-  const c = connectClient(server, doc, credentials);
-  clients.push(c);
-  return c;
-};
+const pool = clientPool(() => server);
+const open = pool.open;
 const text = (c: Client) => c.doc.getText('t').toString();
 const type = (c: Client, s: string) => c.doc.getText('t').insert(text(c).length, s);
-/** Everything the server stored for a document (snapshot and log), as text to search in. */
-const stored = (doc: string) =>
-  server.services.db
-    .prepare(
-      'SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?',
-    )
-    .all(doc, doc)
-    .map((r) => Buffer.from((r as { data: Buffer }).data).toString('latin1'))
-    .join('');
+const stored = (doc: string) => storedText(server, doc);
+
+/** A private notebook with `other` as a writer, both connected and synced. */
+async function sharedNotebook() {
+  const repo = await makeRepo(server, owner, 'notebook', { private: true });
+  await addCollaborator(server, 'notebook', repo, other, 'write');
+  const doc = `notebooks/${repo}`;
+  const mine = open(doc, { cookie: owner.cookie });
+  const theirs = open(doc, { cookie: other.cookie });
+  await Promise.all([synced(mine), synced(theirs)]);
+  return { repo, doc, mine, theirs };
+}
+
+/**
+ * Two sockets of one user on one document: `change` must close `gone` with `code` and leave `kept`
+ * connected, its edits still stored.
+ */
+async function closesOnlyOne(
+  doc: string,
+  gone: Credentials,
+  kept: Credentials,
+  change: () => Promise<unknown>,
+  code: number,
+): Promise<void> {
+  const [a, b] = [open(doc, gone), open(doc, kept)];
+  await Promise.all([synced(a), synced(b)]);
+  const closed = closedWith(a, CLOSE_WITHIN_MS);
+  let keptClosed = false;
+  b.provider.on('connection-close', () => {
+    keptClosed = true;
+  });
+  await change();
+  expect(await closed).toMatchObject({ code });
+  type(b, 'still here');
+  await until(() => stored(doc).includes('still here'), 5_000, 'the kept socket’s edit stored');
+  expect(keptClosed).toBe(false);
+}
 
 beforeAll(async () => {
   server = await startTestServer({ collabIdleMs: 300 });
@@ -56,18 +81,13 @@ beforeAll(async () => {
   [owner, other] = await Promise.all([createUser(server.url), createUser(server.url)]);
 });
 afterAll(async () => {
-  for (const c of clients) c.destroy();
+  pool.destroy();
   await server.stop();
 });
 
 describe('losing access closes live documents', () => {
   it('closes a removed collaborator’s socket with AccessRevoked, and what they type after is neither stored nor relayed', async () => {
-    const repo = await makeRepo(server, owner, 'notebook', { private: true });
-    await addCollaborator(server, 'notebook', repo, other, 'write');
-    const doc = `notebooks/${repo}`;
-    const mine = open(doc, { cookie: owner.cookie });
-    const theirs = open(doc, { cookie: other.cookie });
-    await Promise.all([synced(mine), synced(theirs)]);
+    const { repo, doc, mine, theirs } = await sharedNotebook();
     type(theirs, 'before ');
     await until(() => text(mine) === 'before ', 5_000, 'the edit made before the revocation');
 
@@ -84,12 +104,7 @@ describe('losing access closes live documents', () => {
   });
 
   it('demotes an editor whose role became read to a viewer in place: the socket stays, their edits are refused with a reason', async () => {
-    const repo = await makeRepo(server, owner, 'notebook', { private: true });
-    await addCollaborator(server, 'notebook', repo, other, 'write');
-    const doc = `notebooks/${repo}`;
-    const mine = open(doc, { cookie: owner.cookie });
-    const theirs = open(doc, { cookie: other.cookie });
-    await Promise.all([synced(mine), synced(theirs)]);
+    const { repo, doc, mine, theirs } = await sharedNotebook();
     const reasons: string[] = [];
     const warn = vi.spyOn(console, 'warn').mockImplementation((message: string) => {
       reasons.push(String(message));
@@ -153,43 +168,27 @@ describe('losing access closes live documents', () => {
 
   it('closes the sockets opened with a revoked token, and leaves the same user’s session sockets open', async () => {
     const user = await createUser(server.url);
-    const repo = await makeRepo(server, user, 'notebook');
-    const doc = `notebooks/${repo}`;
-    const byToken = open(doc, { token: user.token });
-    const bySession = open(doc, { cookie: user.cookie });
-    await Promise.all([synced(byToken), synced(bySession)]);
-    const closed = closedWith(byToken, CLOSE_WITHIN_MS);
-    let sessionClosed = false;
-    bySession.provider.on('connection-close', () => {
-      sessionClosed = true;
-    });
-
-    await revokeToken(server.url, user);
-    expect(await closed).toMatchObject({ code: CloseCode.AccessRevoked });
-    type(bySession, 'kept');
-    await until(() => stored(doc).includes('kept'), 5_000, 'the session’s edit stored');
-    expect(sessionClosed).toBe(false);
+    const doc = `notebooks/${await makeRepo(server, user, 'notebook')}`;
+    await closesOnlyOne(
+      doc,
+      { token: user.token },
+      { cookie: user.cookie },
+      () => revokeToken(server.url, user),
+      CloseCode.AccessRevoked,
+    );
   });
 
   it('closes a signed-out session’s sockets with SessionEnded, and leaves the user’s other session open', async () => {
     const user = await createUser(server.url);
     const laptop = await logInAgain(server.url, user);
-    const repo = await makeRepo(server, user, 'notebook', { private: true });
-    const doc = `notebooks/${repo}`;
-    const phone = open(doc, { cookie: user.cookie });
-    const desk = open(doc, { cookie: laptop.cookie });
-    await Promise.all([synced(phone), synced(desk)]);
-    const closed = closedWith(phone, CLOSE_WITHIN_MS);
-    let deskClosed = false;
-    desk.provider.on('connection-close', () => {
-      deskClosed = true;
-    });
-
-    await logOut(server.url, user);
-    expect(await closed).toMatchObject({ code: CloseCode.SessionEnded });
-    type(desk, 'still signed in');
-    await until(() => stored(doc).includes('still signed in'), 5_000, 'the other session’s edit stored');
-    expect(deskClosed).toBe(false);
+    const doc = `notebooks/${await makeRepo(server, user, 'notebook', { private: true })}`;
+    await closesOnlyOne(
+      doc,
+      { cookie: user.cookie },
+      { cookie: laptop.cookie },
+      () => logOut(server.url, user),
+      CloseCode.SessionEnded,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { NOTEBOOK_FILE } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, type Credentials, connectClient, synced, until } from '../collab/collabClients.js';
+import { type Client, clientPool, connectClient, synced, until } from '../collab/collabClients.js';
 import {
   bearer,
   createUser,
@@ -21,12 +21,8 @@ const swapCase = (s: string) =>
 describe('one name, one room', () => {
   let server: TestServer;
   let owner: TestUser;
-  const clients: Client[] = [];
-  const open = (doc: string, credentials: Credentials) => {
-    const c = connectClient(server, doc, credentials);
-    clients.push(c);
-    return c;
-  };
+  const pool = clientPool(() => server);
+  const open = pool.open;
   const text = (c: Client) => c.doc.getText('t').toString();
 
   beforeAll(async () => {
@@ -35,7 +31,7 @@ describe('one name, one room', () => {
     owner = await mixedCaseUser(server.url);
   });
   afterAll(async () => {
-    for (const c of clients) c.destroy();
+    pool.destroy();
     await server.stop();
   });
 

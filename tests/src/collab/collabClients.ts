@@ -44,6 +44,31 @@ export function connectClient(server: { url: string }, docName: string, credenti
   };
 }
 
+/** Clients a suite opens, destroyed together at the end (`server` is read when a client opens). */
+export function clientPool(server: () => { url: string }) {
+  const clients: Client[] = [];
+  return {
+    open(docName: string, credentials: Credentials): Client {
+      const c = connectClient(server(), docName, credentials);
+      clients.push(c);
+      return c;
+    },
+    destroy: () => {
+      for (const c of clients.splice(0)) c.destroy();
+    },
+  };
+}
+
+/** Everything the server stored for a document (snapshot and log), as text to search in. */
+export const storedText = (server: TestServer, doc: string): string =>
+  server.services.db
+    .prepare(
+      'SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?',
+    )
+    .all(doc, doc)
+    .map((r) => Buffer.from((r as { data: Buffer }).data).toString('latin1'))
+    .join('');
+
 /** Resolves once the provider has completed its first sync with the server. */
 export function synced(client: Client, timeoutMs = 10_000): Promise<void> {
   if (client.provider.synced) return Promise.resolve();

@@ -10,6 +10,7 @@ import {
   closedWith,
   connectClient,
   makeRepo,
+  storedText,
   synced,
   until,
 } from './collabClients.js';
@@ -26,14 +27,7 @@ const open = (...args: Parameters<typeof connectClient>) => {
   return c;
 };
 const text = (c: Client) => c.doc.getText('t').toString();
-const storedBytesOf = (doc: string) =>
-  server.services.db
-    .prepare(
-      'SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?',
-    )
-    .all(doc, doc)
-    .map((r) => Buffer.from((r as { data: Buffer }).data).toString('latin1'))
-    .join('');
+const storedBytesOf = (doc: string) => storedText(server, doc);
 
 beforeAll(async () => {
   server = await startTestServer({ collabIdleMs: 300 });
