@@ -34,10 +34,6 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** The name of a close code, for messages and logs ("AccessRevoked"); undefined for codes not ours. */
-export const closeCodeName = (code: number): string | undefined =>
-  Object.entries(CloseCode).find(([, value]) => value === code)?.[0];
-
 const MOVED_PREFIX = 'moved to ';
 
 /** Close reason of `DocumentMoved`: where the document lives now (`notebooks/<owner>/<name>`). */
