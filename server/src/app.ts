@@ -20,11 +20,15 @@ import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { ModelCache, modelCacheDir } from './models/ModelCache.js';
-import { sandboxModelProvider } from './models/provideToSandbox.js';
+import { reportMembershipChanges, reportRepoAccessChanges } from './models/sandboxViews/accessChanges.js';
+import { ModelViews } from './models/sandboxViews/ModelViews.js';
+import { sandboxReader } from './models/sandboxViews/sandboxReaders.js';
+import { chooseViewStorage } from './models/sandboxViews/ViewStorage.js';
 import { modelSeeds } from './models/seeds.js';
 import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
+import { SandboxLabel } from './runtime/SandboxDriver.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
 import { findClientDir, serveClient, serveClientAssets } from './shell/serveClient.js';
@@ -67,9 +71,12 @@ export async function startAtrium(
   const log = options.log ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);
-  const accounts = sqliteAccountStore(db);
+  // Sandboxes lose a model within the change that took its access away (models/sandboxViews).
+  const accessChanged = () => services.runtime.models?.onAccessChanged;
+  const accounts = reportMembershipChanges(sqliteAccountStore(db), accessChanged);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
   const hub = await createHub(db, config.dataDir, sqliteMetaStore(db));
+  hub.repos = reportRepoAccessChanges(hub.repos, accessChanged);
   const modelCache = new ModelCache(hub, modelCacheDir(config.dataDir), {
     upstream: config.upstreamHub,
     onProgress: (p) => {
@@ -77,7 +84,6 @@ export async function startAtrium(
         log.info({ model: p.id, files: p.filesTotal, bytes: p.bytesDone }, 'pulled from the upstream hub');
     },
   });
-  const sandboxModels = sandboxModelProvider(modelCache);
   const services: Services = {
     config,
     log,
@@ -86,10 +92,28 @@ export async function startAtrium(
     accounts,
     hub,
     modelCache,
-    sandboxModels,
     resolveIdentity: identityResolver(accounts),
     health: new HealthChecks(),
-    runtime: await Runtime.create(config, sqliteMetaStore(db), log, sandboxModels),
+    runtime: await Runtime.create(
+      config,
+      sqliteMetaStore(db),
+      log,
+      (driver, instanceId) =>
+        new ModelViews({
+          cache: modelCache,
+          hub,
+          readerFor: (principal) => sandboxReader(services, principal),
+          chooseStorage: () =>
+            chooseViewStorage({
+              driver,
+              labels: { [SandboxLabel.instance]: instanceId, [SandboxLabel.purpose]: 'models' },
+              cacheRoot: modelCache.root,
+              foldersRoot: path.join(config.dataDir, 'model-views'),
+              log,
+            }),
+          log: log.child({ concern: 'models' }),
+        }),
+    ),
     onShutdown: (hook) => shutdownHooks.push(hook),
     gradio: new GradioApps(),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
@@ -100,7 +124,7 @@ export async function startAtrium(
     collab: services.collab,
     kernels: () => services.runtime.kernels,
     log: log.child({ concern: 'notebooks' }),
-    provideModels: (ids) => services.modelCache.provide(ids),
+    provideModels: (kernelId, ids) => services.runtime.kernels.provideModels(kernelId, ids),
     exists: async (repoId) => {
       const [owner = '', name = ''] = repoId.split('/');
       return (await services.hub.repos.find('notebook', owner, name)) !== undefined;

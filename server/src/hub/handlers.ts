@@ -321,9 +321,12 @@ export function hubHandlers(services: Services) {
       const actor = requireWriter(req.identity);
       if (!actor.isAdmin) throw forbidden('Only an instance admin can collect garbage', 'admin_only');
       const q = validate(GcQuery, req.query, 'query');
-      res.json(
-        await collectGarbage(services, q.graceSeconds === undefined ? undefined : q.graceSeconds * 1000),
+      const hub = await collectGarbage(
+        services,
+        q.graceSeconds === undefined ? undefined : q.graceSeconds * 1000,
       );
+      // The sandboxes' model cache holds hard links to blobs: its unused commits go too.
+      res.json({ ...hub, modelCache: await services.runtime.models?.collectGarbage() });
     }) satisfies RequestHandler,
 
     lfsBatch:

@@ -14,8 +14,8 @@ export interface NotebookSessionDeps {
   log: Logger;
   /** Byte cap of one run's outputs in the document. */
   outputMaxBytes?: number;
-  /** Makes the notebook's declared models (metadata `atrium.models`) available to its sandbox. */
-  provideModels?: (ids: string[]) => Promise<unknown>;
+  /** Makes the notebook's declared models (metadata `atrium.models`) available to its kernel's sandbox. */
+  provideModels?: (kernelId: string, ids: string[]) => Promise<unknown>;
   /** Whether the notebook's repository still exists (renamed or deleted: the session ends). */
   exists?: () => Promise<boolean>;
 }
@@ -228,7 +228,7 @@ export class NotebookSession {
       // ready, or one declared later, asks for it at run time and shows the fetch (models/README.md).
       if (this.modelsWarmedFor !== kernelId) {
         this.modelsWarmedFor = kernelId;
-        void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
+        void this.deps.provideModels?.(kernelId, notebookModels(notebookMeta(doc).get('metadata')));
       }
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>

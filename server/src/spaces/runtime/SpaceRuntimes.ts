@@ -290,11 +290,6 @@ export class SpaceRuntimes implements SpaceCommitListener {
     const models = [...new Set(cardModels(card))];
     let sandbox: AppSandbox | undefined;
     try {
-      if (models.length > 0) log(`Providing models: ${models.join(', ')}`);
-      for (const model of models) {
-        const answer = await this.services.sandboxModels(model, logModelFetch(log));
-        if (answer.status === 'error') log(`Warning: ${answer.evalue}`);
-      }
       const files = await this.readFiles(sha);
       const env: Record<string, string> = {
         SPACE_ID: inst.spaceId,
@@ -314,10 +309,20 @@ export class SpaceRuntimes implements SpaceCommitListener {
         );
       if (stale()) return;
       this.makeRoom(inst);
-      const acquired = await this.sandboxes.acquire(inst.spaceId);
+      // The app sees public models and its owner's private ones (models/sandboxViews/sandboxReaders.ts).
+      const acquired = await this.sandboxes.acquire(inst.spaceId, {
+        kind: 'space',
+        ownerId: (fresh ?? repo).ownerId,
+      });
       sandbox = acquired.sandbox;
       const target = sandbox;
       log(acquired.pooled ? 'Sandbox ready (warm)' : 'Sandbox started');
+      if (stale()) return void (await this.sandboxes.release(sandbox));
+      if (models.length > 0) log(`Providing models: ${models.join(', ')}`);
+      for (const model of models) {
+        const answer = await acquired.provideModel(model, logModelFetch(log));
+        if (answer.status === 'error') log(`Warning: ${answer.evalue}`);
+      }
       if (stale()) return void (await this.sandboxes.release(sandbox));
       // The new app's output waits here until it serves (the old app's run log stays meanwhile).
       let runLog = new LogBuffer();
