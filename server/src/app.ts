@@ -107,7 +107,6 @@ export async function startAtrium(
             chooseViewStorage({
               driver,
               labels: { [SandboxLabel.instance]: instanceId, [SandboxLabel.purpose]: 'models' },
-              cacheRoot: modelCache.root,
               foldersRoot: path.join(config.dataDir, 'model-views'),
               log,
             }),

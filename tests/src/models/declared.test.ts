@@ -106,7 +106,9 @@ console.log(out.generated_text);`,
     await pushAliceModel(server.url, stranger, 'private-stranger', { private: true });
     const outputs = await runAndExport('uses-private', `${stranger.name}/private-stranger`, false, true);
     const error = outputs.find((o) => o.output_type === 'error');
-    expect(error?.evalue).toContain(`Model "${stranger.name}/private-stranger" is not on this Atrium instance`);
+    expect(error?.evalue).toContain(
+      `Model "${stranger.name}/private-stranger" is not on this Atrium instance`,
+    );
     expect(fs.existsSync(`${server.services.modelCache.root}/${stranger.name}/private-stranger`)).toBe(false);
   });
 });

@@ -127,7 +127,7 @@ describe.skipIf(!hasDocker())('models in sandboxes follow the hub', () => {
       expect((await generate(bob, bobKernel, id)).error).toBeUndefined();
       expect(await sees(bob, bobKernel, id)).toBe(true);
       const removed = await hub(server.url, alice, `/api/models/${id}/collaborators/${bob.name}`, 'DELETE');
-      expect(removed.status).toBe(200);
+      expect(removed.status).toBe(204);
       await eventually(async () => !(await sees(bob, bobKernel, id)), `${id} gone with the role`);
     });
 
@@ -136,9 +136,13 @@ describe.skipIf(!hasDocker())('models in sandboxes follow the hub', () => {
       expect(secret.error?.evalue).toContain(`Model "${alice.name}/secret" is not on this Atrium instance`);
       const own = await generate(alice, aliceKernel, `${bob.name}/own-secret`);
       expect(own.error?.evalue).toContain(`Model "${bob.name}/own-secret" is not on this Atrium instance`);
-      const listing = await run(bob, bobKernel, `require('node:fs').readdirSync('/models/${alice.name}')`);
+      const listing = await run(
+        bob,
+        bobKernel,
+        `require('node:fs').readdirSync('/models', { recursive: true }).join()`,
+      );
       expect(listing.result?.['text/plain']).not.toContain('secret');
-      // Its owner gets her own private model.
+      // Its owner gets his own private model.
       expect((await generate(bob, bobKernel, `${bob.name}/own-secret`)).error).toBeUndefined();
     });
 
@@ -152,7 +156,6 @@ describe.skipIf(!hasDocker())('models in sandboxes follow the hub', () => {
       const modelsLine = mountinfo.split('\n').find((l) => l.split(' ')[4] === '/models');
       expect(modelsLine).toBeDefined();
       expect(mountinfo).not.toContain(server.dataDir);
-      expect(mountinfo).not.toContain(path.dirname(server.dataDir));
       // runc shows the mount's source within its file system: Docker's volume folder, nothing of Atrium's.
       if (runtime === 'runc')
         expect(modelsLine?.split(' ')[3]).toMatch(

@@ -11,8 +11,9 @@ import {
   ModelUnavailableError,
 } from '../ModelCache.js';
 import { type SandboxModelProvider, sandboxModelProvider } from '../provideToSandbox.js';
+import { linkTree, readableDir } from './linkTree.js';
 import type { SandboxPrincipal } from './sandboxReaders.js';
-import type { ViewFolder } from './ViewStorage.js';
+import type { ViewFolder, ViewStorage } from './ViewStorage.js';
 
 /** A model linked into a view: where it came from (to re-check access) and which cached commit. */
 interface Entry {
@@ -22,6 +23,7 @@ interface Entry {
 
 export interface ModelViewDeps {
   cache: ModelCache;
+  storage: ViewStorage;
   hub: Hub;
   readerFor: (principal: SandboxPrincipal) => ModelReader;
 }
@@ -130,8 +132,10 @@ export class ModelView {
     const current = this.entries.get(id);
     if (current?.folder === entry.folder) return;
     const tree = path.join(this.folder.dir, COMMITS, entry.folder);
-    if (!this.folders().includes(entry.folder))
-      await linkTree(this.deps.cache.folderPath(entry.folder), tree);
+    if (!this.folders().includes(entry.folder)) {
+      const source = await this.deps.storage.source(entry.folder, this.deps.cache.folderPath(entry.folder));
+      await linkTree(source, tree);
+    }
     const link = path.join(this.folder.dir, ...id.split('/'));
     await readableDir(path.dirname(link));
     // A new commit replaces the old one atomically: readers see one or the other, never neither.
@@ -156,25 +160,4 @@ export class ModelView {
     if (this.folders().includes(folder)) return;
     await fs.rm(path.join(this.folder.dir, COMMITS, folder), { recursive: true, force: true });
   }
-}
-
-/** Makes a folder that any uid may list and enter (whatever the umask), as sandboxes read as their own uid. */
-async function readableDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  await fs.chmod(dir, 0o755);
-}
-
-/** Recreates `from`'s files under `to` as hard links (copies across file systems), readable by all. */
-async function linkTree(from: string, to: string): Promise<void> {
-  await readableDir(path.dirname(to));
-  const staging = `${to}.tmp-${randomBytes(4).toString('hex')}`;
-  await readableDir(staging);
-  // Listed parents first, so every folder exists before its files are linked into it.
-  for (const entry of await fs.readdir(from, { withFileTypes: true, recursive: true })) {
-    const source = path.join(entry.parentPath, entry.name);
-    const target = path.join(staging, path.relative(from, source));
-    if (entry.isDirectory()) await readableDir(target);
-    else if (entry.isFile()) await fs.link(source, target).catch(() => fs.copyFile(source, target));
-  }
-  await fs.rename(staging, to);
 }

@@ -37,7 +37,7 @@ export class ModelViews {
   /** Chooses the storage and removes views an earlier run left (its sandboxes are gone by now). */
   async init(): Promise<void> {
     const storage = await this.options.chooseStorage();
-    const removed = await storage.removeLeftovers();
+    const removed = await storage.init();
     if (removed > 0) this.options.log.info({ removed }, 'removed model views left by an earlier run');
     this.storage = storage;
     const every = (ms: number, work: () => Promise<unknown>) => {
@@ -57,7 +57,7 @@ export class ModelViews {
   /** A new, empty view for a sandbox about to be created. */
   async open(): Promise<ModelView> {
     if (!this.storage) throw unavailable('Sandbox model views are not ready yet', 'models_not_ready');
-    const view = new ModelView(await this.storage.create(), this.options);
+    const view = new ModelView(await this.storage.create(), { ...this.options, storage: this.storage });
     this.views.add(view);
     return view;
   }
@@ -78,6 +78,7 @@ export class ModelViews {
       return this.rechecking;
     }
     this.rechecking = (async () => {
+      await null; // stored before it can finish (a pass over no views has nothing to wait for)
       try {
         do {
           this.recheckAgain = false;
@@ -98,11 +99,12 @@ export class ModelViews {
   }
 
   /** Removes cached commits nothing needs (models deleted or moved, superseded commits no view links). */
-  async collectGarbage(): Promise<{ models: number; commits: number; bytes: number }> {
+  async collectGarbage(): Promise<{ models: number; commits: number; bytes: number; staged: number }> {
     const inUse = new Set([...this.views].flatMap((v) => v.folders()));
     const collected = await this.options.cache.collect(inUse);
-    this.options.log.info(collected, 'model cache garbage collected');
-    return collected;
+    const staged = (await this.storage?.collect(inUse)) ?? 0;
+    this.options.log.info({ ...collected, staged }, 'model cache garbage collected');
+    return { ...collected, staged };
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from '../../logger.js';
 import type { SandboxDriver, SandboxMount } from '../../runtime/SandboxDriver.js';
 import { SANDBOX_MODELS_DIR } from '../ModelCache.js';
+import { linkTree } from './linkTree.js';
 
 /** One sandbox's view folder: written by the server, mounted read-only at /models in the sandbox. */
 export interface ViewFolder {
@@ -17,9 +18,16 @@ export interface ViewFolder {
 /** Where view folders live: Docker-managed volumes, or host folders beside the model cache. */
 export interface ViewStorage {
   readonly kind: SandboxMount['type'];
+  /** Removes every view an earlier run left (call after its sandboxes are removed); returns how many. */
+  init(): Promise<number>;
   create(): Promise<ViewFolder>;
-  /** Removes every view an earlier run left (call after its sandboxes are removed). */
-  removeLeftovers(): Promise<number>;
+  /**
+   * A copy of a cached commit folder on the views' own mount, so views can hard-link from it (a hard
+   * link cannot cross mounts): the cache's folder itself when it is on that mount.
+   */
+  source(folder: string, cacheDir: string): Promise<string>;
+  /** Drops staged commit folders no view links any more; returns how many. */
+  collect(inUse: ReadonlySet<string>): Promise<number>;
 }
 
 /** A name that says nothing of the host or the instance: runc shows it in /proc/self/mountinfo. */
@@ -28,24 +36,52 @@ const neutralName = () => `atrium-models-${randomBytes(6).toString('hex')}`;
 /**
  * Views as Docker named volumes: runc sandboxes then see Docker's own path for /models
  * (`/var/lib/docker/volumes/atrium-models-…/_data`), never Atrium's data directory. The server fills
- * the volume through its mountpoint, so it must run on the Docker host with write access there.
+ * the volumes through their mountpoints, so it runs on the Docker host with write access there. Cached
+ * commits are staged once in one more volume (hard links when Docker's folder shares the cache's
+ * mount, else copies), and every view hard-links from there.
  */
 export function volumeViewStorage(driver: SandboxDriver, labels: Record<string, string>): ViewStorage {
+  let store: string | null = null;
+  const staging = new Map<string, Promise<string>>();
+  const create = async (): Promise<ViewFolder> => {
+    const volume = await driver.createVolume(neutralName(), labels);
+    await fs.chmod(volume.mountpoint, 0o755);
+    return {
+      dir: volume.mountpoint,
+      mount: { type: 'volume', source: volume.name, target: SANDBOX_MODELS_DIR },
+      remove: () => driver.removeVolume(volume.name),
+    };
+  };
   return {
     kind: 'volume',
-    async create() {
-      const volume = await driver.createVolume(neutralName(), labels);
-      await fs.chmod(volume.mountpoint, 0o755);
-      return {
-        dir: volume.mountpoint,
-        mount: { type: 'volume', source: volume.name, target: SANDBOX_MODELS_DIR },
-        remove: () => driver.removeVolume(volume.name),
-      };
-    },
-    async removeLeftovers() {
+    create,
+    async init() {
       const names = await driver.listVolumes(labels);
       await Promise.all(names.map((name) => driver.removeVolume(name)));
+      store = (await create()).dir;
       return names.length;
+    },
+    source(folder, cacheDir) {
+      if (!store) return Promise.reject(new Error('model views are not initialised'));
+      const target = path.join(store, folder);
+      let staged = staging.get(folder);
+      if (!staged) {
+        staged = fs
+          .access(target)
+          .catch(() => linkTree(cacheDir, target))
+          .then(() => target)
+          .finally(() => staging.delete(folder));
+        staging.set(folder, staged);
+      }
+      return staged;
+    },
+    async collect(inUse) {
+      if (!store) return 0;
+      const unused = (await fs.readdir(store)).filter((f) => !inUse.has(f) && !staging.has(f));
+      await Promise.all(
+        unused.map((f) => fs.rm(path.join(store as string, f), { recursive: true, force: true })),
+      );
+      return unused.length;
     },
   };
 }
@@ -54,51 +90,50 @@ export function volumeViewStorage(driver: SandboxDriver, labels: Record<string, 
 export function folderViewStorage(root: string): ViewStorage {
   return {
     kind: 'bind',
+    async init() {
+      const names = await fs.readdir(root).catch(() => [] as string[]);
+      await Promise.all(names.map((n) => fs.rm(path.join(root, n), { recursive: true, force: true })));
+      return names.length;
+    },
     async create() {
       const dir = path.join(root, neutralName());
-      await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+      await fs.mkdir(dir, { recursive: true });
+      await fs.chmod(dir, 0o755);
       return {
         dir,
         mount: { type: 'bind', source: dir, target: SANDBOX_MODELS_DIR },
         remove: () => fs.rm(dir, { recursive: true, force: true }),
       };
     },
-    async removeLeftovers() {
-      const names = await fs.readdir(root).catch(() => [] as string[]);
-      await Promise.all(names.map((n) => fs.rm(path.join(root, n), { recursive: true, force: true })));
-      return names.length;
-    },
+    // Beside the cache, on its mount: views link from the cache's own folders.
+    source: async (_folder, cacheDir) => cacheDir,
+    collect: async () => 0,
   };
 }
 
 /**
- * Volumes when this server can fill them with hard links from the cache (same host, same file system,
- * write access to Docker's volume folder); host folders otherwise, with a warning saying what shows.
+ * Volumes when this server can write into the ones Docker makes (same host, write access to Docker's
+ * volume folder); host folders otherwise, with a warning saying what runc sandboxes can then see.
  */
 export async function chooseViewStorage(options: {
   driver: SandboxDriver;
   labels: Record<string, string>;
-  /** A folder on the model cache's file system, for the probe link. */
-  cacheRoot: string;
   foldersRoot: string;
   log: Logger;
 }): Promise<ViewStorage> {
   const volumes = volumeViewStorage(options.driver, options.labels);
-  const probeFile = path.join(options.cacheRoot, `.probe-${randomBytes(4).toString('hex')}`);
   let probe: ViewFolder | undefined;
   try {
-    await fs.writeFile(probeFile, '');
     probe = await volumes.create();
-    await fs.link(probeFile, path.join(probe.dir, 'probe'));
+    await fs.writeFile(path.join(probe.dir, 'probe'), '');
     return volumes;
   } catch (err) {
     options.log.warn(
       { err: (err as Error).message },
-      'model views use host folders (no writable Docker volume on the cache file system): runc sandboxes can read the data directory path in /proc/self/mountinfo',
+      'model views use host folders (Docker volumes cannot be filled from here): runc sandboxes can read their host path in /proc/self/mountinfo',
     );
     return folderViewStorage(options.foldersRoot);
   } finally {
     await probe?.remove().catch(() => {});
-    await fs.rm(probeFile, { force: true });
   }
 }
