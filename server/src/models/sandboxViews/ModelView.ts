@@ -40,6 +40,8 @@ export class ModelView {
   private readonly entries = new Map<string, Entry>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Hears which models a re-check took away (a Space app restarts, so nothing stays in its memory). */
+  onRemoved: ((ids: string[]) => void) | null = null;
 
   constructor(
     private readonly folder: ViewFolder,
@@ -103,6 +105,7 @@ export class ModelView {
         await this.unlink(id);
         removed.push(id);
       }
+      if (removed.length > 0) this.onRemoved?.(removed);
       return removed;
     });
   }

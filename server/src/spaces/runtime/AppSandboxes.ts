@@ -107,15 +107,18 @@ export class AppSandboxes {
 
   /**
    * A sandbox waiting for `space` (owner/name): a pooled one when it is still alive, else a new one; its
-   * /models holds what `principal` may read, and `provideModel` puts a model there.
+   * /models holds what `principal` may read, `provideModel` puts a model there, and `onModelsRemoved`
+   * hears when access to some went.
    */
   async acquire(
     space: string,
     principal: SandboxPrincipal,
+    onModelsRemoved: (ids: string[]) => void,
   ): Promise<{ sandbox: AppSandbox; pooled: boolean; provideModel: SandboxModelProvider }> {
     const acquired = await this.take(space);
     const view = this.views.get(acquired.sandbox);
     view?.assign(principal);
+    if (view) view.onRemoved = onModelsRemoved;
     const provideModel: SandboxModelProvider =
       view?.provider ??
       (async (model) => ({

@@ -230,6 +230,16 @@ export class SpaceRuntimes implements SpaceCommitListener {
     if (inst?.app || inst?.stage === 'BUILDING') void this.start(repo, 'restart');
   }
 
+  /** Stops the app at once (nothing keeps serving from it meanwhile), then builds it again; says why. */
+  private async restartNow(inst: SpaceInstance, why: string): Promise<void> {
+    if (this.closed || !this.spaces.has(inst.repoId)) return;
+    this.options.log.info({ space: inst.spaceId, why }, 'restarting a Space app');
+    inst.runLog.write(why);
+    await this.stop(inst, 'STOPPED', why);
+    const repo = await this.services.hub.repos.findById(inst.repoId);
+    if (repo && !(await this.settings.paused(repo.id))) await this.start(repo, 'restart', why);
+  }
+
   /** Stops the app (if any) and leaves the Space in `stage`. */
   private async stop(inst: SpaceInstance, stage: SpaceStage, error?: string): Promise<void> {
     inst.generation += 1;
@@ -243,7 +253,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
   }
 
   /** Builds and starts the app of main's head; the previous app keeps serving until the new one runs. */
-  async start(repo: RepoRecord, why: 'wake' | 'restart' | 'commit'): Promise<void> {
+  async start(repo: RepoRecord, why: 'wake' | 'restart' | 'commit', note?: string): Promise<void> {
     const inst = this.instance(repo);
     const generation = ++inst.generation;
     const stale = () => generation !== inst.generation || this.closed;
@@ -259,6 +269,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
     };
     this.setStage(inst, inst.app ? 'RUNNING_BUILDING' : 'BUILDING');
     log(`===== Build (${why}) of ${inst.spaceId} at ${sha?.slice(0, 12) ?? 'no commit'} =====`);
+    if (note) log(note);
     if (!sha) return fail('NO_APP_FILE', 'The Space has no commit');
     const readme = await this.readText(sha, 'README.md');
     const card: Record<string, unknown> = (readme ? parseCardData(readme) : undefined) ?? {};
@@ -310,10 +321,15 @@ export class SpaceRuntimes implements SpaceCommitListener {
       if (stale()) return;
       this.makeRoom(inst);
       // The app sees public models and its owner's private ones (models/sandboxViews/sandboxReaders.ts).
-      const acquired = await this.sandboxes.acquire(inst.spaceId, {
-        kind: 'space',
-        ownerId: (fresh ?? repo).ownerId,
-      });
+      const acquired = await this.sandboxes.acquire(
+        inst.spaceId,
+        { kind: 'space', ownerId: (fresh ?? repo).ownerId },
+        (ids) =>
+          void this.restartNow(
+            inst,
+            `Access to ${ids.join(', ')} was taken away: restarting the app so it no longer uses ${ids.length > 1 ? 'them' : 'it'}`,
+          ),
+      );
       sandbox = acquired.sandbox;
       const target = sandbox;
       log(acquired.pooled ? 'Sandbox ready (warm)' : 'Sandbox started');
