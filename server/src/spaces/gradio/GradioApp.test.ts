@@ -129,3 +129,56 @@ describe('GradioApp.close', () => {
     expect(call.messages).toEqual([['error', 'The app restarted']]);
   });
 });
+
+describe('the call time limit', () => {
+  let app: GradioApp | undefined;
+  afterEach(() => app?.close());
+
+  it('stops a call at the time limit with a clear error, and the next caller in line goes on', async () => {
+    const lines: string[] = [];
+    const hangs = demo({
+      fn: ({ text }: { text: string }) => (text === 'hang' ? new Promise<never>(() => {}) : { out: text }),
+      inputs: [Textbox({ name: 'text' })],
+      outputs: [Textbox({ name: 'out' })],
+    });
+    app = await GradioApp.create(new InProcessDemoBackend(hangs), {
+      callTimeoutMs: 100,
+      onCallTimeout: (line) => lines.push(line),
+    });
+    const first = recorder();
+    const second = recorder();
+    const hung = app.startCall('predict', ['hang']);
+    const next = app.startCall('predict', ['next']);
+    app.openCallStream('predict', hung, first.sink);
+    app.openCallStream('predict', next, second.sink);
+    await Promise.all([first.done, second.done]);
+    expect(first.messages).toEqual([
+      [
+        'error',
+        "This call took longer than the Space's limit of 0.1 s and was stopped (call_duration_timeout in its README.md).",
+      ],
+    ]);
+    expect(second.messages).toEqual([['complete', ['next']]]);
+    expect(lines).toEqual(["A call to /predict was stopped after 0.1 s (the Space's call_duration_timeout)"]);
+  });
+
+  it('calls an app stuck when it does not give up a stopped call within the grace period', async () => {
+    const stuck: string[] = [];
+    // A fake backend that ignores cancellation, as an app blocked in a synchronous loop does.
+    const ignoresCancel = {
+      describe: async () => echo.description,
+      call: () => new Promise<never>(() => {}),
+    };
+    app = await GradioApp.create(ignoresCancel, {
+      callTimeoutMs: 50,
+      cancelGraceMs: 50,
+      onStuck: (line) => stuck.push(line),
+    });
+    const { sink, done } = recorder();
+    app.openCallStream('predict', app.startCall('predict', ['x']), sink);
+    await done;
+    for (const deadline = Date.now() + 5000; stuck.length === 0 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 10));
+    expect(stuck).toEqual(['The app did not stop a call within 0.05 s of its cancel']);
+  });
+});

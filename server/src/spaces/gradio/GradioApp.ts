@@ -39,6 +39,14 @@ export interface GradioAppOptions {
   maxPending?: number;
   /** Sessions and /call results nobody reads are dropped after this long. */
   idleMs?: number;
+  /** A running call is stopped after this long (0: never); the caller gets an error, the queue moves on. */
+  callTimeoutMs?: number;
+  /** How long a stopped call's app has to give it up before it is called stuck (default 5 s). */
+  cancelGraceMs?: number;
+  /** Hears each call stopped by the limit, as a line for the app's log. */
+  onCallTimeout?: (line: string) => void;
+  /** The app did not give up a stopped call in time (a synchronous loop blocks even its cancel). */
+  onStuck?: (line: string) => void;
 }
 
 /** A call the caller got wrong: answered 422 (join) or as an error event (/call). */
@@ -59,6 +67,7 @@ export class GradioApp {
   private readonly running = new Map<string, AbortController>();
   private readonly heartbeats = new Set<EventSink>();
   private averageMs: number | undefined;
+  private closed = false;
   private readonly sweeper: NodeJS.Timeout;
   private readonly maxPending: number;
   private readonly idleMs: number;
@@ -66,7 +75,7 @@ export class GradioApp {
   constructor(
     readonly description: DemoDescription,
     private readonly backend: DemoBackend,
-    options: GradioAppOptions = {},
+    private readonly options: GradioAppOptions = {},
   ) {
     this.queue = new DemoQueue(description.concurrencyLimit);
     this.inputs = description.inputs.map(componentFromConfig);
@@ -255,6 +264,7 @@ export class GradioApp {
    * an error for each unfinished call first, so no caller waits for an answer that cannot come.
    */
   close(reason = 'The app stopped or restarted'): void {
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const controller of this.running.values()) controller.abort();
     for (const session of this.sessions.values()) {
@@ -311,10 +321,13 @@ export class GradioApp {
     this.queue
       .run(
         () =>
-          backend.call(description.apiName, inputs, {
-            signal,
-            onPartial: (outputs) => listener.partial(toGradioOutputs(description, outputs)),
-          }),
+          this.withinTimeLimit(
+            backend.call(description.apiName, inputs, {
+              signal,
+              onPartial: (outputs) => listener.partial(toGradioOutputs(description, outputs)),
+            }),
+            controller,
+          ),
         { onRank: listener.rank, onStart: listener.start, signal },
       )
       .then(
@@ -329,6 +342,39 @@ export class GradioApp {
           listener.error(err instanceof Error ? err.message : String(err));
         },
       );
+  }
+
+  /**
+   * Ends a running call at the time limit: it is cancelled in the app and fails for its caller at once,
+   * so its slot goes to the next in line whether or not the app obeys. An app that has not given the
+   * call up after the grace period is stuck (a synchronous loop blocks even its cancel).
+   */
+  private withinTimeLimit<T>(call: Promise<T>, controller: AbortController): Promise<T> {
+    const limitMs = this.options.callTimeoutMs ?? 0;
+    if (limitMs <= 0) return call;
+    const seconds = limitMs / 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        this.options.onCallTimeout?.(
+          `A call to /${this.description.apiName} was stopped after ${seconds} s (the Space's call_duration_timeout)`,
+        );
+        const graceMs = this.options.cancelGraceMs ?? 5000;
+        const grace = setTimeout(() => {
+          if (!this.closed)
+            this.options.onStuck?.(`The app did not stop a call within ${graceMs / 1000} s of its cancel`);
+        }, graceMs).unref();
+        const settled = () => clearTimeout(grace);
+        call.then(settled, settled);
+        reject(
+          new Error(
+            `This call took longer than the Space's limit of ${seconds} s and was stopped (call_duration_timeout in its README.md).`,
+          ),
+        );
+      }, limitMs);
+    });
+    return Promise.race([call, limit]).finally(() => clearTimeout(timer));
   }
 
   private eta(rank: number): number | null {

@@ -12,6 +12,8 @@ import type { Services } from '../../services.js';
 import { DemoHostBackend } from '../gradio/DemoHostBackend.js';
 import type { AppSandbox } from './AppSandbox.js';
 import type { AppSandboxes } from './AppSandboxes.js';
+import { callTimeoutSeconds } from './callTimeout.js';
+import { appToSleep } from './fairShare.js';
 import { LogBuffer } from './LogBuffer.js';
 import type { SpaceSettingsStore } from './SpaceSettingsStore.js';
 import type { SpaceCommitListener } from './watchSpaceCommits.js';
@@ -19,10 +21,12 @@ import type { SpaceCommitListener } from './watchSpaceCommits.js';
 export interface SpaceRuntimesOptions {
   /** Idle seconds before a Space sleeps when its owner set nothing (the Hub's free tier: 48 h). */
   defaultSleepS: number;
-  /** Apps running at once; starting one more puts the least recently visited to sleep. */
+  /** Apps running at once; starting one more puts one of the busiest owner's to sleep (fairShare.ts). */
   maxRunning: number;
   /** How long an app may take to import (models load here). */
   loadTimeoutMs: number;
+  /** A demo call's time limit when the card sets no `call_duration_timeout` (0: none). */
+  defaultCallTimeoutS: number;
   log: Logger;
 }
 
@@ -298,6 +302,8 @@ export class SpaceRuntimes implements SpaceCommitListener {
       return this.setStage(inst, 'RUNNING');
     }
 
+    const callLimit = callTimeoutSeconds(card, this.options.defaultCallTimeoutS);
+    if (callLimit.warning) log(callLimit.warning);
     const models = [...new Set(cardModels(card))];
     let sandbox: AppSandbox | undefined;
     try {
@@ -363,7 +369,14 @@ export class SpaceRuntimes implements SpaceCommitListener {
       }
       if (reply.type !== 'app_loaded') return;
       log(`App loaded in ${Math.round(reply.durationMs)} ms`);
-      await this.services.gradio.register(inst.spaceId, new DemoHostBackend(sandbox.demoChannel()));
+      await this.services.gradio.register(inst.spaceId, new DemoHostBackend(sandbox.demoChannel()), {
+        callTimeoutMs: callLimit.seconds * 1000,
+        onCallTimeout: (line) => inst.runLog.write(line),
+        // A call that ignores its cancel holds a place in the app's own queue: only a restart frees it.
+        onStuck: (line) => {
+          if (inst.app?.sandbox === target) void this.restartNow(inst, `${line}: restarting it`);
+        },
+      });
       if (stale()) return void (await this.sandboxes.release(sandbox));
       const previous = inst.app;
       inst.app = { sandbox, sha };
@@ -411,19 +424,25 @@ export class SpaceRuntimes implements SpaceCommitListener {
     return out;
   }
 
-  /** Keeps the number of running apps under the cap: the least recently visited other one sleeps. */
+  /**
+   * Keeps the number of running apps under the cap, shared fairly between owners (fairShare.ts): the
+   * owner running the most gives up their least recently visited app.
+   */
   private makeRoom(starting: SpaceInstance): void {
-    const running = [...this.spaces.values()].filter((s) => s.app && s !== starting);
-    if (running.length < this.options.maxRunning) return;
-    const coldest = running.sort((a, b) => a.lastVisit - b.lastVisit)[0];
-    if (coldest) {
-      this.options.log.info(
-        { space: coldest.spaceId },
-        'too many apps running: the least recently visited sleeps',
-      );
-      coldest.buildLog.write('Sleeping (other Spaces needed the room)');
-      void this.stop(coldest, 'SLEEPING');
-    }
+    const ownerOf = (s: SpaceInstance) => s.spaceId.split('/')[0] ?? s.spaceId;
+    const running = [...this.spaces.values()]
+      .filter((s) => s.app && s !== starting)
+      .map((s) => ({ owner: ownerOf(s), lastVisit: s.lastVisit, inst: s }));
+    const victim = appToSleep(running, ownerOf(starting), this.options.maxRunning)?.inst;
+    if (!victim) return;
+    this.options.log.info(
+      { space: victim.spaceId, starting: starting.spaceId },
+      "too many apps running: the busiest owner's least recently visited sleeps",
+    );
+    victim.buildLog.write(
+      `Sleeping: ${this.options.maxRunning} apps may run at once, and ${ownerOf(victim)} ran the most when ${starting.spaceId} started`,
+    );
+    void this.stop(victim, 'SLEEPING');
   }
 
   /** Puts apps idle for longer than their sleep time to sleep. */

@@ -30,6 +30,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     defaultSleepS: envInt('ATRIUM_SPACES_SLEEP_S', 48 * 3600),
     maxRunning: envInt('ATRIUM_SPACES_MAX_RUNNING', 8),
     loadTimeoutMs: envInt('ATRIUM_SPACES_LOAD_TIMEOUT_S', 180) * 1000,
+    defaultCallTimeoutS: envInt('ATRIUM_SPACES_CALL_TIMEOUT_S', 120),
     log,
   });
   services.hub.repos = watchSpaceCommits(services.hub.repos, () => runtimes);
