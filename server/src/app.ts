@@ -16,6 +16,7 @@ import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
+import { bodyDeadline } from './http/bodyDeadline.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
@@ -26,6 +27,7 @@ import { sandboxReader } from './models/sandboxViews/sandboxReaders.js';
 import { chooseViewStorage } from './models/sandboxViews/ViewStorage.js';
 import { modelSeeds } from './models/seeds.js';
 import { NotebookKernels } from './notebooks/NotebookKernels.js';
+import { UploadQuota } from './quota/UploadQuota.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
 import { SandboxLabel } from './runtime/SandboxDriver.js';
@@ -114,7 +116,7 @@ export async function startAtrium(
         }),
     ),
     onShutdown: (hook) => shutdownHooks.push(hook),
-    gradio: new GradioApps(),
+    gradio: new GradioApps(new UploadQuota(config.demoUploadQuotaBytes)),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
     notebooks: undefined as unknown as NotebookKernels,
     spaceRuntimes: undefined as unknown as Services['spaceRuntimes'],
@@ -145,6 +147,7 @@ export async function startAtrium(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
+  app.use(bodyDeadline({ timeoutMs: config.bodyTimeoutMs, minBytesPerSecond: config.bodyMinRate, log }));
   const clientDir = findClientDir(config.clientDir);
   if (clientDir) app.use('/assets', serveClientAssets(clientDir));
   app.use(authenticate(services.resolveIdentity));
@@ -156,7 +159,7 @@ export async function startAtrium(
   app.use(errorMiddleware(log));
 
   const server = http.createServer(app);
-  // Slow-loris guard without cutting long downloads or streams short.
+  // Slow-loris guard without cutting long downloads or streams short (bodies: bodyDeadline).
   server.headersTimeout = 30_000;
   server.requestTimeout = 0;
   routeUpgrades(server, upgradeRoutes(services), log);

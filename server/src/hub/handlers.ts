@@ -337,10 +337,10 @@ export function hubHandlers(services: Services) {
         const name = param(req.params.name).replace(/\.git$/, '');
         const need = body.operation === 'upload' ? 'write' : 'read';
         if (need === 'write') requireWriter(req.identity);
-        await loadRepo(services, req.identity, type, param(req.params.owner), name, need);
-        res
-          .type('application/vnd.git-lfs+json')
-          .send(JSON.stringify(await lfsBatch(services, baseUrl(req), body.operation, body.objects)));
+        const { repo } = await loadRepo(services, req.identity, type, param(req.params.owner), name, need);
+        // Answered first: a refusal is JSON `{error}` (what the Hub's clients read), not an LFS type.
+        const answer = await lfsBatch(services, repo, baseUrl(req), body.operation, body.objects);
+        res.type('application/vnd.git-lfs+json').send(JSON.stringify(answer));
       },
 
     lfsUpload: (async (req, res) => {

@@ -224,6 +224,16 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     `${REACHABLE} DELETE FROM hub_commits WHERE oid NOT IN (SELECT oid FROM r)`,
   );
   const referenced = db.prepare<[], { sha256: string }>('SELECT DISTINCT sha256 FROM hub_entries');
+  // An account's blobs: those named by any commit its repositories' branches reach.
+  const usageStmt = db.prepare<[string, string], { used: number; adding: number }>(
+    `WITH RECURSIVE r(oid) AS (
+       SELECT f.commit_oid FROM hub_refs f JOIN hub_repos p ON p.id = f.repo_id WHERE p.owner_id = ?
+       UNION SELECT c.parent_oid FROM hub_commits c JOIN r ON c.oid = r.oid WHERE c.parent_oid IS NOT NULL
+     ), owned AS (SELECT DISTINCT e.sha256, e.size FROM hub_entries e JOIN r ON e.commit_oid = r.oid),
+     adding AS (SELECT DISTINCT json_extract(value, '$[0]') AS sha256, json_extract(value, '$[1]') AS size FROM json_each(?))
+     SELECT (SELECT COALESCE(SUM(size), 0) FROM owned) AS used,
+            (SELECT COALESCE(SUM(size), 0) FROM adding WHERE sha256 NOT IN (SELECT sha256 FROM owned)) AS adding`,
+  );
   const pruneTx = db.transaction(() => {
     pruneEntries.run();
     return pruneCommits.run().changes;
@@ -426,6 +436,10 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
 
     pruneUnreachable: async () => ({ commits: pruneTx() }),
     referencedBlobs: async () => new Set(referenced.all().map((r) => r.sha256)),
+    storageUsage: async (ownerId, adding = []) => {
+      const row = usageStmt.get(ownerId, JSON.stringify(adding.map((a) => [a.sha256, a.size])));
+      return { usedBytes: row?.used ?? 0, addingBytes: row?.adding ?? 0 };
+    },
 
     like: async (repoId, userId, at) => likeTx(repoId, userId, at),
     unlike: async (repoId, userId) => likeTx(repoId, userId, null),

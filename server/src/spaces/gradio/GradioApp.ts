@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DemoDescription } from '@atrium/protocol';
 import { type AnyComponent, componentFromConfig, DemoError, DemoQueue } from '@atrium/sandbox/sdk';
+import type { UploadQuota } from '../../quota/UploadQuota.js';
 import type { DemoBackend } from './DemoBackend.js';
 import { gradioApiInfo, gradioConfig } from './gradioConfig.js';
 import { toDemoInputs, toGradioOutputs } from './gradioValues.js';
@@ -47,6 +48,8 @@ export interface GradioAppOptions {
   onCallTimeout?: (line: string) => void;
   /** The app did not give up a stopped call in time (a synchronous loop blocks even its cancel). */
   onStuck?: (line: string) => void;
+  /** Shared by every app: what each person may hold in uploads. */
+  uploadQuota?: UploadQuota;
 }
 
 /** A call the caller got wrong: answered 422 (join) or as an error event (/call). */
@@ -57,7 +60,7 @@ export class GradioInputError extends Error {}
  * per-session queue/data streams and the /call events. Knows nothing of HTTP routing.
  */
 export class GradioApp {
-  readonly uploads = new UploadStore();
+  readonly uploads: UploadStore;
   /** Gradio's app_id: a client that sees it change knows the app restarted. */
   readonly appId = randomInt(2 ** 47);
   private readonly queue: DemoQueue;
@@ -77,6 +80,7 @@ export class GradioApp {
     private readonly backend: DemoBackend,
     private readonly options: GradioAppOptions = {},
   ) {
+    this.uploads = new UploadStore(options.uploadQuota);
     this.queue = new DemoQueue(description.concurrencyLimit);
     this.inputs = description.inputs.map(componentFromConfig);
     this.maxPending = options.maxPending ?? 1000;
@@ -266,6 +270,7 @@ export class GradioApp {
   close(reason = 'The app stopped or restarted'): void {
     this.closed = true;
     clearInterval(this.sweeper);
+    this.uploads.clear();
     for (const controller of this.running.values()) controller.abort();
     for (const session of this.sessions.values()) {
       const sink = session.sink;
