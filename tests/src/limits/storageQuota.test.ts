@@ -89,6 +89,24 @@ describe('storage quotas', () => {
     await upload(alice, 'again', 'b.bin', randomBytes(600 * KB));
   });
 
+  it('lets a duplicate take its owner past the quota (duplicates copy nothing), then refuses the next', async () => {
+    const carol = await createUser(server.url);
+    const duplicate = (source: string, name: string) =>
+      fetch(`${server.url}/api/models/${source}/duplicate`, {
+        method: 'POST',
+        headers: { ...bearer(carol.token), 'content-type': 'application/json' },
+        body: JSON.stringify({ repository: `${carol.name}/${name}` }),
+      });
+    expect((await duplicate(`${bob.name}/his`, 'one')).status).toBe(200); // 500 kB
+    expect((await duplicate(`${alice.name}/again`, 'two')).status).toBe(200); // + 600 kB: past 1 MB
+    expect((await storageOf(carol)).storage.usedBytes).toBeGreaterThan(1024 * KB);
+    const refused = await duplicate(`${bob.name}/his`, 'three');
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toMatch(
+      new RegExp(`^Storage limit reached: ${carol.name} holds 1\\.\\d+ MB of its 1\\.05 MB\\. Delete`),
+    );
+  });
+
   it('bounds what one person holds in demo uploads, and shows it to them', async () => {
     const inspect = demo({
       fn: ({ image }) => ({ info: { size: image.data.length } }),
