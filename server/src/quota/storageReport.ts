@@ -1,15 +1,9 @@
+import type { StorageUse, StorageView } from '@atrium/protocol';
 import type { AccountRecord } from '../accounts/AccountStore.js';
 import type { Services } from '../services.js';
 
-/** One account's storage against its quota. */
-export interface StorageUse {
-  name: string;
-  usedBytes: number;
-  quotaBytes: number;
-}
-
 /** `GET /api/settings/storage`: the user's storage, their organizations', and their demo uploads. */
-export async function storageReport(services: Services, user: AccountRecord) {
+export async function storageReport(services: Services, user: AccountRecord): Promise<StorageView> {
   const quotaBytes = services.config.storageQuotaBytes;
   const use = async (account: AccountRecord): Promise<StorageUse> => ({
     name: account.name,
