@@ -1,6 +1,7 @@
 import { demo, Number as Num, Textbox } from '@atrium/sandbox/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GradioApp } from './GradioApp.js';
+import { GradioApps } from './GradioApps.js';
 import { InProcessDemoBackend } from './InProcessDemoBackend.js';
 import type { EventSink } from './sse.js';
 
@@ -102,6 +103,33 @@ describe('GradioApp', () => {
 });
 
 describe('GradioApp.close', () => {
+  it('tells a caller who had not opened its stream yet, once it opens it on the app that replaced it', async () => {
+    const never = demo({
+      fn: () => new Promise<{ n: number }>(() => {}),
+      inputs: [],
+      outputs: [Num({ name: 'n' })],
+    });
+    const apps = new GradioApps();
+    const old = await apps.register('a/b', new InProcessDemoBackend(never));
+    const id = old.join('s1', 0, []);
+    const replacement = await apps.register('a/b', new InProcessDemoBackend(never));
+    const { sink, messages, done } = recorder();
+    replacement.openSessionStream('s1', sink);
+    await done;
+    expect(messages.map(([, m]) => m)).toEqual([
+      expect.objectContaining({ msg: 'estimation', event_id: id }),
+      expect.objectContaining({ msg: 'process_starts', event_id: id }),
+      {
+        msg: 'process_completed',
+        event_id: id,
+        output: { error: 'The app stopped or restarted', title: 'Error', visible: true },
+        success: false,
+      },
+      { msg: 'close_stream', event_id: null },
+    ]);
+    apps.close();
+  });
+
   it('tells open streams that their unfinished calls failed, then ends them', async () => {
     const never = demo({
       fn: () => new Promise<{ n: number }>(() => {}),

@@ -267,26 +267,30 @@ export class GradioApp {
    * Cancels every call and ends every stream (app restart or server shutdown). Open streams hear
    * an error for each unfinished call first, so no caller waits for an answer that cannot come.
    */
-  close(reason = 'The app stopped or restarted'): void {
+  close(reason = 'The app stopped or restarted'): Map<string, Record<string, unknown>[]> {
     this.closed = true;
     clearInterval(this.sweeper);
     this.uploads.clear();
     for (const controller of this.running.values()) controller.abort();
-    for (const session of this.sessions.values()) {
+    // A caller who joined but has not opened its stream yet hears the error when it does (adoptSessions).
+    const unheard = new Map<string, Record<string, unknown>[]>();
+    for (const [hash, session] of this.sessions) {
+      const errors = [...session.pending].map((id) => ({
+        msg: 'process_completed',
+        event_id: id,
+        output: { error: reason, title: 'Error', visible: true },
+        success: false,
+      }));
+      session.pending.clear();
       const sink = session.sink;
-      if (!sink) continue;
-      for (const id of session.pending) {
-        sink.send(undefined, {
-          msg: 'process_completed',
-          event_id: id,
-          output: { error: reason, title: 'Error', visible: true },
-          success: false,
-        });
+      if (!sink) {
+        if (errors.length > 0) unheard.set(hash, [...session.buffer, ...errors]);
+        continue;
       }
+      for (const error of errors) sink.send(undefined, error);
       sink.send(undefined, { msg: 'close_stream', event_id: null });
       sink.end();
       session.sink = undefined;
-      session.pending.clear();
     }
     for (const event of this.calls.values()) {
       if (!event.done) event.sink?.send('error', reason);
@@ -298,6 +302,12 @@ export class GradioApp {
     this.heartbeats.clear();
     this.sessions.clear();
     this.calls.clear();
+    return unheard;
+  }
+
+  /** Keeps what a previous app's callers have not heard yet, for their session streams to replay. */
+  adoptSessions(unheard: Map<string, Record<string, unknown>[]>): void {
+    for (const [hash, messages] of unheard) this.session(hash).buffer.push(...messages);
   }
 
   /** Converts and checks inputs with the demo's own components, so bad input never waits in line. */

@@ -17,7 +17,8 @@ export class GradioApps {
   /** Serves `backend` for `spaceId`, replacing (and closing) any previous app of that Space. */
   async register(spaceId: string, backend: DemoBackend, options?: GradioAppOptions): Promise<GradioApp> {
     const app = await GradioApp.create(backend, { uploadQuota: this.uploadQuota, ...options });
-    this.apps.get(spaceId)?.close();
+    const unheard = this.apps.get(spaceId)?.close();
+    if (unheard) app.adoptSessions(unheard);
     this.apps.set(spaceId, app);
     return app;
   }
