@@ -2,7 +2,6 @@ import { unavailable } from '../../errors.js';
 import type { Hub } from '../../hub/hub.js';
 import type { Logger } from '../../logger.js';
 import type { ModelCache, ModelReader } from '../ModelCache.js';
-import type { AccessChange } from './accessChanges.js';
 import { ModelView } from './ModelView.js';
 import type { SandboxPrincipal } from './sandboxReaders.js';
 import type { ViewStorage } from './ViewStorage.js';
@@ -68,8 +67,11 @@ export class ModelViews {
     await view.close().catch((err) => this.options.log.warn({ err }, 'could not remove a model view'));
   }
 
-  /** An access change (AccessChangeListener): resolves once every view holds only what it may read. */
-  onAccessChanged = (_change: AccessChange): Promise<void> => this.recheckAll();
+  /**
+   * Any access change (an `AccessChangeListener`, or a subscriber of the access-event service): resolves
+   * once every view holds only what it may read. Which change it was does not matter: all are re-checked.
+   */
+  onAccessChanged = (): Promise<void> => this.recheckAll();
 
   /** Re-checks every view; calls during a pass share one more pass after it (changes are never missed). */
   recheckAll(): Promise<void> {
