@@ -109,7 +109,7 @@ describe('storage quotas', () => {
 
   it('bounds what one person holds in demo uploads, and shows it to them', async () => {
     const inspect = demo({
-      fn: ({ image }) => ({ info: { size: image.data.length } }),
+      fn: ({ image }) => ({ info: { size: image.size } }),
       inputs: [Image({ name: 'image' })],
       outputs: [Json({ name: 'info' })],
     });
