@@ -205,10 +205,17 @@ export class DockerDriver implements SandboxDriver {
   }
 
   async removeVolume(name: string): Promise<void> {
-    try {
-      await this.docker.getVolume(name).remove();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+    // A container being removed (its removal answered 409 "already in progress") still holds its
+    // volumes for a moment: wait for it rather than leave the volume behind.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.docker.getVolume(name).remove();
+        return;
+      } catch (err) {
+        if (statusOf(err) === 404) return;
+        if (statusOf(err) !== 409 || attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100 + attempt * 50));
+      }
     }
   }
 

@@ -109,8 +109,11 @@ export class ModelViews {
     return { ...collected, staged };
   }
 
+  /** Stops the timers and removes the shared store; each view goes with its sandbox (its owner releases it). */
   async close(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await Promise.all([...this.views].map((v) => this.release(v)));
+    await this.storage
+      ?.close()
+      .catch((err) => this.options.log.warn({ err }, 'could not remove the model store'));
   }
 }

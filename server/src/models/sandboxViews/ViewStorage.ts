@@ -28,6 +28,8 @@ export interface ViewStorage {
   source(folder: string, cacheDir: string): Promise<string>;
   /** Drops staged commit folders no view links any more; returns how many. */
   collect(inUse: ReadonlySet<string>): Promise<number>;
+  /** Removes what init made (call after every view is removed). */
+  close(): Promise<void>;
 }
 
 /** A name that says nothing of the host or the instance: runc shows it in /proc/self/mountinfo. */
@@ -41,7 +43,7 @@ const neutralName = () => `atrium-models-${randomBytes(6).toString('hex')}`;
  * mount, else copies), and every view hard-links from there.
  */
 export function volumeViewStorage(driver: SandboxDriver, labels: Record<string, string>): ViewStorage {
-  let store: string | null = null;
+  let store: ViewFolder | null = null;
   const staging = new Map<string, Promise<string>>();
   const create = async (): Promise<ViewFolder> => {
     const volume = await driver.createVolume(neutralName(), labels);
@@ -58,12 +60,12 @@ export function volumeViewStorage(driver: SandboxDriver, labels: Record<string, 
     async init() {
       const names = await driver.listVolumes(labels);
       await Promise.all(names.map((name) => driver.removeVolume(name)));
-      store = (await create()).dir;
+      store = await create();
       return names.length;
     },
     source(folder, cacheDir) {
       if (!store) return Promise.reject(new Error('model views are not initialised'));
-      const target = path.join(store, folder);
+      const target = path.join(store.dir, folder);
       let staged = staging.get(folder);
       if (!staged) {
         staged = fs
@@ -77,11 +79,14 @@ export function volumeViewStorage(driver: SandboxDriver, labels: Record<string, 
     },
     async collect(inUse) {
       if (!store) return 0;
-      const unused = (await fs.readdir(store)).filter((f) => !inUse.has(f) && !staging.has(f));
-      await Promise.all(
-        unused.map((f) => fs.rm(path.join(store as string, f), { recursive: true, force: true })),
-      );
+      const dir = store.dir;
+      const unused = (await fs.readdir(dir)).filter((f) => !inUse.has(f) && !staging.has(f));
+      await Promise.all(unused.map((f) => fs.rm(path.join(dir, f), { recursive: true, force: true })));
       return unused.length;
+    },
+    async close() {
+      await store?.remove();
+      store = null;
     },
   };
 }
@@ -108,6 +113,7 @@ export function folderViewStorage(root: string): ViewStorage {
     // Beside the cache, on its mount: views link from the cache's own folders.
     source: async (_folder, cacheDir) => cacheDir,
     collect: async () => 0,
+    close: async () => {},
   };
 }
 
