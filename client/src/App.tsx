@@ -9,6 +9,7 @@ import { NotFound } from './pages/NotFound';
 import { repoRoutes } from './pages/repo/routes';
 import { SignUp } from './pages/SignUp';
 import { SettingsLayout } from './pages/settings/SettingsLayout';
+import { Storage } from './pages/settings/Storage';
 import { Tokens } from './pages/settings/Tokens';
 
 /**
@@ -45,6 +46,7 @@ const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/settings/tokens" replace /> },
           { path: 'tokens', element: <Tokens /> },
+          { path: 'storage', element: <Storage /> },
         ],
       },
       {

@@ -9,3 +9,4 @@ export * from './kernel.js';
 export * from './models.js';
 export * from './notebook.js';
 export * from './spaceRuntime.js';
+export * from './storage.js';

@@ -18,16 +18,21 @@ import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
+import { bodyDeadline } from './http/bodyDeadline.js';
 import { permissionOnStored } from './hub/access.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { ModelCache, modelCacheDir } from './models/ModelCache.js';
-import { sandboxModelProvider } from './models/provideToSandbox.js';
+import { ModelViews } from './models/sandboxViews/ModelViews.js';
+import { sandboxReader } from './models/sandboxViews/sandboxReaders.js';
+import { chooseViewStorage } from './models/sandboxViews/ViewStorage.js';
 import { modelSeeds } from './models/seeds.js';
 import { NotebookKernels } from './notebooks/NotebookKernels.js';
+import { UploadQuota } from './quota/UploadQuota.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
+import { SandboxLabel } from './runtime/SandboxDriver.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
 import { findClientDir, serveClient, serveClientAssets } from './shell/serveClient.js';
@@ -80,12 +85,17 @@ export async function startAtrium(
         log.info({ model: p.id, files: p.filesTotal, bytes: p.bytesDone }, 'pulled from the upstream hub');
     },
   });
-  const sandboxModels = sandboxModelProvider(modelCache);
   const accessEvents = inProcessAccessEvents(log);
   const liveAccess = new LiveAccess(
     accessEvents,
     (identity, repoId) => permissionOnStored(services, identity, repoId),
     log.child({ concern: 'access' }),
+  );
+  // Sandboxes lose a model within the change that took its access away (models/sandboxViews).
+  accessEvents.subscribe((change) =>
+    change.kind === 'token-revoked' || change.kind === 'session-ended'
+      ? undefined
+      : services.runtime.models?.onAccessChanged(),
   );
   const services: Services = {
     config,
@@ -95,14 +105,31 @@ export async function startAtrium(
     accounts,
     hub,
     modelCache,
-    sandboxModels,
     resolveIdentity: identityResolver(accounts),
     accessEvents,
     liveAccess,
     health: new HealthChecks(),
-    runtime: await Runtime.create(config, sqliteMetaStore(db), log, sandboxModels),
+    runtime: await Runtime.create(
+      config,
+      sqliteMetaStore(db),
+      log,
+      (driver, instanceId) =>
+        new ModelViews({
+          cache: modelCache,
+          hub,
+          readerFor: (principal) => sandboxReader(services, principal),
+          chooseStorage: () =>
+            chooseViewStorage({
+              driver,
+              labels: { [SandboxLabel.instance]: instanceId, [SandboxLabel.purpose]: 'models' },
+              foldersRoot: path.join(config.dataDir, 'model-views'),
+              log,
+            }),
+          log: log.child({ concern: 'models' }),
+        }),
+    ),
     onShutdown: (hook) => shutdownHooks.push(hook),
-    gradio: new GradioApps(),
+    gradio: new GradioApps(new UploadQuota(config.demoUploadQuotaBytes)),
     collab: createCollab(
       { db, log, config, accessEvents, onShutdown: (hook) => shutdownHooks.push(hook) },
       () => services,
@@ -114,7 +141,7 @@ export async function startAtrium(
     collab: services.collab,
     kernels: () => services.runtime.kernels,
     log: log.child({ concern: 'notebooks' }),
-    provideModels: (ids) => services.modelCache.provide(ids),
+    provideModels: (kernelId, ids) => services.runtime.kernels.provideModels(kernelId, ids),
     exists: async (repoId) => {
       const [owner = '', name = ''] = repoId.split('/');
       return (await services.hub.repos.find('notebook', owner, name)) !== undefined;
@@ -137,6 +164,7 @@ export async function startAtrium(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
+  app.use(bodyDeadline({ timeoutMs: config.bodyTimeoutMs, minBytesPerSecond: config.bodyMinRate, log }));
   const clientDir = findClientDir(config.clientDir);
   if (clientDir) app.use('/assets', serveClientAssets(clientDir));
   app.use(authenticate(services.resolveIdentity));
@@ -148,7 +176,7 @@ export async function startAtrium(
   app.use(errorMiddleware(log));
 
   const server = http.createServer(app);
-  // Slow-loris guard without cutting long downloads or streams short.
+  // Slow-loris guard without cutting long downloads or streams short (bodies: bodyDeadline).
   server.headersTimeout = 30_000;
   server.requestTimeout = 0;
   routeUpgrades(server, upgradeRoutes(services), log);

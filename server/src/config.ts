@@ -28,6 +28,10 @@ const EnvSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]{4,64}$/)
     .optional(),
   ATRIUM_UPSTREAM_HUB: z.string().url().optional(),
+  ATRIUM_STORAGE_QUOTA_MB: z.coerce.number().int().positive().default(10_240),
+  ATRIUM_DEMO_UPLOAD_QUOTA_MB: z.coerce.number().int().positive().default(64),
+  ATRIUM_BODY_TIMEOUT_S: z.coerce.number().positive().max(3600).default(20),
+  ATRIUM_BODY_MIN_RATE: z.coerce.number().int().min(1).default(500),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -71,6 +75,14 @@ export interface Config {
   instanceId: string | undefined;
   /** A Hub (or another Atrium) public models not found here are pulled from for sandboxes; off when unset. */
   upstreamHub: string | undefined;
+  /** What one account's repositories may hold (server/src/quota). */
+  storageQuotaBytes: number;
+  /** Demo uploads (Gradio `upload`) one person may hold at once, across every Space. */
+  demoUploadQuotaBytes: number;
+  /** A request body must have arrived this long after its headers, plus 1 s per `bodyMinRate` bytes. */
+  bodyTimeoutMs: number;
+  /** Bytes per second that earn a slow upload one more second (Apache mod_reqtimeout's MinRate). */
+  bodyMinRate: number;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -105,6 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     executionTimeoutS: e.ATRIUM_EXECUTION_TIMEOUT_S,
     instanceId: e.ATRIUM_INSTANCE_ID,
     upstreamHub: e.ATRIUM_UPSTREAM_HUB?.replace(/\/$/, ''),
+    storageQuotaBytes: e.ATRIUM_STORAGE_QUOTA_MB * 1024 * 1024,
+    demoUploadQuotaBytes: e.ATRIUM_DEMO_UPLOAD_QUOTA_MB * 1024 * 1024,
+    bodyTimeoutMs: e.ATRIUM_BODY_TIMEOUT_S * 1000,
+    bodyMinRate: e.ATRIUM_BODY_MIN_RATE,
     ...overrides,
   };
 }

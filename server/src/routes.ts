@@ -11,6 +11,7 @@ import { downloadHandler } from './hub/downloads.js';
 import { hubHandlers } from './hub/handlers.js';
 import { modelHandlers } from './models/handlers.js';
 import { notebookHandlers } from './notebooks/handlers.js';
+import { quotaHandlers } from './quota/handlers.js';
 import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
@@ -49,6 +50,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/settings/tokens', accounts.listTokens);
   app.post('/api/settings/tokens', json, accounts.createToken);
   app.delete('/api/settings/tokens/:id', accounts.revokeToken);
+  // Storage against its quota: the user's, their organizations', their demo uploads (quota/README.md)
+  app.get('/api/settings/storage', quotaHandlers(services).storage);
 
   // Organizations
   app.post('/api/organizations', json, accounts.createOrg);

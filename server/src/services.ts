@@ -10,7 +10,6 @@ import type { HealthChecks } from './health/HealthChecks.js';
 import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
 import type { ModelCache } from './models/ModelCache.js';
-import type { SandboxModelProvider } from './models/provideToSandbox.js';
 import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
 import type { GradioApps } from './spaces/gradio/GradioApps.js';
@@ -25,10 +24,8 @@ export interface Services {
   accounts: AccountStore;
   /** Repositories, commits and the blob store (server/src/hub). */
   hub: Hub;
-  /** Public models materialised for sandboxes, mounted read-only at /models (server/src/models). */
+  /** Models materialised for sandboxes, each of which sees its own view at /models (server/src/models). */
   modelCache: ModelCache;
-  /** The cache answering sandboxes that ask for a model at run time, with progress for whoever watches. */
-  sandboxModels: SandboxModelProvider;
   resolveIdentity: ResolveIdentity;
   /** Where commands announce changes of access (collaborators, visibility, members, tokens, log out): auth/README.md. */
   accessEvents: AccessEvents;

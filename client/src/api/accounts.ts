@@ -1,4 +1,12 @@
-import type { OrgMemberView, OrgRole, OrgView, TokenRole, TokenView, UserView } from '@atrium/protocol';
+import type {
+  OrgMemberView,
+  OrgRole,
+  OrgView,
+  StorageView,
+  TokenRole,
+  TokenView,
+  UserView,
+} from '@atrium/protocol';
 import { api } from './request';
 
 /** The signed-in user as GET /api/whoami-v2 describes it (the Hub's shape, trimmed to what pages use). */
@@ -37,6 +45,7 @@ export const accountsApi = {
   removeMember: (org: string, user: string) =>
     api<void>('DELETE', `/api/organizations/${seg(org)}/members/${seg(user)}`),
   tokens: () => api<TokenView[]>('GET', '/api/settings/tokens'),
+  storage: () => api<StorageView>('GET', '/api/settings/storage'),
   createToken: (displayName: string, role: TokenRole) =>
     api<TokenView>('POST', '/api/settings/tokens', { displayName, role }),
   revokeToken: (id: string) => api<void>('DELETE', `/api/settings/tokens/${seg(id)}`),

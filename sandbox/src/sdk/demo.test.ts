@@ -122,6 +122,20 @@ describe('demo()', () => {
     await expect(call).rejects.toMatchObject({ kind: 'cancelled' });
     expect(yielded).toBe(3);
   });
+
+  it('frees its place in the line when a call whose function never settles is cancelled', async () => {
+    const d = demo({
+      fn: ({ text }: { text: string }) => (text === 'hang' ? new Promise<never>(() => {}) : { out: text }),
+      inputs: [Textbox({ name: 'text' })],
+      outputs: [Textbox({ name: 'out' })],
+    });
+    const abort = new AbortController();
+    const hung = d.call(['hang'], { signal: abort.signal });
+    const next = d.call(['next']);
+    abort.abort();
+    await expect(hung).rejects.toMatchObject({ kind: 'cancelled' });
+    expect((await next).outputs).toEqual(['next']);
+  });
 });
 
 describe('DemoQueue', () => {

@@ -121,7 +121,11 @@ export function demo<const I extends readonly AnyComponent[], const O extends re
         let merged: Record<string, unknown> = {};
         const iterator = produced[Symbol.asyncIterator]();
         for (;;) {
-          const step = await iterator.next();
+          const step = await untilAborted(iterator.next(), signal).catch((err: unknown) => {
+            // Not awaited: a generator stuck in an await would hold the caller here too.
+            iterator.return?.(undefined)?.catch(() => {});
+            throw err;
+          });
           if (step.done) {
             if (step.value && typeof step.value === 'object') merged = { ...merged, ...step.value };
             break;
@@ -135,7 +139,7 @@ export function demo<const I extends readonly AnyComponent[], const O extends re
         }
         produced = merged;
       } else {
-        produced = await produced;
+        produced = await untilAborted(Promise.resolve(produced), signal);
       }
     } catch (err) {
       if (err instanceof DemoError) throw err;
@@ -159,6 +163,20 @@ export function demo<const I extends readonly AnyComponent[], const O extends re
       return queue.run(() => run(values, callOptions.onPartial, signal), callOptions);
     },
   };
+}
+
+/**
+ * Settles with `work`, or rejects as cancelled as soon as the call is cancelled: a function that never
+ * settles (or ignores its signal) then frees its place in the demo's queue. What it does meanwhile is
+ * its own business; its result, if any, is dropped.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new DemoError('Cancelled', 'cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DemoError('Cancelled', 'cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function asOutputs(value: unknown): Record<string, unknown> {

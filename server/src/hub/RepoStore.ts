@@ -126,6 +126,14 @@ export interface RepoStore {
   pruneUnreachable(): Promise<{ commits: number }>;
   /** Every sha256 some commit still names. */
   referencedBlobs(): Promise<Set<string>>;
+  /**
+   * What an account's repositories hold (its storage quota): the distinct blobs the history of any of
+   * their branches names, forks included; and how much of `adding` would be new to it.
+   */
+  storageUsage(
+    ownerId: string,
+    adding?: readonly { sha256: string; size: number }[],
+  ): Promise<{ usedBytes: number; addingBytes: number }>;
 
   like(repoId: string, userId: string, at: string): Promise<void>;
   unlike(repoId: string, userId: string): Promise<void>;

@@ -321,9 +321,12 @@ export function hubHandlers(services: Services) {
       const actor = requireWriter(req.identity);
       if (!actor.isAdmin) throw forbidden('Only an instance admin can collect garbage', 'admin_only');
       const q = validate(GcQuery, req.query, 'query');
-      res.json(
-        await collectGarbage(services, q.graceSeconds === undefined ? undefined : q.graceSeconds * 1000),
+      const hub = await collectGarbage(
+        services,
+        q.graceSeconds === undefined ? undefined : q.graceSeconds * 1000,
       );
+      // The sandboxes' model cache holds hard links to blobs: its unused commits go too.
+      res.json({ ...hub, modelCache: await services.runtime.models?.collectGarbage() });
     }) satisfies RequestHandler,
 
     lfsBatch:
@@ -334,10 +337,10 @@ export function hubHandlers(services: Services) {
         const name = param(req.params.name).replace(/\.git$/, '');
         const need = body.operation === 'upload' ? 'write' : 'read';
         if (need === 'write') requireWriter(req.identity);
-        await loadRepo(services, req.identity, type, param(req.params.owner), name, need);
-        res
-          .type('application/vnd.git-lfs+json')
-          .send(JSON.stringify(await lfsBatch(services, baseUrl(req), body.operation, body.objects)));
+        const { repo } = await loadRepo(services, req.identity, type, param(req.params.owner), name, need);
+        // Answered first: a refusal is JSON `{error}` (what the Hub's clients read), not an LFS type.
+        const answer = await lfsBatch(services, repo, baseUrl(req), body.operation, body.objects);
+        res.type('application/vnd.git-lfs+json').send(JSON.stringify(answer));
       },
 
     lfsUpload: (async (req, res) => {

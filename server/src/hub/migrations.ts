@@ -65,4 +65,23 @@ export const hubMigrations: Migration[] = [
       CREATE INDEX hub_likes_user ON hub_likes (user_id, created_at);
     `),
   },
+  {
+    id: 'hub/002-commit-blobs',
+    up: (db) =>
+      db.exec(`
+      -- The blobs each commit puts (its changes, not its whole tree): an account's storage is the union
+      -- over the commits its branches reach, read without scanning every commit's full file list.
+      CREATE TABLE hub_commit_blobs (
+        commit_oid TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (commit_oid, sha256)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO hub_commit_blobs (commit_oid, sha256, size)
+        SELECT e.commit_oid, e.sha256, e.size FROM hub_entries e
+        JOIN hub_commits c ON c.oid = e.commit_oid
+        LEFT JOIN hub_entries p ON p.commit_oid = c.parent_oid AND p.path = e.path AND p.sha256 = e.sha256
+        WHERE p.commit_oid IS NULL;
+    `),
+  },
 ];

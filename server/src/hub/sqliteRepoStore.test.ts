@@ -190,4 +190,21 @@ describe('the SQLite repository store', () => {
     expect(await store.resolveRevision(fork!.id, src.head!.slice(0, 8))).toBe(src.head);
     expect(await store.resolveRevision(fork!.id, 'f'.repeat(40))).toBeUndefined();
   });
+
+  it("counts an account's storage as the distinct blobs its branches' history names, and what an upload adds", async () => {
+    const sized = (p: string, sha: string, size: number) => ({ ...file(p, sha), size });
+    const repo = await newRepo('stored'); // README.md: blob a…, 1 byte
+    await commit(repo.id, { put: [sized('w.bin', 'c'.repeat(64), 100)] });
+    await commit(repo.id, { deleteFiles: ['w.bin'], put: [sized('x.bin', 'd'.repeat(64), 10)] });
+    // History counts: the deleted file's blob is still held by the earlier commit.
+    expect(await store.storageUsage(ownerId)).toEqual({ usedBytes: 111, addingBytes: 0 });
+    const adding = [
+      sized('y', 'c'.repeat(64), 100),
+      sized('z', 'e'.repeat(64), 7),
+      sized('z2', 'e'.repeat(64), 7),
+    ];
+    expect((await store.storageUsage(ownerId, adding)).addingBytes).toBe(7);
+    await store.remove(repo.id);
+    expect((await store.storageUsage(ownerId)).usedBytes).toBe(0);
+  });
 });

@@ -144,6 +144,9 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     `INSERT INTO hub_entries (commit_oid, path, sha256, size, git_oid, lfs) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(commit_oid, path) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, git_oid = excluded.git_oid, lfs = excluded.lfs`,
   );
+  const putBlob = db.prepare(
+    'INSERT OR IGNORE INTO hub_commit_blobs (commit_oid, sha256, size) VALUES (?, ?, ?)',
+  );
   const deleteEntry = db.prepare('DELETE FROM hub_entries WHERE commit_oid = ? AND path = ?');
   const deleteFolder = db.prepare('DELETE FROM hub_entries WHERE commit_oid = ? AND path >= ? AND path < ?');
   const entryStmt = db.prepare<[string, string], EntryRow>(
@@ -220,12 +223,27 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
   const pruneEntries = db.prepare(
     `${REACHABLE} DELETE FROM hub_entries WHERE commit_oid NOT IN (SELECT oid FROM r)`,
   );
+  const pruneCommitBlobs = db.prepare(
+    `${REACHABLE} DELETE FROM hub_commit_blobs WHERE commit_oid NOT IN (SELECT oid FROM r)`,
+  );
   const pruneCommits = db.prepare(
     `${REACHABLE} DELETE FROM hub_commits WHERE oid NOT IN (SELECT oid FROM r)`,
   );
   const referenced = db.prepare<[], { sha256: string }>('SELECT DISTINCT sha256 FROM hub_entries');
+  // An account's blobs: those put by any commit its repositories' branches reach (so every blob their
+  // trees name: a tree only changes by puts).
+  const usageStmt = db.prepare<[string, string], { used: number; adding: number }>(
+    `WITH RECURSIVE r(oid) AS (
+       SELECT f.commit_oid FROM hub_refs f JOIN hub_repos p ON p.id = f.repo_id WHERE p.owner_id = ?
+       UNION SELECT c.parent_oid FROM hub_commits c JOIN r ON c.oid = r.oid WHERE c.parent_oid IS NOT NULL
+     ), owned AS (SELECT DISTINCT b.sha256, b.size FROM hub_commit_blobs b JOIN r ON b.commit_oid = r.oid),
+     adding AS (SELECT DISTINCT json_extract(value, '$[0]') AS sha256, json_extract(value, '$[1]') AS size FROM json_each(?))
+     SELECT (SELECT COALESCE(SUM(size), 0) FROM owned) AS used,
+            (SELECT COALESCE(SUM(size), 0) FROM adding WHERE sha256 NOT IN (SELECT sha256 FROM owned)) AS adding`,
+  );
   const pruneTx = db.transaction(() => {
     pruneEntries.run();
+    pruneCommitBlobs.run();
     return pruneCommits.run().changes;
   });
 
@@ -243,7 +261,10 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
     if (parent) copyEntries.run(oid, parent);
     for (const p of c.changes.deleteFiles) deleteEntry.run(oid, p);
     for (const f of c.changes.deleteFolders) deleteFolder.run(oid, ...folderRange(f));
-    for (const e of c.changes.put) putEntry.run(oid, e.path, e.sha256, e.size, e.gitOid, e.lfs ? 1 : 0);
+    for (const e of c.changes.put) {
+      putEntry.run(oid, e.path, e.sha256, e.size, e.gitOid, e.lfs ? 1 : 0);
+      putBlob.run(oid, e.sha256, e.size);
+    }
     // A path cannot be both a file and a folder.
     for (const e of c.changes.put) {
       if (anyInFolder.get(oid, ...folderRange(e.path)))
@@ -426,6 +447,10 @@ export function sqliteRepoStore(db: SqliteDatabase): RepoStore {
 
     pruneUnreachable: async () => ({ commits: pruneTx() }),
     referencedBlobs: async () => new Set(referenced.all().map((r) => r.sha256)),
+    storageUsage: async (ownerId, adding = []) => {
+      const row = usageStmt.get(ownerId, JSON.stringify(adding.map((a) => [a.sha256, a.size])));
+      return { usedBytes: row?.used ?? 0, addingBytes: row?.adding ?? 0 };
+    },
 
     like: async (repoId, userId, at) => likeTx(repoId, userId, at),
     unlike: async (repoId, userId) => likeTx(repoId, userId, null),

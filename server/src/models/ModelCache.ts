@@ -3,28 +3,40 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { splitRepoId } from '../hub/access.js';
 import type { Hub } from '../hub/hub.js';
+import type { RepoRecord } from '../hub/RepoStore.js';
 
 /** Where a data directory keeps the model files sandboxes see read-only at /models. */
 export const modelCacheDir = (dataDir: string) => path.join(dataDir, 'model-cache');
 
-/** Where sandboxes find the cache (the runner points transformers.js's localModelPath there). */
+/** The folder of cached commits, beside the `<owner>/<name>` links to them. */
+export const COMMITS = '.commits';
+
+/** A staging folder older than this was left by a crash; the garbage collector removes it. */
+const STALE_STAGING_MS = 3600_000;
+
+/** Where sandboxes find their models (the runner points transformers.js's localModelPath there). */
 export const SANDBOX_MODELS_DIR = '/models';
 
 /** Why a model could not be provided to sandboxes, with what to do about it. */
 export class ModelUnavailableError extends Error {
   constructor(
     readonly modelId: string,
-    readonly reason: 'not_found' | 'private' | 'invalid',
+    /** A private model the sandbox's user may not read is `not_found` too: its existence does not leak. */
+    readonly reason: 'not_found' | 'invalid',
   ) {
     super(
-      reason === 'private'
-        ? `Model "${modelId}" is private; sandboxes are only given public models for now (make it public, or push a public copy with \`atrium push\`).`
-        : reason === 'invalid'
-          ? `"${modelId}" is not a model id (owner/name).`
-          : `Model "${modelId}" is not on this Atrium instance: publish it first (\`atrium push <folder> ${modelId}\`).`,
+      reason === 'invalid'
+        ? `"${modelId}" is not a model id (owner/name).`
+        : `Model "${modelId}" is not on this Atrium instance: publish it first (\`atrium push <folder> ${modelId}\`).`,
     );
   }
 }
+
+/** Whether a sandbox's user may read a model repository now (see sandboxViews/sandboxReaders.ts). */
+export type ModelReader = (repo: RepoRecord) => Promise<boolean> | boolean;
+
+/** Public models only: what the cache gives when no reader is named (seeds, upstream pulls). */
+export const publicModels: ModelReader = (repo) => !repo.private;
 
 /** How far caching one model has got (files linked from this hub, or bytes pulled from upstream). */
 export interface ModelProgress {
@@ -54,18 +66,23 @@ export interface ModelCacheOptions {
 export interface CachedModel {
   id: string;
   commit: string;
+  /** The hub repository it came from (null for an upstream pull): access is re-checked against it. */
+  repoId: string | null;
+  /** Its folder under `.commits/` (the commit, or `upstream-<sha>`), which sandbox views link from. */
+  folder: string;
   /** Files linked (or copied) into the cache this time; 0 when that commit was cached already. */
   added: number;
   bytes: number;
 }
 
 /**
- * Public models, materialised as Hub-style folders (`<owner>/<name>/<path>`) for sandboxes, which have no
- * network: each commit's files are hard links to the blob store under `.commits/<sha>/`, and
- * `<owner>/<name>` is a relative symlink swapped atomically to the newest cached commit.
+ * Models materialised as Hub-style folders for sandboxes, which have no network: each commit's files
+ * are hard links to the blob store under `.commits/<sha>/`, and `<owner>/<name>` is a relative symlink
+ * swapped atomically to the newest cached commit. No sandbox mounts this folder: each one sees only
+ * its own view (sandboxViews/), linked from here, of the models its user may read.
  */
 export class ModelCache {
-  /** Work under way per model, with everyone following its progress: concurrent callers share it. */
+  /** Work under way per commit, with everyone following its progress: concurrent callers share it. */
   private readonly inflight = new Map<
     string,
     { work: Promise<CachedModel>; listeners: Set<ModelProgressListener> }
@@ -76,33 +93,59 @@ export class ModelCache {
     readonly root: string,
     private readonly options: ModelCacheOptions = {},
   ) {
-    // The folder is bind-mounted into every sandbox, so it must exist before the first one starts.
-    mkdirSync(root, { recursive: true });
+    mkdirSync(path.join(root, COMMITS), { recursive: true });
+  }
+
+  /** Where a cached commit folder (a CachedModel's `folder`) is. */
+  folderPath(folder: string): string {
+    return path.join(this.root, COMMITS, folder);
   }
 
   /**
-   * Makes `id` (at its `main` head) available under the cache root; concurrent calls share the work, and
+   * Makes `id` (at its `main` head) available under the cache root when `reader` may read it (a private
+   * model it may not read answers exactly like a missing one); concurrent calls share the work, and
    * each `onProgress` hears how it goes from the moment it joins.
    */
-  ensure(id: string, onProgress?: ModelProgressListener): Promise<CachedModel> {
-    let running = this.inflight.get(id);
+  async ensure(
+    id: string,
+    onProgress?: ModelProgressListener,
+    reader: ModelReader = publicModels,
+  ): Promise<CachedModel> {
+    const parts = splitRepoId(id);
+    if (!parts || !/^[\w.-]+$/.test(parts.owner) || !/^[\w.-]+$/.test(parts.name)) {
+      throw new ModelUnavailableError(id, 'invalid');
+    }
+    const repo = await this.hub.repos.find('model', parts.owner, parts.name);
+    if (!repo?.head) {
+      const upstream = this.options.upstream;
+      if (!upstream) throw new ModelUnavailableError(id, 'not_found');
+      return this.shared(`upstream:${id}`, onProgress, (report) => this.mirror(id, upstream, report));
+    }
+    if (!(await reader(repo))) throw new ModelUnavailableError(id, 'not_found');
+    const head = repo.head;
+    return this.shared(`hub:${repo.id}:${head}`, onProgress, (report) =>
+      this.materialise(repo, head, report),
+    );
+  }
+
+  /** Runs `work` once per key while it lasts; every caller hears its progress. */
+  private shared(
+    key: string,
+    onProgress: ModelProgressListener | undefined,
+    work: (report: ModelProgressListener) => Promise<CachedModel>,
+  ): Promise<CachedModel> {
+    let running = this.inflight.get(key);
     if (!running) {
       const listeners = new Set<ModelProgressListener>();
       const report = (p: ModelProgress) => {
         this.options.onProgress?.(p);
         for (const l of listeners) l(p);
       };
-      running = { work: this.materialise(id, report).finally(() => this.inflight.delete(id)), listeners };
-      this.inflight.set(id, running);
+      running = { work: work(report).finally(() => this.inflight.delete(key)), listeners };
+      this.inflight.set(key, running);
     }
     if (onProgress) running.listeners.add(onProgress);
     return running.work;
-  }
-
-  /** Best effort before code runs: what cannot be provided fails later, in the cell, naming the model. */
-  async provide(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.ensureAll(ids).catch(() => undefined);
   }
 
   /** Ensures several models; every failure is reported by model, none stops the others. */
@@ -122,22 +165,18 @@ export class ModelCache {
     return { cached, failed };
   }
 
-  private async materialise(id: string, report: ModelProgressListener): Promise<CachedModel> {
-    const parts = splitRepoId(id);
-    if (!parts || !/^[\w.-]+$/.test(parts.owner) || !/^[\w.-]+$/.test(parts.name)) {
-      throw new ModelUnavailableError(id, 'invalid');
-    }
-    const repo = await this.hub.repos.find('model', parts.owner, parts.name);
-    if (!repo?.head && this.options.upstream) return this.mirror(id, this.options.upstream, report);
-    if (!repo?.head) throw new ModelUnavailableError(id, 'not_found');
-    if (repo.private) throw new ModelUnavailableError(id, 'private');
+  private async materialise(
+    repo: RepoRecord,
+    head: string,
+    report: ModelProgressListener,
+  ): Promise<CachedModel> {
     const canonical = `${repo.ownerName}/${repo.name}`;
-    const commitDir = path.join(this.root, '.commits', repo.head);
+    const commitDir = path.join(this.root, COMMITS, head);
     let added = 0;
     let bytes = 0;
     if (!(await exists(commitDir))) {
       const staging = `${commitDir}.tmp-${process.pid}-${Date.now()}`;
-      const entries = await this.hub.repos.entries(repo.head, '');
+      const entries = await this.hub.repos.entries(head, '');
       const bytesTotal = entries.reduce((sum, e) => sum + e.size, 0);
       for (const entry of entries) {
         const target = path.join(staging, entry.path);
@@ -147,6 +186,8 @@ export class ModelCache {
         const blob = this.hub.blobs.pathOf(entry.sha256);
         // A hard link costs no bytes; across file systems fall back to a copy.
         await fs.link(blob, target).catch(() => fs.copyFile(blob, target));
+        // Sandboxes read as an unprivileged (per-sandbox) uid: the file must be readable by others.
+        await fs.chmod(target, 0o644);
         added++;
         bytes += entry.size;
         report({
@@ -159,7 +200,6 @@ export class ModelCache {
           bytesTotal,
         });
       }
-      await fs.mkdir(path.dirname(commitDir), { recursive: true });
       await fs.rename(staging, commitDir).catch(async (err: NodeJS.ErrnoException) => {
         // Another process cached the same commit first: keep theirs.
         await fs.rm(staging, { recursive: true, force: true });
@@ -167,7 +207,47 @@ export class ModelCache {
       });
     }
     await this.point(canonical, commitDir);
-    return { id: canonical, commit: repo.head, added, bytes };
+    return { id: canonical, commit: head, repoId: repo.id, folder: head, added, bytes };
+  }
+
+  /**
+   * Garbage collection: drops `<owner>/<name>` links of hub models that were deleted or moved, then
+   * every commit folder that neither a remaining link nor a live sandbox view (`inUse`) names, and
+   * staging folders a crash left. Returns what went; `bytes` counts only files whose last link it was.
+   */
+  async collect(inUse: ReadonlySet<string>): Promise<{ models: number; commits: number; bytes: number }> {
+    const keep = new Set(inUse);
+    let models = 0;
+    for (const owner of await fs.readdir(this.root)) {
+      if (owner === COMMITS) continue;
+      const ownerDir = path.join(this.root, owner);
+      for (const name of await fs.readdir(ownerDir).catch(() => [] as string[])) {
+        const target = await fs.readlink(path.join(ownerDir, name)).catch(() => null);
+        if (target === null) continue;
+        const folder = path.basename(target);
+        // Only the upstream knows whether its models still exist: those links stay.
+        const repo = folder.startsWith('upstream-') ? null : await this.hub.repos.find('model', owner, name);
+        if (folder.startsWith('upstream-') || (repo && repo.ownerName === owner && repo.name === name)) {
+          keep.add(folder);
+          continue;
+        }
+        await fs.rm(path.join(ownerDir, name), { force: true });
+        models++;
+      }
+      await fs.rmdir(ownerDir).catch(() => {}); // only when it is empty now
+    }
+    let commits = 0;
+    let bytes = 0;
+    const staleBefore = Date.now() - STALE_STAGING_MS;
+    for (const folder of await fs.readdir(path.join(this.root, COMMITS))) {
+      if (keep.has(folder)) continue;
+      const dir = path.join(this.root, COMMITS, folder);
+      if (folder.includes('.tmp-') && (await fs.stat(dir)).mtimeMs > staleBefore) continue;
+      bytes += await lastLinkBytes(dir);
+      await fs.rm(dir, { recursive: true, force: true });
+      commits++;
+    }
+    return { models, commits, bytes };
   }
 
   /** Swaps `<owner>/<name>` to a cached commit folder atomically (readers see the old or the new one). */
@@ -198,7 +278,8 @@ export class ModelCache {
     if (!sha || !/^[0-9a-f]{40}$/.test(sha) || !Array.isArray(siblings)) {
       throw new ModelUnavailableError(id, 'not_found');
     }
-    const commitDir = path.join(this.root, '.commits', `upstream-${sha}`);
+    const folder = `upstream-${sha}`;
+    const commitDir = path.join(this.root, COMMITS, folder);
     let added = 0;
     let bytes = 0;
     if (!(await exists(commitDir))) {
@@ -225,7 +306,7 @@ export class ModelCache {
           const res = await fetch(url);
           if (!res.ok || !res.body) throw new Error(`upstream answered ${res.status} for ${rfilename}`);
           await fs.mkdir(path.dirname(target), { recursive: true });
-          const file = await fs.open(target, 'w');
+          const file = await fs.open(target, 'w', 0o644);
           try {
             const reader = res.body.getReader();
             for (let read = await reader.read(); !read.done; read = await reader.read()) {
@@ -240,7 +321,6 @@ export class ModelCache {
           added++;
           progress(rfilename);
         }
-        await fs.mkdir(path.dirname(commitDir), { recursive: true });
         await fs.rename(staging, commitDir);
       } catch (err) {
         await fs.rm(staging, { recursive: true, force: true });
@@ -248,8 +328,19 @@ export class ModelCache {
       }
     }
     await this.point(id, commitDir);
-    return { id, commit: sha, added, bytes };
+    return { id, commit: sha, repoId: null, folder, added, bytes };
   }
+}
+
+/** Bytes of the files under `dir` that no other link holds (what removing it frees on disk). */
+async function lastLinkBytes(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const stat = await fs.stat(path.join(entry.parentPath, entry.name)).catch(() => null);
+    if (stat?.nlink === 1) bytes += stat.size;
+  }
+  return bytes;
 }
 
 async function exists(file: string): Promise<boolean> {

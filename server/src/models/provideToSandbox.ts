@@ -1,6 +1,11 @@
 import type { ModelReplyContent } from '@atrium/protocol';
 import prettyBytes from 'pretty-bytes';
-import { type ModelCache, type ModelProgress, ModelUnavailableError } from './ModelCache.js';
+import {
+  type CachedModel,
+  type ModelProgress,
+  type ModelProgressListener,
+  ModelUnavailableError,
+} from './ModelCache.js';
 
 /** What a person watching a model being fetched for their sandbox sees, as it changes. */
 export interface ModelFetchReport {
@@ -12,7 +17,8 @@ export interface ModelFetchReport {
 
 /**
  * Answers a sandbox that asks for a model at run time (`atrium_model_request` from a cell,
- * `model_request` from a Space app): caches it under /models, reporting progress to whoever shows it.
+ * `model_request` from a Space app): provides it into that sandbox's /models, reporting progress to
+ * whoever shows it.
  */
 export type SandboxModelProvider = (
   modelId: string,
@@ -45,14 +51,19 @@ export function describeProgress(p: ModelProgress): string {
   return `Fetching model ${p.id} from ${from(p)}: ${p.filesDone}/${p.filesTotal} files, ${size}`;
 }
 
-/** The cache as a SandboxModelProvider: errors become the reply's `evalue`, naming the model. */
-export function sandboxModelProvider(cache: ModelCache): SandboxModelProvider {
+/**
+ * One sandbox's `provide` (ModelView.provide) as a SandboxModelProvider: errors become the reply's
+ * `evalue`, naming the model.
+ */
+export function sandboxModelProvider(
+  provide: (modelId: string, onProgress: ModelProgressListener) => Promise<CachedModel>,
+): SandboxModelProvider {
   return async (modelId, report) => {
     const started = performance.now();
     let last: ModelProgress | null = null;
     let reportedAt = 0;
     try {
-      const cached = await cache.ensure(modelId, (p) => {
+      const cached = await provide(modelId, (p) => {
         last = p;
         const now = performance.now();
         if (now - reportedAt < REPORT_EVERY_MS) return;

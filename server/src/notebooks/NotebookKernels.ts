@@ -15,7 +15,7 @@ export class NotebookKernels {
       collab: CollabServer;
       kernels: () => KernelManager;
       log: Logger;
-      provideModels?: (ids: string[]) => Promise<unknown>;
+      provideModels?: (kernelId: string, ids: string[]) => Promise<unknown>;
       /** Whether a notebook repository (`owner/name`) still exists. */
       exists?: (repoId: string) => Promise<boolean>;
       /** Access changes: a notebook deleted or renamed ends its session and kernel at once. */

@@ -14,8 +14,8 @@ export interface NotebookSessionDeps {
   log: Logger;
   /** Byte cap of one run's outputs in the document. */
   outputMaxBytes?: number;
-  /** Makes the notebook's declared models (metadata `atrium.models`) available to its sandbox. */
-  provideModels?: (ids: string[]) => Promise<unknown>;
+  /** Makes the notebook's declared models (metadata `atrium.models`) available to its kernel's sandbox. */
+  provideModels?: (kernelId: string, ids: string[]) => Promise<unknown>;
   /** Whether the notebook's repository still exists (renamed or deleted: the session ends). */
   exists?: () => Promise<boolean>;
 }
@@ -250,7 +250,7 @@ export class NotebookSession {
       // ready, or one declared later, asks for it at run time and shows the fetch (models/README.md).
       if (this.modelsWarmedFor !== kernelId) {
         this.modelsWarmedFor = kernelId;
-        void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
+        void this.deps.provideModels?.(kernelId, notebookModels(notebookMeta(doc).get('metadata')));
       }
       // Access may have gone while the kernel started (revoke interrupts only a busy kernel).
       if (request.signal?.aborted) throw new Error('not run: whoever asked may no longer run this notebook');

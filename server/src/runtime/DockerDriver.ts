@@ -8,6 +8,7 @@ import type {
   SandboxEvent,
   SandboxInfo,
   SandboxSpec,
+  SandboxVolume,
 } from './SandboxDriver.js';
 
 /** Processes a runc sandbox may hold: a fork bomb inside meets EAGAIN. */
@@ -76,7 +77,12 @@ export class DockerDriver implements SandboxDriver {
         Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
         LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
         IpcMode: 'private',
-        Binds: (spec.readOnlyMounts ?? []).map((m) => `${m.source}:${m.target}:ro`),
+        Mounts: (spec.readOnlyMounts ?? []).map((m) => ({
+          Type: m.type,
+          Source: m.source,
+          Target: m.target,
+          ReadOnly: true,
+        })),
       },
     };
   }
@@ -186,6 +192,36 @@ export class DockerDriver implements SandboxDriver {
     } catch {
       return null;
     }
+  }
+
+  async createVolume(name: string, labels: Record<string, string>): Promise<SandboxVolume> {
+    // dockerode resolves with a Volume handle (its typings say the JSON answer): ask for the details.
+    const volume = (await this.docker.createVolume({
+      Name: name,
+      Labels: labels,
+    })) as unknown as Docker.Volume;
+    const info = await volume.inspect();
+    return { name: info.Name, mountpoint: info.Mountpoint };
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    // A container being removed (its removal answered 409 "already in progress") still holds its
+    // volumes for a moment: wait for it rather than leave the volume behind.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.docker.getVolume(name).remove();
+        return;
+      } catch (err) {
+        if (statusOf(err) === 404) return;
+        if (statusOf(err) !== 409 || attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100 + attempt * 50));
+      }
+    }
+  }
+
+  async listVolumes(labels: Record<string, string>): Promise<string[]> {
+    const found = await this.docker.listVolumes({ filters: { label: labelFilters(labels) } });
+    return (found.Volumes ?? []).map((v) => v.Name);
   }
 
   events(labels: Record<string, string>, onEvent: (event: SandboxEvent) => void): () => void {

@@ -8,7 +8,8 @@ import {
 import { conflict, notFound, tooManyRequests, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SANDBOX_MODELS_DIR } from '../models/ModelCache.js';
-import type { SandboxModelProvider } from '../models/provideToSandbox.js';
+import type { ModelView } from '../models/sandboxViews/ModelView.js';
+import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
 import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
 
@@ -25,10 +26,11 @@ export interface KernelManagerOptions {
   executionTimeoutS: number;
   /** Kernels one user may hold at once. */
   maxKernelsPerUser: number;
-  /** Host folder of public model files, mounted read-only at /models (server/src/models/ModelCache). */
-  modelsDir?: string;
-  /** Caches a model a running cell asks for into modelsDir (progress shown under the cell). */
-  provideModel?: SandboxModelProvider;
+  /**
+   * Each sandbox's own read-only /models, holding only what its owner may read (models/sandboxViews);
+   * a model a running cell asks for is provided into it, with progress shown under the cell.
+   */
+  models?: ModelViews;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
   log: Logger;
@@ -43,6 +45,8 @@ export interface Kernel {
   runtime: SandboxRuntime;
   containerId: string;
   session: KernelSession;
+  /** What the sandbox sees at /models. */
+  view: ModelView | undefined;
   createdAt: Date;
   lastActivityAt: Date;
   executionCount: number;
@@ -53,6 +57,7 @@ interface Sandbox {
   containerId: string;
   session: KernelSession;
   runtime: SandboxRuntime;
+  view: ModelView | undefined;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -114,38 +119,53 @@ export class KernelManager {
     if (!image)
       throw unavailable('The sandbox image is not ready yet; try again shortly', 'sandbox_image_missing');
     const name = `atrium-${this.options.instanceId.slice(0, 8)}-${purpose}-${kernelId.slice(0, 12)}`;
-    const containerId = await this.driver.create({
-      name,
-      image,
-      runtime,
-      memoryMb: this.options.memoryMb,
-      cpus: this.options.cpus,
-      env: {
-        ATRIUM_EXECUTION_TIMEOUT_S: String(this.options.executionTimeoutS),
-        ...(this.options.modelsDir ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}),
-      },
-      readOnlyMounts: this.options.modelsDir
-        ? [{ source: this.options.modelsDir, target: SANDBOX_MODELS_DIR }]
-        : [],
-      labels: {
-        ...this.labels,
-        [SandboxLabel.owner]: owner,
-        [SandboxLabel.purpose]: purpose,
-        [SandboxLabel.kernel]: kernelId,
-      },
-    });
+    const view = await this.options.models?.open();
+    const containerId = await this.driver
+      .create({
+        name,
+        image,
+        runtime,
+        memoryMb: this.options.memoryMb,
+        cpus: this.options.cpus,
+        env: {
+          ATRIUM_EXECUTION_TIMEOUT_S: String(this.options.executionTimeoutS),
+          ...(view ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}),
+        },
+        readOnlyMounts: view ? [view.mount] : [],
+        labels: {
+          ...this.labels,
+          [SandboxLabel.owner]: owner,
+          [SandboxLabel.purpose]: purpose,
+          [SandboxLabel.kernel]: kernelId,
+        },
+      })
+      .catch(async (err) => {
+        await this.releaseView(view);
+        throw err;
+      });
     try {
       const channel = await this.driver.attach(containerId);
-      const session = new KernelSession(channel, () => this.touch(containerId), this.options.provideModel);
+      const session = new KernelSession(channel, () => this.touch(containerId), view?.provider);
       channel.ended.then(() => this.noticeDeath(containerId, null));
       await this.driver.start(containerId);
       await session.waitReady(READY_TIMEOUT_MS);
-      return { containerId, session, runtime };
+      return { containerId, session, runtime, view };
     } catch (err) {
       this.removing.add(containerId);
       await this.driver.remove(containerId).catch(() => {});
+      await this.releaseView(view);
       throw err;
     }
+  }
+
+  /** A view goes after its sandbox (Docker refuses to remove a volume still mounted). */
+  private async releaseView(view: ModelView | undefined): Promise<void> {
+    if (view) await this.options.models?.release(view);
+  }
+
+  /** Makes the models a notebook declares available to its kernel (best effort, in the background). */
+  provideModels(id: string, models: readonly string[]): Promise<void> {
+    return this.kernels.get(id)?.view?.provideAll(models) ?? Promise.resolve();
   }
 
   private touch(containerId: string): void {
@@ -172,7 +192,7 @@ export class KernelManager {
             this.options.runtime,
           );
           if (this.closed) {
-            await this.driver.remove(sandbox.containerId);
+            await this.removeSandbox(sandbox);
             break;
           }
           this.pool.push(sandbox);
@@ -228,6 +248,7 @@ export class KernelManager {
       setTimeout(() => this.fillPool(), 250).unref();
     }
     sandbox ??= await this.launch(owner, 'kernel', id, runtime);
+    sandbox.view?.assign({ kind: 'account', name: owner });
     const now = new Date();
     const kernel: Kernel = {
       id,
@@ -236,6 +257,7 @@ export class KernelManager {
       runtime,
       containerId: sandbox.containerId,
       session: sandbox.session,
+      view: sandbox.view,
       createdAt: now,
       lastActivityAt: now,
       executionCount: 0,
@@ -313,15 +335,16 @@ export class KernelManager {
     const k = this.get(id);
     this.kernels.delete(id);
     this.byContainer.delete(k.containerId);
-    await this.removeSandbox(k.containerId, k.session);
+    await this.removeSandbox(k);
     this.options.log.info({ kernel: id }, 'kernel shut down');
   }
 
-  private async removeSandbox(containerId: string, session: KernelSession): Promise<void> {
+  private async removeSandbox({ containerId, session, view }: Sandbox): Promise<void> {
     this.removing.add(containerId);
     session.markDead('shut down');
     session.close();
     await this.driver.remove(containerId);
+    await this.releaseView(view);
   }
 
   /** Called from the events stream and when the attach stream ends: why did it die? */
@@ -343,6 +366,7 @@ export class KernelManager {
     // The record stays (state dead, with its reason) until shut down; the container goes now.
     this.removing.add(containerId);
     await this.driver.remove(containerId).catch(() => {});
+    await this.releaseView(kernel?.view ?? pooled?.view);
     if (pooled) this.fillPool();
   }
 
@@ -369,6 +393,6 @@ export class KernelManager {
     await this.poolJob;
     const all = [...this.kernels.values(), ...this.pool.splice(0)];
     this.kernels.clear();
-    await Promise.all(all.map((s) => this.removeSandbox(s.containerId, s.session).catch(() => {})));
+    await Promise.all(all.map((s) => this.removeSandbox(s).catch(() => {})));
   }
 }

@@ -4,12 +4,14 @@ import type { Config } from '../config.js';
 import type { MetaStore } from '../db/metaStore.js';
 import type { HealthReport } from '../health/HealthChecks.js';
 import type { Logger } from '../logger.js';
-import { modelCacheDir } from '../models/ModelCache.js';
-import type { SandboxModelProvider } from '../models/provideToSandbox.js';
+import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
 
 export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-docker';
+
+/** Builds the sandboxes' model views on this runtime's driver (app.ts passes the models concern's). */
+export type MakeModelViews = (driver: DockerDriver, instanceId: string) => ModelViews;
 
 /**
  * The sandbox runtime of one server: the Docker driver, the image (ensured in the background so
@@ -18,6 +20,8 @@ export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-do
 export class Runtime {
   readonly driver: DockerDriver;
   readonly kernels: KernelManager;
+  /** What each sandbox sees at /models (kernels and Space apps); absent in runtimes built without models. */
+  readonly models: ModelViews | undefined;
   image: { state: ImageState; tag: string | null; progress: string | null; error: string | null } = {
     state: 'checking',
     tag: null,
@@ -30,9 +34,10 @@ export class Runtime {
     private readonly config: Config,
     private readonly log: Logger,
     readonly instanceId: string,
-    provideModel: SandboxModelProvider | undefined,
+    makeModelViews: MakeModelViews | undefined,
   ) {
     this.driver = new DockerDriver(log);
+    this.models = makeModelViews?.(this.driver, instanceId);
     this.kernels = new KernelManager(this.driver, {
       instanceId,
       runtime: config.sandboxRuntime,
@@ -43,8 +48,7 @@ export class Runtime {
       idleTimeoutS: config.kernelIdleTimeoutS,
       executionTimeoutS: config.executionTimeoutS,
       maxKernelsPerUser: config.sandboxMaxPerUser,
-      modelsDir: modelCacheDir(config.dataDir),
-      provideModel,
+      models: this.models,
       image: () => (this.image.state === 'present' ? this.image.tag : null),
       log,
     });
@@ -55,14 +59,14 @@ export class Runtime {
     config: Config,
     meta: MetaStore,
     log: Logger,
-    provideModel?: SandboxModelProvider,
+    makeModelViews?: MakeModelViews,
   ): Promise<Runtime> {
     let instanceId = config.instanceId ?? (await meta.get('instance_id'));
     if (!instanceId) {
       instanceId = randomBytes(8).toString('hex');
       await meta.set('instance_id', instanceId);
     }
-    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId, provideModel);
+    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId, makeModelViews);
   }
 
   /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */
@@ -78,6 +82,8 @@ export class Runtime {
       } catch (err) {
         this.log.error({ err }, 'sandbox reconciliation failed');
       }
+      // After the sandboxes: a volume still mounted by a leftover container cannot be removed.
+      await this.models?.init().catch((err) => this.log.error({ err }, 'sandbox model views failed'));
       try {
         const image = await ensureSandboxImage({
           docker: this.driver.docker,
@@ -129,5 +135,6 @@ export class Runtime {
   async close(): Promise<void> {
     await this.ready?.catch(() => {});
     await this.kernels.close();
+    await this.models?.close();
   }
 }

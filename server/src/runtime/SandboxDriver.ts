@@ -24,8 +24,25 @@ export interface SandboxSpec {
   pidsLimit?: number;
   /** Size of the writable /tmp, the only writable path. */
   tmpfsMb?: number;
-  /** Host folders shown inside the sandbox, always read-only (e.g. the model cache at /models). */
-  readOnlyMounts?: { source: string; target: string }[];
+  /** Folders shown inside the sandbox, always read-only (e.g. the sandbox's model view at /models). */
+  readOnlyMounts?: SandboxMount[];
+}
+
+/**
+ * A read-only mount: a Docker-managed named volume (its host path is Docker's, not Atrium's data
+ * directory) or a host folder bound in (whose host path runc shows in /proc/self/mountinfo).
+ */
+export interface SandboxMount {
+  type: 'volume' | 'bind';
+  /** The volume's name, or the host folder's absolute path. */
+  source: string;
+  target: string;
+}
+
+/** A named volume the driver made, and where its files are on this host (to fill it from here). */
+export interface SandboxVolume {
+  name: string;
+  mountpoint: string;
 }
 
 /** The control channel: the container's stdin, and its stdout/stderr demultiplexed. */
@@ -74,4 +91,10 @@ export interface SandboxDriver {
   memoryUsage(id: string): Promise<number | null>;
   /** Follows lifecycle events of sandboxes carrying these labels, reconnecting when the stream drops. */
   events(labels: Record<string, string>, onEvent: (event: SandboxEvent) => void): () => void;
+  /** Creates a named volume carrying these labels. */
+  createVolume(name: string, labels: Record<string, string>): Promise<SandboxVolume>;
+  /** Removes a volume; a missing one is not an error (one still mounted is: remove its sandbox first). */
+  removeVolume(name: string): Promise<void>;
+  /** Names of the volumes carrying all these labels. */
+  listVolumes(labels: Record<string, string>): Promise<string[]>;
 }

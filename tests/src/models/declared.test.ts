@@ -99,10 +99,16 @@ console.log(out.generated_text);`,
     expect(error?.evalue).toContain('atrium push');
   });
 
-  it('refuses a private model, saying why', async () => {
-    const outputs = await runAndExport('uses-private', `${owner.name}/private-alice`, false, true);
+  it("runs its owner's private model, and refuses another user's as if it did not exist", async () => {
+    const own = await runAndExport('uses-own-private', `${owner.name}/private-alice`, false, true);
+    expect(textOf(own)).toContain('Alice was to get very tired of the');
+    const stranger = await createUser(server.url);
+    await pushAliceModel(server.url, stranger, 'private-stranger', { private: true });
+    const outputs = await runAndExport('uses-private', `${stranger.name}/private-stranger`, false, true);
     const error = outputs.find((o) => o.output_type === 'error');
-    expect(error?.evalue).toContain(`Model "${owner.name}/private-alice" is private`);
-    expect(fs.existsSync(`${server.services.modelCache.root}/${owner.name}/private-alice`)).toBe(false);
+    expect(error?.evalue).toContain(
+      `Model "${stranger.name}/private-stranger" is not on this Atrium instance`,
+    );
+    expect(fs.existsSync(`${server.services.modelCache.root}/${stranger.name}/private-stranger`)).toBe(false);
   });
 });

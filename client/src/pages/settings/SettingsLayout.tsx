@@ -1,7 +1,10 @@
 import { NavLink, Outlet } from 'react-router-dom';
 
 /** Settings pages share a side menu; later issues add their own entries here. */
-const entries = [{ to: '/settings/tokens', label: 'Access Tokens' }];
+const entries = [
+  { to: '/settings/tokens', label: 'Access Tokens' },
+  { to: '/settings/storage', label: 'Storage' },
+];
 
 export function SettingsLayout() {
   return (

@@ -1,6 +1,7 @@
 import type { RepoType } from '@atrium/protocol';
 import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest, conflict } from '../../errors.js';
+import { checkStorageQuota } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
 import { splitRepoId } from '../access.js';
 import { gitBlobOid, lfsGitOid } from '../gitOid.js';
@@ -55,6 +56,7 @@ export async function applyCommit(
     seen.add(p);
   }
   for (const f of plan.deleteFolders) checkPath(f, 'folder');
+  await checkStorageQuota(services, repo, plan.puts);
   const outcome = await services.hub.repos.commit({
     repoId: repo.id,
     branch: plan.branch,

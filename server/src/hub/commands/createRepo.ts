@@ -1,6 +1,7 @@
 import { nameProblem, type RepoType } from '@atrium/protocol';
 import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { checkStorageQuota } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
 import type { RepoRecord } from '../RepoStore.js';
 import { storeSmallFile } from './commitFiles.js';
@@ -65,6 +66,8 @@ export async function createRepo(
   ]
     .filter((f, i, all) => all.findLastIndex((g) => g.path === f.path) === i)
     .map((f) => storeSmallFile(services, f.path, f.content));
+  // Notebook imports and templates arrive with their files: they count like any commit.
+  await checkStorageQuota(services, { ownerId: owner.id, ownerName: owner.name }, puts);
   const now = new Date().toISOString();
   const repo = await services.hub.repos.create({
     type: input.type,

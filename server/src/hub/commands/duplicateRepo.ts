@@ -1,6 +1,7 @@
 import { nameProblem } from '@atrium/protocol';
 import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest, conflict } from '../../errors.js';
+import { checkStorageNotFull } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
 import { splitRepoId } from '../access.js';
 import type { RepoRecord } from '../RepoStore.js';
@@ -25,6 +26,8 @@ export async function duplicateRepo(
   const refs = await services.hub.repos.refs(source.id);
   const head = refs.find((r) => r.name === 'main')?.commit;
   if (!head) throw conflict('The source repository has no main branch', 'no_main');
+  // Constant-cost: not the source's files, only whether the new owner is full already.
+  await checkStorageNotFull(services, { ownerId: owner.id, ownerName: owner.name });
   const repo = await services.hub.repos.create({
     type: source.type,
     ownerId: owner.id,

@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { badRequest, forbidden, HttpError } from '../../errors.js';
+import { checkStorageQuota } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
 import { BlobRejected } from '../BlobStore.js';
+import type { RepoRecord } from '../RepoStore.js';
 
 /** Upload links stay valid for a day, like the Hub's presigned URLs. */
 const LINK_TTL_S = 24 * 3600;
@@ -27,6 +29,7 @@ const signature = (key: Buffer, action: string, oid: string, size: number, exp: 
 /** The Git LFS batch answer: an upload and a verify link per object not already stored. */
 export async function lfsBatch(
   services: Services,
+  repo: RepoRecord,
   baseUrl: string,
   operation: string,
   objects: LfsObjectRequest[],
@@ -37,6 +40,13 @@ export async function lfsBatch(
       'Only the upload operation is offered; download files via /resolve/',
       'lfs_operation',
     );
+  // Refused before a byte is sent when the files would take the owner past its storage quota.
+  const wellFormed = objects.filter((o) => /^[0-9a-f]{64}$/.test(o.oid) && Number.isSafeInteger(o.size));
+  await checkStorageQuota(
+    services,
+    repo,
+    wellFormed.map((o) => ({ sha256: o.oid, size: o.size })),
+  );
   const exp = Math.floor(Date.now() / 1000) + LINK_TTL_S;
   const key = services.hub.signingKey;
   const answers = await Promise.all(

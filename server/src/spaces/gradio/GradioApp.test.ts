@@ -1,6 +1,7 @@
 import { demo, Number as Num, Textbox } from '@atrium/sandbox/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GradioApp } from './GradioApp.js';
+import { GradioApps } from './GradioApps.js';
 import { InProcessDemoBackend } from './InProcessDemoBackend.js';
 import type { EventSink } from './sse.js';
 
@@ -102,6 +103,33 @@ describe('GradioApp', () => {
 });
 
 describe('GradioApp.close', () => {
+  it('tells a caller who had not opened its stream yet, once it opens it on the app that replaced it', async () => {
+    const never = demo({
+      fn: () => new Promise<{ n: number }>(() => {}),
+      inputs: [],
+      outputs: [Num({ name: 'n' })],
+    });
+    const apps = new GradioApps();
+    const old = await apps.register('a/b', new InProcessDemoBackend(never));
+    const id = old.join('s1', 0, []);
+    const replacement = await apps.register('a/b', new InProcessDemoBackend(never));
+    const { sink, messages, done } = recorder();
+    replacement.openSessionStream('s1', sink);
+    await done;
+    expect(messages.map(([, m]) => m)).toEqual([
+      expect.objectContaining({ msg: 'estimation', event_id: id }),
+      expect.objectContaining({ msg: 'process_starts', event_id: id }),
+      {
+        msg: 'process_completed',
+        event_id: id,
+        output: { error: 'The app stopped or restarted', title: 'Error', visible: true },
+        success: false,
+      },
+      { msg: 'close_stream', event_id: null },
+    ]);
+    apps.close();
+  });
+
   it('tells open streams that their unfinished calls failed, then ends them', async () => {
     const never = demo({
       fn: () => new Promise<{ n: number }>(() => {}),
@@ -127,5 +155,58 @@ describe('GradioApp.close', () => {
       { msg: 'close_stream', event_id: null },
     ]);
     expect(call.messages).toEqual([['error', 'The app restarted']]);
+  });
+});
+
+describe('the call time limit', () => {
+  let app: GradioApp | undefined;
+  afterEach(() => app?.close());
+
+  it('stops a call at the time limit with a clear error, and the next caller in line goes on', async () => {
+    const lines: string[] = [];
+    const hangs = demo({
+      fn: ({ text }: { text: string }) => (text === 'hang' ? new Promise<never>(() => {}) : { out: text }),
+      inputs: [Textbox({ name: 'text' })],
+      outputs: [Textbox({ name: 'out' })],
+    });
+    app = await GradioApp.create(new InProcessDemoBackend(hangs), {
+      callTimeoutMs: 100,
+      onCallTimeout: (line) => lines.push(line),
+    });
+    const first = recorder();
+    const second = recorder();
+    const hung = app.startCall('predict', ['hang']);
+    const next = app.startCall('predict', ['next']);
+    app.openCallStream('predict', hung, first.sink);
+    app.openCallStream('predict', next, second.sink);
+    await Promise.all([first.done, second.done]);
+    expect(first.messages).toEqual([
+      [
+        'error',
+        "This call took longer than the Space's limit of 0.1 s and was stopped (call_duration_timeout in its README.md).",
+      ],
+    ]);
+    expect(second.messages).toEqual([['complete', ['next']]]);
+    expect(lines).toEqual(["A call to /predict was stopped after 0.1 s (the Space's call_duration_timeout)"]);
+  });
+
+  it('calls an app stuck when it does not give up a stopped call within the grace period', async () => {
+    const stuck: string[] = [];
+    // A fake backend that ignores cancellation, as an app blocked in a synchronous loop does.
+    const ignoresCancel = {
+      describe: async () => echo.description,
+      call: () => new Promise<never>(() => {}),
+    };
+    app = await GradioApp.create(ignoresCancel, {
+      callTimeoutMs: 50,
+      cancelGraceMs: 50,
+      onStuck: (line) => stuck.push(line),
+    });
+    const { sink, done } = recorder();
+    app.openCallStream('predict', app.startCall('predict', ['x']), sink);
+    await done;
+    for (const deadline = Date.now() + 5000; stuck.length === 0 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 10));
+    expect(stuck).toEqual(['The app did not stop a call within 0.05 s of its cancel']);
   });
 });

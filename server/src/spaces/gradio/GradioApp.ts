@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DemoDescription } from '@atrium/protocol';
 import { type AnyComponent, componentFromConfig, DemoError, DemoQueue } from '@atrium/sandbox/sdk';
+import type { UploadQuota } from '../../quota/UploadQuota.js';
 import type { DemoBackend } from './DemoBackend.js';
 import { gradioApiInfo, gradioConfig } from './gradioConfig.js';
 import { toDemoInputs, toGradioOutputs } from './gradioValues.js';
@@ -39,6 +40,16 @@ export interface GradioAppOptions {
   maxPending?: number;
   /** Sessions and /call results nobody reads are dropped after this long. */
   idleMs?: number;
+  /** A running call is stopped after this long (0: never); the caller gets an error, the queue moves on. */
+  callTimeoutMs?: number;
+  /** How long a stopped call's app has to give it up before it is called stuck (default 5 s). */
+  cancelGraceMs?: number;
+  /** Hears each call stopped by the limit, as a line for the app's log. */
+  onCallTimeout?: (line: string) => void;
+  /** The app did not give up a stopped call in time (a synchronous loop blocks even its cancel). */
+  onStuck?: (line: string) => void;
+  /** Shared by every app: what each person may hold in uploads. */
+  uploadQuota?: UploadQuota;
 }
 
 /** A call the caller got wrong: answered 422 (join) or as an error event (/call). */
@@ -49,7 +60,7 @@ export class GradioInputError extends Error {}
  * per-session queue/data streams and the /call events. Knows nothing of HTTP routing.
  */
 export class GradioApp {
-  readonly uploads = new UploadStore();
+  readonly uploads: UploadStore;
   /** Gradio's app_id: a client that sees it change knows the app restarted. */
   readonly appId = randomInt(2 ** 47);
   private readonly queue: DemoQueue;
@@ -59,6 +70,7 @@ export class GradioApp {
   private readonly running = new Map<string, AbortController>();
   private readonly heartbeats = new Set<EventSink>();
   private averageMs: number | undefined;
+  private closed = false;
   private readonly sweeper: NodeJS.Timeout;
   private readonly maxPending: number;
   private readonly idleMs: number;
@@ -66,8 +78,9 @@ export class GradioApp {
   constructor(
     readonly description: DemoDescription,
     private readonly backend: DemoBackend,
-    options: GradioAppOptions = {},
+    private readonly options: GradioAppOptions = {},
   ) {
+    this.uploads = new UploadStore(options.uploadQuota);
     this.queue = new DemoQueue(description.concurrencyLimit);
     this.inputs = description.inputs.map(componentFromConfig);
     this.maxPending = options.maxPending ?? 1000;
@@ -254,15 +267,29 @@ export class GradioApp {
    * Cancels every call and ends every stream (app restart or server shutdown). Open streams hear
    * an error for each unfinished call first, so no caller waits for an answer that cannot come.
    */
-  close(reason = 'The app stopped or restarted'): void {
+  close(reason = 'The app stopped or restarted'): Map<string, Record<string, unknown>[]> {
+    this.closed = true;
     clearInterval(this.sweeper);
+    this.uploads.clear();
     for (const controller of this.running.values()) controller.abort();
-    for (const session of this.sessions.values()) this.endSessionStream(session, reason);
+    // A caller who joined but has not opened its stream yet hears the error when it does (adoptSessions).
+    const unheard = new Map<string, Record<string, unknown>[]>();
+    for (const [hash, session] of this.sessions) {
+      if (!session.sink && session.pending.size > 0)
+        unheard.set(hash, [...session.buffer, ...failures(session.pending, reason)]);
+      this.endSessionStream(session, reason);
+    }
     for (const event of this.calls.values()) this.endCallStream(event, reason);
     for (const sink of this.heartbeats) sink.end();
     this.heartbeats.clear();
     this.sessions.clear();
     this.calls.clear();
+    return unheard;
+  }
+
+  /** Keeps what a previous app's callers have not heard yet, for their session streams to replay. */
+  adoptSessions(unheard: Map<string, Record<string, unknown>[]>): void {
+    for (const [hash, messages] of unheard) this.session(hash).buffer.push(...messages);
   }
 
   /** One caller lost access (the Space became private to them): their session's calls stop and its stream hears why. */
@@ -286,18 +313,12 @@ export class GradioApp {
   /** Tells an open session stream that each unfinished call failed, then closes it. */
   private endSessionStream(session: Session, reason: string): void {
     const sink = session.sink;
-    if (!sink) return;
-    for (const id of session.pending) {
-      sink.send(undefined, {
-        msg: 'process_completed',
-        event_id: id,
-        output: { error: reason, title: 'Error', visible: true },
-        success: false,
-      });
+    if (sink) {
+      for (const failure of failures(session.pending, reason)) sink.send(undefined, failure);
+      sink.send(undefined, { msg: 'close_stream', event_id: null });
+      sink.end();
+      session.sink = undefined;
     }
-    sink.send(undefined, { msg: 'close_stream', event_id: null });
-    sink.end();
-    session.sink = undefined;
     session.pending.clear();
   }
 
@@ -334,10 +355,13 @@ export class GradioApp {
     this.queue
       .run(
         () =>
-          backend.call(description.apiName, inputs, {
-            signal,
-            onPartial: (outputs) => listener.partial(toGradioOutputs(description, outputs)),
-          }),
+          this.withinTimeLimit(
+            backend.call(description.apiName, inputs, {
+              signal,
+              onPartial: (outputs) => listener.partial(toGradioOutputs(description, outputs)),
+            }),
+            controller,
+          ),
         { onRank: listener.rank, onStart: listener.start, signal },
       )
       .then(
@@ -352,6 +376,39 @@ export class GradioApp {
           listener.error(err instanceof Error ? err.message : String(err));
         },
       );
+  }
+
+  /**
+   * Ends a running call at the time limit: it is cancelled in the app and fails for its caller at once,
+   * so its slot goes to the next in line whether or not the app obeys. An app that has not given the
+   * call up after the grace period is stuck (a synchronous loop blocks even its cancel).
+   */
+  private withinTimeLimit<T>(call: Promise<T>, controller: AbortController): Promise<T> {
+    const limitMs = this.options.callTimeoutMs ?? 0;
+    if (limitMs <= 0) return call;
+    const seconds = limitMs / 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        this.options.onCallTimeout?.(
+          `A call to /${this.description.apiName} was stopped after ${seconds} s (the Space's call_duration_timeout)`,
+        );
+        const graceMs = this.options.cancelGraceMs ?? 5000;
+        const grace = setTimeout(() => {
+          if (!this.closed)
+            this.options.onStuck?.(`The app did not stop a call within ${graceMs / 1000} s of its cancel`);
+        }, graceMs).unref();
+        const settled = () => clearTimeout(grace);
+        call.then(settled, settled);
+        reject(
+          new Error(
+            `This call took longer than the Space's limit of ${seconds} s and was stopped (call_duration_timeout in its README.md).`,
+          ),
+        );
+      }, limitMs);
+    });
+    return Promise.race([call, limit]).finally(() => clearTimeout(timer));
   }
 
   private eta(rank: number): number | null {
@@ -383,4 +440,14 @@ export class GradioQueueFullError extends Error {
   constructor() {
     super('This application is currently busy. Please try again.');
   }
+}
+
+/** What a caller hears for each of its unfinished calls when the app goes away or its access ends. */
+function failures(pending: Iterable<string>, reason: string): Record<string, unknown>[] {
+  return [...pending].map((id) => ({
+    msg: 'process_completed',
+    event_id: id,
+    output: { error: reason, title: 'Error', visible: true },
+    success: false,
+  }));
 }

@@ -1,3 +1,4 @@
+import type { UploadQuota } from '../../quota/UploadQuota.js';
 import type { DemoBackend } from './DemoBackend.js';
 import { GradioApp, type GradioAppOptions } from './GradioApp.js';
 
@@ -8,10 +9,16 @@ import { GradioApp, type GradioAppOptions } from './GradioApp.js';
 export class GradioApps {
   private readonly apps = new Map<string, GradioApp>();
 
+  constructor(
+    /** What each person may hold in demo uploads, across every app. */
+    readonly uploadQuota?: UploadQuota,
+  ) {}
+
   /** Serves `backend` for `spaceId`, replacing (and closing) any previous app of that Space. */
   async register(spaceId: string, backend: DemoBackend, options?: GradioAppOptions): Promise<GradioApp> {
-    const app = await GradioApp.create(backend, options);
-    this.apps.get(spaceId)?.close();
+    const app = await GradioApp.create(backend, { uploadQuota: this.uploadQuota, ...options });
+    const unheard = this.apps.get(spaceId)?.close();
+    if (unheard) app.adoptSessions(unheard);
     this.apps.set(spaceId, app);
     return app;
   }

@@ -172,10 +172,14 @@ function upload(app: (req: Request) => Promise<GradioApp>): RequestHandler {
       headers: { 'content-type': type },
     }).formData();
     const paths: string[] = [];
+    // Whose quota the files count against: the account, or the address of an anonymous visitor.
+    const holder = req.identity.user?.id ?? `address:${req.ip}`;
     for (const value of form.getAll('files')) {
       if (typeof value === 'string') continue;
       const bytes = Buffer.from(await value.arrayBuffer());
-      paths.push(demo.uploads.put(bytes, value.type || 'application/octet-stream', value.name || 'file'));
+      paths.push(
+        demo.uploads.put(bytes, value.type || 'application/octet-stream', value.name || 'file', holder),
+      );
     }
     res.json(paths);
   };

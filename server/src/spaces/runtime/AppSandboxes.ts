@@ -3,6 +3,9 @@ import { unavailable } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { SANDBOX_MODELS_DIR } from '../../models/ModelCache.js';
 import type { SandboxModelProvider } from '../../models/provideToSandbox.js';
+import type { ModelView } from '../../models/sandboxViews/ModelView.js';
+import type { ModelViews } from '../../models/sandboxViews/ModelViews.js';
+import type { SandboxPrincipal } from '../../models/sandboxViews/sandboxReaders.js';
 import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
 import { SandboxLabel } from '../../runtime/SandboxDriver.js';
 import { AppSandbox } from './AppSandbox.js';
@@ -14,9 +17,11 @@ export interface AppSandboxesOptions {
   cpus: number;
   /** App-mode sandboxes kept started and waiting for a Space: a commit then skips the container start. */
   poolSize: number;
-  modelsDir?: string;
-  /** Caches a model a running app asks for into modelsDir (progress in the Space's log). */
-  provideModel?: SandboxModelProvider;
+  /**
+   * Each sandbox's own read-only /models, holding what its Space may read (models/sandboxViews); a model
+   * the running app asks for is provided into it, with progress in the Space's log.
+   */
+  models?: ModelViews;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
   log: Logger;
@@ -30,6 +35,7 @@ const WAIT_TIMEOUT_MS = 30_000;
 export class AppSandboxes {
   private readonly pool: AppSandbox[] = [];
   private readonly live = new Set<AppSandbox>();
+  private readonly views = new Map<AppSandbox, ModelView>();
   private filling: Promise<void> | null = null;
   private closed = false;
 
@@ -42,22 +48,30 @@ export class AppSandboxes {
   private async launch(space: string): Promise<AppSandbox> {
     const image = this.options.image();
     if (!image) throw unavailable('The sandbox image is not ready yet', 'sandbox_image_missing');
-    const { modelsDir } = this.options;
-    const id = await this.driver.create({
-      name: `atrium-${this.options.instanceId.slice(0, 8)}-app-${randomBytes(6).toString('hex')}`,
-      image,
-      runtime: this.options.runtime,
-      memoryMb: this.options.memoryMb,
-      cpus: this.options.cpus,
-      env: { ATRIUM_RUNNER_MODE: 'app', ...(modelsDir ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}) },
-      readOnlyMounts: modelsDir ? [{ source: modelsDir, target: SANDBOX_MODELS_DIR }] : [],
-      labels: {
-        [SandboxLabel.instance]: this.options.instanceId,
-        [SandboxLabel.owner]: space.split('/')[0] ?? 'pool',
-        [SandboxLabel.purpose]: 'space',
-        [SPACE_LABEL]: space,
-      },
-    });
+    const view = await this.options.models?.open();
+    const releaseView = async () => {
+      if (view) await this.options.models?.release(view);
+    };
+    const id = await this.driver
+      .create({
+        name: `atrium-${this.options.instanceId.slice(0, 8)}-app-${randomBytes(6).toString('hex')}`,
+        image,
+        runtime: this.options.runtime,
+        memoryMb: this.options.memoryMb,
+        cpus: this.options.cpus,
+        env: { ATRIUM_RUNNER_MODE: 'app', ...(view ? { ATRIUM_MODELS_DIR: SANDBOX_MODELS_DIR } : {}) },
+        readOnlyMounts: view ? [view.mount] : [],
+        labels: {
+          [SandboxLabel.instance]: this.options.instanceId,
+          [SandboxLabel.owner]: space.split('/')[0] ?? 'pool',
+          [SandboxLabel.purpose]: 'space',
+          [SPACE_LABEL]: space,
+        },
+      })
+      .catch(async (err) => {
+        await releaseView();
+        throw err;
+      });
     try {
       const channel = await this.driver.attach(id);
       const sandbox = new AppSandbox(
@@ -68,7 +82,7 @@ export class AppSandboxes {
           if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
           return `exited with code ${info?.exitCode ?? 'unknown'}`;
         },
-        this.options.provideModel,
+        view?.provider,
       );
       await this.driver.start(id);
       let timer: NodeJS.Timeout | undefined;
@@ -82,15 +96,40 @@ export class AppSandboxes {
         }),
       ]).finally(() => clearTimeout(timer));
       this.live.add(sandbox);
+      if (view) this.views.set(sandbox, view);
       return sandbox;
     } catch (err) {
       await this.driver.remove(id).catch(() => {});
+      await releaseView();
       throw err;
     }
   }
 
-  /** A sandbox waiting for `space` (owner/name): a pooled one when it is still alive, else a new one. */
-  async acquire(space: string): Promise<{ sandbox: AppSandbox; pooled: boolean }> {
+  /**
+   * A sandbox waiting for `space` (owner/name): a pooled one when it is still alive, else a new one; its
+   * /models holds what `principal` may read, `provideModel` puts a model there, and `onModelsRemoved`
+   * hears when access to some went.
+   */
+  async acquire(
+    space: string,
+    principal: SandboxPrincipal,
+    onModelsRemoved: (ids: string[]) => void,
+  ): Promise<{ sandbox: AppSandbox; pooled: boolean; provideModel: SandboxModelProvider }> {
+    const acquired = await this.take(space);
+    const view = this.views.get(acquired.sandbox);
+    view?.assign(principal);
+    if (view) view.onRemoved = onModelsRemoved;
+    const provideModel: SandboxModelProvider =
+      view?.provider ??
+      (async (model) => ({
+        status: 'error',
+        model_id: model,
+        evalue: 'This Atrium has no models for sandboxes',
+      }));
+    return { ...acquired, provideModel };
+  }
+
+  private async take(space: string): Promise<{ sandbox: AppSandbox; pooled: boolean }> {
     let sandbox: AppSandbox | undefined;
     while (!sandbox && this.pool.length > 0) {
       const candidate = this.pool.shift() as AppSandbox;
@@ -128,6 +167,9 @@ export class AppSandboxes {
     this.live.delete(sandbox);
     sandbox.close();
     await this.driver.remove(sandbox.containerId).catch(() => {});
+    const view = this.views.get(sandbox);
+    this.views.delete(sandbox);
+    if (view) await this.options.models?.release(view);
   }
 
   stats() {

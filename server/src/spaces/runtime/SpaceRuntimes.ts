@@ -12,6 +12,8 @@ import type { Services } from '../../services.js';
 import { DemoHostBackend } from '../gradio/DemoHostBackend.js';
 import type { AppSandbox } from './AppSandbox.js';
 import type { AppSandboxes } from './AppSandboxes.js';
+import { callTimeoutSeconds } from './callTimeout.js';
+import { appToSleep } from './fairShare.js';
 import { LogBuffer } from './LogBuffer.js';
 import type { SpaceSettingsStore } from './SpaceSettingsStore.js';
 import type { SpaceCommitListener } from './watchSpaceCommits.js';
@@ -19,10 +21,12 @@ import type { SpaceCommitListener } from './watchSpaceCommits.js';
 export interface SpaceRuntimesOptions {
   /** Idle seconds before a Space sleeps when its owner set nothing (the Hub's free tier: 48 h). */
   defaultSleepS: number;
-  /** Apps running at once; starting one more puts the least recently visited to sleep. */
+  /** Apps running at once; starting one more puts one of the busiest owner's to sleep (fairShare.ts). */
   maxRunning: number;
   /** How long an app may take to import (models load here). */
   loadTimeoutMs: number;
+  /** A demo call's time limit when the card sets no `call_duration_timeout` (0: none). */
+  defaultCallTimeoutS: number;
   log: Logger;
 }
 
@@ -230,6 +234,16 @@ export class SpaceRuntimes implements SpaceCommitListener {
     if (inst?.app || inst?.stage === 'BUILDING') void this.start(repo, 'restart');
   }
 
+  /** Stops the app at once (nothing keeps serving from it meanwhile), then builds it again; says why. */
+  private async restartNow(inst: SpaceInstance, why: string): Promise<void> {
+    if (this.closed || !this.spaces.has(inst.repoId)) return;
+    this.options.log.info({ space: inst.spaceId, why }, 'restarting a Space app');
+    inst.runLog.write(why);
+    await this.stop(inst, 'STOPPED', why);
+    const repo = await this.services.hub.repos.findById(inst.repoId);
+    if (repo && !(await this.settings.paused(repo.id))) await this.start(repo, 'restart', why);
+  }
+
   /** Stops the app (if any) and leaves the Space in `stage`. */
   private async stop(inst: SpaceInstance, stage: SpaceStage, error?: string): Promise<void> {
     inst.generation += 1;
@@ -243,7 +257,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
   }
 
   /** Builds and starts the app of main's head; the previous app keeps serving until the new one runs. */
-  async start(repo: RepoRecord, why: 'wake' | 'restart' | 'commit'): Promise<void> {
+  async start(repo: RepoRecord, why: 'wake' | 'restart' | 'commit', note?: string): Promise<void> {
     const inst = this.instance(repo);
     const generation = ++inst.generation;
     const stale = () => generation !== inst.generation || this.closed;
@@ -259,6 +273,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
     };
     this.setStage(inst, inst.app ? 'RUNNING_BUILDING' : 'BUILDING');
     log(`===== Build (${why}) of ${inst.spaceId} at ${sha?.slice(0, 12) ?? 'no commit'} =====`);
+    if (note) log(note);
     if (!sha) return fail('NO_APP_FILE', 'The Space has no commit');
     const readme = await this.readText(sha, 'README.md');
     const card: Record<string, unknown> = (readme ? parseCardData(readme) : undefined) ?? {};
@@ -287,14 +302,11 @@ export class SpaceRuntimes implements SpaceCommitListener {
       return this.setStage(inst, 'RUNNING');
     }
 
+    const callLimit = callTimeoutSeconds(card, this.options.defaultCallTimeoutS);
+    if (callLimit.warning) log(callLimit.warning);
     const models = [...new Set(cardModels(card))];
     let sandbox: AppSandbox | undefined;
     try {
-      if (models.length > 0) log(`Providing models: ${models.join(', ')}`);
-      for (const model of models) {
-        const answer = await this.services.sandboxModels(model, logModelFetch(log));
-        if (answer.status === 'error') log(`Warning: ${answer.evalue}`);
-      }
       const files = await this.readFiles(sha);
       const env: Record<string, string> = {
         SPACE_ID: inst.spaceId,
@@ -314,10 +326,25 @@ export class SpaceRuntimes implements SpaceCommitListener {
         );
       if (stale()) return;
       this.makeRoom(inst);
-      const acquired = await this.sandboxes.acquire(inst.spaceId);
+      // The app sees public models and its owner's private ones (models/sandboxViews/sandboxReaders.ts).
+      const acquired = await this.sandboxes.acquire(
+        inst.spaceId,
+        { kind: 'space', ownerId: (fresh ?? repo).ownerId },
+        (ids) =>
+          void this.restartNow(
+            inst,
+            `Access to ${ids.join(', ')} was taken away: restarting the app so it no longer uses ${ids.length > 1 ? 'them' : 'it'}`,
+          ),
+      );
       sandbox = acquired.sandbox;
       const target = sandbox;
       log(acquired.pooled ? 'Sandbox ready (warm)' : 'Sandbox started');
+      if (stale()) return void (await this.sandboxes.release(sandbox));
+      if (models.length > 0) log(`Providing models: ${models.join(', ')}`);
+      for (const model of models) {
+        const answer = await acquired.provideModel(model, logModelFetch(log));
+        if (answer.status === 'error') log(`Warning: ${answer.evalue}`);
+      }
       if (stale()) return void (await this.sandboxes.release(sandbox));
       // The new app's output waits here until it serves (the old app's run log stays meanwhile).
       let runLog = new LogBuffer();
@@ -342,7 +369,14 @@ export class SpaceRuntimes implements SpaceCommitListener {
       }
       if (reply.type !== 'app_loaded') return;
       log(`App loaded in ${Math.round(reply.durationMs)} ms`);
-      await this.services.gradio.register(inst.spaceId, new DemoHostBackend(sandbox.demoChannel()));
+      await this.services.gradio.register(inst.spaceId, new DemoHostBackend(sandbox.demoChannel()), {
+        callTimeoutMs: callLimit.seconds * 1000,
+        onCallTimeout: (line) => inst.runLog.write(line),
+        // A call that ignores its cancel holds a place in the app's own queue: only a restart frees it.
+        onStuck: (line) => {
+          if (inst.app?.sandbox === target) void this.restartNow(inst, `${line}: restarting it`);
+        },
+      });
       if (stale()) return void (await this.sandboxes.release(sandbox));
       const previous = inst.app;
       inst.app = { sandbox, sha };
@@ -390,19 +424,25 @@ export class SpaceRuntimes implements SpaceCommitListener {
     return out;
   }
 
-  /** Keeps the number of running apps under the cap: the least recently visited other one sleeps. */
+  /**
+   * Keeps the number of running apps under the cap, shared fairly between owners (fairShare.ts): the
+   * owner running the most gives up their least recently visited app.
+   */
   private makeRoom(starting: SpaceInstance): void {
-    const running = [...this.spaces.values()].filter((s) => s.app && s !== starting);
-    if (running.length < this.options.maxRunning) return;
-    const coldest = running.sort((a, b) => a.lastVisit - b.lastVisit)[0];
-    if (coldest) {
-      this.options.log.info(
-        { space: coldest.spaceId },
-        'too many apps running: the least recently visited sleeps',
-      );
-      coldest.buildLog.write('Sleeping (other Spaces needed the room)');
-      void this.stop(coldest, 'SLEEPING');
-    }
+    const ownerOf = (s: SpaceInstance) => s.spaceId.split('/')[0] ?? s.spaceId;
+    const running = [...this.spaces.values()]
+      .filter((s) => s.app && s !== starting)
+      .map((s) => ({ owner: ownerOf(s), lastVisit: s.lastVisit, inst: s }));
+    const victim = appToSleep(running, ownerOf(starting), this.options.maxRunning)?.inst;
+    if (!victim) return;
+    this.options.log.info(
+      { space: victim.spaceId, starting: starting.spaceId },
+      "too many apps running: the busiest owner's least recently visited sleeps",
+    );
+    victim.buildLog.write(
+      `Sleeping: ${this.options.maxRunning} apps may run at once, and ${ownerOf(victim)} ran the most when ${starting.spaceId} started`,
+    );
+    void this.stop(victim, 'SLEEPING');
   }
 
   /** Puts apps idle for longer than their sleep time to sleep. */

@@ -1,4 +1,3 @@
-import { modelCacheDir } from '../../models/ModelCache.js';
 import type { Services } from '../../services.js';
 import { AppSandboxes } from './AppSandboxes.js';
 import { SpaceRuntimes } from './SpaceRuntimes.js';
@@ -23,8 +22,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     memoryMb: config.sandboxMemoryMb,
     cpus: config.sandboxCpus,
     poolSize: envInt('ATRIUM_SPACES_POOL_SIZE', 1),
-    modelsDir: modelCacheDir(config.dataDir),
-    provideModel: services.sandboxModels,
+    models: runtime.models,
     image: () => (runtime.image.state === 'present' ? runtime.image.tag : null),
     log,
   });
@@ -32,6 +30,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     defaultSleepS: envInt('ATRIUM_SPACES_SLEEP_S', 48 * 3600),
     maxRunning: envInt('ATRIUM_SPACES_MAX_RUNNING', 8),
     loadTimeoutMs: envInt('ATRIUM_SPACES_LOAD_TIMEOUT_S', 180) * 1000,
+    defaultCallTimeoutS: envInt('ATRIUM_SPACES_CALL_TIMEOUT_S', 120),
     log,
   });
   services.hub.repos = watchSpaceCommits(services.hub.repos, () => runtimes);
