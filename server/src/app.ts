@@ -32,6 +32,8 @@ import { GradioApps } from './spaces/gradio/GradioApps.js';
 import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
 import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
 import { routeUpgrades } from './upgrade.js';
+import { taskWorkerLimits } from './work/limits.js';
+import { TaskWorker } from './work/TaskWorker.js';
 
 export type { Services };
 export { type Config, loadConfig };
@@ -91,6 +93,7 @@ export async function startAtrium(
     health: new HealthChecks(),
     runtime: await Runtime.create(config, sqliteMetaStore(db), log, sandboxModels),
     onShutdown: (hook) => shutdownHooks.push(hook),
+    work: new TaskWorker(new URL('./work/workerMain.js', import.meta.url), taskWorkerLimits, log),
     gradio: new GradioApps(),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),
     notebooks: undefined as unknown as NotebookKernels,
@@ -106,6 +109,7 @@ export async function startAtrium(
       return (await services.hub.repos.find('notebook', owner, name)) !== undefined;
     },
   });
+  services.onShutdown(() => services.work.close());
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
   services.spaceRuntimes = createSpaceRuntimes(services);

@@ -13,6 +13,7 @@ import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
 import type { GradioApps } from './spaces/gradio/GradioApps.js';
 import type { SpaceRuntimes } from './spaces/runtime/SpaceRuntimes.js';
+import type { TaskWorker } from './work/TaskWorker.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
 export interface Services {
@@ -39,6 +40,8 @@ export interface Services {
   spaceRuntimes: SpaceRuntimes;
   /** Notebooks' shared kernels and execution queues (server/src/notebooks). */
   notebooks: NotebookKernels;
+  /** Heavy parsing of large request bodies, off the event loop and within limits (server/src/work). */
+  work: TaskWorker;
   /** Run in reverse order of registration on shutdown, before the database closes. */
   onShutdown: (hook: () => Promise<void> | void) => void;
 }

@@ -1,12 +1,12 @@
 import { CloseCode } from '@atrium/protocol';
 import type * as Y from 'yjs';
 import { credentialCanWrite, type Identity } from '../auth/Identity.js';
+import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CollabStore } from './CollabStore.js';
 import { Connection } from './Connection.js';
 import type { DocumentAccess } from './DocumentAccess.js';
 import type { DocumentSeeder } from './DocumentSeeder.js';
-import { stateFromFiles } from './documentFiles.js';
 import { type DocumentRef, parseDocumentName } from './documentName.js';
 import { collabLimits } from './limits.js';
 import { MalformedFrame, parseClientFrame } from './messages.js';
@@ -134,6 +134,12 @@ export class CollabServer {
       room.attach(conn);
       void drain();
     })().catch((err) => {
+      // The repository's notebook is too large or too deep to be a live document: say so, by name.
+      if (err instanceof HttpError && err.status === 413)
+        return conn.close(
+          err.id === 'nesting_too_deep' ? CloseCode.NestingTooDeep : CloseCode.DocumentTooLarge,
+          err.message.slice(0, 120),
+        );
       log.error({ err, doc: request.documentName }, 'collab connection setup failed');
       conn.close(CloseCode.InternalError, 'internal error');
     });
@@ -180,7 +186,7 @@ export class CollabServer {
     if (!pending) {
       pending = (async () => {
         if (!this.options.store.isEmpty(ref.name)) return;
-        const state = stateFromFiles(ref.kind, await seeder.filesOf(ref));
+        const state = await seeder.stateOf(ref);
         if (state && this.options.store.isEmpty(ref.name) && !this.rooms.has(ref.name))
           this.options.store.compact(ref.name, state, 0);
       })().finally(() => this.seeding.delete(ref.name));

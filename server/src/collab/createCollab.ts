@@ -14,7 +14,7 @@ export function createCollab(
   const collab = new CollabServer({
     store: sqliteCollabStore(services.db),
     access: { permission: (identity, doc) => hubDocumentAccess(all()).permission(identity, doc) },
-    seeder: { filesOf: (doc) => hubDocumentSeeder(all()).filesOf(doc) },
+    seeder: { stateOf: (doc) => hubDocumentSeeder(all()).stateOf(doc) },
     decoder,
     log: services.log.child({ concern: 'collab' }),
     idleMs: services.config.collabIdleMs,

@@ -3,7 +3,7 @@ import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { RepoRecord } from '../RepoStore.js';
-import { storeSmallFile } from './commitFiles.js';
+import { storeFile } from './commitFiles.js';
 
 export interface CreateRepoInput {
   type: RepoType;
@@ -12,8 +12,8 @@ export interface CreateRepoInput {
   organization?: string;
   private?: boolean;
   sdk?: string;
-  /** Files of the first commit besides `.gitattributes`. */
-  files?: { path: string; content: Buffer }[];
+  /** Files of the first commit besides `.gitattributes`; a large one may bring its git oid (task worker). */
+  files?: { path: string; content: Uint8Array; gitOid?: string }[];
 }
 
 // As on the Hub, new repositories start with a .gitattributes routing big binaries through LFS.
@@ -59,12 +59,12 @@ export async function createRepo(
   if (input.sdk !== undefined && !/^[a-z0-9-]{1,32}$/.test(input.sdk))
     throw badRequest('Invalid sdk', 'invalid_sdk');
   const owner = await ownerForNewRepo(services, actor, input.organization);
-  const puts = [
-    { path: '.gitattributes', content: Buffer.from(`${GITATTRIBUTES}\n`) },
+  const files = [
+    { path: '.gitattributes', content: Buffer.from(`${GITATTRIBUTES}\n`) as Uint8Array, gitOid: undefined },
     ...(input.files ?? []),
-  ]
-    .filter((f, i, all) => all.findLastIndex((g) => g.path === f.path) === i)
-    .map((f) => storeSmallFile(services, f.path, f.content));
+  ].filter((f, i, all) => all.findLastIndex((g) => g.path === f.path) === i);
+  const puts = [];
+  for (const f of files) puts.push(await storeFile(services, f.path, f.content, f.gitOid));
   const now = new Date().toISOString();
   const repo = await services.hub.repos.create({
     type: input.type,
