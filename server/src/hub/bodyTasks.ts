@@ -43,8 +43,8 @@ export function repoCreateBodyTask(input: { body: Uint8Array[] }) {
 }
 
 /** One NDJSON line of a commit; a `file` line comes back with its content decoded. */
-export function commitLineTask(input: { line: Uint8Array; index: number }) {
-  const { key, value } = parseLine(Buffer.from(input.line).toString('utf8'), input.index);
+export function commitLineTask(input: { line: Uint8Array[]; index: number }) {
+  const { key, value } = parseLine(joinChunks(input.line).toString('utf8'), input.index);
   if (key !== 'file' || typeof value.content !== 'string') return { key, value, file: null };
   if (value.encoding !== undefined && value.encoding !== 'base64')
     throw badRequest('Only base64 file content is accepted', 'bad_encoding');

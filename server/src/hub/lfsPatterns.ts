@@ -65,7 +65,8 @@ export function matchesLfsPattern(pattern: LfsPattern, path: string): boolean {
       if (!active[i]) continue;
       const t = tokens[i] as Token;
       if (t.kind === 'globstar' || (t.kind === 'star' && c !== '/')) enter(next, tokens, i);
-      else if ((t.kind === 'one' && c !== '/') || (t.kind === 'char' && t.char === c)) enter(next, tokens, i + 1);
+      else if ((t.kind === 'one' && c !== '/') || (t.kind === 'char' && t.char === c))
+        enter(next, tokens, i + 1);
     }
     if (pattern.anywhere && c === '/') enter(next, tokens, 0);
     [active, next] = [next, active];

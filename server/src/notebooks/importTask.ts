@@ -88,7 +88,9 @@ export function importNotebookTask(input: { body: Uint8Array[]; docMaxBytes: num
 }
 
 /** Worker task seeding a live document from a repository's notebook.ipynb. */
-export function notebookStateTask(input: { file: Uint8Array; docMaxBytes: number }): { state: Uint8Array | null } {
+export function notebookStateTask(input: { file: Uint8Array; docMaxBytes: number }): {
+  state: Uint8Array | null;
+} {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input.file));
@@ -98,6 +100,9 @@ export function notebookStateTask(input: { file: Uint8Array; docMaxBytes: number
   }
   if (ipynbProblem(value) !== null) return { state: null };
   if (jsonDepth(value, importLimits.maxDepth) > importLimits.maxDepth)
-    throw payloadTooLarge(`notebook.ipynb nests deeper than ${importLimits.maxDepth} levels`, 'nesting_too_deep');
+    throw payloadTooLarge(
+      `notebook.ipynb nests deeper than ${importLimits.maxDepth} levels`,
+      'nesting_too_deep',
+    );
   return { state: notebookFromJson(value, input.docMaxBytes).state };
 }

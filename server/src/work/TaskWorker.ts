@@ -70,7 +70,9 @@ export class TaskWorker {
     }
     if (this.closed) return Promise.reject(unavailable('The server is shutting down', 'shutting_down'));
     if (this.queue.length >= this.limits.maxQueued)
-      return Promise.reject(unavailable('The server is busy with other large requests; try again shortly', 'busy'));
+      return Promise.reject(
+        unavailable('The server is busy with other large requests; try again shortly', 'busy'),
+      );
     return new Promise((resolve, reject) => {
       this.queue.push({
         id: this.nextId++,
@@ -86,7 +88,8 @@ export class TaskWorker {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(unavailable('The server is shutting down', 'shutting_down'));
+    for (const job of this.queue.splice(0))
+      job.reject(unavailable('The server is shutting down', 'shutting_down'));
     this.settle(null, unavailable('The server is shutting down', 'shutting_down'));
     await this.stopThread();
   }
@@ -94,7 +97,11 @@ export class TaskWorker {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.url, {
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.limits.heapMb,
+        maxYoungGenerationSizeMb: 64,
+        stackSizeMb: 4,
+      },
     });
     worker.unref();
     worker.on('message', (reply: TaskReply) => {
@@ -117,7 +124,10 @@ export class TaskWorker {
       this.settle(
         null,
         oom
-          ? payloadTooLarge(`This request needs more than ${this.limits.heapMb} MB of memory to process`, 'too_much_memory')
+          ? payloadTooLarge(
+              `This request needs more than ${this.limits.heapMb} MB of memory to process`,
+              'too_much_memory',
+            )
           : new Error(`task worker failed: ${err.message}`),
       );
     });
@@ -147,9 +157,15 @@ export class TaskWorker {
   private overrun(job: Job): void {
     if (this.current !== job) return;
     this.restarts++;
-    this.log.warn({ task: job.name, budgetMs: job.budgetMs }, 'task overran its time budget; worker replaced');
+    this.log.warn(
+      { task: job.name, budgetMs: job.budgetMs },
+      'task overran its time budget; worker replaced',
+    );
     void this.stopThread();
-    this.settle(null, payloadTooLarge(`This request takes longer than ${job.budgetMs / 1000} s to process`, 'too_slow'));
+    this.settle(
+      null,
+      payloadTooLarge(`This request takes longer than ${job.budgetMs / 1000} s to process`, 'too_slow'),
+    );
   }
 
   private settle(output: unknown, error: Error | null): void {

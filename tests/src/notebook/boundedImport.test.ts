@@ -43,7 +43,9 @@ function postBig(url: string, token: string, body: Buffer): Promise<{ status: nu
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -68,8 +70,11 @@ describe('bounded notebook import', () => {
     delay.disable();
     expect(res.status).toBe(201);
     const { id } = res.json as { id: string };
-    // Tripwire, not a goal (bench/notebook/bigImport.ts measures it): parsing on the loop held it for seconds.
-    expect(delay.max / 1e6).toBeLessThan(1_000);
+    // Shorter than merely parsing the body on the loop, measured here under the same load (the
+    // figure against the 100 ms goal is bench/notebook/bigImport.ts's).
+    const parseStarted = performance.now();
+    JSON.parse(body.toString());
+    expect(delay.max / 1e6).toBeLessThan(performance.now() - parseStarted);
 
     const client = connectClient(server, `notebooks/${id}`, { token: owner.token });
     await synced(client, 60_000);
@@ -101,7 +106,12 @@ describe('bounded notebook import', () => {
 
   it('refuses a body over 64 MB with 413 body_too_large before parsing it', async () => {
     const body = Buffer.alloc(65 * 1024 * 1024, 32);
-    await expectRefused(await postImport(server.url, owner, body), 413, 'body_too_large', /larger than 64 MB/);
+    await expectRefused(
+      await postImport(server.url, owner, body),
+      413,
+      'body_too_large',
+      /larger than 64 MB/,
+    );
   });
 
   it('refuses malformed JSON with 400 and what is not a notebook with 400', async () => {

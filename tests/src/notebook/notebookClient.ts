@@ -98,17 +98,27 @@ export function bigNotebook(targetBytes: number) {
         {
           output_type: 'stream',
           name: 'stdout',
-          text: Array.from({ length: 100 }, (_, j) => `step ${i}.${j}: loss=${((i * 100 + j) % 997) / 997}\n`),
+          text: Array.from(
+            { length: 100 },
+            (_, j) => `step ${i}.${j}: loss=${((i * 100 + j) % 997) / 997}\n`,
+          ),
         },
         {
           output_type: 'display_data',
           metadata: {},
           data: {
-            'text/html': Array.from({ length: 40 }, (_, j) => `<tr><td>${j}</td><td>${(i * j) % 101}</td></tr>\n`),
+            'text/html': Array.from(
+              { length: 40 },
+              (_, j) => `<tr><td>${j}</td><td>${(i * j) % 101}</td></tr>\n`,
+            ),
             'text/plain': ['table'],
           },
         },
-        { output_type: 'display_data', metadata: {}, data: { 'image/png': image, 'text/plain': ['<Figure>'] } },
+        {
+          output_type: 'display_data',
+          metadata: {},
+          data: { 'image/png': image, 'text/plain': ['<Figure>'] },
+        },
       ],
     };
     size += JSON.stringify(cell).length + 1;

@@ -44,7 +44,8 @@ export async function storeFile(
   if (bytes.length <= SMALL_FILE_BYTES || gitOid === undefined) return storeSmallFile(services, path, bytes);
   const checked = checkPath(path);
   const steps = function* () {
-    for (let at = 0; at < bytes.length; at += SMALL_FILE_BYTES) yield bytes.subarray(at, at + SMALL_FILE_BYTES);
+    for (let at = 0; at < bytes.length; at += SMALL_FILE_BYTES)
+      yield bytes.subarray(at, at + SMALL_FILE_BYTES);
   };
   const { sha256, size } = await services.hub.blobs.putStream(Readable.from(steps()));
   return { path: checked, sha256, size, gitOid, lfs: false };

@@ -1,5 +1,6 @@
 import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest } from '../../errors.js';
+import { byteLength } from '../../http/rawBody.js';
 import type { Services } from '../../services.js';
 import { ndjsonLines } from '../ndjsonLines.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
@@ -40,7 +41,7 @@ export async function commitNdjson(
     const { key, value, file } = await services.work.run(
       'commitLine',
       { line, index },
-      { inline: line.length <= INLINE_LINE_BYTES, budgetMs: LINE_BUDGET_MS },
+      { inline: byteLength(line) <= INLINE_LINE_BYTES, budgetMs: LINE_BUDGET_MS },
     );
     if (index === 0 && key !== 'header')
       throw badRequest('The first line of a commit must be its header', 'malformed_ndjson');
