@@ -25,6 +25,8 @@ export interface CollabServerOptions {
   docMaxBytes: number;
   /** Where a document opened for the first time takes its content from (none: it starts empty). */
   seeder?: DocumentSeeder;
+  /** Called when a document is loaded into memory, before anyone sees it (repairs after a crash). */
+  onLoad?: (ref: DocumentRef, doc: Y.Doc) => void;
 }
 
 /** Who connects to which document; the transport has already been accepted. */
@@ -129,7 +131,7 @@ export class CollabServer {
         (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
-      room = this.room(ref.name);
+      room = this.room(ref);
       this.cancelEviction(ref.name);
       room.attach(conn);
       void drain();
@@ -149,7 +151,7 @@ export class CollabServer {
   async hold(ref: DocumentRef): Promise<DocumentHold> {
     await this.ensureSeeded(ref);
     const documentName = ref.name;
-    const room = this.room(documentName);
+    const room = this.room(ref);
     this.cancelEviction(documentName);
     room.holds++;
     let released = false;
@@ -195,16 +197,21 @@ export class CollabServer {
     return pending;
   }
 
-  private room(name: string): Room {
-    let room = this.rooms.get(name);
+  private room(ref: DocumentRef): Room {
+    let room = this.rooms.get(ref.name);
     if (!room || room.destroyed) {
-      room = new Room(name, {
+      room = new Room(ref.name, {
         store: this.options.store,
         decoder: this.options.decoder,
         log: this.options.log,
         docMaxBytes: this.options.docMaxBytes,
       });
-      this.rooms.set(name, room);
+      this.rooms.set(ref.name, room);
+      try {
+        this.options.onLoad?.(ref, room.doc);
+      } catch (err) {
+        this.options.log.warn({ err, doc: ref.name }, 'repairing a loaded document failed');
+      }
     }
     return room;
   }

@@ -1,3 +1,4 @@
+import { markLostRuns } from '../notebooks/lostRuns.js';
 import type { Services } from '../services.js';
 import { CollabServer } from './CollabServer.js';
 import { hubDocumentAccess } from './hubDocumentAccess.js';
@@ -17,6 +18,16 @@ export function createCollab(
     seeder: { stateOf: (doc) => hubDocumentSeeder(all()).stateOf(doc) },
     decoder,
     log: services.log.child({ concern: 'collab' }),
+    // A notebook loaded after a crash may still say a cell is running: it is not, its kernel is gone.
+    onLoad: (ref, doc) => {
+      if (ref.kind !== 'notebook') return;
+      const cells = markLostRuns(doc, 'kernel-lost');
+      if (cells > 0)
+        services.log.info(
+          { doc: ref.name, cells },
+          'cells left running by a stopped server marked as interrupted',
+        );
+    },
     idleMs: services.config.collabIdleMs,
     docMaxBytes: services.config.collabDocMaxBytes,
   });
