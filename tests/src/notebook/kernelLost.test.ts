@@ -79,9 +79,11 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a cell running when the server is ki
     const cell = cellOf(reader.doc, 'c0');
     expect(cell?.get('execution_state')).toBe('idle');
     expect(cell?.get('execution_count')).toBeNull();
-    const outputs = (
-      cell?.get('outputs') as { toJSON(): { output_type: string; ename?: string; evalue?: string }[] }
-    ).toJSON();
+    const outputs = (cell?.toJSON().outputs ?? []) as {
+      output_type: string;
+      ename?: string;
+      evalue?: string;
+    }[];
     // What it printed before stays; the last output says why it stopped.
     expect(outputs[0]?.output_type).toBe('stream');
     expect(outputs.at(-1)).toMatchObject({ output_type: 'error', ename: 'KernelLost' });
