@@ -27,7 +27,7 @@ function postImport(url: string, user: TestUser, body: string | Buffer) {
   return fetch(`${url}/api/notebooks/new`, {
     method: 'POST',
     headers: { ...bearer(user.token), 'content-type': 'application/json' },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 }
 
