@@ -1,10 +1,11 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { accountMigrations } from './accounts/migrations.js';
 import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
+import { ensurePrivateDir } from './atRest/privateFiles.js';
+import { loadSecretKey, SecretBox } from './atRest/SecretBox.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
 import { createCollab } from './collab/createCollab.js';
@@ -67,7 +68,9 @@ export async function startAtrium(
   options: StartOptions = {},
 ): Promise<Atrium> {
   const log = options.log ?? createLogger(config.logLevel);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // Everyone's content and secrets live here: owner-only, whatever the umask (server/src/atRest).
+  ensurePrivateDir(config.dataDir);
+  const secretBox = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
   const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);
   const accounts = sqliteAccountStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
@@ -93,6 +96,7 @@ export async function startAtrium(
     health: new HealthChecks(),
     runtime: await Runtime.create(config, sqliteMetaStore(db), log, sandboxModels),
     onShutdown: (hook) => shutdownHooks.push(hook),
+    secretBox,
     work: new TaskWorker(new URL('./work/workerMain.js', import.meta.url), taskWorkerLimits, log),
     gradio: new GradioApps(),
     collab: createCollab({ db, log, config, onShutdown: (hook) => shutdownHooks.push(hook) }, () => services),

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]{4,64}$/)
     .optional(),
   ATRIUM_UPSTREAM_HUB: z.string().url().optional(),
+  ATRIUM_SECRET_KEY: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -71,6 +72,8 @@ export interface Config {
   instanceId: string | undefined;
   /** A Hub (or another Atrium) public models not found here are pulled from for sandboxes; off when unset. */
   upstreamHub: string | undefined;
+  /** Key sealing secrets at rest (32 bytes, hex or base64); unset: a key file in the data directory. */
+  secretKey: string | undefined;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     executionTimeoutS: e.ATRIUM_EXECUTION_TIMEOUT_S,
     instanceId: e.ATRIUM_INSTANCE_ID,
     upstreamHub: e.ATRIUM_UPSTREAM_HUB?.replace(/\/$/, ''),
+    secretKey: e.ATRIUM_SECRET_KEY,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import type { AccountStore } from './accounts/AccountStore.js';
+import type { SecretBox } from './atRest/SecretBox.js';
 import type { ResolveIdentity } from './auth/authenticate.js';
 import type { CollabServer } from './collab/CollabServer.js';
 import type { Config } from './config.js';
@@ -40,6 +41,8 @@ export interface Services {
   spaceRuntimes: SpaceRuntimes;
   /** Notebooks' shared kernels and execution queues (server/src/notebooks). */
   notebooks: NotebookKernels;
+  /** Seals secrets stored in the database, with a key kept outside it (server/src/atRest). */
+  secretBox: SecretBox;
   /** Heavy parsing of large request bodies, off the event loop and within limits (server/src/work). */
   work: TaskWorker;
   /** Run in reverse order of registration on shutdown, before the database closes. */
