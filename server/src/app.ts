@@ -17,6 +17,7 @@ import { closeDatabase, openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
+import { baseSecurityHeaders } from './http/securityHeaders.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
@@ -130,6 +131,7 @@ export async function startAtrium(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
+  app.use(baseSecurityHeaders);
   const clientDir = findClientDir(config.clientDir);
   if (clientDir) app.use('/assets', serveClientAssets(clientDir));
   app.use(authenticate(services.resolveIdentity));
