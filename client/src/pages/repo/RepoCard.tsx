@@ -32,9 +32,9 @@ export function RepoCard({ repo }: { repo: RepoInfoView }) {
               Add a README.md to describe this {repo.type}.
             </EmptyState>
           ) : (
-            // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml)
             <div
               className="markdown"
+              // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml)
               dangerouslySetInnerHTML={{ __html: renderMarkdown(resource.data, { frontMatter: true }) }}
             />
           ))}
