@@ -7,6 +7,7 @@ import { validate } from '../http/validate.js';
 import { gitBlobOid } from '../hub/gitOid.js';
 import { BLANK_NOTEBOOK } from './blankNotebook.js';
 import { exportIpynb, type Ipynb, importIpynb, ipynbProblem } from './ipynb.js';
+import { notebookCells } from './notebookDoc.js';
 import { CreateBody } from './schema.js';
 
 /** What an imported notebook may be; above these the import is refused with a 413 saying which. */
@@ -20,14 +21,12 @@ export const importLimits = {
   budgetMs: 60_000,
 } as const;
 
-/** A notebook as Atrium stores it: nbformat 4.5 text for the repository, Yjs state for the live document. */
+/** A notebook as the repository stores it, checked to fit a live document. */
 export interface ImportedNotebook {
   /** notebook.ipynb, normalized to nbformat 4.5 (cell ids added). */
   content: Uint8Array;
   /** Its git blob id, computed here rather than on the event loop. */
   gitOid: string;
-  /** The live document's first state. */
-  state: Uint8Array;
   cells: number;
 }
 
@@ -48,8 +47,15 @@ function parseJson(bytes: Uint8Array, what: string, depthAllowance: number): unk
   return value;
 }
 
-/** Checks a parsed notebook against the limits and builds both of its stored forms. */
-export function notebookFromJson(value: unknown, docMaxBytes: number): ImportedNotebook {
+/**
+ * Checks a parsed notebook against the limits and builds its live document, which must fit
+ * `docMaxBytes` encoded; `use` reads what it needs from the document before it is freed.
+ */
+function withNotebookDoc<T>(
+  value: unknown,
+  docMaxBytes: number,
+  use: (doc: Y.Doc, state: Uint8Array) => T,
+): T {
   const problem = ipynbProblem(value);
   if (problem) throw badRequest(`Not a Jupyter notebook: ${problem}`, 'invalid_notebook');
   const nb = value as Ipynb;
@@ -67,11 +73,18 @@ export function notebookFromJson(value: unknown, docMaxBytes: number): ImportedN
         `The notebook is ${mb(state.length)} as a live document; the limit is ${mb(docMaxBytes)} (ATRIUM_COLLAB_DOC_MAX_MB)`,
         'notebook_too_large',
       );
-    const content = new TextEncoder().encode(`${JSON.stringify(exportIpynb(doc), null, 1)}\n`);
-    return { content, gitOid: gitBlobOid(content), state, cells: nb.cells.length };
+    return use(doc, state);
   } finally {
     doc.destroy();
   }
+}
+
+/** The notebook.ipynb a repository stores for a parsed notebook (normalized to nbformat 4.5). */
+export function notebookFile(value: unknown, docMaxBytes: number): ImportedNotebook {
+  return withNotebookDoc(value, docMaxBytes, (doc) => {
+    const content = new TextEncoder().encode(`${JSON.stringify(exportIpynb(doc), null, 1)}\n`);
+    return { content, gitOid: gitBlobOid(content), cells: notebookCells(doc).length };
+  });
 }
 
 /** Worker task behind `POST /api/notebooks/new`: the request body, parsed, checked and built. */
@@ -80,7 +93,7 @@ export function importNotebookTask(input: { body: Uint8Array[]; docMaxBytes: num
   // The request wraps the notebook in one object: one level more than the notebook itself.
   const raw = bytes.length === 0 ? {} : parseJson(bytes, 'The request body', 1);
   const body = validate(CreateBody, raw, 'body');
-  const notebook = notebookFromJson(body.notebook ?? BLANK_NOTEBOOK, input.docMaxBytes);
+  const notebook = notebookFile(body.notebook ?? BLANK_NOTEBOOK, input.docMaxBytes);
   return {
     fields: { name: body.name, organization: body.organization, private: body.private },
     notebook,
@@ -104,5 +117,5 @@ export function notebookStateTask(input: { file: Uint8Array; docMaxBytes: number
       `notebook.ipynb nests deeper than ${importLimits.maxDepth} levels`,
       'nesting_too_deep',
     );
-  return { state: notebookFromJson(value, input.docMaxBytes).state };
+  return { state: withNotebookDoc(value, input.docMaxBytes, (_doc, state) => state) };
 }
