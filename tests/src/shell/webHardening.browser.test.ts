@@ -129,9 +129,10 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
   });
 
   it('keeps a notebook HTML output with a fixed overlay inside its cell; tables, progress bars and charts still work', async () => {
-    const nb = notebookOf(['display(html)']);
+    const base = notebookOf(['display(html)']);
+    const nb: { cells: Record<string, unknown>[] } = { ...base, cells: [...base.cells] };
     nb.cells[0] = {
-      ...nb.cells[0],
+      ...base.cells[0],
       execution_count: 1,
       outputs: [
         {
@@ -158,13 +159,13 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
           },
         },
       ],
-    } as (typeof nb.cells)[number];
+    };
     nb.cells.push({
       cell_type: 'markdown',
       id: 'm0',
       metadata: {},
       source: `# Notes\n${HOSTILE_HTML}`,
-    } as never);
+    });
     const id = await createNotebook(server.url, owner, uniqueName('nb'), nb);
     await page.goto(`/notebooks/${id}`);
     await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
