@@ -11,6 +11,8 @@ export const CloseCode = {
   FrameTooLarge: 4413,
   /** The document would grow past its size cap. */
   DocumentTooLarge: 4414,
+  /** A write nested shared types or JSON deeper than a live document allows. */
+  NestingTooDeep: 4422,
   /** The frame could not be decoded, or the decoder ran out of its time or memory budget. */
   MalformedMessage: 4400,
   /** An unauthenticated socket sent more than it is allowed to. */

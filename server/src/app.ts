@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -6,6 +5,8 @@ import express from 'express';
 import { accountMigrations } from './accounts/migrations.js';
 import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
 import { inProcessAccessEvents } from './auth/AccessEvents.js';
+import { ensurePrivateDir } from './atRest/privateFiles.js';
+import { loadSecretKey, SecretBox } from './atRest/SecretBox.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
 import { LiveAccess } from './auth/LiveAccess.js';
@@ -20,6 +21,7 @@ import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
 import { bodyDeadline } from './http/bodyDeadline.js';
 import { permissionOnStored } from './hub/access.js';
+import { baseSecurityHeaders } from './http/securityHeaders.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
@@ -40,6 +42,8 @@ import { GradioApps } from './spaces/gradio/GradioApps.js';
 import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
 import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
 import { routeUpgrades } from './upgrade.js';
+import { taskWorkerLimits } from './work/limits.js';
+import { TaskWorker } from './work/TaskWorker.js';
 
 export type { Services };
 export { type Config, loadConfig };
@@ -73,7 +77,9 @@ export async function startAtrium(
   options: StartOptions = {},
 ): Promise<Atrium> {
   const log = options.log ?? createLogger(config.logLevel);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // Everyone's content and secrets live here: owner-only, whatever the umask (server/src/atRest).
+  ensurePrivateDir(config.dataDir);
+  const secretBox = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
   const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);
   const accounts = sqliteAccountStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
@@ -129,6 +135,8 @@ export async function startAtrium(
         }),
     ),
     onShutdown: (hook) => shutdownHooks.push(hook),
+    secretBox,
+    work: new TaskWorker(new URL('./work/workerMain.js', import.meta.url), taskWorkerLimits, log),
     gradio: new GradioApps(new UploadQuota(config.demoUploadQuotaBytes)),
     collab: createCollab(
       { db, log, config, accessEvents, onShutdown: (hook) => shutdownHooks.push(hook) },
@@ -148,6 +156,7 @@ export async function startAtrium(
     },
     events: accessEvents,
   });
+  services.onShutdown(() => services.work.close());
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
   services.spaceRuntimes = createSpaceRuntimes(services);
@@ -165,6 +174,7 @@ export async function startAtrium(
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
   app.use(bodyDeadline({ timeoutMs: config.bodyTimeoutMs, minBytesPerSecond: config.bodyMinRate, log }));
+  app.use(baseSecurityHeaders);
   const clientDir = findClientDir(config.clientDir);
   if (clientDir) app.use('/assets', serveClientAssets(clientDir));
   app.use(authenticate(services.resolveIdentity));

@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   ATRIUM_DEMO_UPLOAD_QUOTA_MB: z.coerce.number().int().positive().default(64),
   ATRIUM_BODY_TIMEOUT_S: z.coerce.number().positive().max(3600).default(20),
   ATRIUM_BODY_MIN_RATE: z.coerce.number().int().min(1).default(500),
+  ATRIUM_SECRET_KEY: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -83,6 +84,8 @@ export interface Config {
   bodyTimeoutMs: number;
   /** Bytes per second that earn a slow upload one more second (Apache mod_reqtimeout's MinRate). */
   bodyMinRate: number;
+  /** Key sealing secrets at rest (32 bytes, hex or base64); unset: a key file in the data directory. */
+  secretKey: string | undefined;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoUploadQuotaBytes: e.ATRIUM_DEMO_UPLOAD_QUOTA_MB * 1024 * 1024,
     bodyTimeoutMs: e.ATRIUM_BODY_TIMEOUT_S * 1000,
     bodyMinRate: e.ATRIUM_BODY_MIN_RATE,
+    secretKey: e.ATRIUM_SECRET_KEY,
     ...overrides,
   };
 }

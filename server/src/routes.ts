@@ -6,12 +6,14 @@ import { perAddressLimit } from './auth/rateLimit.js';
 import { collabUpgradeRoute } from './collab/collabUpgrade.js';
 import { collabHandlers } from './collab/handlers.js';
 import { healthHandlers } from './health/handlers.js';
+import { rawJsonBody } from './http/rawBody.js';
 import { hubCors } from './hub/cors.js';
 import { downloadHandler } from './hub/downloads.js';
 import { hubHandlers } from './hub/handlers.js';
 import { modelHandlers } from './models/handlers.js';
 import { notebookHandlers } from './notebooks/handlers.js';
 import { quotaHandlers } from './quota/handlers.js';
+import { importLimits } from './notebooks/importTask.js';
 import { kernelChannelsRoute } from './runtime/channelsUpgrade.js';
 import { kernelHandlers } from './runtime/handlers.js';
 import type { Services } from './services.js';
@@ -69,10 +71,11 @@ export function mountRoutes(app: Express, services: Services): void {
   app.post('/api/kernels/:id/execute', json, kernels.execute);
 
   // Hub: repositories, files, commits, likes, forks, with the Hugging Face Hub's paths (hub/README.md)
-  const createJson = express.json({ limit: '50mb' });
+  // Large bodies stay bytes here and are parsed in the task worker (server/src/work).
+  const createBody = rawJsonBody(50 * 1024 * 1024, 'A repository creation request');
   const lfsJson = express.json({ limit: '1mb', type: ['application/json', 'application/vnd.git-lfs+json'] });
   app.use(hubCors);
-  app.post('/api/repos/create', createJson, hub.createRepo);
+  app.post('/api/repos/create', createBody, hub.createRepo);
   app.delete('/api/repos/delete', json, hub.deleteRepo);
   app.post('/api/repos/move', json, hub.moveRepo);
   app.get('/api/users/:name/likes', hub.userLikes);
@@ -110,7 +113,7 @@ export function mountRoutes(app: Express, services: Services): void {
   }
 
   // Notebooks: create/import, export, and the notebook's one shared kernel (notebooks/README.md)
-  app.post('/api/notebooks/new', createJson, notebooks.create);
+  app.post('/api/notebooks/new', rawJsonBody(importLimits.maxBytes, 'A notebook import'), notebooks.create);
   app.get('/api/notebooks/:owner/:name/export', notebooks.exportIpynb);
   app.get('/api/notebooks/:owner/:name/session', notebooks.session);
   app.post('/api/notebooks/:owner/:name/run', json, notebooks.run);

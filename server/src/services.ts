@@ -1,5 +1,6 @@
 import type { AccountStore } from './accounts/AccountStore.js';
 import type { AccessEvents } from './auth/AccessEvents.js';
+import type { SecretBox } from './atRest/SecretBox.js';
 import type { ResolveIdentity } from './auth/authenticate.js';
 import type { LiveAccess } from './auth/LiveAccess.js';
 import type { CollabServer } from './collab/CollabServer.js';
@@ -14,6 +15,7 @@ import type { NotebookKernels } from './notebooks/NotebookKernels.js';
 import type { Runtime } from './runtime/Runtime.js';
 import type { GradioApps } from './spaces/gradio/GradioApps.js';
 import type { SpaceRuntimes } from './spaces/runtime/SpaceRuntimes.js';
+import type { TaskWorker } from './work/TaskWorker.js';
 
 /** Everything a handler or command may need, built once per server in app.ts. */
 export interface Services {
@@ -42,6 +44,10 @@ export interface Services {
   spaceRuntimes: SpaceRuntimes;
   /** Notebooks' shared kernels and execution queues (server/src/notebooks). */
   notebooks: NotebookKernels;
+  /** Seals secrets stored in the database, with a key kept outside it (server/src/atRest). */
+  secretBox: SecretBox;
+  /** Heavy parsing of large request bodies, off the event loop and within limits (server/src/work). */
+  work: TaskWorker;
   /** Run in reverse order of registration on shutdown, before the database closes. */
   onShutdown: (hook: () => Promise<void> | void) => void;
 }

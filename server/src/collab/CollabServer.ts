@@ -1,12 +1,12 @@
 import { CloseCode, DEMOTED_REASON, movedReason } from '@atrium/protocol';
 import type * as Y from 'yjs';
 import { credentialCanWrite, type Identity } from '../auth/Identity.js';
+import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CollabStore } from './CollabStore.js';
 import { Connection } from './Connection.js';
 import type { DocumentAccess } from './DocumentAccess.js';
 import type { DocumentSeeder } from './DocumentSeeder.js';
-import { stateFromFiles } from './documentFiles.js';
 import { type DocumentRef, parseDocumentName } from './documentName.js';
 import { collabLimits } from './limits.js';
 import { encodePermissionDenied, MalformedFrame, parseClientFrame } from './messages.js';
@@ -25,6 +25,8 @@ export interface CollabServerOptions {
   docMaxBytes: number;
   /** Where a document opened for the first time takes its content from (none: it starts empty). */
   seeder?: DocumentSeeder;
+  /** Called when a document is loaded into memory, before anyone sees it (repairs after a crash). */
+  onLoad?: (ref: DocumentRef, doc: Y.Doc) => void;
 }
 
 /** Who connects to which document; the transport has already been accepted. */
@@ -145,11 +147,17 @@ export class CollabServer {
       if (conn.ended) unwatch();
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
-      room = this.room(ref.name);
+      room = this.room(ref);
       this.cancelEviction(ref.name);
       room.attach(conn);
       void drain();
     })().catch((err) => {
+      // The repository's notebook is too large or too deep to be a live document: say so, by name.
+      if (err instanceof HttpError && err.status === 413)
+        return conn.close(
+          err.id === 'nesting_too_deep' ? CloseCode.NestingTooDeep : CloseCode.DocumentTooLarge,
+          err.message.slice(0, 120),
+        );
       log.error({ err, doc: request.documentName }, 'collab connection setup failed');
       conn.close(CloseCode.InternalError, 'internal error');
     });
@@ -160,7 +168,7 @@ export class CollabServer {
     const ref = (await this.options.access.canonical(named)) ?? named;
     await this.ensureSeeded(ref);
     const documentName = ref.name;
-    const room = this.room(documentName);
+    const room = this.room(ref);
     this.cancelEviction(documentName);
     room.holds++;
     let released = false;
@@ -220,7 +228,7 @@ export class CollabServer {
     if (!pending) {
       pending = (async () => {
         if (!this.options.store.isEmpty(ref.name)) return;
-        const state = stateFromFiles(ref.kind, await seeder.filesOf(ref));
+        const state = await seeder.stateOf(ref);
         if (state && this.options.store.isEmpty(ref.name) && !this.rooms.has(ref.name))
           this.options.store.compact(ref.name, state, 0);
       })().finally(() => this.seeding.delete(ref.name));
@@ -229,16 +237,21 @@ export class CollabServer {
     return pending;
   }
 
-  private room(name: string): Room {
-    let room = this.rooms.get(name);
+  private room(ref: DocumentRef): Room {
+    let room = this.rooms.get(ref.name);
     if (!room || room.destroyed) {
-      room = new Room(name, {
+      room = new Room(ref.name, {
         store: this.options.store,
         decoder: this.options.decoder,
         log: this.options.log,
         docMaxBytes: this.options.docMaxBytes,
       });
-      this.rooms.set(name, room);
+      this.rooms.set(ref.name, room);
+      try {
+        this.options.onLoad?.(ref, room.doc);
+      } catch (err) {
+        this.options.log.warn({ err, doc: ref.name }, 'repairing a loaded document failed');
+      }
     }
     return room;
   }

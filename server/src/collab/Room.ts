@@ -12,6 +12,7 @@ import {
   encodeSync,
   SyncType,
 } from './messages.js';
+import { nestingProblem } from './nesting.js';
 import { encodePresence, parsePresence } from './presence.js';
 import type { UpdateDecoder } from './UpdateDecoder.js';
 
@@ -133,11 +134,17 @@ export class Room {
         }
         const verdict = await this.deps.decoder.check(update);
         if (!verdict.ok) {
-          conn.close(CloseCode.MalformedMessage, verdict.reason);
+          conn.close(verdict.tooDeep ? CloseCode.NestingTooDeep : CloseCode.MalformedMessage, verdict.reason);
           return;
         }
         // Access may have been taken away (or demoted) while the update was being checked.
         if (verdict.empty || this.destroyed || this.broken || conn.closed || !conn.canWrite) return;
+        // Measured against this document: the update may hang deep chains from items it already has.
+        const tooDeep = nestingProblem(this.doc, verdict.nesting, collabLimits.maxNestingDepth);
+        if (tooDeep) {
+          conn.close(CloseCode.NestingTooDeep, tooDeep);
+          return;
+        }
         try {
           Y.applyUpdate(this.doc, update, conn);
         } catch (err) {

@@ -3,9 +3,14 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import { inspectUpdate } from './inspectUpdate.js';
 import { collabLimits } from './limits.js';
+import { type NestingReport, NestingTooDeep } from './nesting.js';
 
-/** Outcome of checking one untrusted update. */
-export type DecodeVerdict = { ok: true; empty: boolean } | { ok: false; reason: string };
+/** Outcome of checking one untrusted update; `tooDeep` when it was refused for its nesting. */
+export type DecodeVerdict =
+  | { ok: true; empty: boolean; nesting: NestingReport }
+  | { ok: false; reason: string; tooDeep?: boolean };
+
+const NO_NESTING: NestingReport = { depth: 0, anchored: [] };
 
 interface Task {
   id: number;
@@ -48,7 +53,7 @@ export class UpdateDecoder {
 
   /** Resolves to a verdict; never rejects. */
   check(update: Uint8Array): Promise<DecodeVerdict> {
-    if (isEmptyUpdate(update)) return Promise.resolve({ ok: true, empty: true });
+    if (isEmptyUpdate(update)) return Promise.resolve({ ok: true, empty: true, nesting: NO_NESTING });
     if (this.closed) return Promise.resolve({ ok: false, reason: 'server is shutting down' });
     if (update.length <= this.inlineMaxBytes) return Promise.resolve(this.checkInline(update));
     this.workerChecks++;
@@ -64,14 +69,12 @@ export class UpdateDecoder {
     this.inlineChecks++;
     this.inlineContext.update = update;
     try {
-      const { structs, deletes } = this.inlineScript.runInContext(this.inlineContext, {
+      const { structs, deletes, nesting } = this.inlineScript.runInContext(this.inlineContext, {
         timeout: collabLimits.inlineDecodeMs,
-      }) as {
-        structs: number;
-        deletes: number;
-      };
-      return { ok: true, empty: structs === 0 && deletes === 0 };
+      }) as ReturnType<typeof inspectUpdate>;
+      return { ok: true, empty: structs === 0 && deletes === 0, nesting };
     } catch (err) {
+      if (err instanceof NestingTooDeep) return { ok: false, reason: err.message, tooDeep: true };
       if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         this.log.warn('inline update decoding overran its time budget');
         return { ok: false, reason: 'update exceeded the decoding time budget' };
@@ -103,12 +106,22 @@ export class UpdateDecoder {
     worker.unref();
     worker.on(
       'message',
-      (msg: { id: number; ok: boolean; structs?: number; deletes?: number; error?: string }) => {
+      (msg: {
+        id: number;
+        ok: boolean;
+        structs?: number;
+        deletes?: number;
+        nesting?: NestingReport;
+        error?: string;
+        deep?: boolean;
+      }) => {
         if (!this.current || msg.id !== this.current.id) return;
         this.finish(
           msg.ok
-            ? { ok: true, empty: msg.structs === 0 && msg.deletes === 0 }
-            : { ok: false, reason: `malformed update: ${msg.error}` },
+            ? { ok: true, empty: msg.structs === 0 && msg.deletes === 0, nesting: msg.nesting ?? NO_NESTING }
+            : msg.deep
+              ? { ok: false, reason: msg.error ?? 'update nests too deeply', tooDeep: true }
+              : { ok: false, reason: `malformed update: ${msg.error}` },
         );
       },
     );

@@ -1,4 +1,5 @@
 import { collabDocumentName } from '@atrium/protocol';
+import { markLostRuns } from '../notebooks/lostRuns.js';
 import type { Services } from '../services.js';
 import { CollabServer } from './CollabServer.js';
 import { hubDocumentAccess } from './hubDocumentAccess.js';
@@ -20,9 +21,19 @@ export function createCollab(
       permission: (identity, doc) => access().permission(identity, doc),
       watch: (connection) => access().watch(connection),
     },
-    seeder: { filesOf: (doc) => hubDocumentSeeder(all()).filesOf(doc) },
+    seeder: { stateOf: (doc) => hubDocumentSeeder(all()).stateOf(doc) },
     decoder,
     log: services.log.child({ concern: 'collab' }),
+    // A notebook loaded after a crash may still say a cell is running: it is not, its kernel is gone.
+    onLoad: (ref, doc) => {
+      if (ref.kind !== 'notebook') return;
+      const cells = markLostRuns(doc, 'kernel-lost');
+      if (cells > 0)
+        services.log.info(
+          { doc: ref.name, cells },
+          'cells left running by a stopped server marked as interrupted',
+        );
+    },
     idleMs: services.config.collabIdleMs,
     docMaxBytes: services.config.collabDocMaxBytes,
   });

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { inspectUpdate } from './inspectUpdate.js';
+import { NestingTooDeep } from './nesting.js';
 
 // Runs in a worker thread: fully decodes an untrusted update so a decoder that spins or
 // swells is killed here, on a budget, instead of freezing the server's event loop.
@@ -11,6 +12,7 @@ parentPort?.on('message', (msg: { id: number; update: Uint8Array }) => {
       id: msg.id,
       ok: false,
       error: err instanceof Error ? err.message : String(err),
+      deep: err instanceof NestingTooDeep,
     });
   }
 });

@@ -1,6 +1,6 @@
 import { type CollabDocumentKind, NOTEBOOK_FILE, SPACE_FILES_MAP } from '@atrium/protocol';
 import * as Y from 'yjs';
-import { exportIpynb, importIpynb, ipynbProblem } from '../notebooks/ipynb.js';
+import { exportIpynb } from '../notebooks/ipynb.js';
 
 /** A repository file as text, the unit a live document is saved to and seeded from. */
 export interface TextFile {
@@ -23,27 +23,16 @@ export function filesOfDocument(kind: CollabDocumentKind, doc: Y.Doc): TextFile[
 export const seedsFrom = (kind: CollabDocumentKind, path: string): boolean =>
   kind === 'notebook' ? path === NOTEBOOK_FILE : path !== '.gitattributes';
 
-/** The first state of a document opened on an existing repository: its text files, as they are at HEAD. */
-export function stateFromFiles(kind: CollabDocumentKind, files: TextFile[]): Uint8Array | null {
+/** The first state of a Space's document opened on an existing repository: its text files at HEAD. */
+export function spaceStateFromFiles(files: TextFile[]): Uint8Array | null {
+  if (files.length === 0) return null;
   const doc = new Y.Doc();
   try {
-    if (kind === 'notebook') {
-      const file = files.find((f) => f.path === NOTEBOOK_FILE);
-      if (!file) return null;
-      const nb: unknown = JSON.parse(file.content);
-      if (ipynbProblem(nb) !== null) return null;
-      importIpynb(doc, nb as Parameters<typeof importIpynb>[1]);
-    } else {
-      if (files.length === 0) return null;
-      const map = doc.getMap<Y.Text>(SPACE_FILES_MAP);
-      doc.transact(() => {
-        for (const f of files) map.set(f.path, new Y.Text(f.content));
-      });
-    }
+    const map = doc.getMap<Y.Text>(SPACE_FILES_MAP);
+    doc.transact(() => {
+      for (const f of files) map.set(f.path, new Y.Text(f.content));
+    });
     return Y.encodeStateAsUpdate(doc);
-  } catch {
-    // A file that does not parse is left out of the live document, never a reason to refuse it.
-    return null;
   } finally {
     doc.destroy();
   }

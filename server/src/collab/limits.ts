@@ -26,11 +26,21 @@ export const collabLimits = {
    * millisecond, but a busy machine may not schedule us for tens of them; a spin stalls at most this.
    */
   inlineDecodeMs: 500,
-  /** Time budget for decoding an untrusted update in the worker: base plus per-byte share. */
-  decodeBaseMs: 1_000,
-  decodeMsPerMiB: 1_000,
+  /**
+   * Time budget for decoding an untrusted update in the worker: base plus per-byte share. Dense
+   * updates (nested maps: ~11 bytes a struct) decode at ~0.5 s/MiB idle and 2–3 s/MiB on this loaded
+   * 2-core machine; the budget only has to stop a decoder that spins, so it leaves room for that.
+   */
+  decodeBaseMs: 2_000,
+  decodeMsPerMiB: 4_000,
   /** Memory budget of the decoding worker. */
   decodeWorkerHeapMb: 512,
+  /**
+   * Deepest nesting of shared types and JSON values a live document may reach (a notebook's own
+   * structure takes 4 levels before its outputs' JSON): deeper writes are refused when written, so
+   * export, save and snapshots never overflow the stack. Imports are held to the same limit.
+   */
+  maxNestingDepth: 100,
   /** Compact the log into a snapshot once it holds this many updates or bytes. */
   compactAfterUpdates: 500,
   compactAfterBytes: 4 * 1024 * 1024,

@@ -3,6 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../atRest/privateFiles.js';
+
+/** Blob files are readable by all (sandboxes read model files through hard links); their folders are not. */
+const BLOB_FILE_MODE = 0o644;
 
 /** Why a streamed blob was refused; the partial file is already gone when this is thrown. */
 export class BlobRejected extends Error {
@@ -31,7 +35,11 @@ export class BlobStore {
 
   constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
-    fs.mkdirSync(this.tmpDir, { recursive: true });
+    // Folders owner-only (other host users cannot walk to anyone's files); the files themselves stay
+    // world-readable for the model cache's hard links, which sandboxes read as a non-root user.
+    for (const dir of [root, this.tmpDir, path.join(root, 'sha256')]) ensurePrivateDir(dir);
+    for (const shard of fs.readdirSync(path.join(root, 'sha256')))
+      fs.chmodSync(path.join(root, 'sha256', shard), PRIVATE_DIR_MODE);
     // Temporary files surviving a crash are garbage by construction.
     for (const name of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, name), { force: true });
   }
@@ -77,9 +85,10 @@ export class BlobStore {
     const dest = this.pathOf(sha256);
     const dir = path.dirname(dest);
     if (!this.madeDirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       this.madeDirs.add(dir);
     }
+    fs.chmodSync(tmp, BLOB_FILE_MODE);
     fs.renameSync(tmp, dest);
   }
 

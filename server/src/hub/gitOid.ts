@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Git's blob id of some content, which the Hub reports as a file's `oid`. */
-export const gitBlobOid = (content: Buffer): string =>
+export const gitBlobOid = (content: Uint8Array): string =>
   createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
 /** The Git LFS pointer file standing in for a large file in the repository. */

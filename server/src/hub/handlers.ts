@@ -2,6 +2,7 @@ import type { RepoSort, RepoType } from '@atrium/protocol';
 import type { Request, RequestHandler } from 'express';
 import { requireUser, requireWriter } from '../auth/Identity.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
+import { byteLength, rawChunksOf } from '../http/rawBody.js';
 import { validate } from '../http/validate.js';
 import type { Services } from '../services.js';
 import { permissionOn } from './access.js';
@@ -26,7 +27,6 @@ import type { RepoRecord } from './RepoStore.js';
 import {
   CollaboratorBody,
   CommitsQuery,
-  CreateRepoBody,
   DeleteRepoBody,
   DuplicateBody,
   GcQuery,
@@ -57,6 +57,9 @@ const SORT_ALIASES: Record<string, RepoSort> = {
   created_at: 'createdAt',
 };
 
+/** Request bodies up to this size are parsed in place (a thread hand-off would cost more). */
+const INLINE_BODY_BYTES = 256 * 1024;
+
 /** HTTP handlers of the Hub API: validate, call a command, answer in the Hub's shapes. */
 export function hubHandlers(services: Services) {
   const baseUrl = (req: Request) => services.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
@@ -73,15 +76,21 @@ export function hubHandlers(services: Services) {
 
   return {
     createRepo: (async (req, res) => {
-      const body = validate(CreateRepoBody, req.body);
       const actor = requireWriter(req.identity);
+      const raw = rawChunksOf(req.body);
+      // Up to 50 MB of JSON and base64: parsed and decoded in the task worker, off the event loop.
+      const { fields: body, files } = await services.work.run(
+        'repoCreateBody',
+        { body: raw },
+        { inline: byteLength(raw) <= INLINE_BODY_BYTES, budgetMs: 60_000 },
+      );
       const repo = await createRepo(services, actor, {
         type: body.type,
         name: body.name,
         organization: body.organization,
         private: body.private ?? (body.visibility ? body.visibility === 'private' : undefined),
         sdk: body.sdk,
-        files: body.files?.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'base64') })),
+        files,
       });
       const id = fullId(repo);
       res.status(200).json({ url: `${baseUrl(req)}${typePrefix(repo.type)}/${id}`, name: id, id: repo.id });

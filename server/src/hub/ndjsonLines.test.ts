@@ -7,7 +7,7 @@ async function collect(chunks: string[], maxLine = 1000, maxTotal = 10_000) {
     for (const c of chunks) yield Buffer.from(c);
   }
   const out: string[] = [];
-  for await (const line of ndjsonLines(source(), maxLine, maxTotal)) out.push(line);
+  for await (const line of ndjsonLines(source(), maxLine, maxTotal)) out.push(Buffer.concat(line).toString());
   return out;
 }
 
@@ -23,7 +23,7 @@ describe('NDJSON line splitting', () => {
       yield bytes.subarray(2);
     }
     const out: string[] = [];
-    for await (const line of ndjsonLines(source(), 100, 100)) out.push(line);
+    for await (const line of ndjsonLines(source(), 100, 100)) out.push(Buffer.concat(line).toString());
     expect(out).toEqual(['"é"']);
   });
 

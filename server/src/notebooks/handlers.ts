@@ -5,12 +5,17 @@ import type { DocumentRef } from '../collab/documentName.js';
 import { parseDocumentName } from '../collab/documentName.js';
 import { canonicalDocument } from '../collab/hubDocumentAccess.js';
 import { forbidden, notFound } from '../errors.js';
+import { byteLength, rawChunksOf } from '../http/rawBody.js';
 import { validate } from '../http/validate.js';
 import { atLeast, repoPermission } from '../hub/access.js';
 import type { Services } from '../services.js';
 import { createNotebook } from './commands/createNotebook.js';
 import { exportNotebook } from './commands/exportNotebook.js';
-import { CreateBody, RunBody } from './schema.js';
+import { importLimits } from './importTask.js';
+import { RunBody } from './schema.js';
+
+/** Import requests up to this size are built in place (a thread hand-off would cost more). */
+const INLINE_IMPORT_BYTES = 256 * 1024;
 
 const IDLE: NotebookKernelStatus = { state: 'none', reason: null, running: null, queued: [], runBy: null };
 
@@ -37,8 +42,14 @@ export function notebookHandlers(services: Services) {
 
   const create: RequestHandler = async (req, res) => {
     const actor = requireWriter(req.identity);
-    const body = validate(CreateBody, req.body ?? {}, 'body');
-    res.status(201).json(await createNotebook(services, actor, body));
+    const body = rawChunksOf(req.body);
+    // Parsed, checked and built in the task worker: a 49 MB notebook never holds the event loop.
+    const { fields, notebook } = await services.work.run(
+      'importNotebook',
+      { body, docMaxBytes: services.config.collabDocMaxBytes },
+      { inline: byteLength(body) <= INLINE_IMPORT_BYTES, budgetMs: importLimits.budgetMs },
+    );
+    res.status(201).json(await createNotebook(services, actor, { ...fields, notebook }));
   };
 
   const exportIpynb: RequestHandler = async (req, res) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
+import { appPageHeaders } from '../http/securityHeaders.js';
 
 /** Where the built web client lives: the configured folder, or @atrium/client's dist. */
 export function findClientDir(configured: string | undefined): string | undefined {
@@ -26,12 +27,21 @@ export function serveClientAssets(dir: string): RequestHandler {
 /** Serves the single-page app after every route: its static files, and index.html for every other page. */
 export function serveClient(dir: string): Router {
   const router = express.Router();
-  router.use(express.static(dir, { index: false, maxAge: '1h' }));
+  router.use(
+    express.static(dir, {
+      index: false,
+      maxAge: '1h',
+      // /index.html asked for by name is the app page too: the same policy.
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.set(appPageHeaders('/'));
+      },
+    }),
+  );
   const indexHtml = freshFile(path.join(dir, 'index.html'));
   const spa: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (!req.accepts('html')) return next();
-    res.type('html').set('Cache-Control', 'no-cache').send(indexHtml());
+    res.type('html').set('Cache-Control', 'no-cache').set(appPageHeaders(req.path)).send(indexHtml());
   };
   router.use(spa);
   return router;

@@ -78,3 +78,51 @@ export function kernelStatusIn(
     if (!s.user && s[KERNEL_PRESENCE_FIELD]) return s[KERNEL_PRESENCE_FIELD] as NotebookKernelStatus;
   return undefined;
 }
+
+/**
+ * A large notebook like a long training run leaves behind: code cells, each with a 100-line stream
+ * output, an HTML table and a 16 KB image, until the JSON is about `targetBytes`.
+ */
+export function bigNotebook(targetBytes: number) {
+  const image = 'iVBORw0KGgo'.padEnd(16_000, 'A');
+  const cells: Record<string, unknown>[] = [];
+  let size = 0;
+  for (let i = 0; size < targetBytes; i++) {
+    const cell = {
+      cell_type: 'code',
+      id: `c${i}`,
+      metadata: { tags: ['training'] },
+      execution_count: i + 1,
+      source: [`for (let step = 0; step < 100; step++) {\n`, '  console.log(step, loss(step));\n', '}'],
+      outputs: [
+        {
+          output_type: 'stream',
+          name: 'stdout',
+          text: Array.from(
+            { length: 100 },
+            (_, j) => `step ${i}.${j}: loss=${((i * 100 + j) % 997) / 997}\n`,
+          ),
+        },
+        {
+          output_type: 'display_data',
+          metadata: {},
+          data: {
+            'text/html': Array.from(
+              { length: 40 },
+              (_, j) => `<tr><td>${j}</td><td>${(i * j) % 101}</td></tr>\n`,
+            ),
+            'text/plain': ['table'],
+          },
+        },
+        {
+          output_type: 'display_data',
+          metadata: {},
+          data: { 'image/png': image, 'text/plain': ['<Figure>'] },
+        },
+      ],
+    };
+    size += JSON.stringify(cell).length + 1;
+    cells.push(cell);
+  }
+  return { ...notebookOf([]), cells };
+}

@@ -1,17 +1,14 @@
 import type { EditorView } from '@codemirror/view';
-import DOMPurify from 'dompurify';
-import MarkdownIt from 'markdown-it';
 import { memo, useEffect, useReducer, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { renderMarkdown } from '../../safeHtml';
 import { CellEditor } from './CellEditor';
 import { queueEditor } from './editorQueue';
 import { cellId, cellSource, cellType } from './notebookModel';
 import { OutputView } from './OutputView';
 import type { Output } from './outputs';
 import type { Collaborator } from './useNotebookDoc';
-
-const md = new MarkdownIt({ html: true, linkify: true });
 
 export interface CellViewProps {
   cell: Y.Map<unknown>;
@@ -149,10 +146,10 @@ function CellViewImpl(props: CellViewProps) {
         {showRendered ? (
           <div
             className="nb-markdown"
-            // biome-ignore lint/security/noDangerouslySetInnerHtml: markdown rendered by markdown-it and sanitized by DOMPurify.
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml).
             dangerouslySetInnerHTML={{
               __html:
-                DOMPurify.sanitize(md.render(source.toString())) ||
+                renderMarkdown(source.toString()) ||
                 '<p class="nb-empty">Empty markdown cell: double-click to edit</p>',
             }}
           />

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { capped, joined, type Output, pickMime, sanitizeHtml, sanitizeSvg, stripAnsi } from './outputs';
+import { renderMarkdown, sanitizeHtml, sanitizeSvg } from '../../safeHtml';
+import { capped, joined, type Output, pickMime, stripAnsi } from './outputs';
 
 // vega-embed is large: it loads only when a notebook shows a chart.
 const VegaChart = lazy(() => import('./VegaChart'));
@@ -46,7 +47,11 @@ function JsonTree({ value, name, depth = 0 }: { value: unknown; name?: string; d
 function MimeView({ data }: { data: Record<string, unknown> }) {
   const mime = pickMime(data);
   const value = mime ? data[mime] : undefined;
-  const html = useMemo(() => (mime === 'text/html' ? sanitizeHtml(joined(value)) : ''), [mime, value]);
+  const html = useMemo(() => {
+    if (mime === 'text/html') return sanitizeHtml(joined(value), 'output');
+    if (mime === 'text/markdown') return renderMarkdown(capped(joined(value)).text);
+    return '';
+  }, [mime, value]);
   const svg = useMemo(() => (mime === 'image/svg+xml' ? sanitizeSvg(joined(value)) : ''), [mime, value]);
   switch (mime) {
     case 'application/vnd.vegalite.v5+json':
@@ -57,9 +62,12 @@ function MimeView({ data }: { data: Record<string, unknown> }) {
         </Suspense>
       );
     case 'text/html':
-      // Sanitized: DOMPurify removes scripts and handlers, so nothing the kernel sends runs here.
+      // Sanitized (safeHtml): nothing the kernel sends runs here, and the box contains what it draws.
       // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized just above.
       return <div className="nb-output-html" dangerouslySetInnerHTML={{ __html: html }} />;
+    case 'text/markdown':
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized just above.
+      return <div className="nb-output-html markdown" dangerouslySetInnerHTML={{ __html: html }} />;
     case 'image/svg+xml':
       return (
         <img
@@ -83,7 +91,6 @@ function MimeView({ data }: { data: Record<string, unknown> }) {
           <JsonTree value={value} />
         </div>
       );
-    case 'text/markdown':
     case 'text/plain':
       return <Capped className="nb-output-text" text={joined(value)} />;
     default:

@@ -1,5 +1,3 @@
-import DOMPurify from 'dompurify';
-
 /** One nbformat output, as plain JSON. */
 export interface Output {
   output_type: 'stream' | 'display_data' | 'execute_result' | 'error' | string;
@@ -42,19 +40,6 @@ export const joined = (v: unknown): string =>
 /** The richest representation of a bundle this page can show. */
 export function pickMime(data: Record<string, unknown>): (typeof MIME_ORDER)[number] | null {
   return MIME_ORDER.find((m) => data[m] !== undefined) ?? null;
-}
-
-/** Kernel HTML made inert: no scripts, no event handlers, no forms posting elsewhere. */
-export function sanitizeHtml(html: string): string {
-  return DOMPurify.sanitize(html, {
-    FORBID_TAGS: ['script', 'style', 'form', 'iframe', 'object', 'embed'],
-    FORBID_ATTR: ['srcset'],
-  });
-}
-
-/** An SVG with its scripts and handlers removed. */
-export function sanitizeSvg(svg: string): string {
-  return DOMPurify.sanitize(svg, { USE_PROFILES: { svg: true, svgFilters: true } });
 }
 
 /** Cuts text at the view cap; returns the text and how much was left out. */

@@ -2,8 +2,8 @@ import type { RepoInfoView } from '@atrium/protocol';
 import { fileUrl } from '../../api/repos';
 import { EmptyState } from '../../components';
 import { useResource } from '../../hooks/useResource';
+import { renderMarkdown } from '../../safeHtml';
 import { ModelCardPanel } from '../model/ModelCardPanel';
-import { renderMarkdown } from './renderMarkdown';
 
 async function loadCard(repo: RepoInfoView): Promise<string | null> {
   if (!repo.siblings?.some((s) => s.rfilename === 'README.md')) return null;
@@ -32,8 +32,11 @@ export function RepoCard({ repo }: { repo: RepoInfoView }) {
               Add a README.md to describe this {repo.type}.
             </EmptyState>
           ) : (
-            // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by DOMPurify in renderMarkdown
-            <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(resource.data) }} />
+            <div
+              className="markdown"
+              // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml)
+              dangerouslySetInnerHTML={{ __html: renderMarkdown(resource.data, { frontMatter: true }) }}
+            />
           ))}
       </article>
       <aside className="card repo-aside">

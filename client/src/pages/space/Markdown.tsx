@@ -1,8 +1,8 @@
-import { renderMarkdown } from '../repo/renderMarkdown';
+import { renderMarkdown } from '../../safeHtml';
 
-/** Markdown from a demo (its article, a Markdown output), sanitized by DOMPurify in renderMarkdown. */
+/** Markdown from a demo (its article, a Markdown output), sanitized by the one sanitizer (safeHtml). */
 export function Markdown({ source, className }: { source: string; className?: string }) {
-  const html = { __html: renderMarkdown(source) };
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by DOMPurify in renderMarkdown
+  const html = { __html: renderMarkdown(source, { frontMatter: true }) };
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml)
   return <div className={`markdown ${className ?? ''}`} dangerouslySetInnerHTML={html} />;
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { RepoType } from '@atrium/protocol';
 import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest, conflict } from '../../errors.js';
@@ -25,6 +26,30 @@ export interface CommitPlan {
 export function storeSmallFile(services: Services, path: string, content: Buffer): FileEntry {
   const { sha256, size } = services.hub.blobs.putBuffer(content);
   return { path: checkPath(path), sha256, size, gitOid: gitBlobOid(content), lfs: false };
+}
+
+/** Files up to this size are hashed and written in one go; larger ones in steps between other work. */
+const SMALL_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Stores a file of any size without holding the event loop: a large one is hashed as it streams to
+ * disk in 1 MiB steps, and its git oid comes from the task worker that decoded it.
+ */
+export async function storeFile(
+  services: Services,
+  path: string,
+  content: Uint8Array,
+  gitOid?: string,
+): Promise<FileEntry> {
+  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  if (bytes.length <= SMALL_FILE_BYTES || gitOid === undefined) return storeSmallFile(services, path, bytes);
+  const checked = checkPath(path);
+  const steps = function* () {
+    for (let at = 0; at < bytes.length; at += SMALL_FILE_BYTES)
+      yield bytes.subarray(at, at + SMALL_FILE_BYTES);
+  };
+  const { sha256, size } = await services.hub.blobs.putStream(Readable.from(steps()));
+  return { path: checked, sha256, size, gitOid, lfs: false };
 }
 
 /** Describes an already uploaded LFS object as an entry; 400 when the upload never completed. */

@@ -1,14 +1,19 @@
 import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest } from '../../errors.js';
+import { byteLength } from '../../http/rawBody.js';
 import type { Services } from '../../services.js';
-import { ndjsonLines, parseLine } from '../ndjsonLines.js';
+import { ndjsonLines } from '../ndjsonLines.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
 import { checkPath } from '../repoPaths.js';
-import { applyCommit, lfsEntry, storeSmallFile } from './commitFiles.js';
+import { applyCommit, lfsEntry, storeFile } from './commitFiles.js';
 
 /** An inline file is base64 in one line; anything bigger belongs in LFS. */
 const MAX_LINE = 64 * 1024 * 1024;
 const MAX_BODY = 1024 * 1024 * 1024;
+/** Lines up to this size are parsed in place; longer ones (big inline files) in the task worker. */
+const INLINE_LINE_BYTES = 256 * 1024;
+/** Time one line may take in the worker (a 64 MiB line decodes in well under a second). */
+const LINE_BUDGET_MS = 30_000;
 
 const str = (v: unknown, what: string): string => {
   if (typeof v !== 'string') throw badRequest(`Invalid ${what}: expected a string`, 'malformed_ndjson');
@@ -33,7 +38,11 @@ export async function commitNdjson(
   const deleteFolders: string[] = [];
   let index = 0;
   for await (const line of ndjsonLines(body, MAX_LINE, MAX_BODY)) {
-    const { key, value } = parseLine(line, index);
+    const { key, value, file } = await services.work.run(
+      'commitLine',
+      { line, index },
+      { inline: byteLength(line) <= INLINE_LINE_BYTES, budgetMs: LINE_BUDGET_MS },
+    );
     if (index === 0 && key !== 'header')
       throw badRequest('The first line of a commit must be its header', 'malformed_ndjson');
     index++;
@@ -53,12 +62,8 @@ export async function commitNdjson(
       }
       case 'file': {
         const path = checkPath(value.path);
-        if (value.encoding !== undefined && value.encoding !== 'base64')
-          throw badRequest('Only base64 file content is accepted', 'bad_encoding');
-        const content = str(value.content, `content of ${path}`);
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content))
-          throw badRequest(`Content of ${path} is not valid base64`, 'bad_encoding');
-        puts.push(storeSmallFile(services, path, Buffer.from(content, 'base64')));
+        if (!file) throw badRequest(`Invalid content of ${path}: expected a string`, 'malformed_ndjson');
+        puts.push(await storeFile(services, path, file.content, file.gitOid));
         break;
       }
       case 'lfsFile': {

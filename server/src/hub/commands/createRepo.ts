@@ -4,7 +4,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { checkStorageQuota } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
 import type { RepoRecord } from '../RepoStore.js';
-import { storeSmallFile } from './commitFiles.js';
+import { storeFile } from './commitFiles.js';
 
 export interface CreateRepoInput {
   type: RepoType;
@@ -13,8 +13,8 @@ export interface CreateRepoInput {
   organization?: string;
   private?: boolean;
   sdk?: string;
-  /** Files of the first commit besides `.gitattributes`. */
-  files?: { path: string; content: Buffer }[];
+  /** Files of the first commit besides `.gitattributes`; a large one may bring its git oid (task worker). */
+  files?: { path: string; content: Uint8Array; gitOid?: string }[];
 }
 
 // As on the Hub, new repositories start with a .gitattributes routing big binaries through LFS.
@@ -60,12 +60,12 @@ export async function createRepo(
   if (input.sdk !== undefined && !/^[a-z0-9-]{1,32}$/.test(input.sdk))
     throw badRequest('Invalid sdk', 'invalid_sdk');
   const owner = await ownerForNewRepo(services, actor, input.organization);
-  const puts = [
-    { path: '.gitattributes', content: Buffer.from(`${GITATTRIBUTES}\n`) },
+  const files = [
+    { path: '.gitattributes', content: Buffer.from(`${GITATTRIBUTES}\n`) as Uint8Array, gitOid: undefined },
     ...(input.files ?? []),
-  ]
-    .filter((f, i, all) => all.findLastIndex((g) => g.path === f.path) === i)
-    .map((f) => storeSmallFile(services, f.path, f.content));
+  ].filter((f, i, all) => all.findLastIndex((g) => g.path === f.path) === i);
+  const puts = [];
+  for (const f of files) puts.push(await storeFile(services, f.path, f.content, f.gitOid));
   // Notebook imports and templates arrive with their files: they count like any commit.
   await checkStorageQuota(services, { ownerId: owner.id, ownerName: owner.name }, puts);
   const now = new Date().toISOString();

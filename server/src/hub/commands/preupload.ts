@@ -1,29 +1,12 @@
 import fs from 'node:fs';
 import type { Services } from '../../services.js';
+import { lfsPatterns, matchCost } from '../lfsPatterns.js';
 import { checkPath } from '../repoPaths.js';
 
 /** Files above this size always go through LFS, as on the Hub. */
 const LFS_THRESHOLD = 10 * 1024 * 1024;
-
-/** Glob patterns that `.gitattributes` routes through LFS (`*.bin filter=lfs …`). */
-function lfsPatterns(gitattributes: string): RegExp[] {
-  const out: RegExp[] = [];
-  for (const line of gitattributes.split('\n')) {
-    const [pattern, ...attrs] = line.trim().split(/\s+/);
-    if (!pattern || pattern.startsWith('#') || !attrs.includes('filter=lfs')) continue;
-    const source = pattern
-      .split('**')
-      .map((part) =>
-        part
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '[^/]*')
-          .replace(/\?/g, '[^/]'),
-      )
-      .join('.*');
-    out.push(new RegExp(pattern.includes('/') ? `^${source}$` : `(^|/)${source}$`));
-  }
-  return out;
-}
+/** Matching steps (paths × patterns) done in place; more go to the task worker (~20 ms of work). */
+const INLINE_MATCH_STEPS = 2_000_000;
 
 /** `POST …/preupload/{rev}`: whether each file goes inline ("regular") or through LFS. */
 export async function preupload(
@@ -38,13 +21,17 @@ export async function preupload(
     if (entry && entry.size < 100_000)
       attributes = await fs.promises.readFile(services.hub.blobs.pathOf(entry.sha256), 'utf8');
   }
-  const patterns = lfsPatterns(attributes ?? '');
+  const paths = files.map((f) => checkPath(f.path));
+  const input = { attributes: attributes ?? '', paths };
+  const byPattern = await services.work.run('uploadModes', input, {
+    inline: matchCost(lfsPatterns(input.attributes), paths) <= INLINE_MATCH_STEPS,
+    budgetMs: 10_000,
+  });
   return {
-    files: files.map((f) => {
-      const path = checkPath(f.path);
+    files: files.map((f, i) => {
       const binary = f.sample ? Buffer.from(f.sample, 'base64').includes(0) : false;
-      const lfs = f.size > LFS_THRESHOLD || binary || patterns.some((p) => p.test(path));
-      return { path, uploadMode: lfs ? 'lfs' : 'regular', shouldIgnore: false };
+      const lfs = f.size > LFS_THRESHOLD || binary || byPattern[i] === true;
+      return { path: paths[i] as string, uploadMode: lfs ? 'lfs' : 'regular', shouldIgnore: false };
     }),
   };
 }

@@ -23,4 +23,10 @@ export const spaceRuntimeMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Secrets are sealed with a key kept outside the database (atRest/SecretBox.ts); rows written
+    // before this are sealed at start-up (sealPlaintextSecrets).
+    id: 'spaces/002-sealed-secrets',
+    up: (db) => db.exec('ALTER TABLE space_env ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0'),
+  },
 ];

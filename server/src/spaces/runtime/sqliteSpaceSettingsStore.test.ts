@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SecretBox } from '../../atRest/SecretBox.js';
 import { closeDatabase, openDatabase, type SqliteDatabase } from '../../db/openDatabase.js';
 import { spaceRuntimeMigrations } from './migrations.js';
 import type { SpaceSettingsStore } from './SpaceSettingsStore.js';
@@ -17,7 +19,7 @@ describe('the SQLite Space settings store', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-space-settings-'));
     db = openDatabase(path.join(dir, 'db.sqlite'), spaceRuntimeMigrations);
-    store = sqliteSpaceSettingsStore(db);
+    store = sqliteSpaceSettingsStore(db, new SecretBox(randomBytes(32)));
   });
   afterEach(() => {
     closeDatabase(db);

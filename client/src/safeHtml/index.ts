@@ -1,0 +1,2 @@
+export { renderMarkdown } from './markdown';
+export { type HtmlPlace, sanitizeHtml, sanitizeSvg } from './sanitize';
