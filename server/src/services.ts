@@ -1,6 +1,6 @@
 import type { AccountStore } from './accounts/AccountStore.js';
-import type { AccessEvents } from './auth/AccessEvents.js';
 import type { SecretBox } from './atRest/SecretBox.js';
+import type { AccessEvents } from './auth/AccessEvents.js';
 import type { ResolveIdentity } from './auth/authenticate.js';
 import type { LiveAccess } from './auth/LiveAccess.js';
 import type { CollabServer } from './collab/CollabServer.js';
