@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { type ServerProcess, spawnServer, tempDataDir } from '../harness/index.js';
+import { type Runtime, uniqueInstance } from './sandboxTesting.js';
+
+/**
+ * A Docker API proxy between a test server and dockerd that remembers the session key each
+ * sandbox's attach carries (the server's first line on stdin). It is the tests' only way to the
+ * key: it needs nothing from the server or the runner, so neither is weakened to make the key
+ * reachable, and cell code (which cannot see the host) still has no way to it.
+ */
+export interface KeyTap {
+  /** Give the server `DOCKER_HOST=unix://<socketPath>`. */
+  socketPath: string;
+  /** The hex key of a container's channel, once its attach carried it. */
+  keyOf(containerId: string): string | undefined;
+  close(): Promise<void>;
+}
+
+const ATTACH = /\/containers\/([0-9a-f]{12,64})\/attach\?/;
+const KEY = /\{"atrium_key":"([0-9a-f]{64})"\}/;
+
+export async function startKeyTap(dockerSocket = '/var/run/docker.sock'): Promise<KeyTap> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-tap-'));
+  const socketPath = path.join(dir, 'docker.sock');
+  const keys = new Map<string, string>();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(dockerSocket);
+    sockets.add(client).add(upstream);
+    // A kept-alive connection may carry other requests before its attach: read every request,
+    // keeping only a short tail between chunks; the key follows the attach on the same connection.
+    let container: string | undefined;
+    let tail = '';
+    client.on('data', (chunk: Buffer) => {
+      const text = tail + chunk.toString('latin1');
+      tail = text.slice(-256);
+      container = ATTACH.exec(text)?.[1] ?? container;
+      const key = container ? KEY.exec(text)?.[1] : undefined;
+      if (container && key) {
+        keys.set(container, key);
+        container = undefined;
+      }
+    });
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      s.on('error', end);
+      s.on('close', end);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return {
+    socketPath,
+    keyOf: (id) => keys.get(id) ?? [...keys].find(([c]) => id.startsWith(c) || c.startsWith(id))?.[1],
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The server as a child process (so a test sees whether it survives) with sandboxes under `runtime`. */
+export async function spawnSandboxServer(
+  runtime: Runtime,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const proc = await spawnServer(tempDataDir('atrium-hostile'), {
+    ATRIUM_SEED: '0',
+    ATRIUM_SANDBOX_RUNTIME: runtime,
+    ATRIUM_SANDBOX_POOL_SIZE: '0',
+    ATRIUM_SPACES_POOL_SIZE: '0',
+    ATRIUM_INSTANCE_ID: uniqueInstance(),
+    ...env,
+  });
+  // The image exists (ensureImage ran first); the server still checks for it in the background.
+  for (const deadline = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 100))) {
+    const health = await sandboxHealth(proc.url);
+    if (health.sandboxImage?.state === 'present') break;
+    if (Date.now() > deadline) throw new Error(`the sandbox image never became ready: ${JSON.stringify(health)}`);
+  }
+  return proc;
+}
+
+/** Stops a spawned server (its sandboxes are removed on SIGTERM) and removes its data. */
+export async function stopServer(proc: ServerProcess | undefined): Promise<void> {
+  if (!proc) return;
+  if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+  const force = setTimeout(() => proc.child.kill('SIGKILL'), 15_000);
+  await proc.exited;
+  clearTimeout(force);
+  fs.rmSync(proc.dataDir, { recursive: true, force: true });
+}
+
+export interface SandboxHealth {
+  sandboxImage?: { state: string };
+  sandboxOutput?: { dropped: number; oversized: number; violations: number };
+}
+
+/** `/api/health`'s checks (any status: a degraded report still says what it knows). */
+export async function sandboxHealth(url: string): Promise<SandboxHealth> {
+  const res = await fetch(`${url}/api/health`);
+  return ((await res.json()) as { checks: SandboxHealth }).checks;
+}
+
+/**
+ * Cell code writing raw bytes onto the sandbox's control channel: /proc/1/fd/1 is the init
+ * process's stdout, the same pipe the runner writes to, and open to any process of the sandbox.
+ */
+export const channelWriterCell = (body: string) => `
+const fs = require('fs');
+const channel = fs.openSync('/proc/1/fd/1', 'w');
+const write = (text) => fs.writeSync(channel, typeof text === 'string' ? Buffer.from(text) : text);
+${body}`;
