@@ -1,7 +1,9 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { runnerCommand } from '@atrium/sandbox/image/runnerCommand';
 import Docker from 'dockerode';
 import type { Logger } from '../logger.js';
+import { parseJsonLine } from '../sandboxOutput/parseJsonLine.js';
+import { readBoundedLines } from '../sandboxOutput/readBoundedLines.js';
 import type {
   SandboxChannel,
   SandboxDriver,
@@ -18,6 +20,9 @@ const RUNC_PIDS_LIMIT = 128;
  * limit instead; this only bounds the sentry.
  */
 const RUNSC_PIDS_LIMIT = 1024;
+
+/** Docker's event lines are small; a longer one is cut (and then not JSON). */
+const EVENT_LINE_BYTES = 1024 * 1024;
 
 const labelFilters = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
@@ -210,32 +215,32 @@ export class DockerDriver implements SandboxDriver {
         current = stream;
         this.eventStreams.add(stream);
         backoff = 250;
-        let buffered = '';
-        stream.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString();
-          let nl = buffered.indexOf('\n');
-          while (nl >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
-            nl = buffered.indexOf('\n');
-            if (!line) continue;
+        readBoundedLines(stream as unknown as Readable, {
+          maxBytes: EVENT_LINE_BYTES,
+          longLines: 'cut',
+          onLine: (line) => {
+            const event = parseJsonLine(line.trim());
+            if (!event.ok || !event.value || typeof event.value !== 'object') return;
+            const e = event.value as {
+              id?: unknown;
+              Action?: unknown;
+              Actor?: { Attributes?: Record<string, string> };
+            };
+            if (typeof e.id !== 'string' || typeof e.Action !== 'string') return;
+            const attrs = e.Actor?.Attributes ?? {};
             try {
-              const e = JSON.parse(line) as {
-                id: string;
-                Action: string;
-                Actor?: { Attributes?: Record<string, string> };
-              };
-              const attrs = e.Actor?.Attributes ?? {};
               onEvent({
                 id: e.id,
                 action: e.Action,
                 exitCode: attrs.exitCode ? Number(attrs.exitCode) : null,
                 labels: attrs,
               });
-            } catch {
-              // not an event line
+            } catch (err) {
+              // One event's handler failing must not stop the stream for the next ones.
+              this.log.error({ err, event: e.Action }, 'a sandbox event handler failed');
             }
-          }
+          },
+          onError: (err) => this.log.debug({ err }, 'the Docker events stream failed'),
         });
         const reconnect = () => {
           this.eventStreams.delete(stream);

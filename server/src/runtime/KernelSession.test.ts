@@ -62,7 +62,7 @@ describe('KernelSession', () => {
     expect(requests[0]?.header.msg_type).toBe('execute_request');
     say('status', { execution_state: 'busy' }, id);
     say('stream', { name: 'stdout', text: 'x' }, 'someone-else');
-    say('execute_result', { data: { 'text/plain': '2' } }, id);
+    say('execute_result', { data: { 'text/plain': '2' }, metadata: {}, execution_count: 1 }, id);
     // Lines not signed with the session key (cell code writing on the channel) are dropped.
     say('execute_reply', { status: 'error', execution_count: 1 }, id, 'f'.repeat(64));
     say('execute_reply', { status: 'error', execution_count: 1 }, id, '-');

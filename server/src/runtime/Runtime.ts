@@ -6,6 +6,7 @@ import type { HealthReport } from '../health/HealthChecks.js';
 import type { Logger } from '../logger.js';
 import { modelCacheDir } from '../models/ModelCache.js';
 import type { SandboxModelProvider } from '../models/provideToSandbox.js';
+import { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
 
@@ -18,6 +19,8 @@ export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-do
 export class Runtime {
   readonly driver: DockerDriver;
   readonly kernels: KernelManager;
+  /** What sandboxes (kernels and Space apps) wrote that the server refused. */
+  readonly violations: ChannelViolations;
   image: { state: ImageState; tag: string | null; progress: string | null; error: string | null } = {
     state: 'checking',
     tag: null,
@@ -33,6 +36,7 @@ export class Runtime {
     provideModel: SandboxModelProvider | undefined,
   ) {
     this.driver = new DockerDriver(log);
+    this.violations = new ChannelViolations(log.child({ concern: 'sandboxOutput' }));
     this.kernels = new KernelManager(this.driver, {
       instanceId,
       runtime: config.sandboxRuntime,
@@ -46,6 +50,7 @@ export class Runtime {
       modelsDir: modelCacheDir(config.dataDir),
       provideModel,
       image: () => (this.image.state === 'present' ? this.image.tag : null),
+      violations: this.violations,
       log,
     });
   }
@@ -125,6 +130,9 @@ export class Runtime {
     ...(this.image.error ? { error: this.image.error } : {}),
     ...this.kernels.stats(),
   });
+
+  /** Refused sandbox output since start-up (counts only: the server serves on whatever they are). */
+  outputHealth = (): HealthReport => ({ ok: true, ...this.violations.report() });
 
   async close(): Promise<void> {
     await this.ready?.catch(() => {});

@@ -70,7 +70,10 @@ for (let i = 0; i < 600; i++) write(chunk);
     const key = tap.keyOf(victim.containerId);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     const before = (await sandboxHealth(server.url)).sandboxOutput?.dropped ?? 0;
-    const sign = (json: string) => createHmac('sha256', Buffer.from(key ?? '', 'hex')).update(json).digest('hex');
+    const sign = (json: string) =>
+      createHmac('sha256', Buffer.from(key ?? '', 'hex'))
+        .update(json)
+        .digest('hex');
     const lines = [
       '{"parent_header":{},"content":{}}',
       '{"header":null,"parent_header":null}',

@@ -85,7 +85,8 @@ export async function spawnSandboxServer(
   for (const deadline = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 100))) {
     const health = await sandboxHealth(proc.url);
     if (health.sandboxImage?.state === 'present') break;
-    if (Date.now() > deadline) throw new Error(`the sandbox image never became ready: ${JSON.stringify(health)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the sandbox image never became ready: ${JSON.stringify(health)}`);
   }
   return proc;
 }

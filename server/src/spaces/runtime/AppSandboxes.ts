@@ -5,6 +5,7 @@ import { SANDBOX_MODELS_DIR } from '../../models/ModelCache.js';
 import type { SandboxModelProvider } from '../../models/provideToSandbox.js';
 import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
 import { SandboxLabel } from '../../runtime/SandboxDriver.js';
+import type { ChannelViolations } from '../../sandboxOutput/ChannelViolations.js';
 import { AppSandbox } from './AppSandbox.js';
 
 export interface AppSandboxesOptions {
@@ -19,6 +20,8 @@ export interface AppSandboxesOptions {
   provideModel?: SandboxModelProvider;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
+  /** Counts what apps wrote that was refused (shared with the kernels, shown in /api/health). */
+  violations?: ChannelViolations;
   log: Logger;
 }
 
@@ -68,7 +71,7 @@ export class AppSandboxes {
           if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
           return `exited with code ${info?.exitCode ?? 'unknown'}`;
         },
-        this.options.provideModel,
+        { provideModel: this.options.provideModel, violations: this.options.violations },
       );
       await this.driver.start(id);
       let timer: NodeJS.Timeout | undefined;
@@ -95,6 +98,7 @@ export class AppSandboxes {
     while (!sandbox && this.pool.length > 0) {
       const candidate = this.pool.shift() as AppSandbox;
       if (candidate.alive) sandbox = candidate;
+      else void this.release(candidate);
     }
     // Refill a moment later, so the new sandbox does not compete with this app's start for CPU.
     if (this.options.poolSize > 0) setTimeout(() => this.fill(), 500).unref();

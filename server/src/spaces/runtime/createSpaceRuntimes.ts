@@ -26,6 +26,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     modelsDir: modelCacheDir(config.dataDir),
     provideModel: services.sandboxModels,
     image: () => (runtime.image.state === 'present' ? runtime.image.tag : null),
+    violations: runtime.violations,
     log,
   });
   const runtimes = new SpaceRuntimes(services, sqliteSpaceSettingsStore(services.db), sandboxes, {
