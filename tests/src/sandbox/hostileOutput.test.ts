@@ -98,26 +98,6 @@ for (let i = 0; i < 600; i++) write(chunk);
     await expectServerAndHonestKernelFine();
   });
 
-  it('drops a forged unsigned line written through /proc/1/fd/1', async () => {
-    const forged = JSON.stringify({
-      header: { msg_id: 'forged', msg_type: 'stream' },
-      parent_header: {},
-      metadata: {},
-      content: { name: 'stdout', text: 'FORGED' },
-    });
-    const run = await execute(
-      server.url,
-      as(),
-      honest.id,
-      channelWriterCell(`write(${JSON.stringify(`${'0'.repeat(64)} ${forged}\nnot even signed\n`)}); 'ok'`),
-    );
-    expect(run.reply?.status).toBe('ok');
-    expect(JSON.stringify(run.messages.filter((m) => m.header.msg_type !== 'execute_input'))).not.toContain(
-      'FORGED',
-    );
-    await expectServerAndHonestKernelFine();
-  });
-
   it("keeps the runner's memory out of reach of cell code", async () => {
     const run = await execute(
       server.url,
