@@ -64,7 +64,9 @@ export class NotebookSession {
     for (const cellId of cellIds) this.queue.push({ cellId, runBy });
     this.status.queued = this.queue.map((q) => q.cellId);
     this.publish();
-    void this.drain(doc);
+    this.drain(doc).catch((err) =>
+      this.deps.log.error({ err, notebook: this.ref.name }, 'running cells failed'),
+    );
     return { ...this.status };
   }
 
@@ -129,7 +131,13 @@ export class NotebookSession {
       this.hold = await this.deps.collab.hold(this.ref);
       this.publish();
       // The kernel may be culled for idleness or die; then the document need not stay loaded.
-      this.watch ??= setInterval(() => void this.check(), 10_000);
+      this.watch ??= setInterval(
+        () =>
+          void this.check().catch((err) =>
+            this.deps.log.error({ err, notebook: this.ref.name }, 'checking the kernel failed'),
+          ),
+        10_000,
+      );
       this.watch.unref();
     }
     return this.hold.doc;
@@ -228,7 +236,11 @@ export class NotebookSession {
       // ready, or one declared later, asks for it at run time and shows the fetch (models/README.md).
       if (this.modelsWarmedFor !== kernelId) {
         this.modelsWarmedFor = kernelId;
-        void this.deps.provideModels?.(notebookModels(notebookMeta(doc).get('metadata')));
+        this.deps
+          .provideModels?.(notebookModels(notebookMeta(doc).get('metadata')))
+          .catch((err) =>
+            this.deps.log.warn({ err, notebook: this.ref.name }, 'declared models not provided'),
+          );
       }
       this.set({ state: 'busy' });
       reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>

@@ -36,6 +36,9 @@ export function kernelChannelsRoute(services: Services): UpgradeRoute {
         throw err;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // A frame past maxPayload or a malformed one: ws closes the socket (1009, 1002, 1007) and
+        // emits 'error', which must have a listener or it would end the process.
+        ws.on('error', (err) => services.log.debug({ err, kernel: id }, 'kernel channel socket error'));
         const reply = (parent: Partial<KernelHeader>) => (msg: KernelMessage) => {
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ ...msg, parent_header: parent }));
         };

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { KernelMime, type KernelView } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, hasDocker, type ServerProcess, type TestUser } from '../harness/index.js';
+import WebSocket from 'ws';
+import { bearer, createUser, hasDocker, type TestUser } from '../harness/index.js';
 import {
   channelWriterCell,
   type KeyTap,
@@ -9,6 +10,7 @@ import {
   spawnSandboxServer,
   startKeyTap,
   stopServer,
+  type WatchedServer,
 } from './hostileTesting.js';
 import { ensureImage, execute, RUNTIMES, startKernel } from './sandboxTesting.js';
 
@@ -17,9 +19,9 @@ const docker = hasDocker();
 /** What the server says when a sandbox's line passes the channel's limit (64 MiB). */
 const LONG_LINE_REASON = 'the sandbox wrote a line longer than 64 MiB';
 
-describe.runIf(docker).each(RUNTIMES)('a kernel writing hostile lines on its channel under %s', (runtime) => {
+describe.runIf(docker).each(RUNTIMES)('hostile kernels and kernel sockets under %s', (runtime) => {
   let tap: KeyTap;
-  let server: ServerProcess;
+  let server: WatchedServer;
   let alice: TestUser;
   let honest: KernelView;
   const as = () => bearer(alice.token);
@@ -37,9 +39,13 @@ describe.runIf(docker).each(RUNTIMES)('a kernel writing hostile lines on its cha
     await tap?.close();
   });
 
-  /** The server is still the same process, answers, and the honest kernel still computes. */
+  /**
+   * The server is still the same process, answers, and the honest kernel still computes; and the
+   * failure was contained where it happened, not only by the process's last-resort handlers.
+   */
   async function expectServerAndHonestKernelFine(): Promise<void> {
     expect(server.child.exitCode).toBeNull();
+    expect(server.escapes).toEqual([]);
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     const run = await execute(server.url, as(), honest.id, '6 * 7');
     expect(run.result?.['text/plain']).toBe('42');
@@ -112,5 +118,26 @@ for (let i = 0; i < 600; i++) write(chunk);
     expect(facts.mem).toBe('EACCES');
     // runc: the non-dumpable runner's /proc files belong to root; gVisor only guards mem (sandbox/README.md).
     if (runtime === 'runc') expect(facts).toEqual({ mem: 'EACCES', environ: 'EACCES', fd0: 'EACCES' });
+  });
+
+  it('closes a kernel socket that sends a frame past its limit or invalid UTF-8, and keeps serving', async () => {
+    const closeCodeAfter = async (send: (ws: WebSocket) => void) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/kernels/${honest.id}/channels`, {
+        headers: as(),
+      });
+      ws.on('error', () => {});
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      send(ws);
+      return new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    };
+    // ws's own codes: 1009 message too big, 1007 invalid payload data.
+    expect(await closeCodeAfter((ws) => ws.send('x'.repeat(3 * 1024 * 1024)))).toBe(1009);
+    expect(await closeCodeAfter((ws) => ws.send(Buffer.from([0x7b, 0xff, 0xfe]), { binary: false }))).toBe(
+      1007,
+    );
+    await expectServerAndHonestKernelFine();
   });
 });

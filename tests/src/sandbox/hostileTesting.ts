@@ -68,11 +68,17 @@ export async function startKeyTap(dockerSocket = '/var/run/docker.sock'): Promis
   };
 }
 
+/** A spawned server whose log is watched for failures that only its last-resort handlers caught. */
+export interface WatchedServer extends ServerProcess {
+  /** Log lines of errors that escaped to process.on('unhandledRejection' | 'uncaughtException'). */
+  escapes: string[];
+}
+
 /** The server as a child process (so a test sees whether it survives) with sandboxes under `runtime`. */
 export async function spawnSandboxServer(
   runtime: Runtime,
   env: Record<string, string> = {},
-): Promise<ServerProcess> {
+): Promise<WatchedServer> {
   const proc = await spawnServer(tempDataDir('atrium-hostile'), {
     ATRIUM_SEED: '0',
     ATRIUM_SANDBOX_RUNTIME: runtime,
@@ -81,6 +87,14 @@ export async function spawnSandboxServer(
     ATRIUM_INSTANCE_ID: uniqueInstance(),
     ...env,
   });
+  const escapes: string[] = [];
+  let partial = '';
+  proc.child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = (lines.pop() ?? '').slice(-64 * 1024);
+    for (const line of lines)
+      if (line.includes('the server keeps serving')) escapes.push(line.slice(0, 2000));
+  });
   // The image exists (ensureImage ran first); the server still checks for it in the background.
   for (const deadline = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 100))) {
     const health = await sandboxHealth(proc.url);
@@ -88,7 +102,7 @@ export async function spawnSandboxServer(
     if (Date.now() > deadline)
       throw new Error(`the sandbox image never became ready: ${JSON.stringify(health)}`);
   }
-  return proc;
+  return Object.assign(proc, { escapes });
 }
 
 /** Stops a spawned server (its sandboxes are removed on SIGTERM) and removes its data. */

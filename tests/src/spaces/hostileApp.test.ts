@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, hasDocker, type ServerProcess, type TestUser } from '../harness/index.js';
-import { sandboxHealth, spawnSandboxServer, stopServer } from '../sandbox/hostileTesting.js';
+import { createUser, hasDocker, type TestUser } from '../harness/index.js';
+import {
+  sandboxHealth,
+  spawnSandboxServer,
+  stopServer,
+  type WatchedServer,
+} from '../sandbox/hostileTesting.js';
 import { ensureImage, RUNTIMES } from '../sandbox/sandboxTesting.js';
 import { api, callApp, commitFiles, readLog, waitForStage } from './runtimeTesting.js';
 
@@ -40,7 +45,7 @@ export default demo({
 `;
 
 describe.runIf(hasDocker()).each(RUNTIMES)('a Space app writing hostile replies under %s', (runtime) => {
-  let server: ServerProcess;
+  let server: WatchedServer;
   let alice: TestUser;
   let id: string;
 
@@ -74,6 +79,7 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a Space app writing hostile replies 
     const before = (await sandboxHealth(server.url)).sandboxOutput?.dropped ?? 0;
     expect(await callApp(server.url, id, ['partial42'])).toEqual(['honest partial42']);
     expect(server.child.exitCode).toBeNull();
+    expect(server.escapes).toEqual([]);
     expect((await sandboxHealth(server.url)).sandboxOutput?.dropped).toBeGreaterThan(before);
   });
 
@@ -82,6 +88,7 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a Space app writing hostile replies 
     expect(await callApp(server.url, id, ['garbage'])).toEqual(['honest garbage']);
     expect(await callApp(server.url, id, ['after'])).toEqual(['honest after']);
     expect(server.child.exitCode).toBeNull();
+    expect(server.escapes).toEqual([]);
   });
 
   it("fails a call whose result does not fit the demo's output components, with a clear error", async () => {
@@ -91,6 +98,7 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a Space app writing hostile replies 
     );
     expect(await callApp(server.url, id, ['next'])).toEqual(['honest next']);
     expect(server.child.exitCode).toBeNull();
+    expect(server.escapes).toEqual([]);
   });
 
   it('stops an app that writes a line longer than the limit, as RUNTIME_ERROR with the reason in its run log', async () => {
@@ -101,6 +109,7 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a Space app writing hostile replies 
     const log = await readLog(server.url, id, 'run', (l) => l.some((x) => x.includes('longer than 64 MiB')));
     expect(log.lines.some((l) => l.includes('the sandbox wrote a line longer than 64 MiB'))).toBe(true);
     expect(server.child.exitCode).toBeNull();
+    expect(server.escapes).toEqual([]);
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     // The Space comes back on a restart.
     await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST', user: alice });
