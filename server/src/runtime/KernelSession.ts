@@ -8,13 +8,9 @@ import type {
 } from '@atrium/protocol';
 import type { SandboxModelProvider } from '../models/provideToSandbox.js';
 import { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
-import {
-  longLineReason,
-  MAX_CHANNEL_LINE_BYTES,
-  PROTOCOL_VIOLATION_REASON,
-} from '../sandboxOutput/limits.js';
+import { MAX_CHANNEL_LINE_BYTES } from '../sandboxOutput/limits.js';
 import { parseJsonLine } from '../sandboxOutput/parseJsonLine.js';
-import { readBoundedLines } from '../sandboxOutput/readBoundedLines.js';
+import { readSandboxOutput, type SandboxOutputGuard } from '../sandboxOutput/readSandboxOutput.js';
 import { checkRunnerMessage } from './kernelMessageSchema.js';
 import { modelFetchDisplay } from './modelFetchDisplay.js';
 import type { SandboxChannel } from './SandboxDriver.js';
@@ -68,6 +64,7 @@ export class KernelSession {
   invalidMessages = 0;
   /** Signs the runner's lines; sent as the first line, before the kernel process exists. */
   private readonly key = randomBytes(32);
+  private readonly output: SandboxOutputGuard;
   private readonly violations: ChannelViolations;
   private readonly source = `kernel session ${this.session}`;
 
@@ -80,26 +77,17 @@ export class KernelSession {
       this.markReady = resolve;
     });
     channel.input.write(`${JSON.stringify({ atrium_key: this.key.toString('hex') })}\n`);
-    const maxBytes = options.maxLineBytes ?? MAX_CHANNEL_LINE_BYTES;
-    readBoundedLines(channel.output, {
-      maxBytes,
-      longLines: 'end',
+    this.output = readSandboxOutput(channel, {
+      source: this.source,
+      violations: this.violations,
+      maxLineBytes: options.maxLineBytes ?? MAX_CHANNEL_LINE_BYTES,
       onLine: (line) => this.receive(line),
-      onLongLine: () => {
-        const reason = longLineReason(maxBytes);
-        this.violations.oversized(this.source, reason);
-        this.broken(reason);
-      },
-      onError: (err) => this.violated(err),
-    });
-    readBoundedLines(channel.errors, {
-      maxBytes: STDERR_LINE_BYTES,
-      longLines: 'cut',
-      onLine: (line) => {
+      stderrLineBytes: STDERR_LINE_BYTES,
+      onStderrLine: (line) => {
         this.stderrTail.push(line);
         if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
       },
-      onError: (err) => this.violated(err),
+      onBroken: (reason) => this.broken(reason),
     });
   }
 
@@ -137,9 +125,7 @@ export class KernelSession {
 
   /** Handling a message threw: the runner sent something the checks let through, or a listener failed. */
   private violated(err: unknown): void {
-    if (this.deadReason) return;
-    this.violations.violation(this.source, err);
-    this.broken(PROTOCOL_VIOLATION_REASON);
+    if (!this.deadReason) this.output.violated(err);
   }
 
   /** Ends this kernel: pending executions fail with the reason, the owner removes the sandbox. */

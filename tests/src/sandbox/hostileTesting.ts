@@ -1,70 +1,63 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ServerProcess, spawnServer, tempDataDir } from '../harness/index.js';
 import { type Runtime, uniqueInstance } from './sandboxTesting.js';
 
 /**
  * A Docker API proxy between a test server and dockerd that remembers the session key each
- * sandbox's attach carries (the server's first line on stdin). It is the tests' only way to the
- * key: it needs nothing from the server or the runner, so neither is weakened to make the key
- * reachable, and cell code (which cannot see the host) still has no way to it.
+ * sandbox's attach carries (the server's first line on stdin; `fixtures/keyTap.mjs`, in a process of
+ * its own). It is the tests' only way to the key: it needs nothing from the server or the runner,
+ * so neither is weakened to make the key reachable, and cell code (which cannot see the host) still
+ * has no way to it.
  */
 export interface KeyTap {
   /** Give the server `DOCKER_HOST=unix://<socketPath>`. */
   socketPath: string;
+  /** Where the tap writes each key, in a file named by the container id. */
+  keysDir: string;
   /** The hex key of a container's channel, once its attach carried it. */
   keyOf(containerId: string): string | undefined;
   close(): Promise<void>;
 }
 
-const ATTACH = /\/containers\/([0-9a-f]{12,64})\/attach\?/;
-const KEY = /\{"atrium_key":"([0-9a-f]{64})"\}/;
+const keyTapScript = fileURLToPath(new URL('./fixtures/keyTap.mjs', import.meta.url));
 
 export async function startKeyTap(dockerSocket = '/var/run/docker.sock'): Promise<KeyTap> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-tap-'));
   const socketPath = path.join(dir, 'docker.sock');
-  const keys = new Map<string, string>();
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(dockerSocket);
-    sockets.add(client).add(upstream);
-    // A kept-alive connection may carry other requests before its attach: read every request,
-    // keeping only a short tail between chunks; the key follows the attach on the same connection.
-    let container: string | undefined;
-    let tail = '';
-    client.on('data', (chunk: Buffer) => {
-      const text = tail + chunk.toString('latin1');
-      tail = text.slice(-256);
-      container = ATTACH.exec(text)?.[1] ?? container;
-      const key = container ? KEY.exec(text)?.[1] : undefined;
-      if (container && key) {
-        keys.set(container, key);
-        container = undefined;
-      }
-    });
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const s of [client, upstream]) {
-      s.on('error', end);
-      s.on('close', end);
-    }
+  const keysDir = path.join(dir, 'keys');
+  fs.mkdirSync(keysDir);
+  const child = spawn(process.execPath, [keyTapScript, socketPath, keysDir, dockerSocket], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the key tap exited with ${code}`)));
+  });
   return {
-    socketPath,
-    keyOf: (id) => keys.get(id) ?? [...keys].find(([c]) => id.startsWith(c) || c.startsWith(id))?.[1],
+    ...readKeyTap(socketPath, keysDir),
     close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The keys a tap (started elsewhere, e.g. by a benchmark's parent process) wrote. */
+export function readKeyTap(socketPath: string, keysDir: string): KeyTap {
+  return {
+    socketPath,
+    keysDir,
+    keyOf: (id) => {
+      const file = fs.readdirSync(keysDir).find((c) => id.startsWith(c) || c.startsWith(id));
+      return file ? fs.readFileSync(path.join(keysDir, file), 'utf8') : undefined;
+    },
+    close: async () => {},
   };
 }
 

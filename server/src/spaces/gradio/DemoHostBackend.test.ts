@@ -29,24 +29,24 @@ function fakeHost() {
   return { channel, requests, dropped, answer: (r: unknown) => reply(r) };
 }
 
-async function described() {
+/** A described backend with one call under way: its id, and the partials it received. */
+async function calling() {
   const host = fakeHost();
   const backend = new DemoHostBackend(host.channel);
   const description = backend.describe();
   host.answer({ type: 'description', id: host.requests[0]?.id, demo: DEMO });
   await expect(description).resolves.toEqual(DEMO);
-  return { host, backend };
+  const partials: unknown[][] = [];
+  const call = backend.call('predict', ['hi'], {
+    onPartial: (o) => partials.push(o),
+    signal: new AbortController().signal,
+  });
+  return { host, call, partials, id: host.requests[1]?.id };
 }
 
 describe('DemoHostBackend', () => {
   it('drops replies of the wrong shape, ignores replies to unknown calls, and the call still completes', async () => {
-    const { host, backend } = await described();
-    const partials: unknown[][] = [];
-    const call = backend.call('predict', ['hi'], {
-      onPartial: (o) => partials.push(o),
-      signal: new AbortController().signal,
-    });
-    const id = host.requests[1]?.id;
+    const { host, call, partials, id } = await calling();
     for (const junk of [
       42,
       null,
@@ -68,13 +68,7 @@ describe('DemoHostBackend', () => {
   });
 
   it("drops partials and fails results whose outputs do not fit the demo's output components", async () => {
-    const { host, backend } = await described();
-    const partials: unknown[][] = [];
-    const call = backend.call('predict', ['hi'], {
-      onPartial: (o) => partials.push(o),
-      signal: new AbortController().signal,
-    });
-    const id = host.requests[1]?.id;
+    const { host, call, partials, id } = await calling();
     host.answer({ type: 'partial', id, outputs: ['only one'] });
     host.answer({ type: 'partial', id, outputs: [{ not: 'text' }, null] });
     host.answer({ type: 'result', id, outputs: ['fine', [1, 2]], durationMs: 1 });

@@ -3,13 +3,9 @@ import { logModelFetch, type SandboxModelProvider } from '../../models/provideTo
 import type { SandboxChannel } from '../../runtime/SandboxDriver.js';
 import { ChannelViolations } from '../../sandboxOutput/ChannelViolations.js';
 import { checkMessage } from '../../sandboxOutput/checkMessage.js';
-import {
-  longLineReason,
-  MAX_CHANNEL_LINE_BYTES,
-  PROTOCOL_VIOLATION_REASON,
-} from '../../sandboxOutput/limits.js';
+import { MAX_CHANNEL_LINE_BYTES } from '../../sandboxOutput/limits.js';
 import { NOT_JSON, parseJsonLine } from '../../sandboxOutput/parseJsonLine.js';
-import { readBoundedLines } from '../../sandboxOutput/readBoundedLines.js';
+import { readSandboxOutput, type SandboxOutputGuard } from '../../sandboxOutput/readSandboxOutput.js';
 import type { DemoHostChannel } from '../gradio/DemoHostBackend.js';
 import { DEMO_REPLY_TYPES } from '../gradio/demoHostReplySchema.js';
 import { APP_MESSAGE_TYPES, AppLoadReplySchema } from './appMessageSchema.js';
@@ -43,8 +39,8 @@ export class AppSandbox {
   private logSink: ((line: string) => void) | null = null;
   private early: string[] = [];
   private exitReason: string | null = null;
-  /** Set when the server ended the sandbox for what it wrote. */
-  private brokenReason: string | null = null;
+  /** Its stdout and stderr, read as hostile input (and why it was ended for them, if it was). */
+  private readonly output: SandboxOutputGuard;
   private markWaiting: () => void = () => {};
   private readonly violations: ChannelViolations;
   private readonly source: string;
@@ -61,26 +57,20 @@ export class AppSandbox {
     this.waiting = new Promise<void>((resolve) => {
       this.markWaiting = resolve;
     });
-    const maxBytes = options.maxLineBytes ?? MAX_CHANNEL_LINE_BYTES;
-    readBoundedLines(channel.output, {
-      maxBytes,
-      longLines: 'end',
+    this.output = readSandboxOutput(channel, {
+      source: this.source,
+      violations: this.violations,
+      maxLineBytes: options.maxLineBytes ?? MAX_CHANNEL_LINE_BYTES,
       onLine: (line) => this.receive(line),
-      onLongLine: () => {
-        const reason = longLineReason(maxBytes);
-        this.violations.oversized(this.source, reason);
-        this.broken(reason);
+      stderrLineBytes: MAX_LOG_CHARS,
+      onStderrLine: (line) => this.log(line),
+      onBroken: (reason) => {
+        this.log(`The app was stopped: ${reason}`);
+        channel.close();
       },
-      onError: (err) => this.violated(err),
-    });
-    readBoundedLines(channel.errors, {
-      maxBytes: MAX_LOG_CHARS,
-      longLines: 'cut',
-      onLine: (line) => this.log(line),
-      onError: (err) => this.violated(err),
     });
     this.ended = channel.ended.then(async () => {
-      this.exitReason = this.brokenReason ?? (await why().catch(() => 'the sandbox stopped'));
+      this.exitReason = this.output.brokenReason ?? (await why().catch(() => 'the sandbox stopped'));
       for (const w of this.loadWaiters.values())
         w({ type: 'app_load_error', id: '', phase: 'run', message: `The app stopped: ${this.exitReason}` });
       this.loadWaiters.clear();
@@ -90,7 +80,7 @@ export class AppSandbox {
 
   /** One line of the app's stdout: a message for the server, or text the app printed (its log). */
   private receive(line: string): void {
-    if (this.brokenReason) return;
+    if (this.output.brokenReason) return;
     const parsed = parseJsonLine(line);
     if (!parsed.ok) {
       if (parsed.problem === NOT_JSON) this.log(line);
@@ -111,7 +101,7 @@ export class AppSandbox {
     const reply = checked.value;
     if (reply.type === 'app_waiting') return void this.markWaiting();
     if (reply.type === 'model_request') {
-      this.answerModelRequest(reply.id, reply.model_id).catch((err) => this.violated(err));
+      this.answerModelRequest(reply.id, reply.model_id).catch((err) => this.output.violated(err));
       return;
     }
     // A load reply for no load in progress is ignored.
@@ -123,23 +113,8 @@ export class AppSandbox {
     this.violations.dropped(this.source, problem);
   }
 
-  /** Handling a message threw: end the sandbox, say so in its log. */
-  private violated(err: unknown): void {
-    if (this.brokenReason) return;
-    this.violations.violation(this.source, err);
-    this.broken(PROTOCOL_VIOLATION_REASON);
-  }
-
-  /** Ends the sandbox for what it wrote: the reason goes to the run log and becomes the exit reason. */
-  private broken(reason: string): void {
-    if (this.brokenReason) return;
-    this.brokenReason = reason;
-    this.log(`The app was stopped: ${reason}`);
-    this.channel.close();
-  }
-
   get alive(): boolean {
-    return this.exitReason === null && this.brokenReason === null;
+    return this.exitReason === null && this.output.brokenReason === null;
   }
 
   /** Where the app's output goes from now on (lines printed before are replayed). */
