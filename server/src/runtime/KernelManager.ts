@@ -142,7 +142,7 @@ export class KernelManager {
     });
     try {
       const channel = await this.driver.attach(containerId);
-      const session: KernelSession = new KernelSession(channel, {
+      const session = new KernelSession(channel, {
         onActivity: () => this.touch(containerId),
         provideModel: this.options.provideModel,
         violations: this.options.violations,

@@ -60,8 +60,6 @@ export class KernelSession {
   readonly stderrTail: string[] = [];
   /** Lines dropped because their signature was wrong: cell code writing on the channel. */
   forgedLines = 0;
-  /** Signed lines dropped because they were not a message the server reads (a compromised runner). */
-  invalidMessages = 0;
   /** Signs the runner's lines; sent as the first line, before the kernel process exists. */
   private readonly key = randomBytes(32);
   private readonly output: SandboxOutputGuard;
@@ -104,7 +102,6 @@ export class KernelSession {
     const parsed = parseJsonLine(json);
     const checked = parsed.ok ? checkRunnerMessage(parsed.value) : parsed;
     if (!checked.ok) {
-      this.invalidMessages += 1;
       this.violations.dropped(this.source, checked.problem);
       return;
     }
