@@ -17,7 +17,10 @@ const STREAM_CELL = `for (let i = 0; i < ${STREAM_BYTES / 100}; i++) process.std
 const ms = (start: number) => performance.now() - start;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
-async function startServer(runtime: RuntimeName, poolSize: number): Promise<Atrium & { dataDir: string }> {
+export async function startServer(
+  runtime: RuntimeName,
+  poolSize: number,
+): Promise<Atrium & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-sandbox-'));
   const config = loadConfig(
     { ...process.env, PORT: '0', HOST: '127.0.0.1', ATRIUM_LOG_LEVEL: 'silent', ATRIUM_SEED: '0' },
@@ -36,22 +39,25 @@ async function startServer(runtime: RuntimeName, poolSize: number): Promise<Atri
   return { ...atrium, dataDir };
 }
 
-async function stop(a: Atrium & { dataDir: string }) {
+export async function stop(a: Atrium & { dataDir: string }) {
   await a.close();
   fs.rmSync(a.dataDir, { recursive: true, force: true });
 }
 
-/** The floor: the same image started by the docker CLI, doing nothing. */
-function dockerRun(runtime: RuntimeName, image: string, code: string): number {
+/** The floor: the same image started by the docker CLI running `code` (extra `docker run` options, the exit status it must end with). */
+export function dockerRun(
+  runtime: RuntimeName,
+  image: string,
+  code: string,
+  { options = [] as string[], status = 0 } = {},
+): number {
   const t = performance.now();
   const r = spawnSync(
     'docker',
-    ['run', '--rm', '--runtime', runtime, '--network', 'none', image, 'node', '-e', code],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+    ['run', '--rm', '--runtime', runtime, '--network', 'none', ...options, image, 'node', '-e', code],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  if (r.status !== 0) throw new Error(`docker run failed (${r.status})`);
+  if (r.status !== status) throw new Error(`docker run ended with ${r.status}, not ${status}`);
   return ms(t);
 }
 

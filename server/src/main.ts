@@ -6,6 +6,15 @@ import { createLogger } from './logger.js';
 export async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  // The last resort: every failure should be contained where it happens (that kernel, that Space,
+  // that socket); one that escapes is a bug to log, not a reason to end the server for everyone.
+  // Here, not in startAtrium, so test runners still report such escapes as failures.
+  process.on('unhandledRejection', (reason) =>
+    log.error({ err: reason }, 'unhandled rejection (a bug; the server keeps serving)'),
+  );
+  process.on('uncaughtException', (err) =>
+    log.error({ err }, 'uncaught exception (a bug; the server keeps serving)'),
+  );
   const atrium = await startAtrium(config, { log });
   let stopping = false;
   const stop = (signal: string) => {

@@ -18,7 +18,7 @@ export const APP_DIR = '/opt/atrium';
 export const NODE_PATH_IN_IMAGE = '/usr/local/bin/node';
 
 /** Packages the cells may import; everything they depend on comes along. */
-const ROOT_PACKAGES = ['@huggingface/transformers', 'sucrase', 'acorn', '@atrium/protocol', 'sharp'];
+const ROOT_PACKAGES = ['@huggingface/transformers', 'sucrase', 'acorn', '@atrium/protocol', 'sharp', 'koffi'];
 /** transformers.js bundles its web runtime; onnxruntime-web's 140 MB of wasm is never loaded in Node. */
 const SKIPPED_PACKAGES = new Set(['onnxruntime-web']);
 
@@ -31,6 +31,9 @@ function keep(pkg: string, rel: string): boolean {
   if (pkg === '@huggingface/transformers')
     return rel === 'package.json' || /^dist\/transformers\.node\.(mjs|cjs)$/.test(rel);
   if (pkg === 'sharp' && (rel.startsWith('src/') || rel.startsWith('install/'))) return false;
+  // koffi (the runner's prctl): its JavaScript, and only the glibc build of its native module.
+  if (pkg === 'koffi') return rel === 'package.json' || /\.(c?js)$/.test(rel);
+  if (pkg.startsWith('@koromix/koffi-')) return !rel.startsWith('musl_');
   return !rel.startsWith('test/') && !rel.startsWith('docs/');
 }
 

@@ -13,6 +13,11 @@ import {
 } from '@atrium/protocol';
 import { KernelHost, type Outcome } from './KernelHost.js';
 import { messageFactory } from './messages.js';
+import { makeNonDumpable } from './nonDumpable.js';
+
+// Before the key arrives: from here on cell code cannot read this process's memory (or, under runc,
+// open its /proc files at all).
+makeNonDumpable();
 
 const message = messageFactory(process.env.ATRIUM_KERNEL_SESSION ?? randomUUID());
 const EXECUTION_TIMEOUT_S = Number(process.env.ATRIUM_EXECUTION_TIMEOUT_S ?? 300);

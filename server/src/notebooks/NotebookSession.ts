@@ -86,7 +86,9 @@ export class NotebookSession {
     else asked.signal?.addEventListener('abort', () => void this.revoke(request), { once: true });
     this.status.queued = this.queue.map((q) => q.cellId);
     this.publish();
-    void this.drain(doc);
+    this.drain(doc).catch((err) =>
+      this.deps.log.error({ err, notebook: this.ref.name }, 'running cells failed'),
+    );
     return { ...this.status };
   }
 
@@ -149,7 +151,13 @@ export class NotebookSession {
       this.hold = await this.deps.collab.hold(this.ref);
       this.publish();
       // The kernel may be culled for idleness or die; then the document need not stay loaded.
-      this.watch ??= setInterval(() => void this.check(), 10_000);
+      this.watch ??= setInterval(
+        () =>
+          void this.check().catch((err) =>
+            this.deps.log.error({ err, notebook: this.ref.name }, 'checking the kernel failed'),
+          ),
+        10_000,
+      );
       this.watch.unref();
     }
     return this.hold.doc;
@@ -250,7 +258,11 @@ export class NotebookSession {
       // ready, or one declared later, asks for it at run time and shows the fetch (models/README.md).
       if (this.modelsWarmedFor !== kernelId) {
         this.modelsWarmedFor = kernelId;
-        void this.deps.provideModels?.(kernelId, notebookModels(notebookMeta(doc).get('metadata')));
+        this.deps
+          .provideModels?.(kernelId, notebookModels(notebookMeta(doc).get('metadata')))
+          .catch((err) =>
+            this.deps.log.warn({ err, notebook: this.ref.name }, 'declared models not provided'),
+          );
       }
       // Access may have gone while the kernel started (revoke interrupts only a busy kernel).
       if (request.signal?.aborted) throw new Error('not run: whoever asked may no longer run this notebook');

@@ -1,7 +1,10 @@
-import { PassThrough } from 'node:stream';
+import { randomInt } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import { runnerCommand } from '@atrium/sandbox/image/runnerCommand';
 import Docker from 'dockerode';
 import type { Logger } from '../logger.js';
+import { parseJsonLine } from '../sandboxOutput/parseJsonLine.js';
+import { readBoundedLines } from '../sandboxOutput/readBoundedLines.js';
 import type {
   SandboxChannel,
   SandboxDriver,
@@ -11,14 +14,31 @@ import type {
   SandboxVolume,
 } from './SandboxDriver.js';
 
-/** Processes a runc sandbox may hold: a fork bomb inside meets EAGAIN. */
-const RUNC_PIDS_LIMIT = 128;
+/**
+ * Processes (threads, in fact) each sandbox's user may run: RLIMIT_NPROC makes a fork bomb's spawn
+ * fail with EAGAIN inside the sandbox under runc and runsc alike (measured: 40 and 38 node children).
+ * It counts per uid on the host, so every sandbox runs as a user of its own (sandboxUser).
+ */
+export const SANDBOX_NPROC = 256;
+/** The cgroup pids limit, a backstop above SANDBOX_NPROC (runc counts the sandbox's own tasks). */
+const RUNC_PIDS_LIMIT = 512;
 /**
  * Under gVisor the cgroup counts the sentry's host threads, not the guest's processes, and busy I/O
- * alone grows them past 128 (the sandbox then dies with exit 2). Guest forks are held by the memory
- * limit instead; this only bounds the sentry.
+ * alone grows them past 128 (the sandbox then dies with exit 2); the guest is held by SANDBOX_NPROC.
  */
 const RUNSC_PIDS_LIMIT = 1024;
+/** Sandbox users are drawn from here: far above any uid the host (or the image) gives a name. */
+const SANDBOX_UID_MIN = 100_000;
+const SANDBOX_UID_MAX = 2 ** 30;
+
+/** A uid:gid no other sandbox uses (collisions are negligible in a range of a billion). */
+export const sandboxUser = () => {
+  const id = randomInt(SANDBOX_UID_MIN, SANDBOX_UID_MAX);
+  return `${id}:${id}`;
+};
+
+/** Docker's event lines are small; a longer one is cut (and then not JSON). */
+const EVENT_LINE_BYTES = 1024 * 1024;
 
 const labelFilters = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
@@ -52,8 +72,9 @@ export class DockerDriver implements SandboxDriver {
       name: spec.name,
       Image: spec.image,
       Cmd: runnerCommand(spec.memoryMb),
-      User: '1000:1000',
-      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      User: sandboxUser(),
+      // The uid has no passwd entry: HOME and USER say what os.homedir() and tools would look up.
+      Env: Object.entries({ HOME: '/tmp', USER: 'sandbox', ...spec.env }).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels,
       AttachStdin: true,
       AttachStdout: true,
@@ -74,7 +95,10 @@ export class DockerDriver implements SandboxDriver {
         MemorySwap: memory,
         NanoCpus: Math.round(spec.cpus * 1e9),
         Init: true,
-        Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
+        Ulimits: [
+          { Name: 'nofile', Soft: 1024, Hard: 1024 },
+          { Name: 'nproc', Soft: SANDBOX_NPROC, Hard: SANDBOX_NPROC },
+        ],
         LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
         IpcMode: 'private',
         Mounts: (spec.readOnlyMounts ?? []).map((m) => ({
@@ -246,32 +270,32 @@ export class DockerDriver implements SandboxDriver {
         current = stream;
         this.eventStreams.add(stream);
         backoff = 250;
-        let buffered = '';
-        stream.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString();
-          let nl = buffered.indexOf('\n');
-          while (nl >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
-            nl = buffered.indexOf('\n');
-            if (!line) continue;
+        readBoundedLines(stream as unknown as Readable, {
+          maxBytes: EVENT_LINE_BYTES,
+          longLines: 'cut',
+          onLine: (line) => {
+            const event = parseJsonLine(line.trim());
+            if (!event.ok || !event.value || typeof event.value !== 'object') return;
+            const e = event.value as {
+              id?: unknown;
+              Action?: unknown;
+              Actor?: { Attributes?: Record<string, string> };
+            };
+            if (typeof e.id !== 'string' || typeof e.Action !== 'string') return;
+            const attrs = e.Actor?.Attributes ?? {};
             try {
-              const e = JSON.parse(line) as {
-                id: string;
-                Action: string;
-                Actor?: { Attributes?: Record<string, string> };
-              };
-              const attrs = e.Actor?.Attributes ?? {};
               onEvent({
                 id: e.id,
                 action: e.Action,
                 exitCode: attrs.exitCode ? Number(attrs.exitCode) : null,
                 labels: attrs,
               });
-            } catch {
-              // not an event line
+            } catch (err) {
+              // One event's handler failing must not stop the stream for the next ones.
+              this.log.error({ err, event: e.Action }, 'a sandbox event handler failed');
             }
-          }
+          },
+          onError: (err) => this.log.debug({ err }, 'the Docker events stream failed'),
         });
         const reconnect = () => {
           this.eventStreams.delete(stream);

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { SANDBOX_MODELS_DIR } from '../models/ModelCache.js';
 import type { ModelView } from '../models/sandboxViews/ModelView.js';
 import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
+import type { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
 import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
 
@@ -33,6 +34,8 @@ export interface KernelManagerOptions {
   models?: ModelViews;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
+  /** Counts what runners wrote that was refused (shared with the Space runtime, shown in /api/health). */
+  violations?: ChannelViolations;
   log: Logger;
 }
 
@@ -99,10 +102,13 @@ export class KernelManager {
       this.options.log.info({ removed: leftovers.length }, 'removed sandboxes left by an earlier run');
     this.stopEvents = this.driver.events(this.labels, (e) => {
       if (e.action === 'oom') this.oomSeen.add(e.id);
-      if (e.action === 'die') void this.noticeDeath(e.id, e.exitCode);
+      if (e.action === 'die') this.noticeDeathLater(e.id, e.exitCode);
     });
     const every = Math.max(1000, Math.min(30_000, (this.options.idleTimeoutS * 1000) / 4));
-    this.cullTimer = setInterval(() => void this.cullIdle(), every);
+    this.cullTimer = setInterval(
+      () => void this.cullIdle().catch((err) => this.options.log.error({ err }, 'idle culling failed')),
+      every,
+    );
     this.cullTimer.unref();
     if (this.poolWanted) this.fillPool();
     return { removed: leftovers.length };
@@ -145,8 +151,13 @@ export class KernelManager {
       });
     try {
       const channel = await this.driver.attach(containerId);
-      const session = new KernelSession(channel, () => this.touch(containerId), view?.provider);
-      channel.ended.then(() => this.noticeDeath(containerId, null));
+      const session = new KernelSession(channel, {
+        onActivity: () => this.touch(containerId),
+        provideModel: view?.provider,
+        violations: this.options.violations,
+        onBroken: (reason) => this.endBroken(containerId, reason),
+      });
+      void channel.ended.then(() => this.noticeDeathLater(containerId, null));
       await this.driver.start(containerId);
       await session.waitReady(READY_TIMEOUT_MS);
       return { containerId, session, runtime, view };
@@ -345,6 +356,29 @@ export class KernelManager {
     session.close();
     await this.driver.remove(containerId);
     await this.releaseView(view);
+  }
+
+  /** A sandbox broke its channel (its session is dead already, with the reason): remove it now. */
+  private endBroken(containerId: string, reason: string): void {
+    const kernel = this.byContainer.get(containerId);
+    const pooled = this.pool.findIndex((s) => s.containerId === containerId);
+    if (pooled !== -1) this.pool.splice(pooled, 1);
+    this.options.log.warn(
+      { kernel: kernel?.id, containerId, reason },
+      'ended a sandbox that broke its channel',
+    );
+    this.removing.add(containerId);
+    this.driver
+      .remove(containerId)
+      .catch((err) => this.options.log.warn({ err, containerId }, 'could not remove a sandbox'));
+    if (pooled !== -1) this.fillPool();
+  }
+
+  /** noticeDeath from an event or a stream end: a failure there is logged, never left unhandled. */
+  private noticeDeathLater(containerId: string, exitCode: number | null): void {
+    this.noticeDeath(containerId, exitCode).catch((err) =>
+      this.options.log.error({ err, containerId }, 'could not tell why a sandbox died'),
+    );
   }
 
   /** Called from the events stream and when the attach stream ends: why did it die? */

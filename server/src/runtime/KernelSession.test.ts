@@ -24,6 +24,8 @@ function fakeChannel() {
     }
   });
   const sign = (json: string) => (key ? createHmac('sha256', key).update(json).digest('hex') : '-');
+  /** Writes a raw JSON line, signed with the session key (a runner gone hostile can do that). */
+  const sayRaw = (json: string) => output.write(`${sign(json)} ${json}\n`);
   const say = (type: string, content: unknown, parentId?: string, signature?: string) => {
     const json = JSON.stringify({
       header: { msg_id: Math.random().toString(36), msg_type: type },
@@ -33,7 +35,7 @@ function fakeChannel() {
     });
     output.write(`${signature ?? sign(json)} ${json}\n`);
   };
-  return { channel, requests, say, end };
+  return { channel, requests, say, sayRaw, end };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -60,7 +62,7 @@ describe('KernelSession', () => {
     expect(requests[0]?.header.msg_type).toBe('execute_request');
     say('status', { execution_state: 'busy' }, id);
     say('stream', { name: 'stdout', text: 'x' }, 'someone-else');
-    say('execute_result', { data: { 'text/plain': '2' } }, id);
+    say('execute_result', { data: { 'text/plain': '2' }, metadata: {}, execution_count: 1 }, id);
     // Lines not signed with the session key (cell code writing on the channel) are dropped.
     say('execute_reply', { status: 'error', execution_count: 1 }, id, 'f'.repeat(64));
     say('execute_reply', { status: 'error', execution_count: 1 }, id, '-');
@@ -99,5 +101,28 @@ describe('KernelSession', () => {
     const ready = session.waitReady(1000);
     end();
     await expect(ready).rejects.toThrow(/exited before it was ready/);
+  });
+
+  it('drops validly signed lines that are not kernel messages, and keeps serving', async () => {
+    const { channel, requests, say, sayRaw } = fakeChannel();
+    const session = new KernelSession(channel);
+    const seen: string[] = [];
+    const done = session.execute({ code: '1' }, (m) => seen.push(m.header.msg_type));
+    await tick();
+    const id = requests[0]?.header.msg_id as string;
+    for (const json of [
+      '{"parent_header":{},"content":{}}',
+      '{"header":null}',
+      'null',
+      '[1]',
+      `{"header":{"msg_id":"x","msg_type":"stream"},"parent_header":{"msg_id":"${id}"},"content":{"name":"stdout","text":42}}`,
+      `{"header":{"msg_id":"x","msg_type":"status"},"parent_header":{"msg_id":"${id}"},"content":null}`,
+    ])
+      sayRaw(json);
+    say('execute_reply', { status: 'ok', execution_count: 1 }, id);
+    say('status', { execution_state: 'idle' }, id);
+    await expect(done).resolves.toEqual({ status: 'ok', execution_count: 1 });
+    expect(seen).toEqual(['execute_reply', 'status']);
+    expect(session.state).not.toBe('dead');
   });
 });

@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import readline from 'node:readline';
 import type {
   ExecuteReplyContent,
   ExecuteRequestContent,
@@ -8,6 +7,11 @@ import type {
   KernelMessageType,
 } from '@atrium/protocol';
 import type { SandboxModelProvider } from '../models/provideToSandbox.js';
+import { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
+import { MAX_CHANNEL_LINE_BYTES } from '../sandboxOutput/limits.js';
+import { parseJsonLine } from '../sandboxOutput/parseJsonLine.js';
+import { readSandboxOutput, type SandboxOutputGuard } from '../sandboxOutput/readSandboxOutput.js';
+import { checkRunnerMessage } from './kernelMessageSchema.js';
 import { modelFetchDisplay } from './modelFetchDisplay.js';
 import type { SandboxChannel } from './SandboxDriver.js';
 
@@ -19,9 +23,29 @@ interface Pending {
   resolve: (reply: ExecuteReplyContent) => void;
 }
 
+export interface KernelSessionOptions {
+  /** Called on every message that belongs to a request (idle culling counts it as activity). */
+  onActivity?: () => void;
+  /** Answers the runner's `atrium_model_request`s; without it every such request is refused. */
+  provideModel?: SandboxModelProvider;
+  /** Counts (and logs, at a rate) what the runner wrote that was refused. */
+  violations?: ChannelViolations;
+  /** The sandbox broke its channel (a line past the limit, a message whose handling threw): end it. */
+  onBroken?: (reason: string) => void;
+  /** Longest line accepted from the runner. */
+  maxLineBytes?: number;
+}
+
+/** Lines of the runner's stderr kept for diagnosing a sandbox that would not start, and their length. */
+const STDERR_TAIL_LINES = 20;
+const STDERR_LINE_BYTES = 4096;
+
 /**
  * The server's end of one runner's control channel: writes requests, routes every message back
  * to the request it answers (parent_header.msg_id), and settles executions on their final idle.
+ * Everything the runner writes is hostile input: lines are bounded, signed, parsed and checked
+ * against a schema before use; a message for no pending request is ignored; nothing it sends can
+ * throw out of here (a failure ends this kernel, never the server).
  */
 export class KernelSession {
   readonly session = randomUUID();
@@ -30,6 +54,7 @@ export class KernelSession {
   private readonly pending = new Map<string, Pending>();
   private readonly waiters = new Map<string, (m: KernelMessage) => void>();
   private readonly ready: Promise<void>;
+  private markReady: () => void = () => {};
   private deadReason: string | null = null;
   /** Last lines the runner wrote on stderr, for diagnosing a sandbox that would not start. */
   readonly stderrTail: string[] = [];
@@ -37,45 +62,75 @@ export class KernelSession {
   forgedLines = 0;
   /** Signs the runner's lines; sent as the first line, before the kernel process exists. */
   private readonly key = randomBytes(32);
+  private readonly output: SandboxOutputGuard;
+  private readonly violations: ChannelViolations;
+  private readonly source = `kernel session ${this.session}`;
 
   constructor(
     private readonly channel: SandboxChannel,
-    private readonly onActivity: () => void = () => {},
-    /** Answers the runner's `atrium_model_request`s; without it every such request is refused. */
-    private readonly provideModel?: SandboxModelProvider,
+    private readonly options: KernelSessionOptions = {},
   ) {
-    let markReady: () => void = () => {};
+    this.violations = options.violations ?? new ChannelViolations();
     this.ready = new Promise<void>((resolve) => {
-      markReady = resolve;
+      this.markReady = resolve;
     });
     channel.input.write(`${JSON.stringify({ atrium_key: this.key.toString('hex') })}\n`);
-    const lines = readline.createInterface({ input: channel.output, crlfDelay: Number.POSITIVE_INFINITY });
-    lines.on('line', (line) => {
-      const space = line.indexOf(' ');
-      const json = line.slice(space + 1);
-      if (space !== 64 || !this.verify(line.slice(0, space), json)) {
-        this.forgedLines += 1;
-        return;
-      }
-      let msg: KernelMessage;
-      try {
-        msg = JSON.parse(json) as KernelMessage;
-      } catch {
-        return;
-      }
-      if (msg.header.msg_type === 'status') {
-        const s = (msg.content as KernelContentMap['status']).execution_state;
-        if (s === 'idle' || s === 'busy') this.state = s;
-        if (s === 'idle' && !msg.parent_header.msg_id) markReady();
-      }
-      if (msg.header.msg_type === 'atrium_model_request')
-        return void this.answerModelRequest(msg as KernelMessage<'atrium_model_request'>);
-      this.route(msg);
+    this.output = readSandboxOutput(channel, {
+      source: this.source,
+      violations: this.violations,
+      maxLineBytes: options.maxLineBytes ?? MAX_CHANNEL_LINE_BYTES,
+      onLine: (line) => this.receive(line),
+      stderrLineBytes: STDERR_LINE_BYTES,
+      onStderrLine: (line) => {
+        this.stderrTail.push(line);
+        if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+      },
+      onBroken: (reason) => this.broken(reason),
     });
-    channel.errors.on('data', (chunk: Buffer) => {
-      this.stderrTail.push(chunk.toString());
-      if (this.stderrTail.length > 20) this.stderrTail.shift();
-    });
+  }
+
+  /** One line from the runner: `<HMAC-SHA256 hex> <JSON>`, checked before anything reads it. */
+  private receive(line: string): void {
+    if (this.deadReason) return;
+    const space = line.indexOf(' ');
+    const json = line.slice(space + 1);
+    if (space !== 64 || !this.verify(line.slice(0, space), json)) {
+      this.forgedLines += 1;
+      this.violations.dropped(this.source, 'a line without a valid signature');
+      return;
+    }
+    const parsed = parseJsonLine(json);
+    const checked = parsed.ok ? checkRunnerMessage(parsed.value) : parsed;
+    if (!checked.ok) {
+      this.violations.dropped(this.source, checked.problem);
+      return;
+    }
+    const msg = checked.value;
+    if (msg.header.msg_type === 'status') {
+      const s = (msg.content as KernelContentMap['status']).execution_state;
+      if (s === 'idle' || s === 'busy') this.state = s;
+      if (s === 'idle' && !msg.parent_header.msg_id) this.markReady();
+    }
+    if (msg.header.msg_type === 'atrium_model_request') {
+      this.answerModelRequest(msg as KernelMessage<'atrium_model_request'>).catch((err) =>
+        this.violated(err),
+      );
+      return;
+    }
+    this.route(msg);
+  }
+
+  /** Handling a message threw: the runner sent something the checks let through, or a listener failed. */
+  private violated(err: unknown): void {
+    if (!this.deadReason) this.output.violated(err);
+  }
+
+  /** Ends this kernel: pending executions fail with the reason, the owner removes the sandbox. */
+  private broken(reason: string): void {
+    if (this.deadReason) return;
+    this.markDead(reason);
+    this.channel.close();
+    this.options.onBroken?.(reason);
   }
 
   private verify(signature: string, json: string): boolean {
@@ -91,7 +146,7 @@ export class KernelSession {
         () =>
           reject(
             new Error(
-              `kernel did not become ready in ${timeoutMs} ms: ${this.stderrTail.join('').slice(-500)}`,
+              `kernel did not become ready in ${timeoutMs} ms: ${this.stderrTail.join('\n').slice(-500)}`,
             ),
           ),
         timeoutMs,
@@ -102,7 +157,7 @@ export class KernelSession {
       });
       this.channel.ended.then(() => {
         clearTimeout(timer);
-        reject(new Error(`sandbox exited before it was ready: ${this.stderrTail.join('').slice(-500)}`));
+        reject(new Error(`sandbox exited before it was ready: ${this.stderrTail.join('\n').slice(-500)}`));
       });
     });
   }
@@ -110,7 +165,7 @@ export class KernelSession {
   private route(msg: KernelMessage): void {
     const parentId = msg.parent_header.msg_id;
     if (!parentId) return;
-    this.onActivity();
+    this.options.onActivity?.();
     const waiter = this.waiters.get(parentId);
     if (waiter) {
       this.waiters.delete(parentId);
@@ -118,7 +173,7 @@ export class KernelSession {
     }
     const p = this.pending.get(parentId);
     if (!p) return;
-    p.listener(msg);
+    this.deliver(p.listener, msg);
     if (msg.header.msg_type === 'execute_reply') p.reply = msg.content as ExecuteReplyContent;
     const type = msg.header.msg_type;
     if (
@@ -136,14 +191,14 @@ export class KernelSession {
    * cell that asked (its execute request is the request's parent), then tell the runner.
    */
   private async answerModelRequest(request: KernelMessage<'atrium_model_request'>): Promise<void> {
-    const modelId = String(request.content.model_id);
+    const modelId = request.content.model_id;
     const cellId = request.parent_header.msg_id;
     const display = modelFetchDisplay(modelId, (type, content) => {
       const listener = cellId ? this.pending.get(cellId)?.listener : undefined;
-      listener?.(this.message(type, content, cellId));
+      if (listener) this.deliver(listener, this.message(type, content, cellId));
     });
-    const reply: KernelContentMap['atrium_model_reply'] = this.provideModel
-      ? await this.provideModel(modelId, display)
+    const reply: KernelContentMap['atrium_model_reply'] = this.options.provideModel
+      ? await this.options.provideModel(modelId, display)
       : {
           status: 'error',
           model_id: modelId,
@@ -190,7 +245,7 @@ export class KernelSession {
       return Promise.resolve(this.synthesizeDeath(request.header.msg_id, listener, this.deadReason));
     return new Promise((resolve) => {
       this.pending.set(request.header.msg_id, { listener, reply: null, resolve });
-      this.onActivity();
+      this.options.onActivity?.();
       this.send(request);
     });
   }
@@ -241,11 +296,20 @@ export class KernelSession {
 
   private synthesizeDeath(parentId: string, listener: MessageListener, reason: string): ExecuteReplyContent {
     const error = { ename: 'KernelDied', evalue: reason, traceback: [`KernelDied: ${reason}`] };
-    listener(this.message('error', error, parentId));
+    this.deliver(listener, this.message('error', error, parentId));
     const reply: ExecuteReplyContent = { status: 'error', execution_count: 0, ...error };
-    listener(this.message('execute_reply', reply, parentId));
-    listener(this.message('status', { execution_state: 'dead' }, parentId));
+    this.deliver(listener, this.message('execute_reply', reply, parentId));
+    this.deliver(listener, this.message('status', { execution_state: 'dead' }, parentId));
     return reply;
+  }
+
+  /** A listener that throws (whoever consumes the outputs) ends this kernel, never the server. */
+  private deliver(listener: MessageListener, msg: KernelMessage): void {
+    try {
+      listener(msg);
+    } catch (err) {
+      this.violated(err);
+    }
   }
 
   close(): void {

@@ -5,6 +5,7 @@ import type { MetaStore } from '../db/metaStore.js';
 import type { HealthReport } from '../health/HealthChecks.js';
 import type { Logger } from '../logger.js';
 import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
+import { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
 
@@ -22,6 +23,8 @@ export class Runtime {
   readonly kernels: KernelManager;
   /** What each sandbox sees at /models (kernels and Space apps); absent in runtimes built without models. */
   readonly models: ModelViews | undefined;
+  /** What sandboxes (kernels and Space apps) wrote that the server refused. */
+  readonly violations: ChannelViolations;
   image: { state: ImageState; tag: string | null; progress: string | null; error: string | null } = {
     state: 'checking',
     tag: null,
@@ -38,6 +41,7 @@ export class Runtime {
   ) {
     this.driver = new DockerDriver(log);
     this.models = makeModelViews?.(this.driver, instanceId);
+    this.violations = new ChannelViolations(log.child({ concern: 'sandboxOutput' }));
     this.kernels = new KernelManager(this.driver, {
       instanceId,
       runtime: config.sandboxRuntime,
@@ -50,6 +54,7 @@ export class Runtime {
       maxKernelsPerUser: config.sandboxMaxPerUser,
       models: this.models,
       image: () => (this.image.state === 'present' ? this.image.tag : null),
+      violations: this.violations,
       log,
     });
   }
@@ -131,6 +136,9 @@ export class Runtime {
     ...(this.image.error ? { error: this.image.error } : {}),
     ...this.kernels.stats(),
   });
+
+  /** Refused sandbox output since start-up (counts only: the server serves on whatever they are). */
+  outputHealth = (): HealthReport => ({ ok: true, ...this.violations.report() });
 
   async close(): Promise<void> {
     await this.ready?.catch(() => {});

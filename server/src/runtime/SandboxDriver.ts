@@ -20,7 +20,7 @@ export interface SandboxSpec {
   /** Extra environment for the runner (never secrets of the platform). */
   env: Record<string, string>;
   labels: Record<string, string>;
-  /** Processes allowed in the sandbox: a fork bomb stops here. */
+  /** The cgroup's pids limit: a backstop above the per-user process limit, where a fork bomb stops. */
   pidsLimit?: number;
   /** Size of the writable /tmp, the only writable path. */
   tmpfsMb?: number;

@@ -39,6 +39,9 @@ export function kernelChannelsRoute(services: Services): UpgradeRoute {
         throw err;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // A frame past maxPayload or a malformed one: ws closes the socket (1009, 1002, 1007) and
+        // emits 'error', which must have a listener or it would end the process.
+        ws.on('error', (err) => services.log.debug({ err, kernel: id }, 'kernel channel socket error'));
         // Signing out or revoking the token closes the socket (auth/README.md).
         ws.once(
           'close',

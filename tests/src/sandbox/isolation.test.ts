@@ -111,7 +111,8 @@ describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
   });
 
   it('drops lines cell code writes onto the control channel itself', async () => {
-    // The runner's stdout is reachable through /proc; a forged reply must not be believed.
+    // The sandbox's stdout is reachable through /proc/1/fd/1 (the init process's, the same pipe the
+    // runner writes to; the non-dumpable runner's own fds are not, under runc): a forged reply must not be believed.
     const forged = JSON.stringify({
       header: { msg_id: 'forged', msg_type: 'stream' },
       parent_header: {},
@@ -123,7 +124,7 @@ describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
       bearer(user.token),
       kernel.id,
       `const fs = require('fs'); let how = 'none';
-       for (const fd of [1, 2]) { try { fs.writeFileSync('/proc/' + process.ppid + '/fd/' + fd, ${JSON.stringify(`${'0'.repeat(64)} ${forged}
+       for (const fd of [1, 2]) { try { fs.writeFileSync('/proc/1/fd/' + fd, ${JSON.stringify(`${'0'.repeat(64)} ${forged}
 `)}); how = 'wrote'; } catch (e) { how = e.code; } }
        how`,
     );
@@ -137,7 +138,10 @@ describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
   it('runs with the configured limits and labels', () => {
     const inspect = dockerInspect(kernel.containerId);
     const hc = inspect.HostConfig as Record<string, unknown>;
-    expect(inspect.Config.User).toBe('1000:1000');
+    // A user of its own per sandbox, far from the host's: the per-user process limit is the sandbox's alone.
+    expect(inspect.Config.User).toBe(`${facts.uid}:${facts.gid}`);
+    expect(facts.uid).toBeGreaterThanOrEqual(100_000);
+    expect(JSON.stringify(hc.Ulimits)).toContain('"Name":"nproc"');
     expect(hc.Runtime).toBe(runtime);
     expect(hc.CapDrop).toEqual(['ALL']);
     expect(hc.ReadonlyRootfs).toBe(true);

@@ -23,7 +23,10 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
 
   beforeAll(async () => {
     ensureImage();
-    server = await startSandboxServer(runtime, { executionTimeoutS: 8 });
+    // Far above what a memory hog or a fork bomb takes to meet its limit on a busy machine (12 s and
+    // 45 s were seen at load 25), so the outcome tested is the limit's, never a timeout; the runaway
+    // loop asks for its own 1 s timeout.
+    server = await startSandboxServer(runtime, { executionTimeoutS: 120 });
     admin = await createUser(server.url);
     alice = await createUser(server.url);
     kernel = await startKernel(server.url, as(alice));
@@ -177,10 +180,13 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
     expect(next.result?.['text/plain']).toBe("'done'");
   });
 
-  it('times out a cell that runs past its timeout', async () => {
+  it('stops a runaway loop with TimeoutError at its execution timeout, and the kernel lives on', async () => {
     const run = await execute(server.url, as(alice), kernel.id, 'while (true) {}', { timeout_s: 1 });
     expect(run.error?.ename).toBe('TimeoutError');
-    expect(run.ms).toBeLessThan(4000);
+    expect(run.ms).toBeGreaterThanOrEqual(1000);
+    // A tripwire for a hang, not a goal: the timeout plus the interrupt's grace, with the machine busy.
+    expect(run.ms).toBeLessThan(30_000);
+    expect((await execute(server.url, as(alice), kernel.id, '2 * 21')).result?.['text/plain']).toBe('42');
   });
 
   it('restart gives a fresh state', async () => {
@@ -220,7 +226,7 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
     expect(run.stderr).toContain('output truncated');
   });
 
-  it('reports a memory hog as out of memory within 2 s', async () => {
+  it('stops a memory hog with KernelDied "killed: out of memory"', async () => {
     const victim = await startKernel(server.url, as(alice));
     const run = await execute(
       server.url,
@@ -228,12 +234,13 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
       victim.id,
       'const hog = []; while (true) hog.push(Buffer.alloc(32 * 1024 * 1024, 1));',
     );
-    expect(run.error?.evalue).toBe(OUT_OF_MEMORY_REASON);
-    expect(run.ms).toBeLessThan(2000);
+    expect(run.error).toMatchObject({ ename: 'KernelDied', evalue: OUT_OF_MEMORY_REASON });
+    // A tripwire for a hang; how fast it is reported (goal 2 s) is measured in bench/sandbox/limits.ts.
+    expect(run.ms).toBeLessThan(100_000);
     await fetch(`${server.url}/api/kernels/${victim.id}`, { method: 'DELETE', headers: as(alice) });
-  });
+  }, 150_000);
 
-  it('caps a fork bomb and the server and other kernels live on', async () => {
+  it('makes spawning fail with EAGAIN inside a fork bomb, and the kernel, the server and other kernels live on', async () => {
     const victim = await startKernel(server.url, as(alice));
     const bomb = await execute(
       server.url,
@@ -243,19 +250,17 @@ describe.runIf(docker).each(RUNTIMES)('kernels under %s', (runtime) => {
        for (let i = 0; i < 1000; i++) { const c = cp.spawn('/usr/local/bin/node', ['-e', 'setTimeout(() => {}, 20000)']); c.on('error', (e) => errors.push(e.code)); if (!c.pid) break; n++; }
        await new Promise((r) => setTimeout(r, 300)); ({ n, errors: errors.slice(0, 1) })`,
     );
-    if (bomb.reply?.status === 'ok') {
-      // runc: the pids cgroup refuses new processes inside the sandbox.
-      const facts = bomb.result?.[KernelMime.json] as { n: number; errors: string[] };
-      expect(facts.n).toBeLessThan(128);
-      expect(facts.errors).toEqual(['EAGAIN']);
-    } else {
-      // runsc: gVisor's own threads share the pids limit, so the sandbox is stopped as a whole.
-      expect(bomb.error?.ename).toBe('KernelDied');
-    }
+    // The per-user process limit (threads included) refuses the next process under runc and runsc alike.
+    expect(bomb.error).toBeUndefined();
+    const facts = bomb.result?.[KernelMime.json] as { n: number; errors: string[] };
+    expect(facts.errors).toEqual(['EAGAIN']);
+    expect(facts.n).toBeGreaterThan(0);
+    expect(facts.n).toBeLessThan(256);
+    expect((await execute(server.url, as(alice), victim.id, '1 + 1')).result?.['text/plain']).toBe('2');
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     expect((await execute(server.url, as(alice), kernel.id, '1 + 1')).result?.['text/plain']).toBe('2');
     await fetch(`${server.url}/api/kernels/${victim.id}`, { method: 'DELETE', headers: as(alice) });
-  });
+  }, 180_000);
 
   it('streams over the WebSocket channel too', async () => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/kernels/${kernel.id}/channels`, {

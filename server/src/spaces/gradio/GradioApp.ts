@@ -375,7 +375,14 @@ export class GradioApp {
           this.running.delete(id);
           listener.error(err instanceof Error ? err.message : String(err));
         },
-      );
+      )
+      // Reporting the outcome failed (a bug here, not the app's): the caller still hears of it.
+      .catch((err: unknown) => {
+        this.running.delete(id);
+        try {
+          listener.error(`The call could not be answered: ${err instanceof Error ? err.message : err}`);
+        } catch {}
+      });
   }
 
   /**

@@ -8,6 +8,7 @@ import type { ModelViews } from '../../models/sandboxViews/ModelViews.js';
 import type { SandboxPrincipal } from '../../models/sandboxViews/sandboxReaders.js';
 import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
 import { SandboxLabel } from '../../runtime/SandboxDriver.js';
+import type { ChannelViolations } from '../../sandboxOutput/ChannelViolations.js';
 import { AppSandbox } from './AppSandbox.js';
 
 export interface AppSandboxesOptions {
@@ -24,6 +25,8 @@ export interface AppSandboxesOptions {
   models?: ModelViews;
   /** The sandbox image's tag once it exists. */
   image: () => string | null;
+  /** Counts what apps wrote that was refused (shared with the kernels, shown in /api/health). */
+  violations?: ChannelViolations;
   log: Logger;
 }
 
@@ -82,7 +85,7 @@ export class AppSandboxes {
           if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
           return `exited with code ${info?.exitCode ?? 'unknown'}`;
         },
-        view?.provider,
+        { provideModel: view?.provider, violations: this.options.violations },
       );
       await this.driver.start(id);
       let timer: NodeJS.Timeout | undefined;
@@ -134,6 +137,7 @@ export class AppSandboxes {
     while (!sandbox && this.pool.length > 0) {
       const candidate = this.pool.shift() as AppSandbox;
       if (candidate.alive) sandbox = candidate;
+      else void this.release(candidate);
     }
     // Refill a moment later, so the new sandbox does not compete with this app's start for CPU.
     if (this.options.poolSize > 0) setTimeout(() => this.fill(), 500).unref();

@@ -80,7 +80,13 @@ export class SpaceRuntimes implements SpaceCommitListener {
     private readonly options: SpaceRuntimesOptions,
   ) {
     this.events.setMaxListeners(0);
-    this.sleepTimer = setInterval(() => void this.sleepIdle(), 1000);
+    this.sleepTimer = setInterval(
+      () =>
+        void this.sleepIdle().catch((err) =>
+          options.log.error({ err }, 'putting idle Spaces to sleep failed'),
+        ),
+      1000,
+    );
     this.sleepTimer.unref();
   }
 
@@ -225,7 +231,9 @@ export class SpaceRuntimes implements SpaceCommitListener {
   /** The Space was renamed or transferred: the app under the old URL stops and starts under the new one. */
   async onMoved(repoId: string): Promise<void> {
     await this.onRemoved(repoId);
-    void this.onNewCommit(repoId);
+    this.onNewCommit(repoId).catch((err) =>
+      this.options.log.error({ err, repoId }, 'a moved Space did not restart'),
+    );
   }
 
   /** Variables or secrets changed: a running app restarts to see them (as on the Hub). */
@@ -256,8 +264,29 @@ export class SpaceRuntimes implements SpaceCommitListener {
     }
   }
 
-  /** Builds and starts the app of main's head; the previous app keeps serving until the new one runs. */
+  /**
+   * Builds and starts the app of main's head; never rejects (callers fire and forget): a failure
+   * nobody foresaw is logged and leaves the Space in BUILD_ERROR, unless a newer build took over.
+   */
   async start(repo: RepoRecord, why: 'wake' | 'restart' | 'commit', note?: string): Promise<void> {
+    const inst = this.instance(repo);
+    const build = this.build(repo, why, note);
+    const generation = inst.generation;
+    try {
+      await build;
+    } catch (err) {
+      this.options.log.error({ err, space: inst.spaceId }, 'a Space build failed unexpectedly');
+      if (generation !== inst.generation || this.closed) return;
+      const message = `The build failed: ${err instanceof Error ? err.message : String(err)}`;
+      inst.buildLog.write(message);
+      await this.stop(inst, 'BUILD_ERROR', message).catch((e) =>
+        this.options.log.error({ err: e, space: inst.spaceId }, 'could not stop a failed Space'),
+      );
+    }
+  }
+
+  /** The build itself: the previous app keeps serving until the new one runs. */
+  private async build(repo: RepoRecord, why: 'wake' | 'restart' | 'commit', note?: string): Promise<void> {
     const inst = this.instance(repo);
     const generation = ++inst.generation;
     const stale = () => generation !== inst.generation || this.closed;
@@ -273,6 +302,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
     };
     this.setStage(inst, inst.app ? 'RUNNING_BUILDING' : 'BUILDING');
     log(`===== Build (${why}) of ${inst.spaceId} at ${sha?.slice(0, 12) ?? 'no commit'} =====`);
+    if (note) log(note);
     if (note) log(note);
     if (!sha) return fail('NO_APP_FILE', 'The Space has no commit');
     const readme = await this.readText(sha, 'README.md');
@@ -391,11 +421,13 @@ export class SpaceRuntimes implements SpaceCommitListener {
       log('Running');
       // The old app's container goes after the new one serves: removing it takes a Docker round trip.
       if (previous) void this.sandboxes.release(previous.sandbox);
-      void sandbox.ended.then(async (reason) => {
-        if (inst.app?.sandbox !== target) return;
-        inst.runLog.write(`The app stopped: ${reason}`);
-        await this.stop(inst, 'RUNTIME_ERROR', `The app stopped: ${reason}`);
-      });
+      sandbox.ended
+        .then(async (reason) => {
+          if (inst.app?.sandbox !== target) return;
+          inst.runLog.write(`The app stopped: ${reason}`);
+          await this.stop(inst, 'RUNTIME_ERROR', `The app stopped: ${reason}`);
+        })
+        .catch((err) => this.options.log.error({ err, space: inst.spaceId }, 'could not stop a dead app'));
     } catch (err) {
       if (sandbox && inst.app?.sandbox !== sandbox) await this.sandboxes.release(sandbox);
       await fail('BUILD_ERROR', err instanceof Error ? err.message : String(err));

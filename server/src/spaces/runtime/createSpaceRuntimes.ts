@@ -24,6 +24,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     poolSize: envInt('ATRIUM_SPACES_POOL_SIZE', 1),
     models: runtime.models,
     image: () => (runtime.image.state === 'present' ? runtime.image.tag : null),
+    violations: runtime.violations,
     log,
   });
   const sealed = sealPlaintextSecrets(services.db, services.secretBox);

@@ -1,0 +1,85 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { type BoundedLineOptions, readBoundedLines } from './readBoundedLines.js';
+
+function reader(maxBytes: number, longLines: BoundedLineOptions['longLines'], onLine?: (l: string) => void) {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  const events = { long: 0, errors: [] as unknown[] };
+  readBoundedLines(stream, {
+    maxBytes,
+    longLines,
+    onLine: onLine ?? ((l) => lines.push(l)),
+    onLongLine: () => events.long++,
+    onError: (err) => events.errors.push(err),
+  });
+  return { stream, lines, events };
+}
+
+describe('readBoundedLines', () => {
+  it('splits lines across chunks and multi-byte characters, and keeps a last line without newline', async () => {
+    const { stream, lines } = reader(100, 'end');
+    const bytes = Buffer.from('héllo\r\nwor');
+    stream.write(bytes.subarray(0, 2));
+    stream.write(bytes.subarray(2));
+    stream.write('ld\n\nlast');
+    stream.end();
+    await new Promise((r) => stream.on('end', r));
+    expect(lines).toEqual(['héllo', 'world', '', 'last']);
+  });
+
+  it('stops at a line longer than the limit, once, and reads nothing after it', () => {
+    const { stream, lines, events } = reader(10, 'end');
+    stream.write('ok\n');
+    stream.write('x'.repeat(8));
+    stream.write('x'.repeat(8));
+    stream.write('more\nafter\n');
+    expect(lines).toEqual(['ok']);
+    expect(events.long).toBe(1);
+  });
+
+  it('accepts a line of exactly the limit', () => {
+    const { stream, lines, events } = reader(10, 'end');
+    stream.write(`${'y'.repeat(10)}\n`);
+    expect(lines).toEqual(['y'.repeat(10)]);
+    expect(events.long).toBe(0);
+  });
+
+  it('cuts a long line to its first bytes and goes on with the next one in cut mode', () => {
+    const { stream, lines, events } = reader(4, 'cut');
+    stream.write('abcdefgh');
+    stream.write('ijkl\nnext\nabcdefg\nend\n');
+    expect(lines).toEqual(['abcd…', 'next', 'abcd…', 'end']);
+    expect(events.long).toBe(2);
+  });
+
+  it('never holds more than the limit however much arrives without a newline', () => {
+    const { stream, events } = reader(1024 * 1024, 'cut');
+    const before = process.memoryUsage().arrayBuffers;
+    const chunk = Buffer.alloc(1024 * 1024, 0x78);
+    for (let i = 0; i < 200; i++) stream.write(chunk);
+    // 200 MiB went through; what is still referenced is about one chunk, not the stream.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 1024 * 1024);
+    expect(events.long).toBe(1);
+  });
+
+  it('hands what a line handler throws to onError and stops, without throwing into the stream', () => {
+    const { stream, events } = reader(100, 'end', (l) => {
+      if (l === 'boom') throw new Error('handler failed');
+    });
+    expect(() => stream.write('fine\nboom\nlater\n')).not.toThrow();
+    expect((events.errors[0] as Error).message).toBe('handler failed');
+    expect(events.errors).toHaveLength(1);
+  });
+
+  it('reports a stream error instead of letting it crash the process', () => {
+    const { stream, events } = reader(100, 'end');
+    stream.destroy(new Error('broken pipe'));
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        expect((events.errors[0] as Error).message).toBe('broken pipe');
+        resolve();
+      }),
+    );
+  });
+});
