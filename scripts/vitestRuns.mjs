@@ -52,10 +52,7 @@ export const exactNamePattern = (name) =>
  * (null when vitest wrote none). Console output goes to `log` when given.
  */
 export async function runWithReport(workspace, args, { log, timeoutMs } = {}) {
-  const outputFile = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-vitest-')),
-    'report.json',
-  );
+  const outputFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-vitest-')), 'report.json');
   const { code } = await vitest(
     workspace,
     ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${outputFile}`],
