@@ -72,7 +72,7 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
     });
     await context.addCookies(cookies);
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });
   // Each test answers for the page errors it caused.

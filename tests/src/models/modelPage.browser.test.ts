@@ -48,7 +48,7 @@ describe.skipIf(!hasBrowser())('model pages in a real browser', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 

@@ -54,7 +54,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
   const errors: string[] = [];
 
   const pageAs = (user: TestUser): Promise<Page> =>
-    openPageAs(browser, server.url, user, { contexts, errors, timeoutMs: 20_000 });
+    openPageAs(browser, server.url, user, { contexts, errors });
 
   async function openNotebook(page: Page, which: string) {
     await page.goto(`/notebooks/${which}`);

@@ -44,7 +44,7 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // A missing bundle or stylesheet fails no script; it shows up only as an error status.
     page.on('response', (res) => {
@@ -220,7 +220,7 @@ describe.skipIf(!hasBrowser())('web shell: accounts in a real browser', () => {
     const other = await context.browser()!.newContext({ baseURL: limited.url });
     try {
       const tab = await other.newPage();
-      tab.setDefaultTimeout(20_000);
+      tab.setDefaultTimeout(30_000);
       await tab.goto('/login');
       await tab.getByLabel('Username').fill('someone');
       await tab.getByLabel('Password').fill('wrong password');
