@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
   type TestUser,
+  tempDataDir,
 } from '../harness/index.js';
 import { requireClientDist } from '../shell/clientDist.js';
 
@@ -110,14 +113,19 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
 
     // Upload from the web into the root folder.
     await page.getByRole('link', { name: 'Files' }).click();
-    // A small file goes inline; a 12 MB one goes through LFS from the browser.
-    await page.locator('input[type=file]').setInputFiles([
-      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded from the browser') },
-      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bigUpload },
-    ]);
+    // A small file goes inline; a 12 MB one goes through LFS from the browser. Given as files on disk:
+    // the same bytes as buffers cross the DevTools protocol in base64, ~40 s for 12 MB on a loaded machine.
+    const uploads = tempDataDir('atrium-upload');
+    fs.writeFileSync(path.join(uploads, 'notes.txt'), 'uploaded from the browser');
+    fs.writeFileSync(path.join(uploads, 'weights.bin'), bigUpload);
+    await page
+      .locator('input[type=file]')
+      .setInputFiles([path.join(uploads, 'notes.txt'), path.join(uploads, 'weights.bin')]);
     await page.getByPlaceholder('Commit message').fill('Add notes from the web');
     await page.getByRole('button', { name: 'Commit upload' }).click();
     await page.getByRole('status').filter({ hasText: 'Committed 2 file' }).waitFor();
+    // The browser reads a chosen file when it sends it: the copies on disk go only now.
+    fs.rmSync(uploads, { recursive: true, force: true });
     await page.getByRole('link', { name: 'notes.txt' }).waitFor();
     await shot('files');
     const raw = await fetch(`${server.url}/${alice.name}/sentiment/resolve/main/notes.txt`);
