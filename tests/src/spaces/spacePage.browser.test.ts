@@ -155,7 +155,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
   });
 
   it("shows a second caller its place in the queue, then its result; and the demo's errors", async () => {
-    await b.goto(`/spaces/${space}`);
+    await Promise.all([a.goto(`/spaces/${space}`), b.goto(`/spaces/${space}`)]);
+    await waitForStage(a, 'RUNNING');
     await waitForStage(b, 'RUNNING');
     await a.getByLabel('Text').fill('a b c d e f g h');
     await b.getByLabel('Text').fill('second caller');
