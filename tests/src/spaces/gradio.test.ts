@@ -343,15 +343,23 @@ describe('Gradio-compatible demo API', () => {
     });
     await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(stuck));
     const client = await Client.connect(app('alice/restarting'), { events: ['data', 'status'] });
-    const waiting = client.predict('/predict', []);
-    const failed = expect(waiting).rejects.toThrow('The app stopped or restarted');
-    await waitFor(() => server.services.gradio.get('alice/restarting')?.pending === 1, {
-      what: 'the call to be queued',
-      interval: 5,
+    // Waiting means listening: the caller's queue position arrives over its open data stream.
+    const statuses: { stage: string; position?: number; message?: string }[] = [];
+    void (async () => {
+      for await (const message of client.submit('/predict', [])) {
+        if (message.type === 'status') statuses.push(message);
+        if (message.type === 'status' && message.stage === 'error') break;
+      }
+    })();
+    await waitFor(() => statuses.some((s) => typeof s.position === 'number'), {
+      what: 'the call to wait, listening for its answer',
     });
     const fixed = demo({ fn: () => ({ n: 42 }), inputs: [], outputs: [Num({ name: 'n' })] });
     await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(fixed));
-    await failed;
+    const error = await waitFor(() => statuses.find((s) => s.stage === 'error'), {
+      what: 'the caller to hear that the app restarted',
+    });
+    expect(error.message).toBe('The app stopped or restarted');
     client.close();
     const again = await Client.connect(app('alice/restarting'));
     expect((await again.predict('/predict', [])).data).toEqual([42]);
