@@ -1,5 +1,6 @@
-// Sandboxes: cold start, warm pool, 1+1 round trip, stream throughput and idle memory, for runc and
-// runsc, beside `docker run --rm <image> node -e 0` (and plain node in the same image) measured in the same run.
+// Sandboxes: cold start, warm pool, 1+1 round trip, interrupting a busy loop, stream throughput and idle
+// memory, for runc and runsc, beside `docker run --rm <image> node -e 0` (and plain node in the same image)
+// measured in the same run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ const RUNTIMES = ['runc', 'runsc'] as const;
 type RuntimeName = (typeof RUNTIMES)[number];
 const N = Number(process.env.BENCH_SANDBOX_N ?? 10);
 const ROUND_TRIPS = 200;
+const INTERRUPTS = 20;
 const STREAM_BYTES = 10 * 1000 * 1000;
 const STREAM_CELL = `for (let i = 0; i < ${STREAM_BYTES / 100}; i++) process.stdout.write(String(i).padStart(8, '0') + 'x'.repeat(91) + '\\n');`;
 const ms = (start: number) => performance.now() - start;
@@ -97,6 +99,8 @@ interface Figures {
   poolP95: number;
   rtP50: number;
   rtP95: number;
+  interruptP50: number;
+  interruptP95: number;
   httpRtP50: number;
   streamMBs: number;
   peerStreamMBs: number;
@@ -133,6 +137,25 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
     await kernels.execute(k.id, { code: '1+1' });
     rts.push(ms(t));
   }
+  // Interrupt: a synchronous busy loop stopped, from the interrupt request to its execute_reply. The
+  // loop shows something first, so the clock starts only once it surely runs.
+  const interrupts: number[] = [];
+  for (let i = 0; i < INTERRUPTS; i += 1) {
+    let looping: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      looping = resolve;
+    });
+    const run = kernels.execute(k.id, { code: "display('looping'); while (true) {}" }, (m) => {
+      if (m.header.msg_type === 'display_data') looping();
+    });
+    await running;
+    const t = performance.now();
+    await kernels.interrupt(k.id);
+    const reply = await run;
+    interrupts.push(ms(t));
+    if (reply.ename !== 'KeyboardInterrupt') throw new Error(`interrupt ended as ${JSON.stringify(reply)}`);
+  }
+
   // The same through the public API: HTTP POST answered by an SSE stream.
   const token = await signUp(cold.url, `bench-${Date.now().toString(36)}`);
   const httpKernel = (await (
@@ -205,6 +228,8 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
     poolP95: percentile(poolStarts, 95),
     rtP50: median(rts),
     rtP95: percentile(rts, 95),
+    interruptP50: median(interrupts),
+    interruptP95: percentile(interrupts, 95),
     httpRtP50: median(httpRts),
     streamMBs: mbs(median(streamTimes)),
     peerStreamMBs: mbs(median(peerStream)),
@@ -219,7 +244,7 @@ export async function benchSandboxes(): Promise<void> {
   const r = (f: (x: Figures) => number) => RUNTIMES.map((rt) => f(results.get(rt) as Figures));
   const runc = results.get('runc') as Figures;
   printTable(
-    `Sandboxes: ${N} starts each, ${ROUND_TRIPS} round trips, 10 MB streamed 3×, 4 idle kernels (ms unless stated)`,
+    `Sandboxes: ${N} starts each, ${ROUND_TRIPS} round trips, ${INTERRUPTS} interrupts, 10 MB streamed 3×, 4 idle kernels (ms unless stated)`,
     ['measure', 'runc', 'runsc', 'goal (runc)'],
     [
       ['peer: `docker run --rm <image> node -e 0` p50', ...r((x) => x.floorP50), '—'],
@@ -231,6 +256,8 @@ export async function benchSandboxes(): Promise<void> {
       ['from the warm pool p95', ...r((x) => x.poolP95), '—'],
       ['warm `1+1` round trip, server → kernel → server p50', ...r((x) => x.rtP50), '≤ 20'],
       ['warm `1+1` round trip p95', ...r((x) => x.rtP95), '—'],
+      ['interrupt a busy loop → its execute_reply p50', ...r((x) => x.interruptP50), '≤ 100'],
+      ['interrupt a busy loop p95', ...r((x) => x.interruptP95), '—'],
       ['warm `1+1` over HTTP POST + SSE p50', ...r((x) => x.httpRtP50), '—'],
       ['stream throughput, kernel → server (MB/s)', ...r((x) => x.streamMBs), '—'],
       ['peer: same 10 MB from `docker run` to the CLI (MB/s)', ...r((x) => x.peerStreamMBs), '—'],

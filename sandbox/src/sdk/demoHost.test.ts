@@ -2,8 +2,13 @@ import type { DemoHostReply } from '@atrium/protocol';
 import { describe, expect, it } from 'vitest';
 import { createDemoHost, demo, Number as Num, Textbox } from './index.js';
 
+/** Polls `check`; a generous deadline (a tripwire for a hang, not a goal), then a clear failure. */
 const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 2));
+  const deadline = performance.now() + 10_000;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting for the demo host to reply');
+    await new Promise((r) => setTimeout(r, 2));
+  }
 };
 
 describe('createDemoHost (app mode)', () => {

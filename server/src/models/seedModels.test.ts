@@ -85,6 +85,7 @@ describe('seed models', () => {
     for (const model of seedModels) for (const content of model.files().values()) bytes += content.byteLength;
     const elapsed = performance.now() - started;
     expect(bytes).toBeLessThan(3 * 1024 * 1024);
+    // A tripwire at ten times the goal (≤ 200 ms, measured by bench/inference/serving.ts), so it holds at load.
     expect(elapsed).toBeLessThan(2000);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { referenceGreedy, textGenerator, writeModels } from '@atrium/server/models/index';
 import { env, pipeline } from '@huggingface/transformers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
 
 // The `atrium` bin of the server package, run as a real child process against a real server.
@@ -34,17 +34,28 @@ async function atrium(args: string[], extraEnv: Record<string, string> = {}) {
   }
 }
 
+/** Logs the CLI in with the user's token, as a test that pushes must first. */
+async function loggedIn() {
+  const result = await atrium(['login', '--url', server.url, '--token', user.token]);
+  expect(result.code, result.stderr).toBe(0);
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   user = await createUser(server.url);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-home-'));
   folders = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-models-'));
   await writeModels(folders, [textGenerator]);
+});
+// Each test starts with a CLI that has never logged in.
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-home-'));
+});
+afterEach(() => {
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 afterAll(async () => {
   await server?.stop();
-  fs.rmSync(home, { recursive: true, force: true });
   fs.rmSync(folders, { recursive: true, force: true });
 });
 
@@ -69,6 +80,7 @@ describe('atrium CLI', () => {
   });
 
   it('pushes a generated model folder that transformers.js then loads from Atrium', async () => {
+    await loggedIn();
     const repo = `${user.name}/my-alice`;
     const dir = path.join(folders, 'atrium', 'tiny-gpt2-alice');
     const result = await atrium(['push', dir, repo, '-m', 'First push']);
@@ -108,13 +120,21 @@ describe('atrium CLI', () => {
   });
 
   it('pushes again to the same repository as a new commit', async () => {
-    const repo = `${user.name}/my-alice`;
-    const dir = path.join(folders, 'atrium', 'tiny-gpt2-alice');
+    await loggedIn();
+    const repo = `${user.name}/pushed-twice`;
+    // A copy of the generated folder, so the note added here reaches no other test's push.
+    const dir = path.join(home, 'tiny-gpt2-alice');
+    fs.cpSync(path.join(folders, 'atrium', 'tiny-gpt2-alice'), dir, { recursive: true });
+    expect((await atrium(['push', dir, repo, '-m', 'First push'])).code).toBe(0);
     fs.writeFileSync(path.join(dir, 'NOTES.md'), 'second push\n');
     const result = await atrium(['push', dir, repo], { ATRIUM_URL: server.url });
     expect(result.code, result.stderr).toBe(0);
     const notes = await fetch(`${server.url}/${repo}/resolve/main/NOTES.md`);
     expect(await notes.text()).toBe('second push\n');
+    const commits = (await (await fetch(`${server.url}/api/models/${repo}/commits/main`)).json()) as {
+      title: string;
+    }[];
+    expect(commits.map((c) => c.title).slice(1, 2)).toEqual(['First push']);
   });
 });
 

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { TestServer, TestUser } from '../harness/index.js';
-import { uniqueName } from '../harness/index.js';
+import { uniqueName, waitFor } from '../harness/index.js';
 
 /** Credentials a client connects with: a session cookie, a bearer token, or nothing (anonymous). */
 export type Credentials = { cookie: string } | { token: string } | null;
@@ -81,13 +81,9 @@ export function synced(client: Client, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-/** Polls until `check` holds, failing after `timeoutMs`. */
+/** Polls until `check` holds, failing after `timeoutMs` (the harness's waitFor, in this file's older shape). */
 export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(check, { what, timeout: timeoutMs, interval: 10 });
 }
 
 /** The close event the server sent to a provider that it refused (4400–4499 are permanent). */

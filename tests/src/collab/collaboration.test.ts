@@ -141,8 +141,12 @@ describe('who may join', () => {
     guest.doc.getText('t').insert(0, 'GUEST-EDIT');
     await until(() => warn.mock.calls.length > 0, 5_000, 'permission denied');
     warn.mockRestore();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(text(editor)).toBe('public');
+    // A later edit by someone else reaches the editor after anything relayed before it (one socket, in order).
+    const witness = open(server, doc, { cookie: owner.cookie });
+    await synced(witness);
+    witness.doc.getText('t').insert(6, '!');
+    await until(() => text(editor).endsWith('!'), 5_000, 'a later edit to reach the editor');
+    expect(text(editor)).toBe('public!');
     expect(storedBytesOf(doc)).not.toContain('GUEST-EDIT');
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type TestUser, tempDataDir } from '../harness/index.js';
+import { createUser, type TestUser, tempDataDir, waitFor } from '../harness/index.js';
 import { connectClient, synced } from './collabClients.js';
 
 const ROOMS = 1_000;
@@ -14,6 +14,16 @@ let child: ChildProcess;
 let url: string;
 let user: TestUser;
 const names: string[] = [];
+
+/** Idle rooms leave memory ATRIUM_COLLAB_IDLE_MS (200 ms here) after their last client. */
+const allRoomsEvicted = () =>
+  waitFor(
+    async () => {
+      const state = await ask();
+      return state.rooms === 0 ? state : undefined;
+    },
+    { what: 'every room to be evicted', timeout: 60_000, interval: 200 },
+  );
 
 function ask(): Promise<{ heapUsed: number; rooms: number }> {
   return new Promise((resolve) => {
@@ -78,23 +88,11 @@ describe('memory', () => {
   it(`returns to its baseline heap (within 10%) after ${CYCLES} open/close cycles over ${ROOMS} rooms`, async () => {
     // Warm-up: every room opened once, so caches and compiled code exist before the baseline.
     await cycles(ROOMS);
-    let state = await ask();
-    for (let t = 0; t < 50 && state.rooms > 0; t++) {
-      await new Promise((r) => setTimeout(r, 200));
-      state = await ask();
-    }
-    expect(state.rooms).toBe(0);
-    const baseline = state.heapUsed;
+    const baseline = (await allRoomsEvicted()).heapUsed;
 
     await cycles(CYCLES);
     const loaded = await ask();
-    // Idle rooms leave memory ATRIUM_COLLAB_IDLE_MS (200 ms here) after their last client.
-    state = loaded;
-    for (let t = 0; t < 50 && state.rooms > 0; t++) {
-      await new Promise((r) => setTimeout(r, 200));
-      state = await ask();
-    }
-    expect(state.rooms).toBe(0);
+    const state = await allRoomsEvicted();
     console.log(
       `heap: baseline ${(baseline / 1e6).toFixed(1)} MB, after ${CYCLES} cycles with rooms loaded ${(loaded.heapUsed / 1e6).toFixed(1)} MB, after eviction ${(state.heapUsed / 1e6).toFixed(1)} MB`,
     );

@@ -2,3 +2,4 @@ export * from './browser.js';
 export * from './requirements.js';
 export * from './server.js';
 export * from './users.js';
+export * from './waitFor.js';

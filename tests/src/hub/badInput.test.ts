@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
+import {
+  bearer,
+  createUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  waitFor,
+} from '../harness/index.js';
 
 describe('bad input to the Hub is refused with a clear 4xx and changes nothing', () => {
   let server: TestServer;
@@ -216,16 +223,18 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     const oid = createHash('sha256').update(content).digest('hex');
     const { upload } = await uploadLink(oid, content.length);
     const url = new URL(upload.href);
-    await new Promise<void>((resolve) => {
-      const req = http.request(url, { method: 'PUT', headers: { 'content-length': String(content.length) } });
+    const req = http.request(url, { method: 'PUT', headers: { 'content-length': String(content.length) } });
+    const closed = new Promise<void>((resolve) => {
       req.on('error', () => resolve());
       req.on('response', () => resolve());
-      req.write(content.subarray(0, 1024 * 1024), () => setTimeout(() => req.destroy(), 100));
       req.on('close', () => resolve());
     });
-    // Give the server a moment to notice the closed socket and clean up.
-    for (let i = 0; i < 50 && tmpFiles().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(tmpFiles()).toEqual([]);
+    req.write(content.subarray(0, 1024 * 1024));
+    // Cut the connection while the server is writing the upload to disk.
+    await waitFor(() => tmpFiles().length > 0, { what: 'the partial upload in blobs/tmp' });
+    req.destroy();
+    await closed;
+    await waitFor(() => tmpFiles().length === 0, { what: 'the server to drop the partial upload' });
     expect(fs.existsSync(path.join(server.dataDir, 'blobs', 'sha256', oid.slice(0, 2), oid.slice(2)))).toBe(
       false,
     );

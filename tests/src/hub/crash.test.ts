@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, type ServerProcess, spawnServer, tempDataDir } from '../harness/index.js';
+import {
+  bearer,
+  createUser,
+  type ServerProcess,
+  spawnServer,
+  tempDataDir,
+  waitFor,
+} from '../harness/index.js';
 
 describe('the Hub across a kill -9', () => {
   const dataDir = tempDataDir('atrium-hub-crash');
@@ -60,8 +67,7 @@ describe('the Hub across a kill -9', () => {
     await new Promise<void>((resolve) => req.write(big.subarray(0, 4 * 1024 * 1024), () => resolve()));
     // The partial upload is on disk (in blobs/tmp) when the server dies.
     const tmpDir = path.join(dataDir, 'blobs', 'tmp');
-    for (let i = 0; i < 100 && fs.readdirSync(tmpDir).length === 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => fs.readdirSync(tmpDir).length > 0, { what: 'the partial upload in blobs/tmp' });
     expect(fs.readdirSync(tmpDir).length).toBe(1);
     proc.child.kill('SIGKILL');
     await proc.exited;

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   createUser,
@@ -10,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
   type TestUser,
+  tempDataDir,
 } from '../harness/index.js';
 import { requireClientDist } from '../shell/clientDist.js';
 
@@ -32,6 +35,20 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
   let alice: TestUser;
   const pageErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: screenshotPath(`hub-${name}`), fullPage: true });
+  const api = (path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  /** A model of Alice's and its duplicate, made over the API for a test that reads them. */
+  async function modelWithDuplicate(name: string) {
+    expect((await api('/api/repos/create', { name })).status).toBe(200);
+    const dup = await api(`/api/models/${alice.name}/${name}/duplicate`, {
+      repository: `${alice.name}/${name}-copy`,
+    });
+    expect(dup.status).toBe(200);
+  }
 
   beforeAll(async () => {
     requireClientDist();
@@ -58,8 +75,12 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
     });
     await context.addCookies(cookies);
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+  // Each test answers for the page errors it caused.
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
   });
   afterAll(async () => {
     await context?.close();
@@ -92,14 +113,19 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
 
     // Upload from the web into the root folder.
     await page.getByRole('link', { name: 'Files' }).click();
-    // A small file goes inline; a 12 MB one goes through LFS from the browser.
-    await page.locator('input[type=file]').setInputFiles([
-      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded from the browser') },
-      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: bigUpload },
-    ]);
+    // A small file goes inline; a 12 MB one goes through LFS from the browser. Given as files on disk:
+    // the same bytes as buffers cross the DevTools protocol in base64, ~40 s for 12 MB on a loaded machine.
+    const uploads = tempDataDir('atrium-upload');
+    fs.writeFileSync(path.join(uploads, 'notes.txt'), 'uploaded from the browser');
+    fs.writeFileSync(path.join(uploads, 'weights.bin'), bigUpload);
+    await page
+      .locator('input[type=file]')
+      .setInputFiles([path.join(uploads, 'notes.txt'), path.join(uploads, 'weights.bin')]);
     await page.getByPlaceholder('Commit message').fill('Add notes from the web');
     await page.getByRole('button', { name: 'Commit upload' }).click();
     await page.getByRole('status').filter({ hasText: 'Committed 2 file' }).waitFor();
+    // The browser reads a chosen file when it sends it: the copies on disk go only now.
+    fs.rmSync(uploads, { recursive: true, force: true });
     await page.getByRole('link', { name: 'notes.txt' }).waitFor();
     await shot('files');
     const raw = await fetch(`${server.url}/${alice.name}/sentiment/resolve/main/notes.txt`);
@@ -136,24 +162,27 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
     await page.getByText('Private', { exact: true }).waitFor();
     await shot('new-space');
     expect((await fetch(`${server.url}/api/spaces/${alice.name}/web-space`)).status).toBe(404);
-    expect(pageErrors).toEqual([]);
   });
 
   it("lists repositories on Explore, in search results and on the owner's profile", async () => {
+    await modelWithDuplicate('listed');
+    expect(
+      (await api('/api/repos/create', { type: 'space', name: 'listed-space', sdk: 'static' })).status,
+    ).toBe(200);
     await page.goto('/');
     const explore = page.locator('.explore-grid');
     await explore
-      .getByRole('link', { name: new RegExp(`${alice.name}/sentiment`) })
+      .getByRole('link', { name: new RegExp(`${alice.name}/listed`) })
       .first()
       .waitFor();
-    await page.goto(`/?search=${encodeURIComponent('sentiment-co')}`);
+    await page.goto(`/?search=${encodeURIComponent('listed-co')}`);
     const results = page.locator('.section').filter({ hasText: 'Results for' });
-    await results.getByRole('link', { name: new RegExp(`${alice.name}/sentiment-copy`) }).waitFor();
+    await results.getByRole('link', { name: new RegExp(`${alice.name}/listed-copy`) }).waitFor();
     expect(await results.locator('.repo-item').count()).toBe(1);
     await page.goto(`/${alice.name}`);
-    await page.getByRole('link', { name: new RegExp(`${alice.name}/web-space`) }).waitFor();
+    await page.getByRole('link', { name: new RegExp(`${alice.name}/listed-space`) }).waitFor();
     await page
-      .getByRole('link', { name: new RegExp(`${alice.name}/sentiment(?!-)`) })
+      .getByRole('link', { name: new RegExp(`${alice.name}/listed(?!-)`) })
       .first()
       .waitFor();
     await shot('profile');
@@ -161,7 +190,8 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
 
   it('lets the admin add a collaborator, make the repository private and delete a duplicate from Settings', async () => {
     const carol = await createUser(server.url);
-    await page.goto(`/${alice.name}/sentiment`);
+    await modelWithDuplicate('guarded');
+    await page.goto(`/${alice.name}/guarded`);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Collaborator username').fill(carol.name);
     await page.getByLabel('Collaborator role').selectOption('read');
@@ -170,18 +200,18 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
     await page.getByRole('button', { name: 'Make private' }).click();
     await page.getByRole('button', { name: 'Make public' }).waitFor();
     await shot('settings');
-    expect((await fetch(`${server.url}/api/models/${alice.name}/sentiment`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/models/${alice.name}/guarded`)).status).toBe(404);
     expect(
-      (await fetch(`${server.url}/api/models/${alice.name}/sentiment`, { headers: bearer(carol.token) }))
+      (await fetch(`${server.url}/api/models/${alice.name}/guarded`, { headers: bearer(carol.token) }))
         .status,
     ).toBe(200);
 
-    await page.goto(`/${alice.name}/sentiment-copy/settings`);
-    await page.getByLabel('Confirm name').fill(`${alice.name}/sentiment-copy`);
+    await page.goto(`/${alice.name}/guarded-copy/settings`);
+    await page.getByLabel('Confirm name').fill(`${alice.name}/guarded-copy`);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.waitForURL(`**/${alice.name}`);
     expect(
-      (await fetch(`${server.url}/api/models/${alice.name}/sentiment-copy`, { headers: bearer(alice.token) }))
+      (await fetch(`${server.url}/api/models/${alice.name}/guarded-copy`, { headers: bearer(alice.token) }))
         .status,
     ).toBe(404);
   });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, hasDocker, type TestServer, type TestUser } from '../harness/index.js';
+import { bearer, createUser, hasDocker, type TestServer, type TestUser, waitFor } from '../harness/index.js';
 import { createNotebook, kernelCall, notebookOf } from '../notebook/notebookClient.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { pushAliceModel } from './pushModel.js';
@@ -58,17 +58,17 @@ console.log(out.generated_text);`,
     if (declare) notebook.metadata.atrium = { models: [model] };
     const id = await createNotebook(server.url, owner, name, notebook);
     expect((await kernelCall(server.url, owner.token, id, 'run', { all: true })).status).toBe(202);
-    const until = Date.now() + 90_000;
-    while (Date.now() < until) {
-      const res = await fetch(`${server.url}/api/notebooks/${id}/export`, { headers: bearer(owner.token) });
-      const exported = (await res.json()) as {
-        cells: { outputs?: Output[]; execution_count: number | null }[];
-      };
-      const cell = exported.cells[0];
-      if (cell?.execution_count != null && (cell.outputs?.length ?? 0) > 0) return cell.outputs ?? [];
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('the cell never finished');
+    return waitFor(
+      async () => {
+        const res = await fetch(`${server.url}/api/notebooks/${id}/export`, { headers: bearer(owner.token) });
+        const exported = (await res.json()) as {
+          cells: { outputs?: Output[]; execution_count: number | null }[];
+        };
+        const cell = exported.cells[0];
+        return cell?.execution_count != null && (cell.outputs?.length ?? 0) > 0 ? cell.outputs : undefined;
+      },
+      { what: 'the cell to finish with its outputs', timeout: 90_000, interval: 250 },
+    );
   }
 
   it('runs a pushed model the notebook declares in its metadata', async () => {

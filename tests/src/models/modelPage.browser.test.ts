@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   createUser,
@@ -48,10 +48,14 @@ describe.skipIf(!hasBrowser())('model pages in a real browser', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 
+  // Each test answers for the page errors it caused.
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
   afterAll(async () => {
     await context?.close();
     await browser?.close();
@@ -67,7 +71,6 @@ describe.skipIf(!hasBrowser())('model pages in a real browser', () => {
     expect(snippet).toContain(`env.remoteHost = '${server.url}/'`);
     await expect.poll(() => page.locator('.repo-aside').textContent()).toContain('apache-2.0');
     await shot('seed-card');
-    expect(pageErrors).toEqual([]);
   });
 
   it('lists what a thin card lacks for responsible use', async () => {
@@ -84,6 +87,5 @@ describe.skipIf(!hasBrowser())('model pages in a real browser', () => {
       'missing-evaluation',
     ]);
     await shot('thin-card');
-    expect(pageErrors).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { createRepo, uploadFiles } from '@huggingface/hub';
 import { env, pipeline, RawImage } from '@huggingface/transformers';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, startTestServer, type TestServer } from '../harness/index.js';
+import { createUser, startTestServer, type TestServer, tripwire } from '../harness/index.js';
 
 // transformers.js, unmodified, fetching every file from Atrium's /<id>/resolve/<rev>/<path> endpoints.
 let server: TestServer;
@@ -45,8 +45,9 @@ describe('seed models served by Atrium to transformers.js', () => {
     expect(res.status).toBe(200);
     const listed = ((await res.json()) as { id: string }[]).map((m) => m.id).sort();
     expect(listed).toEqual(seedModels.map((m) => m.id).sort());
-    // First start (migrations, org, five models generated and committed) stays quick.
-    expect(startMs).toBeLessThan(10_000);
+    // First start (migrations, org, five models generated and committed) stays quick: the goal (≤ 1 s)
+    // is measured by bench/inference/serving.ts; this only catches a hang.
+    expect(startMs).toBeLessThan(tripwire(1000));
   });
 
   it('serves every generated file byte for byte, weights through LFS as on the Hub', async () => {

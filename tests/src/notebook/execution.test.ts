@@ -120,7 +120,17 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
       (cellOf(watcher.doc, 'c0') as Y.Map<unknown>).get('outputs') as Y.Array<Y.Map<unknown>>
     ).toArray();
     expect(outputs.some((o) => o.get('output_type') === 'error')).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the kernel reports nothing running and nothing queued, the dropped cell can no longer start.
+    await until(
+      () => {
+        const status = kernelStatusIn(
+          watcher.provider.awareness.getStates() as Map<number, Record<string, unknown>>,
+        );
+        return status?.state === 'idle' && status.running === null && status.queued.length === 0;
+      },
+      10_000,
+      'the kernel to be idle with an empty queue',
+    );
     expect(streamText(watcher.doc, 'c1')).toBe('');
     // The kernel survives an interrupt: the next run works in the same kernel.
     await kernelCall(server.url, collaborator.token, id, 'run', { cells: ['c1'] });

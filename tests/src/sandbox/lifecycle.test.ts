@@ -11,6 +11,8 @@ import {
   startTestServer,
   type TestServer,
   type TestUser,
+  tripwire,
+  waitFor,
 } from '../harness/index.js';
 import {
   containersOf,
@@ -18,27 +20,12 @@ import {
   ensureImage,
   execute,
   RUNTIMES,
-  sleep,
   startKernel,
   startSandboxServer,
   uniqueInstance,
 } from './sandboxTesting.js';
 
 const docker = hasDocker();
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe.runIf(docker).each(RUNTIMES)('kernel lifecycle under %s', (runtime) => {
   let server: TestServer;
@@ -59,24 +46,23 @@ describe.runIf(docker).each(RUNTIMES)('kernel lifecycle under %s', (runtime) => 
   });
 
   it('keeps a warm pool and serves a kernel from it', async () => {
-    await until(
-      'a pooled sandbox',
-      () => server.services.runtime.kernels.stats().pooled === 1 || undefined,
-      30_000,
-    );
+    await waitFor(() => server.services.runtime.kernels.stats().pooled === 1, {
+      what: 'a pooled sandbox',
+      timeout: 60_000,
+    });
     const started = performance.now();
     const kernel = await startKernel(server.url, bearer(user.token));
     expect((await execute(server.url, bearer(user.token), kernel.id, '1 + 1')).result?.['text/plain']).toBe(
       '2',
     );
-    expect(performance.now() - started).toBeLessThan(runtime === 'runc' ? 300 : 600);
+    // The pool's goal (≤ 100 ms to the first reply) is a bench/sandbox figure; this only catches a hang.
+    expect(performance.now() - started).toBeLessThan(tripwire(runtime === 'runc' ? 300 : 600));
     expect(dockerInspect(kernel.containerId).Config.Labels['atrium.purpose']).toBe('pool');
     // The pool refills behind it.
-    await until(
-      'the pool to refill',
-      () => server.services.runtime.kernels.stats().pooled === 1 || undefined,
-      30_000,
-    );
+    await waitFor(() => server.services.runtime.kernels.stats().pooled === 1, {
+      what: 'the pool to refill',
+      timeout: 60_000,
+    });
     await fetch(`${server.url}/api/kernels/${kernel.id}`, { method: 'DELETE', headers: bearer(user.token) });
   });
 
@@ -100,42 +86,37 @@ describe.runIf(docker).each(RUNTIMES)('kernel lifecycle under %s', (runtime) => 
   it('notices a container that dies and reports why', async () => {
     const kernel = await startKernel(server.url, bearer(user.token));
     execFileSync('docker', ['kill', '--signal', 'KILL', kernel.containerId], { stdio: 'ignore' });
-    const dead = await until(
-      'the kernel to be reported dead',
+    const dead = await waitFor(
       async () => {
         const view = (await (
           await fetch(`${server.url}/api/kernels/${kernel.id}`, { headers: bearer(user.token) })
         ).json()) as KernelView;
         return view.state === 'dead' ? view : undefined;
       },
-      2000,
+      { what: 'the kernel to be reported dead', timeout: 30_000 },
     );
     // Docker reports a SIGKILL as exit 137, which is also what the OOM killer leaves.
     expect(dead.reason).toMatch(/out of memory|exited/);
     const run = await execute(server.url, bearer(user.token), kernel.id, '1');
     expect(run.error?.ename).toBe('KernelDied');
-    await until('the dead container to be removed', () =>
-      containersOf(server.services.runtime.instanceId).includes(kernel.containerId.slice(0, 12))
-        ? undefined
-        : true,
+    await waitFor(
+      () => !containersOf(server.services.runtime.instanceId).includes(kernel.containerId.slice(0, 12)),
+      { what: 'the dead container to be removed', timeout: 30_000, interval: 200 },
     );
   });
 
   it('culls a kernel left idle past the idle timeout', async () => {
     const kernel = await startKernel(server.url, bearer(user.token));
-    await until(
-      'the idle kernel to be culled',
+    // Idle timeout 3 s: the cull itself may come late on a busy machine, never not at all.
+    await waitFor(
       async () =>
         (await fetch(`${server.url}/api/kernels/${kernel.id}`, { headers: bearer(user.token) })).status ===
-        404
-          ? true
-          : undefined,
-      8000,
+        404,
+      { what: 'the idle kernel to be culled', timeout: 60_000 },
     );
-    await until('its container to be removed', () =>
-      containersOf(server.services.runtime.instanceId).includes(kernel.containerId.slice(0, 12))
-        ? undefined
-        : true,
+    await waitFor(
+      () => !containersOf(server.services.runtime.instanceId).includes(kernel.containerId.slice(0, 12)),
+      { what: 'its container to be removed', timeout: 30_000, interval: 200 },
     );
   });
 
@@ -188,17 +169,19 @@ describe.runIf(docker)('the Docker driver', () => {
   it('keeps following events after the events stream drops', async () => {
     const events: SandboxEvent[] = [];
     const stop = driver.events(labels, (e) => events.push(e));
-    await sleep(300);
-    // Cut the stream under it, as a dockerd restart would; the driver must reconnect by itself.
+    // Cut the stream under it once it is open, as a dockerd restart would; the driver must reconnect by itself.
     const streams = (driver as unknown as { eventStreams: Set<{ destroy: () => void }> }).eventStreams;
-    expect(streams.size).toBe(1);
+    await waitFor(() => streams.size === 1, { what: 'the events stream to open' });
     const [cut] = [...streams];
     cut?.destroy();
     // A container started while the stream is down must still be reported.
     const before = events.length;
     const id = await driver.create(spec(`atrium-${instance}-events`));
     await driver.start(id);
-    await until('a start event', () => events.find((e) => e.id === id && e.action === 'start'));
+    await waitFor(() => events.find((e) => e.id === id && e.action === 'start'), {
+      what: 'a start event',
+      timeout: 30_000,
+    });
     expect(streams.size).toBe(1);
     expect([...streams][0]).not.toBe(cut);
     expect(events.length).toBeGreaterThan(before);
@@ -214,7 +197,8 @@ describe.runIf(docker)('start-up without Docker', () => {
     const server = await startTestServer({ instanceId: uniqueInstance() });
     try {
       const res = await fetch(`${server.url}/api/health`);
-      expect(performance.now() - started).toBeLessThan(3000);
+      // Listening must not wait on Docker: the goal (≤ 3 s, as `npm start`) is in bench/foundation.
+      expect(performance.now() - started).toBeLessThan(tripwire(3000));
       const body = (await res.json()) as { status: string; checks: { docker: { ok: boolean } } };
       expect(res.status).toBe(503);
       expect(body.status).toBe('degraded');

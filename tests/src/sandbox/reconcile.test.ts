@@ -7,21 +7,23 @@ import {
   type ServerProcess,
   spawnServer,
   tempDataDir,
+  tripwire,
+  waitFor,
 } from '../harness/index.js';
-import { containersOf, dockerInspect, ensureImage, RUNTIMES, sleep, startKernel } from './sandboxTesting.js';
+import { containersOf, dockerInspect, ensureImage, RUNTIMES, startKernel } from './sandboxTesting.js';
 
 const docker = hasDocker();
 
 async function waitForImage(url: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const health = (await (await fetch(`${url}/api/health`)).json()) as {
-      checks: { sandboxImage?: { state: string } };
-    };
-    if (health.checks.sandboxImage?.state === 'present') return;
-    await sleep(100);
-  }
-  throw new Error('the sandbox image never became present');
+  await waitFor(
+    async () => {
+      const health = (await (await fetch(`${url}/api/health`)).json()) as {
+        checks: { sandboxImage?: { state: string } };
+      };
+      return health.checks.sandboxImage?.state === 'present';
+    },
+    { what: 'the sandbox image to be present', timeout: 120_000 },
+  );
 }
 
 describe.runIf(docker).each(RUNTIMES)('reconciliation under %s', (runtime) => {
@@ -36,7 +38,7 @@ describe.runIf(docker).each(RUNTIMES)('reconciliation under %s', (runtime) => {
     }
   });
 
-  it('leaves no container behind within 10 s of a restart after kill -9 with 5 running sandboxes', async () => {
+  it('leaves no container behind after a restart that follows kill -9 with 5 running sandboxes', async () => {
     ensureImage();
     const dataDir = tempDataDir('atrium-reconcile');
     const env = { ATRIUM_SANDBOX_RUNTIME: runtime, ATRIUM_SANDBOX_POOL_SIZE: '0' };
@@ -57,11 +59,13 @@ describe.runIf(docker).each(RUNTIMES)('reconciliation under %s', (runtime) => {
 
     const second = await spawnServer(dataDir, env);
     started.push(second);
-    const restartedAt = Date.now();
-    while (containersOf(instance).length > 0 && Date.now() - restartedAt < 10_000) await sleep(200);
-    expect(containersOf(instance)).toEqual([]);
-    expect(Date.now() - restartedAt).toBeLessThan(10_000);
-  });
+    // The goal (gone within 10 s of the restart) is measured by bench/sandbox/reconcile.ts.
+    await waitFor(() => containersOf(instance).length === 0, {
+      what: 'the restarted server to remove the containers of its killed predecessor',
+      timeout: tripwire(10_000),
+      interval: 200,
+    });
+  }, 300_000);
 
   it('removes its sandboxes when stopped gracefully (SIGTERM)', async () => {
     ensureImage();

@@ -80,13 +80,17 @@ export interface Execution {
   ms: number;
 }
 
-/** POST /api/kernels/:id/execute and reads the whole SSE stream. */
+/**
+ * POST /api/kernels/:id/execute and reads the whole SSE stream; `onMessage` sees each message as it
+ * arrives (to act while the cell still runs, e.g. interrupt it once it has shown something).
+ */
 export async function execute(
   url: string,
   headers: Record<string, string>,
   kernelId: string,
   code: string,
   extra: Record<string, unknown> = {},
+  onMessage?: (message: KernelMessage) => void,
 ): Promise<Execution> {
   const started = performance.now();
   const res = await fetch(`${url}/api/kernels/${kernelId}/execute`, {
@@ -94,18 +98,33 @@ export async function execute(
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ code, ...extra }),
   });
-  const text = await res.text();
   const messages: KernelMessage[] = [];
-  if (res.status === 200) {
-    for (const block of text.split('\n\n')) {
-      const data = block
-        .split('\n')
-        .filter((l) => l.startsWith('data: '))
-        .map((l) => l.slice(6))
-        .join('\n');
-      if (data) messages.push(JSON.parse(data) as KernelMessage);
+  const take = (block: string) => {
+    const data = block
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => l.slice(6))
+      .join('\n');
+    if (!data) return;
+    const message = JSON.parse(data) as KernelMessage;
+    messages.push(message);
+    onMessage?.(message);
+  };
+  if (res.status === 200 && res.body) {
+    const decoder = new TextDecoder();
+    const reader = res.body.getReader();
+    let buffered = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffered += decoder.decode(chunk.value, { stream: true });
+      let start = 0;
+      for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n', start)) {
+        take(buffered.slice(start, end));
+        start = end + 2;
+      }
+      buffered = buffered.slice(start);
     }
-  }
+    take(buffered);
+  } else await res.text();
   const of = (t: string) => messages.filter((m) => m.header.msg_type === t);
   const streams = of('stream').map((m) => m.content as { name: string; text: string });
   return {
@@ -128,5 +147,3 @@ export async function execute(
 
 export const post = (url: string, headers: Record<string, string>) =>
   fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

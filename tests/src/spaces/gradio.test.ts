@@ -12,17 +12,9 @@ import {
 } from '@atrium/server/spaces/gradio/index';
 import { Client } from '@gradio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, startTestServer, type TestServer } from '../harness/index.js';
+import { bearer, createUser, startTestServer, type TestServer, waitFor } from '../harness/index.js';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `done()` holds, for at most `ms`; a condition that never holds fails the test. */
-async function until(done: () => boolean, what: string, ms = 10_000) {
-  for (const deadline = Date.now() + ms; !done(); await sleep(5)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 /** A tiny 1x1 PNG. */
 const PNG = Buffer.from(
@@ -46,7 +38,8 @@ const textGeneration = demo({
   async *fn({ prompt, maxTokens }) {
     let text = prompt;
     for (const token of TOKENS.slice(0, maxTokens)) {
-      await sleep(5);
+      // The demo's own pace, one token every 5 ms, as a model would stream them.
+      await new Promise((r) => setTimeout(r, 5));
       text += token;
       yield { text };
     }
@@ -245,7 +238,7 @@ describe('Gradio-compatible demo API', () => {
     });
     const blocker = await Client.connect(app('alice/ordered'));
     const blocked = blocker.predict('/predict', [-1]);
-    await until(() => started.includes(-1), 'the blocking call to start');
+    await waitFor(() => started.includes(-1), { what: 'the blocking call to start', interval: 5 });
 
     const callers: Client[] = await Promise.all(
       Array.from({ length: 50 }, () => Client.connect(app('alice/ordered'), { events: ['data', 'status'] })),
@@ -263,7 +256,11 @@ describe('Gradio-compatible demo API', () => {
       client.close();
       return value;
     });
-    await until(() => joinRank.size === 50, 'all 50 callers to join');
+    await waitFor(() => joinRank.size === 50, {
+      what: 'all 50 callers to join',
+      timeout: 30_000,
+      interval: 5,
+    });
     release();
     expect(await Promise.all(results)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     await blocked;
@@ -346,12 +343,23 @@ describe('Gradio-compatible demo API', () => {
     });
     await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(stuck));
     const client = await Client.connect(app('alice/restarting'), { events: ['data', 'status'] });
-    const waiting = client.predict('/predict', []);
-    const failed = expect(waiting).rejects.toThrow('The app stopped or restarted');
-    await until(() => server.services.gradio.get('alice/restarting')?.pending === 1, 'the call to be queued');
+    // Waiting means listening: the caller's queue position arrives over its open data stream.
+    const statuses: { stage: string; position?: number; message?: string }[] = [];
+    void (async () => {
+      for await (const message of client.submit('/predict', [])) {
+        if (message.type === 'status') statuses.push(message);
+        if (message.type === 'status' && message.stage === 'error') break;
+      }
+    })();
+    await waitFor(() => statuses.some((s) => typeof s.position === 'number'), {
+      what: 'the call to wait, listening for its answer',
+    });
     const fixed = demo({ fn: () => ({ n: 42 }), inputs: [], outputs: [Num({ name: 'n' })] });
     await server.services.gradio.register('alice/restarting', new InProcessDemoBackend(fixed));
-    await failed;
+    const error = await waitFor(() => statuses.find((s) => s.stage === 'error'), {
+      what: 'the caller to hear that the app restarted',
+    });
+    expect(error.message).toBe('The app stopped or restarted');
     client.close();
     const again = await Client.connect(app('alice/restarting'));
     expect((await again.predict('/predict', [])).data).toEqual([42]);

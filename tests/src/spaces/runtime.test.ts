@@ -1,10 +1,17 @@
 import { SPACE_FILES_MAP, type TemplateView } from '@atrium/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Y from 'yjs';
 import { connectClient, synced, until } from '../collab/collabClients.js';
-import { createUser, hasDocker, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
+import {
+  createUser,
+  hasDocker,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  waitFor,
+} from '../harness/index.js';
 import { RUNTIMES, uniqueInstance } from '../sandbox/sandboxTesting.js';
-import { api, callApp, commitFiles, readLog, sleep, waitForStage } from './runtimeTesting.js';
+import { api, callApp, commitFiles, readLog, waitForCommit, waitForStage } from './runtimeTesting.js';
 
 const ENV_APP = `import { demo, Textbox } from '@atrium/sandbox/sdk';
 console.log('env app starting');
@@ -100,7 +107,12 @@ describe('Space runtime API without sandboxes', () => {
       'style.css': 'body { color: red }',
       'index.html': '<html><body>v2</body></html>',
     });
-    await sleep(50);
+    await waitFor(
+      async () => (await (await fetch(`${server.url}/spaces/${id}/app/`)).text()).includes('v2'),
+      {
+        what: 'the static Space to serve the new commit',
+      },
+    );
     const css = await fetch(`${server.url}/spaces/${id}/app/style.css`);
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
     expect(await css.text()).toBe('body { color: red }');
@@ -159,9 +171,15 @@ describe('Space runtime API without sandboxes', () => {
       user: bob,
     });
     expect(dup.status).toBe(200);
-    await sleep(50);
-    const copied = await api(server.url, `/api/spaces/${bob.name}/knobs-copy/variables`);
-    expect(Object.keys(copied.body)).toEqual(['GREETING']);
+    // The copy takes its source's variables when the runtime hears of it, just after the answer.
+    const copied = await waitFor(
+      async () => {
+        const { body } = await api(server.url, `/api/spaces/${bob.name}/knobs-copy/variables`);
+        return Object.keys(body).length > 0 ? body : undefined;
+      },
+      { what: 'the duplicate to take the variables' },
+    );
+    expect(Object.keys(copied)).toEqual(['GREETING']);
     expect((await api(server.url, `/api/spaces/${bob.name}/knobs-copy/secrets`, { user: bob })).body).toEqual(
       {},
     );
@@ -177,10 +195,11 @@ describe('Space runtime API without sandboxes', () => {
       user: bob,
     });
     expect(named.status).toBe(200);
-    await sleep(50);
     const namedId = `${bob.name}/knobs-named`;
-    expect((await api(server.url, `/api/spaces/${namedId}/variables`)).body.GREETING.value).toBe(
-      'hello from bob',
+    await waitFor(
+      async () =>
+        (await api(server.url, `/api/spaces/${namedId}/variables`)).body.GREETING?.value === 'hello from bob',
+      { what: 'the named duplicate to have its own variable' },
     );
     expect(
       Object.keys((await api(server.url, `/api/spaces/${namedId}/secrets`, { user: bob })).body),
@@ -326,14 +345,7 @@ export default demo({
       5_000,
     );
     expect(['RUNNING_BUILDING', 'BUILDING', 'RUNNING']).toContain(rebuilt.stage);
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {
-      const r = await api(server.url, `/api/spaces/${id}/runtime`);
-      if (r.body.stage === 'RUNNING' && r.body.sha === commitOid) break;
-    }
-    expect((await api(server.url, `/api/spaces/${id}/runtime`)).body).toMatchObject({
-      stage: 'RUNNING',
-      sha: commitOid,
-    });
+    await waitForCommit(server.url, id, commitOid, ['RUNNING']);
     expect(await callApp(server.url, id, ['Ada'])).toEqual(['BONJOUR, ADA!']);
     const build = await readLog(server.url, id, 'build', (l) => l.includes('Running'));
     expect(build.lines.some((l) => l.startsWith('App loaded in'))).toBe(true);
@@ -364,12 +376,11 @@ export default demo({
         body: JSON.stringify({ message: 'Howdy' }),
       });
       expect(saved.status).toBe(201);
-      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {
-        const r = await api(server.url, `/api/spaces/${id}/runtime`);
-        if (r.body.stage === 'RUNNING' && (await callApp(server.url, id, ['Ada']))[0] === 'Howdy, Ada!')
-          break;
-      }
-      expect(await callApp(server.url, id, ['Ada'])).toEqual(['Howdy, Ada!']);
+      // Calls may fail while the app restarts: waitFor retries them.
+      await waitFor(async () => (await callApp(server.url, id, ['Ada']))[0] === 'Howdy, Ada!', {
+        what: 'the saved code to answer',
+        timeout: 60_000,
+      });
     } finally {
       editor.destroy();
       owner.destroy();
@@ -390,11 +401,10 @@ export default demo({
       body: { key: 'TOKEN', value: 'hunter2' },
       user: alice,
     });
-    await commitFiles(server.url, id, alice, { 'app.ts': ENV_APP });
-    await sleep(100);
-    expect((await waitForStage(server.url, id, ['RUNNING', 'RUNTIME_ERROR', 'BUILD_ERROR'])).stage).toBe(
-      'RUNNING',
-    );
+    const { commitOid } = await commitFiles(server.url, id, alice, { 'app.ts': ENV_APP });
+    expect(
+      (await waitForCommit(server.url, id, commitOid, ['RUNNING', 'RUNTIME_ERROR', 'BUILD_ERROR'])).stage,
+    ).toBe('RUNNING');
     expect(await callApp(server.url, id, ['COLOUR'])).toEqual(['teal']);
     expect(await callApp(server.url, id, ['TOKEN'])).toEqual(['hunter2']);
     expect(await callApp(server.url, id, ['SPACE_ID'])).toEqual([id]);
@@ -440,7 +450,7 @@ export default demo({
       user: alice,
     });
     const id = `${alice.name}/crash`;
-    await commitFiles(server.url, id, alice, {
+    const { commitOid } = await commitFiles(server.url, id, alice, {
       'app.ts': `import { demo, Textbox } from '@atrium/sandbox/sdk';
 export default demo({
   inputs: [Textbox({ name: 'x' })],
@@ -452,8 +462,7 @@ export default demo({
 });
 `,
     });
-    await sleep(100);
-    expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+    expect((await waitForCommit(server.url, id, commitOid, ['RUNNING'])).stage).toBe('RUNNING');
     expect(await callApp(server.url, id, ['exit'])).toEqual(['exit']);
     const dead = await waitForStage(server.url, id, ['RUNTIME_ERROR']);
     expect(dead.errorMessage).toMatch(/exited with code 3/);
@@ -486,8 +495,9 @@ export default demo({
       user: alice,
     });
     expect(deleted.status).toBe(200);
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50))
-      if (server.services.spaceRuntimes.stats().apps < before) break;
+    await waitFor(() => server.services.spaceRuntimes.stats().apps < before, {
+      what: "the deleted Space's app to stop",
+    });
     expect(server.services.spaceRuntimes.stats().apps).toBe(before - 1);
     expect((await fetch(`${server.url}/spaces/${id}/app/config`)).status).toBe(404);
   }, 120_000);
@@ -502,9 +512,10 @@ export default demo({
     const set = await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: 1 }, user: alice });
     expect(set.body.gcTimeout).toBe(1);
     // Look without visiting: the Space page's runtime call is a visit, so read the stage from the server.
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
-      if (server.services.spaceRuntimes.stats().stages.SLEEPING) break;
-    }
+    await waitFor(() => server.services.spaceRuntimes.stats().stages.SLEEPING, {
+      what: 'the Space to sleep after 1 s without visits',
+      timeout: 30_000,
+    });
     const repo = await server.services.hub.repos.find('space', alice.name, 'nap');
     if (!repo) throw new Error('no repo');
     expect((await server.services.spaceRuntimes.view(repo, { wake: false })).stage).toBe('SLEEPING');
@@ -514,8 +525,13 @@ export default demo({
     expect((await api(server.url, `/api/spaces/${id}/runtime`)).body.gcTimeout).toBeNull();
 
     await api(server.url, `/api/spaces/${id}/pause`, { method: 'POST', user: alice });
+    // The runtime hears of a commit just after it lands: wait until it has, then it must still be paused.
+    const heard = vi.spyOn(server.services.spaceRuntimes, 'onNewCommit');
     await commitFiles(server.url, id, alice, { 'notes.txt': 'while paused' });
-    await sleep(300);
+    await waitFor(() => heard.mock.settledResults.some((r) => r.type === 'fulfilled'), {
+      what: 'the runtime to hear of the commit',
+    });
+    heard.mockRestore();
     expect((await api(server.url, `/api/spaces/${id}/runtime`)).body.stage).toBe('PAUSED');
     expect((await fetch(`${server.url}/spaces/${id}/app/config`)).status).toBe(404);
     await api(server.url, `/api/spaces/${id}/restart`, { method: 'POST', user: alice });
@@ -553,7 +569,7 @@ describe.runIf(hasDocker())('a cap on running apps', () => {
       });
       await waitForStage(server.url, `${alice.name}/${name}`, ['RUNNING']);
     }
-    await sleep(20);
+    // A visit to 'second' after every visit to 'first' (stamps are in ms: a tie goes to the older, 'first').
     await api(server.url, `/api/spaces/${alice.name}/second/runtime`);
     await api(server.url, '/api/spaces/from-template', {
       body: { template: 'blank-space', name: 'third' },

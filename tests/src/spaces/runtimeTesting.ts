@@ -1,7 +1,5 @@
 import type { SpaceRuntimeView, SpaceStage } from '@atrium/protocol';
-import { bearer, type TestUser } from '../harness/index.js';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { bearer, type TestUser, waitFor } from '../harness/index.js';
 
 /** JSON over HTTP with a user's token (or anonymously). */
 export async function api(
@@ -26,22 +24,40 @@ export async function api(
   return { status: res.status, body };
 }
 
-/** Polls the runtime (a visit) until the stage is one of `stages`; fails with the last view otherwise. */
-export async function waitForStage(
+/** Polls the runtime (a visit) until `accept` holds; fails with the last view otherwise. */
+export function waitForRuntime(
   url: string,
   id: string,
-  stages: SpaceStage[],
-  user?: TestUser,
-  ms = 60_000,
+  accept: (view: SpaceRuntimeView) => boolean,
+  what: string,
+  { user, ms = 60_000 }: { user?: TestUser; ms?: number } = {},
 ): Promise<SpaceRuntimeView> {
-  let last: SpaceRuntimeView | undefined;
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(50)) {
-    const { body } = await api(url, `/api/spaces/${id}/runtime`, { user });
-    last = body as SpaceRuntimeView;
-    if (stages.includes(last.stage)) return last;
-  }
-  throw new Error(`${id} never reached ${stages.join('|')}: ${JSON.stringify(last)}`);
+  return waitFor(
+    async () => {
+      const view = (await api(url, `/api/spaces/${id}/runtime`, { user })).body as SpaceRuntimeView;
+      // Not there yet: the failure message carries the last view (stage, errorMessage, sha).
+      if (!accept(view)) throw new Error(JSON.stringify(view));
+      return view;
+    },
+    { what: `${id} ${what}`, timeout: ms, interval: 50 },
+  );
 }
+
+/** Polls the runtime until the stage is one of `stages`. */
+export const waitForStage = (url: string, id: string, stages: SpaceStage[], user?: TestUser, ms = 60_000) =>
+  waitForRuntime(url, id, (view) => stages.includes(view.stage), `to reach ${stages.join('|')}`, {
+    user,
+    ms,
+  });
+
+/** Polls the runtime until it has built `commitOid` and ended in one of `stages`. */
+export const waitForCommit = (url: string, id: string, commitOid: string, stages: SpaceStage[]) =>
+  waitForRuntime(
+    url,
+    id,
+    (view) => view.sha === commitOid && stages.includes(view.stage),
+    `to reach ${stages.join('|')} on ${commitOid.slice(0, 12)}`,
+  );
 
 /** A Gradio `/call/<api>` round trip as curl does it; returns the final outputs (or throws the error event). */
 export async function callApp(
