@@ -13,7 +13,7 @@ export function RepoHeader({ repo }: { repo: RepoInfoView }) {
     <header className="repo-header">
       <div className="repo-title">
         <Icon name={repo.type} size={24} />
-        <h1>
+        <h1 className="repo-name">
           <Link to={`/${owner}`}>{owner}</Link>
           <span className="muted"> / </span>
           <Link to={base}>{name}</Link>
