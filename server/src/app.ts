@@ -161,8 +161,8 @@ export async function startAtrium(
   services.onShutdown(() => services.gradio.close());
   services.spaceRuntimes = createSpaceRuntimes(services);
   services.health.register('database', databaseCheck(services));
-  services.health.register('blobs', () => services.hub.blobs.check());
-  services.health.register('docker', services.runtime.dockerHealth);
+  services.health.register('blobs', () => services.hub.blobs.check(), { maxAgeMs: 2000 });
+  services.health.register('docker', services.runtime.dockerHealth, { maxAgeMs: 2000 });
   services.health.register('sandboxImage', services.runtime.imageHealth);
   services.health.register('sandboxOutput', services.runtime.outputHealth);
   // Sandboxes are removed on shutdown; start-up never waits for Docker or an image build.
