@@ -83,3 +83,36 @@ describe('readBoundedLines', () => {
     );
   });
 });
+
+describe('readBoundedLines on a flood', () => {
+  it('hands a chunk of many lines over in slices, yielding to other work between them, in order', async () => {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    let timerRanAt = -1;
+    readBoundedLines(stream, {
+      maxBytes: 1024,
+      longLines: 'end',
+      onLine: (line) => {
+        // Each line costs ~0.1 ms, so the chunk needs several slices.
+        const until = performance.now() + 0.1;
+        while (performance.now() < until);
+        lines.push(line);
+      },
+      onError: (err) => {
+        throw err;
+      },
+    });
+    const count = 2000;
+    setImmediate(() => {
+      timerRanAt = lines.length;
+    });
+    // The last line has no newline: it arrives once the stream has ended and every slice is done.
+    stream.end(Buffer.from(Array.from({ length: count }, (_, i) => `line ${i}`).join('\n')));
+    for (const deadline = Date.now() + 10_000; lines.length < count && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(lines).toEqual(Array.from({ length: count }, (_, i) => `line ${i}`));
+    // Other work ran while the chunk was only partly handled.
+    expect(timerRanAt).toBeGreaterThan(0);
+    expect(timerRanAt).toBeLessThan(count);
+  });
+});
