@@ -18,7 +18,7 @@ describe('LoopShare', () => {
   it('keeps busy readers within their share of the loop, losing no line', async () => {
     const share = new LoopShare(100, 0.3);
     const streams = [new PassThrough(), new PassThrough()];
-    const lines: string[][] = [[], []];
+    const lines: [string[], string[]] = [[], []];
     let busyMs = 0;
     streams.forEach((stream, i) => {
       readBoundedLines(stream, {
@@ -29,7 +29,7 @@ describe('LoopShare', () => {
           const began = performance.now();
           while (performance.now() < began + 0.2);
           busyMs += performance.now() - began;
-          lines[i].push(line);
+          lines[i as 0 | 1].push(line);
         },
         onError: (err) => {
           throw err;

@@ -9,23 +9,24 @@ import {
   spawnServer,
   tempDataDir,
   uniqueName,
+  waitFor,
 } from '../harness/index.js';
-import { containersOf, ensureImage, RUNTIMES, sleep, uniqueInstance } from '../sandbox/sandboxTesting.js';
+import { containersOf, ensureImage, RUNTIMES, uniqueInstance } from '../sandbox/sandboxTesting.js';
 import { cellOf, createNotebook, kernelCall, notebookOf, streamText } from './notebookClient.js';
 
 const FOREVER =
   'let n = 0; while (true) { console.log(`tick ${n++}`); await new Promise((r) => setTimeout(r, 100)); }';
 
 async function waitForImage(url: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const health = (await (await fetch(`${url}/api/health`)).json()) as {
-      checks: { sandboxImage?: { state: string } };
-    };
-    if (health.checks.sandboxImage?.state === 'present') return;
-    await sleep(100);
-  }
-  throw new Error('the sandbox image never became present');
+  await waitFor(
+    async () => {
+      const health = (await (await fetch(`${url}/api/health`)).json()) as {
+        checks: { sandboxImage?: { state: string } };
+      };
+      return health.checks.sandboxImage?.state === 'present';
+    },
+    { what: 'the sandbox image to be present', timeout: 120_000, interval: 100 },
+  );
 }
 
 describe.runIf(hasDocker()).each(RUNTIMES)('a cell running when the server is killed (%s)', (runtime) => {
@@ -42,7 +43,11 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a cell running when the server is ki
       fs.rmSync(p.dataDir, { recursive: true, force: true });
     }
     // The restarted server reconciles the killed one's sandbox; make sure none outlives the test.
-    while (containersOf(instance).length > 0) await sleep(200);
+    await waitFor(() => containersOf(instance).length === 0, {
+      what: "the killed server's sandboxes to be removed",
+      timeout: 60_000,
+      interval: 200,
+    });
   });
 
   it('shows as interrupted after a restart, with an output saying the kernel was lost', async () => {
