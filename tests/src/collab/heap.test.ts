@@ -97,5 +97,6 @@ describe('memory', () => {
       `heap: baseline ${(baseline / 1e6).toFixed(1)} MB, after ${CYCLES} cycles with rooms loaded ${(loaded.heapUsed / 1e6).toFixed(1)} MB, after eviction ${(state.heapUsed / 1e6).toFixed(1)} MB`,
     );
     expect(state.heapUsed).toBeLessThanOrEqual(baseline * 1.1);
-  }, 240_000);
+    // A hang shows in each cycle's own waits; the total time only scales with the machine's load.
+  }, 1_200_000);
 });
