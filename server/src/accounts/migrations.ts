@@ -3,8 +3,7 @@ import type { Migration } from '../db/migrations.js';
 export const accountMigrations: Migration[] = [
   {
     id: 'accounts/001-accounts',
-    up: (db) =>
-      db.exec(`
+    sqlite: `
       -- Users and organizations share one namespace, as on the Hub.
       CREATE TABLE accounts (
         id TEXT PRIMARY KEY,
@@ -41,6 +40,46 @@ export const accountMigrations: Migration[] = [
         revoked_at TEXT
       );
       CREATE INDEX api_tokens_user ON api_tokens (user_id);
-    `),
+    `,
+    postgres: `
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'org')),
+        name TEXT NOT NULL,
+        fullname TEXT NOT NULL,
+        email TEXT,
+        password_hash TEXT,
+        is_admin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      -- SQLite's NOCASE folds ASCII only; lower() on ASCII names agrees.
+      CREATE UNIQUE INDEX accounts_name ON accounts (lower(name));
+      CREATE TABLE org_members (
+        org_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),
+        -- Members are listed in the order they joined (SQLite: rowid).
+        added BIGSERIAL NOT NULL,
+        PRIMARY KEY (org_id, user_id)
+      );
+      CREATE INDEX org_members_user ON org_members (user_id);
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+        hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE INDEX api_tokens_user ON api_tokens (user_id);
+    `,
   },
 ];

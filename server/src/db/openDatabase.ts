@@ -1,30 +1,112 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import { createPrivateFile, makeFilesPrivate } from '../atRest/privateFiles.js';
-import { applyMigrations, type Migration } from './migrations.js';
+import { applyPostgresMigrations, applySqliteMigrations, type Migration } from './migrations.js';
+import type { Tables } from './tables.js';
 
-export type SqliteDatabase = Database.Database;
+export type SqliteDatabase = Sqlite.Database;
 
-/** Opens (creating if needed) the SQLite file in WAL mode and brings its schema up to date. */
-export function openDatabase(file: string, migrations: readonly Migration[]): SqliteDatabase {
+export type Engine = 'sqlite' | 'postgres';
+
+/** The server's database: one Kysely over SQLite (the default) or PostgreSQL, migrated on open. */
+export interface Database {
+  engine: Engine;
+  kysely: Kysely<Tables>;
+  /** A trivial round trip, for /api/health: what the engine reports about itself. */
+  check(): Promise<Record<string, unknown>>;
+  /** Flushes (SQLite: the WAL into the main file) and closes. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseLocation {
+  /** The SQLite file, used when `url` is unset. */
+  file: string;
+  /** `postgres://…` chooses PostgreSQL. */
+  url?: string;
+}
+
+/** Opens (creating if needed) the database and brings its schema up to date. */
+export async function openDatabase(
+  where: DatabaseLocation,
+  migrations: readonly Migration[],
+): Promise<Database> {
+  return where.url ? openPostgres(where.url, migrations) : openSqlite(where.file, migrations);
+}
+
+/** Opens the SQLite file in WAL mode, owner-only, and migrates it. */
+export function openSqliteFile(file: string, migrations: readonly Migration[]): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Owner-only (0600) before SQLite opens it: its WAL and shared-memory files take the same mode.
   createPrivateFile(file);
   makeFilesPrivate(`${file}-wal`, `${file}-shm`);
-  const db = new Database(file);
+  const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  applyMigrations(db, migrations);
+  applySqliteMigrations(db, migrations);
   return db;
 }
 
-/** Flushes the WAL into the main file and closes: used on graceful shutdown. */
-export function closeDatabase(db: SqliteDatabase): void {
-  if (!db.open) return;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+function openSqlite(file: string, migrations: readonly Migration[]): Database {
+  const raw = openSqliteFile(file, migrations);
+  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  let closed = false;
+  return {
+    engine: 'sqlite',
+    kysely,
+    check: async () => {
+      await sql`SELECT 1`.execute(kysely);
+      return { engine: 'sqlite', journalMode: raw.pragma('journal_mode', { simple: true }) };
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      // Kysely's SQLite driver closes the handle it was given.
+      await kysely.destroy();
+    },
+  };
+}
+
+/** 64-bit integers and numerics (counts, sums, sizes, times in ms) arrive as JS numbers, as from SQLite. */
+const INT8 = 20;
+const NUMERIC = 1700;
+const numberTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Connections per process: enough for concurrent requests, few enough for several processes per server. */
+const POOL_SIZE = 10;
+
+async function openPostgres(url: string, migrations: readonly Migration[]): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types: numberTypes });
+  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await applyPostgresMigrations(kysely, migrations);
+  } catch (err) {
+    await kysely.destroy();
+    throw err;
+  }
+  let closed = false;
+  return {
+    engine: 'postgres',
+    kysely,
+    check: async () => {
+      await sql`SELECT 1`.execute(kysely);
+      return { engine: 'postgres', connections: pool.totalCount, idle: pool.idleCount };
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy();
+    },
+  };
 }
