@@ -94,7 +94,12 @@ export async function startTestPostgres(
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // A server left behind by a crashed run would hold its folder; this one dies with the test process.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  };
   process.once('exit', killOnExit);
   const urlOf = (database: string) => `postgres://${SUPERUSER}@/${database}?host=${encodeURIComponent(dir)}`;
 
