@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { sameName } from '../db/dialect.js';
 import type { Database } from '../db/openDatabase.js';
+import { prepared } from '../db/prepared.js';
 import type { Tables } from '../db/tables.js';
 import type { AccountRecord, AccountStore, MembershipRecord, TokenRecord } from './AccountStore.js';
 
@@ -50,8 +51,46 @@ const TOKEN_COLS = [
 
 /** AccountStore on either engine; a taken name (any case) is refused by the unique index, so racing sign-ups make one account. */
 export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore {
-  const byId = (id: string) =>
-    db.selectFrom('accounts as a').select(ACCOUNT_COLS).where('a.id', '=', id).executeTakeFirst();
+  const byIdQuery = prepared(db, 1, (id: string) =>
+    db.selectFrom('accounts as a').select(ACCOUNT_COLS).where('a.id', '=', id),
+  );
+  const byId = async (id: string) => (await byIdQuery(id)).rows[0];
+  const byName = prepared(db, 1, (name: string) =>
+    db
+      .selectFrom('accounts as a')
+      .select(ACCOUNT_COLS)
+      .where(sameName(engine, 'a.name', name)),
+  );
+  const tokenByHash = prepared(db, 1, (hash: string) =>
+    db
+      .selectFrom('api_tokens as t')
+      .innerJoin('accounts as a', 'a.id', 't.user_id')
+      .select([
+        ...ACCOUNT_COLS,
+        't.id as token_id',
+        't.display_name',
+        't.role',
+        't.created_at as token_created_at',
+        't.last_used_at',
+        't.revoked_at',
+      ])
+      .where('t.hash', '=', hash)
+      .where('t.revoked_at', 'is', null),
+  );
+  const touch = prepared(db, 2, (tokenId: string, at: string) =>
+    db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId),
+  );
+  const sessionUser = prepared(db, 2, (idHash: string, now: number) =>
+    db
+      .selectFrom('sessions as s')
+      .innerJoin('accounts as a', 'a.id', 's.user_id')
+      .select(ACCOUNT_COLS)
+      .where('s.id_hash', '=', idHash)
+      .where('s.expires_at', '>', now),
+  );
+  const roleIn = prepared(db, 2, (orgId: string, userId: string) =>
+    db.selectFrom('org_members').select('role').where('org_id', '=', orgId).where('user_id', '=', userId),
+  );
   const account = async (id: string): Promise<AccountRecord> => {
     const row = await byId(id);
     if (!row) throw new Error(`account ${id} vanished`);
@@ -59,13 +98,17 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
   };
   // Members in the order they joined: SQLite's rowid, PostgreSQL's `added` sequence.
   const joined = sql.raw(engine === 'sqlite' ? 'rowid' : 'added');
+  const membershipsBy = (column: 'user_id' | 'org_id') =>
+    prepared(db, 1, (id: string) =>
+      db
+        .selectFrom('org_members')
+        .select(['role', 'org_id', 'user_id'])
+        .where(column, '=', id)
+        .orderBy(joined),
+    );
+  const membershipRows = { user_id: membershipsBy('user_id'), org_id: membershipsBy('org_id') };
   const memberships = async (column: 'user_id' | 'org_id', id: string): Promise<MembershipRecord[]> => {
-    const rows = await db
-      .selectFrom('org_members')
-      .select(['role', 'org_id', 'user_id'])
-      .where(column, '=', id)
-      .orderBy(joined)
-      .execute();
+    const { rows } = await membershipRows[column](id);
     return Promise.all(
       rows.map(async (r) => ({ role: r.role, org: await account(r.org_id), user: await account(r.user_id) })),
     );
@@ -73,11 +116,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
 
   return {
     findByName: async (name) => {
-      const row = await db
-        .selectFrom('accounts as a')
-        .select(ACCOUNT_COLS)
-        .where(sameName(engine, 'a.name', name))
-        .executeTakeFirst();
+      const row = (await byName(name)).rows[0];
       return row && toAccount(row);
     },
     findById: async (id) => {
@@ -114,15 +153,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
       ),
     membershipsOfUser: (userId) => memberships('user_id', userId),
     membersOfOrg: (orgId) => memberships('org_id', orgId),
-    roleInOrg: async (orgId, userId) =>
-      (
-        await db
-          .selectFrom('org_members')
-          .select('role')
-          .where('org_id', '=', orgId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-      )?.role,
+    roleInOrg: async (orgId, userId) => (await roleIn(orgId, userId)).rows[0]?.role,
     setMember: async (orgId, userId, role) => {
       await db
         .insertInto('org_members')
@@ -150,13 +181,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
         .execute();
     },
     userOfSession: async (idHash, now) => {
-      const row = await db
-        .selectFrom('sessions as s')
-        .innerJoin('accounts as a', 'a.id', 's.user_id')
-        .select(ACCOUNT_COLS)
-        .where('s.id_hash', '=', idHash)
-        .where('s.expires_at', '>', now)
-        .executeTakeFirst();
+      const row = (await sessionUser(idHash, now)).rows[0];
       return row && toAccount(row);
     },
     deleteSession: async (idHash) => {
@@ -177,21 +202,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
     },
     findToken: async (hash) => {
       // One round trip: whoami and every token-authenticated request pass here.
-      const row = await db
-        .selectFrom('api_tokens as t')
-        .innerJoin('accounts as a', 'a.id', 't.user_id')
-        .select([
-          ...ACCOUNT_COLS,
-          't.id as token_id',
-          't.display_name',
-          't.role',
-          't.created_at as token_created_at',
-          't.last_used_at',
-          't.revoked_at',
-        ])
-        .where('t.hash', '=', hash)
-        .where('t.revoked_at', 'is', null)
-        .executeTakeFirst();
+      const row = (await tokenByHash(hash)).rows[0];
       if (!row) return undefined;
       return {
         token: toToken({
@@ -227,7 +238,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
           .executeTakeFirst()
       ).numUpdatedRows === 1n,
     touchToken: async (tokenId, at) => {
-      await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId).execute();
+      await touch(tokenId, at);
     },
   };
 }

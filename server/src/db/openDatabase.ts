@@ -52,9 +52,33 @@ export function openSqliteFile(file: string, migrations: readonly Migration[]): 
   return db;
 }
 
+/** Distinct SQL texts kept prepared; the stores issue a few hundred shapes, bulk inserts a few more. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * The handle Kysely drives, with each SQL text prepared once and reused (as the stores did before
+ * Kysely): preparing costs more than running a small query. Least recently used texts are dropped.
+ */
+function preparedOnce(raw: SqliteDatabase) {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else {
+        statement = raw.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
+
 function openSqlite(file: string, migrations: readonly Migration[]): Database {
   const raw = openSqliteFile(file, migrations);
-  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: preparedOnce(raw) }) });
   let closed = false;
   return {
     engine: 'sqlite',

@@ -3,6 +3,7 @@ import type { RepoSort } from '@atrium/protocol';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { chunks, containsPattern, isUniqueViolation, likeNoCase, sameName } from '../db/dialect.js';
 import type { Database } from '../db/openDatabase.js';
+import { prepared } from '../db/prepared.js';
 import type { Tables } from '../db/tables.js';
 import type {
   CommitOutcome,
@@ -145,13 +146,36 @@ class Rollback extends Error {
  * with the same parent one lands and the other gets `stale_parent`.
  */
 export function sqlRepoStore({ kysely: db, engine }: Database): RepoStore {
-  const entry = (q: Db, commit: string, path: string) =>
-    q
-      .selectFrom('hub_entries')
-      .select(ENTRY_COLS)
-      .where('commit_oid', '=', commit)
-      .where('path', '=', path)
-      .executeTakeFirst();
+  // Built once: every request for a repository or a file reads these (db/prepared.ts).
+  const entryQuery = prepared(db, 2, (commit: string, path: string) =>
+    db.selectFrom('hub_entries').select(ENTRY_COLS).where('commit_oid', '=', commit).where('path', '=', path),
+  );
+  const repoById = prepared(db, 1, (id: string) => repoSelect(db).where('r.id', '=', id));
+  const repoByName = prepared(db, 3, (type: RepoRecord['type'], owner: string, name: string) =>
+    repoSelect(db)
+      .where('r.type', '=', type)
+      .where(sameName(engine, 'a.name', owner))
+      .where(sameName(engine, 'r.name', name)),
+  );
+  const commitQuery = prepared(db, 1, (oid: string) =>
+    db.selectFrom('hub_commits').selectAll().where('oid', '=', oid),
+  );
+  const roleQuery = prepared(db, 2, (repoId: string, userId: string) =>
+    db
+      .selectFrom('hub_collaborators')
+      .select('role')
+      .where('repo_id', '=', repoId)
+      .where('user_id', '=', userId),
+  );
+  const entry = async (q: Db, commit: string, path: string) =>
+    q === db
+      ? (await entryQuery(commit, path)).rows[0]
+      : q
+          .selectFrom('hub_entries')
+          .select(ENTRY_COLS)
+          .where('commit_oid', '=', commit)
+          .where('path', '=', path)
+          .executeTakeFirst();
   const inFolder = (q: Db, commit: string, folder: string) => {
     const [from, to] = folderRange(folder);
     return q
@@ -162,8 +186,10 @@ export function sqlRepoStore({ kysely: db, engine }: Database): RepoStore {
   };
   const folderEntries = (q: Db, commit: string, folder: string) =>
     inFolder(q, commit, folder).select(ENTRY_COLS).orderBy('path').execute();
-  const getCommit = (q: Db, oid: string) =>
-    q.selectFrom('hub_commits').selectAll().where('oid', '=', oid).executeTakeFirst();
+  const getCommit = async (q: Db, oid: string) =>
+    q === db
+      ? (await commitQuery(oid)).rows[0]
+      : q.selectFrom('hub_commits').selectAll().where('oid', '=', oid).executeTakeFirst();
   const nameTaken = (q: Db, type: RepoRecord['type'], ownerId: string, name: string) =>
     q
       .selectFrom('hub_repos')
@@ -179,7 +205,8 @@ export function sqlRepoStore({ kysely: db, engine }: Database): RepoStore {
       .onConflict((oc) => oc.columns(['repo_id', 'name']).doUpdateSet({ commit_oid: commit }))
       .execute();
   const findById = async (q: Db, id: string) => {
-    const row = await repoSelect(q).where('r.id', '=', id).executeTakeFirst();
+    const row =
+      q === db ? (await repoById(id)).rows[0] : await repoSelect(q).where('r.id', '=', id).executeTakeFirst();
     return row && toRepo(row);
   };
 
@@ -325,11 +352,7 @@ export function sqlRepoStore({ kysely: db, engine }: Database): RepoStore {
 
   return {
     find: async (type, owner, name) => {
-      const row = await repoSelect(db)
-        .where('r.type', '=', type)
-        .where(sameName(engine, 'a.name', owner))
-        .where(sameName(engine, 'r.name', name))
-        .executeTakeFirst();
+      const row = (await repoByName(type, owner, name)).rows[0];
       return row && toRepo(row);
     },
     findById: (id) => findById(db, id),
@@ -536,15 +559,7 @@ export function sqlRepoStore({ kysely: db, engine }: Database): RepoStore {
       return undefined;
     },
 
-    collaboratorRole: async (repoId, userId) =>
-      (
-        await db
-          .selectFrom('hub_collaborators')
-          .select('role')
-          .where('repo_id', '=', repoId)
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-      )?.role,
+    collaboratorRole: async (repoId, userId) => (await roleQuery(repoId, userId)).rows[0]?.role,
     collaborators: async (repoId) =>
       (
         await db
