@@ -23,13 +23,13 @@ describe('a prepared query', () => {
 
   it('is built once and answers each call with that call’s arguments', async () => {
     let builds = 0;
-    const valueOf = prepared(db.kysely, 1, (key: string) => {
+    const valueFor = prepared(db.kysely, 1, (key: string) => {
       builds++;
       return db.kysely.selectFrom('meta').select('value').where('key', '=', key);
     });
-    expect((await valueOf('a')).rows).toEqual([{ value: '1' }]);
-    expect((await valueOf('b')).rows).toEqual([{ value: '2' }]);
-    expect((await valueOf('missing')).rows).toEqual([]);
+    expect((await valueFor('a')).rows).toEqual([{ value: '1' }]);
+    expect((await valueFor('b')).rows).toEqual([{ value: '2' }]);
+    expect((await valueFor('missing')).rows).toEqual([]);
     expect(builds).toBe(1);
   });
 

@@ -17,7 +17,7 @@ export function prepared<A extends unknown[], R>(
 ): (...args: A) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
   let slots: (number | undefined)[] = [];
-  return (...args) => {
+  return async (...args) => {
     if (!compiled) {
       const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`) as unknown as A;
       compiled = build(...placeholders).compile();
