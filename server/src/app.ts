@@ -82,7 +82,11 @@ export async function startAtrium(
   ensurePrivateDir(config.dataDir);
   const secretBox = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
   const db = await openDatabase(
-    { file: path.join(config.dataDir, 'atrium.db'), url: config.databaseUrl },
+    {
+      file: path.join(config.dataDir, 'atrium.db'),
+      url: config.databaseUrl,
+      onConnectionError: (err) => log.warn({ err }, 'a PostgreSQL connection broke; the pool replaces it'),
+    },
     migrations,
   );
   const sealed = await sealPlaintextSecrets(db, secretBox);

@@ -50,18 +50,19 @@ const TOKEN_COLS = [
 ] as const;
 
 /** AccountStore on either engine; a taken name (any case) is refused by the unique index, so racing sign-ups make one account. */
-export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore {
-  const byIdQuery = prepared(db, 1, (id: string) =>
+export function sqlAccountStore(database: Database): AccountStore {
+  const { kysely: db, engine } = database;
+  const byIdQuery = prepared(database, 1, (id: string) =>
     db.selectFrom('accounts as a').select(ACCOUNT_COLS).where('a.id', '=', id),
   );
   const byId = async (id: string) => (await byIdQuery(id)).rows[0];
-  const byName = prepared(db, 1, (name: string) =>
+  const byName = prepared(database, 1, (name: string) =>
     db
       .selectFrom('accounts as a')
       .select(ACCOUNT_COLS)
       .where(sameName(engine, 'a.name', name)),
   );
-  const tokenByHash = prepared(db, 1, (hash: string) =>
+  const tokenByHash = prepared(database, 1, (hash: string) =>
     db
       .selectFrom('api_tokens as t')
       .innerJoin('accounts as a', 'a.id', 't.user_id')
@@ -77,10 +78,10 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
       .where('t.hash', '=', hash)
       .where('t.revoked_at', 'is', null),
   );
-  const touch = prepared(db, 2, (tokenId: string, at: string) =>
+  const touch = prepared(database, 2, (tokenId: string, at: string) =>
     db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId),
   );
-  const sessionUser = prepared(db, 2, (idHash: string, now: number) =>
+  const sessionUser = prepared(database, 2, (idHash: string, now: number) =>
     db
       .selectFrom('sessions as s')
       .innerJoin('accounts as a', 'a.id', 's.user_id')
@@ -88,7 +89,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
       .where('s.id_hash', '=', idHash)
       .where('s.expires_at', '>', now),
   );
-  const roleIn = prepared(db, 2, (orgId: string, userId: string) =>
+  const roleIn = prepared(database, 2, (orgId: string, userId: string) =>
     db.selectFrom('org_members').select('role').where('org_id', '=', orgId).where('user_id', '=', userId),
   );
   const account = async (id: string): Promise<AccountRecord> => {
@@ -99,7 +100,7 @@ export function sqlAccountStore({ kysely: db, engine }: Database): AccountStore 
   // Members in the order they joined: SQLite's rowid, PostgreSQL's `added` sequence.
   const joined = sql.raw(engine === 'sqlite' ? 'rowid' : 'added');
   const membershipsBy = (column: 'user_id' | 'org_id') =>
-    prepared(db, 1, (id: string) =>
+    prepared(database, 1, (id: string) =>
       db
         .selectFrom('org_members')
         .select(['role', 'org_id', 'user_id'])

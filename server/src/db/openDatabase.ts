@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type QueryResult, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { createPrivateFile, makeFilesPrivate } from '../atRest/privateFiles.js';
 import { applyPostgresMigrations, applySqliteMigrations, type Migration } from './migrations.js';
@@ -15,6 +15,12 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Database {
   engine: Engine;
   kysely: Kysely<Tables>;
+  /**
+   * Runs a compiled query as a named server-side prepared statement where the engine has them
+   * (PostgreSQL: parsed and planned once per connection); undefined on SQLite, whose statements the
+   * driver already keeps prepared.
+   */
+  runNamed?: (name: string, sql: string, parameters: readonly unknown[]) => Promise<QueryResult<unknown>>;
   /** A trivial round trip, for /api/health: what the engine reports about itself. */
   check(): Promise<Record<string, unknown>>;
   /** Flushes (SQLite: the WAL into the main file) and closes. Idempotent. */
@@ -26,6 +32,8 @@ export interface DatabaseLocation {
   file: string;
   /** `postgres://…` chooses PostgreSQL. */
   url?: string;
+  /** Told when an idle PostgreSQL connection breaks (a restart, a failover): the pool replaces it. */
+  onConnectionError?: (err: Error) => void;
 }
 
 /** Opens (creating if needed) the database and brings its schema up to date. */
@@ -33,7 +41,9 @@ export async function openDatabase(
   where: DatabaseLocation,
   migrations: readonly Migration[],
 ): Promise<Database> {
-  return where.url ? openPostgres(where.url, migrations) : openSqlite(where.file, migrations);
+  return where.url
+    ? openPostgres(where.url, migrations, where.onConnectionError)
+    : openSqlite(where.file, migrations);
 }
 
 /** Opens the SQLite file in WAL mode, owner-only, and migrates it. */
@@ -110,8 +120,14 @@ const numberTypes = {
 /** Connections per process: enough for concurrent requests, few enough for several processes per server. */
 const POOL_SIZE = 10;
 
-async function openPostgres(url: string, migrations: readonly Migration[]): Promise<Database> {
+async function openPostgres(
+  url: string,
+  migrations: readonly Migration[],
+  onConnectionError: (err: Error) => void = () => undefined,
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types: numberTypes });
+  // Unhandled, an idle client's broken connection would end the process; the pool drops it instead.
+  pool.on('error', onConnectionError);
   const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   try {
     await applyPostgresMigrations(kysely, migrations);
@@ -123,6 +139,13 @@ async function openPostgres(url: string, migrations: readonly Migration[]): Prom
   return {
     engine: 'postgres',
     kysely,
+    runNamed: async (name, text, values) => {
+      const result = await pool.query({ name, text, values: [...values] });
+      return {
+        rows: result.rows,
+        numAffectedRows: result.rowCount === null ? undefined : BigInt(result.rowCount),
+      };
+    },
     check: async () => {
       await sql`SELECT 1`.execute(kysely);
       return { engine: 'postgres', connections: pool.totalCount, idle: pool.idleCount };

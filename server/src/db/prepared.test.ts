@@ -23,7 +23,7 @@ describe('a prepared query', () => {
 
   it('is built once and answers each call with that call’s arguments', async () => {
     let builds = 0;
-    const valueFor = prepared(db.kysely, 1, (key: string) => {
+    const valueFor = prepared(db, 1, (key: string) => {
       builds++;
       return db.kysely.selectFrom('meta').select('value').where('key', '=', key);
     });
@@ -34,7 +34,7 @@ describe('a prepared query', () => {
   });
 
   it('keeps the constants it was built with and places each argument where it is used', async () => {
-    const either = prepared(db.kysely, 2, (first: string, second: string) =>
+    const either = prepared(db, 2, (first: string, second: string) =>
       db.kysely
         .selectFrom('meta')
         .select('key')
@@ -45,7 +45,7 @@ describe('a prepared query', () => {
   });
 
   it('refuses a builder that drops an argument, instead of running with a wrong value', async () => {
-    const broken = prepared(db.kysely, 1, (_key: string) => db.kysely.selectFrom('meta').select('value'));
+    const broken = prepared(db, 1, (_key: string) => db.kysely.selectFrom('meta').select('value'));
     await expect(broken('a')).rejects.toThrow(/fewer than its 1 arguments/);
   });
 });

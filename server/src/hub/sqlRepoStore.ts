@@ -145,22 +145,23 @@ class Rollback extends Error {
  * SQLite: one writer at a time) and moves it only from the head it read, so of two commits racing
  * with the same parent one lands and the other gets `stale_parent`.
  */
-export function sqlRepoStore({ kysely: db, engine }: Database): RepoStore {
+export function sqlRepoStore(database: Database): RepoStore {
+  const { kysely: db, engine } = database;
   // Built once: every request for a repository or a file reads these (db/prepared.ts).
-  const entryQuery = prepared(db, 2, (commit: string, path: string) =>
+  const entryQuery = prepared(database, 2, (commit: string, path: string) =>
     db.selectFrom('hub_entries').select(ENTRY_COLS).where('commit_oid', '=', commit).where('path', '=', path),
   );
-  const repoById = prepared(db, 1, (id: string) => repoSelect(db).where('r.id', '=', id));
-  const repoByName = prepared(db, 3, (type: RepoRecord['type'], owner: string, name: string) =>
+  const repoById = prepared(database, 1, (id: string) => repoSelect(db).where('r.id', '=', id));
+  const repoByName = prepared(database, 3, (type: RepoRecord['type'], owner: string, name: string) =>
     repoSelect(db)
       .where('r.type', '=', type)
       .where(sameName(engine, 'a.name', owner))
       .where(sameName(engine, 'r.name', name)),
   );
-  const commitQuery = prepared(db, 1, (oid: string) =>
+  const commitQuery = prepared(database, 1, (oid: string) =>
     db.selectFrom('hub_commits').selectAll().where('oid', '=', oid),
   );
-  const roleQuery = prepared(db, 2, (repoId: string, userId: string) =>
+  const roleQuery = prepared(database, 2, (repoId: string, userId: string) =>
     db
       .selectFrom('hub_collaborators')
       .select('role')
