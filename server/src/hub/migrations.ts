@@ -1,5 +1,33 @@
 import type { Migration } from '../db/migrations.js';
 
+// Commits are immutable and content-named, so repositories can share them (the same on both engines).
+const commits = `CREATE TABLE hub_commits (
+        oid TEXT PRIMARY KEY,
+        parent_oid TEXT,
+        author_id TEXT,
+        author_name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );`;
+
+/** Collaborators and likes: the same on both engines but for SQLite's table option and PostgreSQL's collation. */
+const peopleOfRepos = (tableOption: string, timeCollation: string) => `
+      CREATE TABLE hub_collaborators (
+        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),
+        PRIMARY KEY (repo_id, user_id)
+      )${tableOption};
+      CREATE INDEX hub_collaborators_user ON hub_collaborators (user_id);
+      CREATE TABLE hub_likes (
+        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at TEXT${timeCollation} NOT NULL,
+        PRIMARY KEY (repo_id, user_id)
+      )${tableOption};
+      CREATE INDEX hub_likes_user ON hub_likes (user_id, created_at);`;
+
 export const hubMigrations: Migration[] = [
   {
     id: 'hub/001-repos',
@@ -28,16 +56,7 @@ export const hubMigrations: Migration[] = [
         commit_oid TEXT NOT NULL,
         PRIMARY KEY (repo_id, name)
       ) WITHOUT ROWID;
-      -- Commits are immutable and content-named, so repositories can share them.
-      CREATE TABLE hub_commits (
-        oid TEXT PRIMARY KEY,
-        parent_oid TEXT,
-        author_id TEXT,
-        author_name TEXT NOT NULL,
-        title TEXT NOT NULL,
-        message TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
+      ${commits}
       -- The full file list of each commit (a flat tree), pointing at blobs by sha256.
       CREATE TABLE hub_entries (
         commit_oid TEXT NOT NULL,
@@ -48,20 +67,7 @@ export const hubMigrations: Migration[] = [
         lfs INTEGER NOT NULL,
         PRIMARY KEY (commit_oid, path)
       ) WITHOUT ROWID;
-      CREATE TABLE hub_collaborators (
-        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
-        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),
-        PRIMARY KEY (repo_id, user_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX hub_collaborators_user ON hub_collaborators (user_id);
-      CREATE TABLE hub_likes (
-        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
-        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (repo_id, user_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX hub_likes_user ON hub_likes (user_id, created_at);
+      ${peopleOfRepos(' WITHOUT ROWID', '')}
     `,
     // Paths and names compare byte by byte, as in SQLite, whatever the database's locale: folder
     // listings are key ranges ('a/' ≤ path < 'a0'). Commit ids are lowercase hex: any locale agrees.
@@ -88,15 +94,7 @@ export const hubMigrations: Migration[] = [
         commit_oid TEXT NOT NULL,
         PRIMARY KEY (repo_id, name)
       );
-      CREATE TABLE hub_commits (
-        oid TEXT PRIMARY KEY,
-        parent_oid TEXT,
-        author_id TEXT,
-        author_name TEXT NOT NULL,
-        title TEXT NOT NULL,
-        message TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
+      ${commits}
       CREATE TABLE hub_entries (
         commit_oid TEXT NOT NULL,
         path TEXT COLLATE "C" NOT NULL,
@@ -106,20 +104,7 @@ export const hubMigrations: Migration[] = [
         lfs INTEGER NOT NULL,
         PRIMARY KEY (commit_oid, path)
       );
-      CREATE TABLE hub_collaborators (
-        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
-        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),
-        PRIMARY KEY (repo_id, user_id)
-      );
-      CREATE INDEX hub_collaborators_user ON hub_collaborators (user_id);
-      CREATE TABLE hub_likes (
-        repo_id TEXT NOT NULL REFERENCES hub_repos(id) ON DELETE CASCADE,
-        user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-        created_at TEXT COLLATE "C" NOT NULL,
-        PRIMARY KEY (repo_id, user_id)
-      );
-      CREATE INDEX hub_likes_user ON hub_likes (user_id, created_at);
+      ${peopleOfRepos('', ' COLLATE "C"')}
     `,
   },
   {

@@ -211,6 +211,21 @@ export function sqlRepoStore(database: Database): RepoStore {
     return row && toRepo(row);
   };
 
+  /** Which of `paths` are files of the commit. */
+  async function existingPaths(q: Db, commit: string, paths: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks(paths, 1)) {
+      const rows = await q
+        .selectFrom('hub_entries')
+        .select('path')
+        .where('commit_oid', '=', commit)
+        .where('path', 'in', part)
+        .execute();
+      for (const r of rows) found.add(r.path);
+    }
+    return found;
+  }
+
   /** The first path (in `put` order) that would be both a file and a folder in commit `oid`. */
   async function pathConflict(q: Db, oid: string, put: readonly FileEntry[]): Promise<string | undefined> {
     const paths = put.map((e) => e.path);
@@ -230,16 +245,7 @@ export function sqlRepoStore(database: Database): RepoStore {
     const prefixes = new Set<string>();
     for (const p of paths)
       for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) prefixes.add(p.slice(0, i));
-    const files = new Set<string>();
-    for (const part of chunks([...prefixes], 1)) {
-      const rows = await q
-        .selectFrom('hub_entries')
-        .select('path')
-        .where('commit_oid', '=', oid)
-        .where('path', 'in', part)
-        .execute();
-      for (const r of rows) files.add(r.path);
-    }
+    const files = await existingPaths(q, oid, [...prefixes]);
     return paths.find((p) => {
       for (const c of clashes) if (c.startsWith(`${p}/`)) return true;
       for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1))
@@ -251,17 +257,7 @@ export function sqlRepoStore(database: Database): RepoStore {
   /** Applies a commit inside the caller's transaction; throws Rollback with the outcome when refused. */
   async function applyCommit(q: Transaction<Tables>, c: NewCommit, parent: string | null): Promise<string> {
     if (c.changes.deleteFiles.length > 0) {
-      const present = new Set<string>();
-      if (parent)
-        for (const part of chunks(c.changes.deleteFiles, 1)) {
-          const rows = await q
-            .selectFrom('hub_entries')
-            .select('path')
-            .where('commit_oid', '=', parent)
-            .where('path', 'in', part)
-            .execute();
-          for (const r of rows) present.add(r.path);
-        }
+      const present = parent ? await existingPaths(q, parent, c.changes.deleteFiles) : new Set<string>();
       const missing = c.changes.deleteFiles.find((p) => !present.has(p));
       if (missing !== undefined) throw new Rollback({ ok: false, reason: 'missing_path', path: missing });
     }
