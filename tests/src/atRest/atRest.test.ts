@@ -35,7 +35,8 @@ async function withServer<T>(
   fn: (s: TestServer) => Promise<T>,
   secretKey?: string,
 ): Promise<T> {
-  const server = await startTestServer({ dataDir, seed: false, secretKey });
+  // What is looked at are the SQLite files in the data directory, whatever ATRIUM_TEST_DATABASE says.
+  const server = await startTestServer({ dataDir, seed: false, secretKey, databaseUrl: undefined });
   try {
     return await fn(server);
   } finally {
