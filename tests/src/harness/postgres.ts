@@ -49,6 +49,37 @@ function serverUser(): { uid: number; gid: number } | undefined {
 }
 
 const SUPERUSER = 'atrium';
+const FOLDER_PREFIX = 'atrium-pg-';
+
+/** Whether a process with this id still runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Folders of servers whose test process was killed outright (their postmaster gone): removed. */
+function removeAbandonedFolders(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith(FOLDER_PREFIX)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const pidFile = path.join(dir, 'data', 'postmaster.pid');
+      const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+      // Without a pid file the folder may be another test's initdb in progress: only old ones go.
+      const abandoned = pid > 0 ? !alive(pid) : Date.now() - fs.statSync(dir).mtimeMs > 10 * 60_000;
+      if (abandoned) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  }
+}
+
+/** `setpriv --pdeathsig`: the server is killed with its test process, even one killed with SIGKILL. */
+const DIES_WITH_PARENT = fs.existsSync('/usr/bin/setpriv')
+  ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--']
+  : [];
 let databases = 0;
 
 /**
@@ -63,7 +94,8 @@ export async function startTestPostgres(
     throw new Error(
       'PostgreSQL server binaries not found (apt-get install postgresql-15, or set ATRIUM_PG_BIN)',
     );
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-pg-'));
+  removeAbandonedFolders();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), FOLDER_PREFIX));
   const data = path.join(dir, 'data');
   const user = serverUser();
   if (user) fs.chownSync(dir, user.uid, user.gid);
@@ -75,9 +107,14 @@ export async function startTestPostgres(
     { ...asServer, env, stdio: 'pipe', cwd: dir, timeout: 60_000 },
   );
   const settings = { fsync: 'off', full_page_writes: 'off', ...options.settings };
-  const child: ChildProcess = spawn(
+  const [launcher = path.join(bin, 'postgres'), ...launcherArgs] = [
+    ...DIES_WITH_PARENT,
     path.join(bin, 'postgres'),
+  ];
+  const child: ChildProcess = spawn(
+    launcher,
     [
+      ...launcherArgs,
       '-D',
       data,
       '-k',
@@ -93,7 +130,7 @@ export async function startTestPostgres(
     log = (log + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A server left behind by a crashed run would hold its folder; this one dies with the test process.
+  // On a clean exit the server and its folder go at once (a killed process: DIES_WITH_PARENT above).
   const killOnExit = () => {
     child.kill('SIGKILL');
     try {
