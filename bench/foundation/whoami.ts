@@ -12,11 +12,11 @@ const root = path.resolve(here, '../..');
 const DURATION_S = Number(process.env.DURATION ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
-function startServer(
+export function startServer(
   script: string,
   env: Record<string, string>,
 ): Promise<{ url: string; stop: () => Promise<void>; token?: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(here, script)], {
     cwd: path.join(root, 'bench'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -42,7 +42,7 @@ function startServer(
   });
 }
 
-function load(url: string, headers: Record<string, string>): Promise<number> {
+export function load(url: string, headers: Record<string, string>): Promise<number> {
   const args = ['-c', '32', '-d', String(DURATION_S), '-j'];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
   const bin = path.join(root, 'node_modules', '.bin', 'autocannon');

@@ -11,6 +11,48 @@ import { startInProcess } from './seed.js';
 const FILES = 1000;
 const RUNS = Number(process.env.RUNS ?? 5);
 
+/** Small text files under 20 folders, as a project's sources would be. */
+export const smallFiles = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    path: `src/dir-${i % 20}/file-${i}.txt`,
+    content: randomBytes(768).toString('base64'),
+  }));
+
+/** Creates `owner/name` and times one NDJSON commit of `files` to it over HTTP, in ms. */
+export async function timeNdjsonCommit(
+  url: string,
+  token: string,
+  owner: string,
+  name: string,
+  files: { path: string; content: string }[],
+): Promise<number> {
+  const created = await fetch(`${url}/api/repos/create`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (created.status !== 200) throw new Error(`create failed ${created.status}`);
+  const body = [
+    JSON.stringify({ key: 'header', value: { summary: `${files.length} files` } }),
+    ...files.map((f) =>
+      JSON.stringify({
+        key: 'file',
+        value: { path: f.path, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' },
+      }),
+    ),
+  ].join('\n');
+  const started = performance.now();
+  const res = await fetch(`${url}/api/models/${owner}/${name}/commit/main`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+    body,
+  });
+  await res.arrayBuffer();
+  const ms = performance.now() - started;
+  if (res.status !== 200) throw new Error(`commit failed ${res.status}`);
+  return ms;
+}
+
 export async function benchCommit() {
   const { atrium, dataDir } = await startInProcess();
   try {
@@ -18,34 +60,8 @@ export async function benchCommit() {
     const atriumMs: number[] = [];
     const gitMs: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const files = Array.from({ length: FILES }, (_, i) => ({
-        path: `src/dir-${i % 20}/file-${i}.txt`,
-        content: randomBytes(768).toString('base64'),
-      }));
-      const created = await fetch(`${atrium.url}/api/repos/create`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `commit-${run}` }),
-      });
-      if (created.status !== 200) throw new Error(`create failed ${created.status}`);
-      const body = [
-        JSON.stringify({ key: 'header', value: { summary: `${FILES} files` } }),
-        ...files.map((f) =>
-          JSON.stringify({
-            key: 'file',
-            value: { path: f.path, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' },
-          }),
-        ),
-      ].join('\n');
-      const started = performance.now();
-      const res = await fetch(`${atrium.url}/api/models/bench-owner/commit-${run}/commit/main`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-        body,
-      });
-      await res.arrayBuffer();
-      atriumMs.push(performance.now() - started);
-      if (res.status !== 200) throw new Error(`commit failed ${res.status}`);
+      const files = smallFiles(FILES);
+      atriumMs.push(await timeNdjsonCommit(atrium.url, token, 'bench-owner', `commit-${run}`, files));
 
       const repo = path.join(dataDir, `git-${run}`);
       fs.mkdirSync(repo);

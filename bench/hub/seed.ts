@@ -8,10 +8,13 @@ import { createRepo } from '@atrium/server/hub/commands/createRepo';
 import { lfsGitOid } from '@atrium/server/hub/gitOid';
 import type { FileEntry } from '@atrium/server/hub/RepoStore';
 
-export async function startInProcess(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-hub-'))) {
+export async function startInProcess(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-hub-')),
+  databaseUrl?: string,
+) {
   const config = loadConfig(
     { ...process.env, PORT: '0', HOST: '127.0.0.1', ATRIUM_LOG_LEVEL: 'silent', ATRIUM_DATA_DIR: dataDir },
-    { authRateLimit: 100_000 },
+    { authRateLimit: 100_000, ...(databaseUrl ? { databaseUrl } : {}) },
   );
   const atrium = await startAtrium(config);
   return { atrium, dataDir };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { accountMigrations } from './accounts/migrations.js';
-import { sqliteAccountStore } from './accounts/sqliteAccountStore.js';
+import { sqlAccountStore } from './accounts/sqlAccountStore.js';
 import { ensurePrivateDir } from './atRest/privateFiles.js';
 import { loadSecretKey, SecretBox } from './atRest/SecretBox.js';
 import { inProcessAccessEvents } from './auth/AccessEvents.js';
@@ -13,9 +13,9 @@ import { LiveAccess } from './auth/LiveAccess.js';
 import { createCollab } from './collab/createCollab.js';
 import { collabMigrations } from './collab/migrations.js';
 import { type Config, loadConfig } from './config.js';
-import { metaMigrations, sqliteMetaStore } from './db/metaStore.js';
+import { metaMigrations, sqlMetaStore } from './db/metaStore.js';
 import type { Migration } from './db/migrations.js';
-import { closeDatabase, openDatabase } from './db/openDatabase.js';
+import { openDatabase } from './db/openDatabase.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
@@ -41,6 +41,7 @@ import { findClientDir, serveClient, serveClientAssets } from './shell/serveClie
 import { GradioApps } from './spaces/gradio/GradioApps.js';
 import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
 import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
+import { sealPlaintextSecrets } from './spaces/runtime/sqlSpaceSettingsStore.js';
 import { routeUpgrades } from './upgrade.js';
 import { taskWorkerLimits } from './work/limits.js';
 import { TaskWorker } from './work/TaskWorker.js';
@@ -80,10 +81,21 @@ export async function startAtrium(
   // Everyone's content and secrets live here: owner-only, whatever the umask (server/src/atRest).
   ensurePrivateDir(config.dataDir);
   const secretBox = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
-  const db = openDatabase(path.join(config.dataDir, 'atrium.db'), migrations);
-  const accounts = sqliteAccountStore(db);
+  const db = await openDatabase(
+    {
+      file: path.join(config.dataDir, 'atrium.db'),
+      url: config.databaseUrl,
+      onConnectionError: (err) => log.warn({ err }, 'a PostgreSQL connection broke; the pool replaces it'),
+    },
+    migrations,
+  );
+  const sealed = await sealPlaintextSecrets(db, secretBox);
+  if (sealed > 0)
+    log.info({ secrets: sealed }, 'sealed Space secrets stored in plaintext by an earlier version');
+  const accounts = sqlAccountStore(db);
+  const meta = sqlMetaStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
-  const hub = await createHub(db, config.dataDir, sqliteMetaStore(db));
+  const hub = await createHub(db, config.dataDir, meta);
   const modelCache = new ModelCache(hub, modelCacheDir(config.dataDir), {
     upstream: config.upstreamHub,
     onProgress: (p) => {
@@ -107,7 +119,7 @@ export async function startAtrium(
     config,
     log,
     db,
-    meta: sqliteMetaStore(db),
+    meta,
     accounts,
     hub,
     modelCache,
@@ -117,7 +129,7 @@ export async function startAtrium(
     health: new HealthChecks(),
     runtime: await Runtime.create(
       config,
-      sqliteMetaStore(db),
+      meta,
       log,
       (driver, instanceId) =>
         new ModelViews({
@@ -215,7 +227,7 @@ export async function startAtrium(
       server.closeIdleConnections();
       server.closeAllConnections();
       await closed;
-      closeDatabase(db);
+      await db.close();
       log.info('Atrium stopped');
     })();
     return closing;

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   ATRIUM_BODY_TIMEOUT_S: z.coerce.number().positive().max(3600).default(20),
   ATRIUM_BODY_MIN_RATE: z.coerce.number().int().min(1).default(500),
   ATRIUM_SECRET_KEY: z.string().min(1).optional(),
+  ATRIUM_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// (or postgresql://) URL')
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -86,6 +90,8 @@ export interface Config {
   bodyMinRate: number;
   /** Key sealing secrets at rest (32 bytes, hex or base64); unset: a key file in the data directory. */
   secretKey: string | undefined;
+  /** `postgres://…` keeps every store in PostgreSQL; unset: SQLite in the data directory. */
+  databaseUrl: string | undefined;
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -125,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyTimeoutMs: e.ATRIUM_BODY_TIMEOUT_S * 1000,
     bodyMinRate: e.ATRIUM_BODY_MIN_RATE,
     secretKey: e.ATRIUM_SECRET_KEY,
+    databaseUrl: e.ATRIUM_DATABASE_URL,
     ...overrides,
   };
 }

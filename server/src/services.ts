@@ -6,7 +6,7 @@ import type { LiveAccess } from './auth/LiveAccess.js';
 import type { CollabServer } from './collab/CollabServer.js';
 import type { Config } from './config.js';
 import type { MetaStore } from './db/metaStore.js';
-import type { SqliteDatabase } from './db/openDatabase.js';
+import type { Database } from './db/openDatabase.js';
 import type { HealthChecks } from './health/HealthChecks.js';
 import type { Hub } from './hub/hub.js';
 import type { Logger } from './logger.js';
@@ -21,7 +21,8 @@ import type { TaskWorker } from './work/TaskWorker.js';
 export interface Services {
   config: Config;
   log: Logger;
-  db: SqliteDatabase;
+  /** SQLite (default) or PostgreSQL behind one Kysely (server/src/db). */
+  db: Database;
   meta: MetaStore;
   accounts: AccountStore;
   /** Repositories, commits and the blob store (server/src/hub). */

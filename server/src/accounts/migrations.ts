@@ -1,10 +1,7 @@
 import type { Migration } from '../db/migrations.js';
 
-export const accountMigrations: Migration[] = [
-  {
-    id: 'accounts/001-accounts',
-    up: (db) =>
-      db.exec(`
+// Written the same on both engines.
+const accounts = `
       -- Users and organizations share one namespace, as on the Hub.
       CREATE TABLE accounts (
         id TEXT PRIMARY KEY,
@@ -15,20 +12,21 @@ export const accountMigrations: Migration[] = [
         password_hash TEXT,
         is_admin INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL
-      );
-      CREATE UNIQUE INDEX accounts_name ON accounts (name COLLATE NOCASE);
+      );`;
+const members = (extraColumn: string) => `
       CREATE TABLE org_members (
         org_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),
+        role TEXT NOT NULL CHECK (role IN ('admin', 'write', 'read')),${extraColumn}
         PRIMARY KEY (org_id, user_id)
       );
-      CREATE INDEX org_members_user ON org_members (user_id);
+      CREATE INDEX org_members_user ON org_members (user_id);`;
+const sessionsAndTokens = (msType: string) => `
       CREATE TABLE sessions (
         id_hash TEXT PRIMARY KEY,
         user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         created_at TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
+        expires_at ${msType} NOT NULL
       );
       CREATE TABLE api_tokens (
         id TEXT PRIMARY KEY,
@@ -40,7 +38,21 @@ export const accountMigrations: Migration[] = [
         last_used_at TEXT,
         revoked_at TEXT
       );
-      CREATE INDEX api_tokens_user ON api_tokens (user_id);
-    `),
+      CREATE INDEX api_tokens_user ON api_tokens (user_id);`;
+
+export const accountMigrations: Migration[] = [
+  {
+    id: 'accounts/001-accounts',
+    sqlite: `${accounts}
+      CREATE UNIQUE INDEX accounts_name ON accounts (name COLLATE NOCASE);
+      ${members('')}
+      ${sessionsAndTokens('INTEGER')}`,
+    postgres: `${accounts}
+      -- SQLite's NOCASE folds ASCII only; lower() on ASCII names agrees.
+      CREATE UNIQUE INDEX accounts_name ON accounts (lower(name));
+      ${members(`
+        -- Members are listed in the order they joined (SQLite: rowid).
+        added BIGSERIAL NOT NULL,`)}
+      ${sessionsAndTokens('BIGINT')}`,
   },
 ];

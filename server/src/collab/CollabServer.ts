@@ -50,6 +50,8 @@ export class CollabServer {
   private idleTimers = new Map<string, NodeJS.Timeout>();
   private closing = false;
   private seeding = new Map<string, Promise<void>>();
+  /** Rooms being read from the store: everyone asking meanwhile gets the same one. */
+  private loading = new Map<string, Promise<Room>>();
 
   constructor(private readonly options: CollabServerOptions) {}
 
@@ -147,7 +149,9 @@ export class CollabServer {
       if (conn.ended) unwatch();
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
-      room = this.room(ref);
+      const opened = await this.room(ref);
+      if (conn.closed || this.closing) return this.scheduleEviction(opened);
+      room = opened;
       this.cancelEviction(ref.name);
       room.attach(conn);
       void drain();
@@ -168,7 +172,7 @@ export class CollabServer {
     const ref = (await this.options.access.canonical(named)) ?? named;
     await this.ensureSeeded(ref);
     const documentName = ref.name;
-    const room = this.room(ref);
+    const room = await this.room(ref);
     this.cancelEviction(documentName);
     room.holds++;
     let released = false;
@@ -187,23 +191,24 @@ export class CollabServer {
    * The repository was renamed: the room under the old name closes with DocumentMoved (naming the
    * new document) and what it stored, unsaved edits included, moves to the new name.
    */
-  moveDocument(from: string, to: string): void {
-    this.unload(from, CloseCode.DocumentMoved, movedReason(to));
-    this.options.store.rename(from, to);
+  async moveDocument(from: string, to: string): Promise<void> {
+    await this.unload(from, CloseCode.DocumentMoved, movedReason(to));
+    await this.options.store.rename(from, to);
   }
 
   /** The repository was deleted: its room closes and its stored state goes, so the name starts afresh. */
-  removeDocument(name: string): void {
-    this.unload(name, CloseCode.DocumentDeleted, 'this document was deleted');
-    this.options.store.remove(name);
+  async removeDocument(name: string): Promise<void> {
+    await this.unload(name, CloseCode.DocumentDeleted, 'this document was deleted');
+    await this.options.store.remove(name);
   }
 
-  private unload(name: string, code: CloseCode, reason: string): void {
+  /** Closes the room, if loaded; resolves once its last writes are stored. */
+  private async unload(name: string, code: CloseCode, reason: string): Promise<void> {
     this.cancelEviction(name);
-    const room = this.rooms.get(name);
+    const room = this.rooms.get(name) ?? (await this.loading.get(name)?.catch(() => undefined));
     if (!room) return;
-    this.rooms.delete(name);
-    room.destroy(code, reason);
+    if (this.rooms.get(name) === room) this.rooms.delete(name);
+    await room.destroy(code, reason);
   }
 
   /** Rooms in memory, for health and tests. */
@@ -211,49 +216,63 @@ export class CollabServer {
     return this.rooms.size;
   }
 
-  /** Closes every socket with ServerShutdown and stores a final snapshot of every room. */
-  close(): void {
+  /** Closes every socket with ServerShutdown; resolves once every room's final snapshot is stored. */
+  async close(): Promise<void> {
     this.closing = true;
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
-    for (const room of this.rooms.values()) room.destroy(CloseCode.ServerShutdown, 'server is shutting down');
+    const loading = await Promise.allSettled(this.loading.values());
+    const rooms = new Set(this.rooms.values());
+    for (const r of loading) if (r.status === 'fulfilled') rooms.add(r.value);
     this.rooms.clear();
+    await Promise.all(
+      [...rooms].map((room) => room.destroy(CloseCode.ServerShutdown, 'server is shutting down')),
+    );
   }
 
   /** Gives a document that was never opened the content of its repository, once. */
   private ensureSeeded(ref: DocumentRef): Promise<void> {
     const seeder = this.options.seeder;
-    if (!seeder || this.rooms.has(ref.name)) return Promise.resolve();
+    if (!seeder || this.rooms.has(ref.name) || this.loading.has(ref.name)) return Promise.resolve();
     let pending = this.seeding.get(ref.name);
     if (!pending) {
       pending = (async () => {
-        if (!this.options.store.isEmpty(ref.name)) return;
+        if (!(await this.options.store.isEmpty(ref.name))) return;
         const state = await seeder.stateOf(ref);
-        if (state && this.options.store.isEmpty(ref.name) && !this.rooms.has(ref.name))
-          this.options.store.compact(ref.name, state, 0);
+        if (state && (await this.options.store.isEmpty(ref.name)) && !this.rooms.has(ref.name))
+          await this.options.store.compact(ref.name, state, 0);
       })().finally(() => this.seeding.delete(ref.name));
       this.seeding.set(ref.name, pending);
     }
     return pending;
   }
 
-  private room(ref: DocumentRef): Room {
-    let room = this.rooms.get(ref.name);
-    if (!room || room.destroyed) {
-      room = new Room(ref.name, {
-        store: this.options.store,
-        decoder: this.options.decoder,
-        log: this.options.log,
-        docMaxBytes: this.options.docMaxBytes,
-      });
-      this.rooms.set(ref.name, room);
-      try {
-        this.options.onLoad?.(ref, room.doc);
-      } catch (err) {
-        this.options.log.warn({ err, doc: ref.name }, 'repairing a loaded document failed');
-      }
+  /** The document's room, loaded from the store on first use (once, however many ask at once). */
+  private async room(ref: DocumentRef): Promise<Room> {
+    const loaded = this.rooms.get(ref.name);
+    if (loaded && !loaded.destroyed) return loaded;
+    let pending = this.loading.get(ref.name);
+    if (!pending) {
+      pending = (async () => {
+        // A room of this name still writing its last snapshot finishes first.
+        await loaded?.settled();
+        const room = await Room.open(ref.name, {
+          store: this.options.store,
+          decoder: this.options.decoder,
+          log: this.options.log,
+          docMaxBytes: this.options.docMaxBytes,
+        });
+        this.rooms.set(ref.name, room);
+        try {
+          this.options.onLoad?.(ref, room.doc);
+        } catch (err) {
+          this.options.log.warn({ err, doc: ref.name }, 'repairing a loaded document failed');
+        }
+        return room;
+      })().finally(() => this.loading.delete(ref.name));
+      this.loading.set(ref.name, pending);
     }
-    return room;
+    return pending;
   }
 
   private sendLimit(room: Room | null): number {
@@ -266,8 +285,8 @@ export class CollabServer {
     const timer = setTimeout(() => {
       this.idleTimers.delete(room.name);
       if (room.connections.size > 0 || room.holds > 0) return;
-      room.destroy(CloseCode.ServerShutdown, 'room unloaded');
       if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+      void room.destroy(CloseCode.ServerShutdown, 'room unloaded');
     }, this.options.idleMs);
     timer.unref();
     this.idleTimers.set(room.name, timer);

@@ -8,19 +8,22 @@ export interface StoredDocument {
   storedBytes: number;
 }
 
-/** Durable storage of live documents: an append-only update log per document, folded into snapshots. */
+/**
+ * Durable storage of live documents: an append-only update log per document, folded into snapshots.
+ * Asynchronous so PostgreSQL can stand behind it; a room awaits each append before it relays.
+ */
 export interface CollabStore {
-  load(doc: string): StoredDocument;
+  load(doc: string): Promise<StoredDocument>;
   /** True when nothing was ever stored for the document. */
-  isEmpty(doc: string): boolean;
-  /** Appends one accepted update; returns its sequence number. Durable when it returns. */
-  append(doc: string, update: Uint8Array): number;
+  isEmpty(doc: string): Promise<boolean>;
+  /** Appends one accepted update; resolves to its sequence number once it is durable. */
+  append(doc: string, update: Uint8Array): Promise<number>;
   /** Replaces the snapshot with `state` and drops the log up to `uptoSeq` (both in one transaction). */
-  compact(doc: string, state: Uint8Array, uptoSeq: number): void;
+  compact(doc: string, state: Uint8Array, uptoSeq: number): Promise<void>;
   /** Updates in the log and their bytes, to decide when to compact. */
-  logSize(doc: string): { count: number; bytes: number };
+  logSize(doc: string): Promise<{ count: number; bytes: number }>;
   /** Moves everything stored for `from` to `to` (its repository was renamed); whatever `to` held is dropped. */
-  rename(from: string, to: string): void;
+  rename(from: string, to: string): Promise<void>;
   /** Forgets the document (its repository was deleted). */
-  remove(doc: string): void;
+  remove(doc: string): Promise<void>;
 }

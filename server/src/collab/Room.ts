@@ -2,7 +2,7 @@ import { CloseCode, READ_ONLY_REASON } from '@atrium/protocol';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
-import type { CollabStore } from './CollabStore.js';
+import type { CollabStore, StoredDocument } from './CollabStore.js';
 import type { Connection } from './Connection.js';
 import { collabLimits } from './limits.js';
 import {
@@ -52,6 +52,7 @@ const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 /**
  * One live document: its Y.Doc, presence and clients. Every accepted update is appended to the
  * store before it is relayed (store-before-relay), then encoded once and sent to every other client.
+ * Appends, relays and compactions run one at a time in order, on a queue (`writes`).
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
@@ -73,13 +74,20 @@ export class Room {
   private presenceTimer: NodeJS.Timeout | null = null;
   private compactTimer: NodeJS.Timeout | null = null;
   private broken = false;
+  /** The tail of the write queue: resolves once everything applied so far is stored and relayed. */
+  private writes: Promise<void> = Promise.resolve();
   destroyed = false;
 
-  constructor(
+  /** Loads the document from the store and opens its room. */
+  static async open(name: string, deps: RoomDeps): Promise<Room> {
+    return new Room(name, deps, await deps.store.load(name));
+  }
+
+  private constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
+    stored: StoredDocument,
   ) {
-    const stored = deps.store.load(name);
     // Loading replays trusted bytes we wrote ourselves: snapshot, then the log since.
     if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, this);
     for (const u of stored.updates) Y.applyUpdate(this.doc, u, this);
@@ -117,6 +125,9 @@ export class Room {
   async handle(conn: Connection, msg: ClientMessage): Promise<void> {
     switch (msg.type) {
       case 'syncStep1': {
+        // Only what is stored is sent: the answer waits for updates still being written.
+        await this.writes;
+        if (this.destroyed) return;
         conn.send(this.syncStep2For(conn, msg.stateVector));
         return;
       }
@@ -151,6 +162,8 @@ export class Room {
           this.deps.log.warn({ err, doc: this.name }, 'update failed to apply after decoding');
           conn.close(CloseCode.MalformedMessage, 'update could not be applied');
         }
+        // The sender's next message waits until this one is stored (back-pressure on the store).
+        await this.writes;
         return;
       }
       case 'awareness': {
@@ -223,26 +236,42 @@ export class Room {
     }
   }
 
+  /** Runs `task` after everything queued before it; a failed task is logged by the task itself. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(task);
+    this.writes = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Resolves once every change applied so far is stored (and relayed). */
+  settled(): Promise<void> {
+    return this.writes;
+  }
+
   /** Every change, from a client or from the server itself: store, then relay the same bytes to all. */
   private onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return;
     this.fullSync = null;
     if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer);
     this.fullSyncTimer = null;
-    try {
-      this.lastSeq = this.deps.store.append(this.name, update);
-    } catch (err) {
-      // Not stored means not relayed: everyone reconnects and resyncs from what is durable.
-      this.deps.log.error({ err, doc: this.name }, 'could not store an update; closing the room');
-      this.broken = true;
-      for (const c of this.connections) c.close(CloseCode.InternalError, 'storage failed; reconnect');
-      return;
-    }
+    // Counted at once, so the size cap and compaction see updates still waiting to be written.
     this.storedBytes += update.length;
     this.logCount++;
     this.logBytes += update.length;
-    const message = encodeSync(SyncType.Update, update);
-    for (const c of this.connections) if (c !== origin) c.send(message);
+    void this.enqueue(async () => {
+      if (this.broken) return;
+      try {
+        this.lastSeq = await this.deps.store.append(this.name, update);
+      } catch (err) {
+        // Not stored means not relayed: everyone reconnects and resyncs from what is durable.
+        this.deps.log.error({ err, doc: this.name }, 'could not store an update; closing the room');
+        this.broken = true;
+        for (const c of this.connections) c.close(CloseCode.InternalError, 'storage failed; reconnect');
+        return;
+      }
+      const message = encodeSync(SyncType.Update, update);
+      for (const c of this.connections) if (c !== origin) c.send(message);
+    });
     this.maybeCompact();
   };
 
@@ -280,37 +309,49 @@ export class Room {
     // Deferred so a burst of keystrokes is relayed first; compaction runs between bursts.
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
-      this.compact();
+      void this.compact();
     }, 250);
     this.compactTimer.unref();
   }
 
-  /** Folds the log into one snapshot of the current state. */
-  compact(): void {
-    if (this.broken || this.logCount === 0) return;
+  /**
+   * Folds the log into one snapshot of the state as it is now, queued behind the updates already
+   * applied (so `lastSeq` is theirs when it runs). Resolves once stored; a failure leaves the log.
+   */
+  compact(): Promise<void> {
+    if (this.broken || this.logCount === 0) return this.writes;
     const state = encodeIntegratedState(this.doc);
-    this.deps.store.compact(this.name, state, this.lastSeq);
     this.storedBytes = state.length;
     this.logCount = 0;
     this.logBytes = 0;
+    return this.enqueue(async () => {
+      if (this.broken) return;
+      try {
+        await this.deps.store.compact(this.name, state, this.lastSeq);
+      } catch (err) {
+        this.deps.log.warn({ err, doc: this.name }, 'compaction failed; the log stays');
+      }
+    });
   }
 
-  /** Closes every client with a code, stores a final snapshot and frees the document. */
-  destroy(code: number = CloseCode.ServerShutdown, reason = 'server is shutting down'): void {
-    if (this.destroyed) return;
+  /** Closes every client with a code, frees the document; resolves once its final snapshot is stored. */
+  destroy(code: number = CloseCode.ServerShutdown, reason = 'server is shutting down'): Promise<void> {
+    if (this.destroyed) return this.writes;
     for (const c of this.connections) c.close(code, reason);
     this.connections.clear();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     if (this.compactTimer) clearTimeout(this.compactTimer);
     if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer);
     this.fullSync = null;
+    let final = this.writes;
     try {
-      this.compact();
+      final = this.compact();
     } catch (err) {
       this.deps.log.warn({ err, doc: this.name }, 'final compaction failed; the log stays');
     }
     this.destroyed = true;
     this.awareness.destroy();
     this.doc.destroy();
+    return final;
   }
 }

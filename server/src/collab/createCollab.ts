@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import { CollabServer } from './CollabServer.js';
 import { hubDocumentAccess } from './hubDocumentAccess.js';
 import { hubDocumentSeeder } from './hubDocumentSeeder.js';
-import { sqliteCollabStore } from './sqliteCollabStore.js';
+import { sqlCollabStore } from './sqlCollabStore.js';
 import { UpdateDecoder } from './UpdateDecoder.js';
 
 /** Builds the room core on the server's database, hub permissions and a decoding worker. */
@@ -15,7 +15,7 @@ export function createCollab(
   const decoder = new UpdateDecoder(new URL('./decodeWorker.js', import.meta.url), services.log);
   const access = () => hubDocumentAccess(all());
   const collab = new CollabServer({
-    store: sqliteCollabStore(services.db),
+    store: sqlCollabStore(services.db),
     access: {
       canonical: (doc) => access().canonical(doc),
       permission: (identity, doc) => access().permission(identity, doc),
@@ -42,12 +42,14 @@ export function createCollab(
     if (change.kind !== 'repo-moved' && change.kind !== 'repo-deleted') return;
     const kind = change.repoType;
     if (kind !== 'notebook' && kind !== 'space') return;
-    if (change.kind === 'repo-moved')
-      collab.moveDocument(collabDocumentName(kind, change.from), collabDocumentName(kind, change.to));
-    else collab.removeDocument(collabDocumentName(kind, change.name));
+    const done =
+      change.kind === 'repo-moved'
+        ? collab.moveDocument(collabDocumentName(kind, change.from), collabDocumentName(kind, change.to))
+        : collab.removeDocument(collabDocumentName(kind, change.name));
+    done.catch((err) => services.log.error({ err, change }, 'moving or removing a live document failed'));
   });
   services.onShutdown(async () => {
-    collab.close();
+    await collab.close();
     await decoder.close();
   });
   return collab;

@@ -4,8 +4,7 @@ import type { Migration } from '../db/migrations.js';
 export const collabMigrations: Migration[] = [
   {
     id: 'collab/001-documents',
-    up: (db) => {
-      db.exec(`
+    sqlite: `
         CREATE TABLE collab_snapshots (
           doc TEXT PRIMARY KEY,
           state BLOB NOT NULL,
@@ -18,7 +17,20 @@ export const collabMigrations: Migration[] = [
           data BLOB NOT NULL
         );
         CREATE INDEX collab_updates_doc_seq ON collab_updates (doc, seq);
-      `);
-    },
+      `,
+    postgres: `
+        CREATE TABLE collab_snapshots (
+          doc TEXT PRIMARY KEY,
+          state BYTEA NOT NULL,
+          seq BIGINT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE collab_updates (
+          seq BIGSERIAL PRIMARY KEY,
+          doc TEXT NOT NULL,
+          data BYTEA NOT NULL
+        );
+        CREATE INDEX collab_updates_doc_seq ON collab_updates (doc, seq);
+      `,
   },
 ];

@@ -1,10 +1,11 @@
 import type { Migration } from './migrations.js';
-import type { SqliteDatabase } from './openDatabase.js';
+import type { Database } from './openDatabase.js';
 
 export const metaMigrations: Migration[] = [
   {
     id: 'meta/001-meta',
-    up: (db) => db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)'),
+    sqlite: 'CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+    postgres: 'CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
   },
 ];
 
@@ -14,15 +15,16 @@ export interface MetaStore {
   set(key: string, value: string): Promise<void>;
 }
 
-export function sqliteMetaStore(db: SqliteDatabase): MetaStore {
-  const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const set = db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  );
+export function sqlMetaStore({ kysely }: Database): MetaStore {
   return {
-    get: async (key) => get.get(key)?.value,
+    get: async (key) =>
+      (await kysely.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst())?.value,
     set: async (key, value) => {
-      set.run(key, value);
+      await kysely
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
     },
   };
 }

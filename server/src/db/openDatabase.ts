@@ -1,30 +1,159 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
+import { Kysely, PostgresDialect, type QueryResult, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import { createPrivateFile, makeFilesPrivate } from '../atRest/privateFiles.js';
-import { applyMigrations, type Migration } from './migrations.js';
+import { applyPostgresMigrations, applySqliteMigrations, type Migration } from './migrations.js';
+import type { Tables } from './tables.js';
 
-export type SqliteDatabase = Database.Database;
+export type SqliteDatabase = Sqlite.Database;
 
-/** Opens (creating if needed) the SQLite file in WAL mode and brings its schema up to date. */
-export function openDatabase(file: string, migrations: readonly Migration[]): SqliteDatabase {
+export type Engine = 'sqlite' | 'postgres';
+
+/** The server's database: one Kysely over SQLite (the default) or PostgreSQL, migrated on open. */
+export interface Database {
+  engine: Engine;
+  kysely: Kysely<Tables>;
+  /**
+   * Runs a compiled query as a named server-side prepared statement where the engine has them
+   * (PostgreSQL: parsed and planned once per connection); undefined on SQLite, whose statements the
+   * driver already keeps prepared.
+   */
+  runNamed?: (name: string, sql: string, parameters: readonly unknown[]) => Promise<QueryResult<unknown>>;
+  /** A trivial round trip, for /api/health: what the engine reports about itself. */
+  check(): Promise<Record<string, unknown>>;
+  /** Flushes (SQLite: the WAL into the main file) and closes. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseLocation {
+  /** The SQLite file, used when `url` is unset. */
+  file: string;
+  /** `postgres://…` chooses PostgreSQL. */
+  url?: string;
+  /** Told when an idle PostgreSQL connection breaks (a restart, a failover): the pool replaces it. */
+  onConnectionError?: (err: Error) => void;
+}
+
+/** Opens (creating if needed) the database and brings its schema up to date. */
+export async function openDatabase(
+  where: DatabaseLocation,
+  migrations: readonly Migration[],
+): Promise<Database> {
+  return where.url
+    ? openPostgres(where.url, migrations, where.onConnectionError)
+    : openSqlite(where.file, migrations);
+}
+
+/** Opens the SQLite file in WAL mode, owner-only, and migrates it. */
+export function openSqliteFile(file: string, migrations: readonly Migration[]): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Owner-only (0600) before SQLite opens it: its WAL and shared-memory files take the same mode.
   createPrivateFile(file);
   makeFilesPrivate(`${file}-wal`, `${file}-shm`);
-  const db = new Database(file);
+  const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  applyMigrations(db, migrations);
+  applySqliteMigrations(db, migrations);
   return db;
 }
 
-/** Flushes the WAL into the main file and closes: used on graceful shutdown. */
-export function closeDatabase(db: SqliteDatabase): void {
-  if (!db.open) return;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+/** Distinct SQL texts kept prepared; the stores issue a few hundred shapes, bulk inserts a few more. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * The handle Kysely drives, with each SQL text prepared once and reused (as the stores did before
+ * Kysely): preparing costs more than running a small query. Least recently used texts are dropped.
+ */
+function preparedOnce(raw: SqliteDatabase) {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else {
+        statement = raw.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
+
+function openSqlite(file: string, migrations: readonly Migration[]): Database {
+  const raw = openSqliteFile(file, migrations);
+  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: preparedOnce(raw) }) });
+  let closed = false;
+  return {
+    engine: 'sqlite',
+    kysely,
+    check: async () => {
+      await sql`SELECT 1`.execute(kysely);
+      return { engine: 'sqlite', journalMode: raw.pragma('journal_mode', { simple: true }) };
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      // Kysely's SQLite driver closes the handle it was given.
+      await kysely.destroy();
+    },
+  };
+}
+
+/** 64-bit integers and numerics (counts, sums, sizes, times in ms) arrive as JS numbers, as from SQLite. */
+const INT8 = 20;
+const NUMERIC = 1700;
+const numberTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Connections per process: enough for concurrent requests, few enough for several processes per server. */
+const POOL_SIZE = 10;
+
+async function openPostgres(
+  url: string,
+  migrations: readonly Migration[],
+  onConnectionError: (err: Error) => void = () => undefined,
+): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types: numberTypes });
+  // Unhandled, an idle client's broken connection would end the process; the pool drops it instead.
+  pool.on('error', onConnectionError);
+  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await applyPostgresMigrations(kysely, migrations);
+  } catch (err) {
+    await kysely.destroy();
+    throw err;
+  }
+  let closed = false;
+  return {
+    engine: 'postgres',
+    kysely,
+    runNamed: async (name, text, values) => {
+      const result = await pool.query({ name, text, values: [...values] });
+      return {
+        rows: result.rows,
+        numAffectedRows: result.rowCount === null ? undefined : BigInt(result.rowCount),
+      };
+    },
+    check: async () => {
+      await sql`SELECT 1`.execute(kysely);
+      return { engine: 'postgres', connections: pool.totalCount, idle: pool.idleCount };
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy();
+    },
+  };
 }

@@ -11,12 +11,11 @@ export function healthHandlers({ health }: Services) {
   };
 }
 
-/** The database answers a trivial query and reports its journal mode. */
+/** The database answers a trivial query and reports its engine (and SQLite its journal mode). */
 export function databaseCheck(services: Pick<Services, 'db'>) {
-  return () => {
+  return async () => {
     const started = performance.now();
-    services.db.prepare('SELECT 1').get();
-    const mode = services.db.pragma('journal_mode', { simple: true });
-    return { ok: true, journalMode: mode, latencyMs: Number((performance.now() - started).toFixed(2)) };
+    const facts = await services.db.check();
+    return { ok: true, ...facts, latencyMs: Number((performance.now() - started).toFixed(2)) };
   };
 }

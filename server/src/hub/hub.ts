@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { MetaStore } from '../db/metaStore.js';
-import type { SqliteDatabase } from '../db/openDatabase.js';
+import type { Database } from '../db/openDatabase.js';
 import { BlobStore } from './BlobStore.js';
 import type { RepoStore } from './RepoStore.js';
-import { sqliteRepoStore } from './sqliteRepoStore.js';
+import { sqlRepoStore } from './sqlRepoStore.js';
 
 /** The Hub's state: repository records and the blob store, plus the key that signs upload URLs. */
 export interface Hub {
@@ -16,14 +16,14 @@ export interface Hub {
 
 const SIGNING_KEY = 'hub.signingKey';
 
-export async function createHub(db: SqliteDatabase, dataDir: string, meta: MetaStore): Promise<Hub> {
+export async function createHub(db: Database, dataDir: string, meta: MetaStore): Promise<Hub> {
   let key = await meta.get(SIGNING_KEY);
   if (!key) {
     key = randomBytes(32).toString('hex');
     await meta.set(SIGNING_KEY, key);
   }
   return {
-    repos: sqliteRepoStore(db),
+    repos: sqlRepoStore(db),
     blobs: new BlobStore(path.join(dataDir, 'blobs')),
     signingKey: Buffer.from(key, 'hex'),
   };

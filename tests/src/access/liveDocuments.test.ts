@@ -70,7 +70,7 @@ async function closesOnlyOne(
   await change();
   expect(await closed).toMatchObject({ code });
   type(b, 'still here');
-  await until(() => stored(doc).includes('still here'), 5_000, 'the kept socket’s edit stored');
+  await until(async () => (await stored(doc)).includes('still here'), 5_000, 'the kept socket’s edit stored');
   expect(keptClosed).toBe(false);
 }
 
@@ -97,8 +97,8 @@ describe('losing access closes live documents', () => {
     type(theirs, 'after');
     expect(await closed).toMatchObject({ code: CloseCode.AccessRevoked });
     type(mine, 'owner ');
-    await until(() => stored(doc).includes('owner '), 5_000, 'the owner’s edit stored');
-    expect(stored(doc)).not.toContain('after');
+    await until(async () => (await stored(doc)).includes('owner '), 5_000, 'the owner’s edit stored');
+    expect(await stored(doc)).not.toContain('after');
     expect(text(mine)).toBe('before owner ');
     expect(text(theirs)).not.toContain('owner');
   });
@@ -121,10 +121,10 @@ describe('losing access closes live documents', () => {
     type(theirs, 'refused');
     type(mine, 'still relayed');
     await until(() => text(theirs).includes('still relayed'), 5_000, 'the owner’s edit reaching the viewer');
-    await until(() => stored(doc).includes('still relayed'), 5_000, 'the owner’s edit stored');
+    await until(async () => (await stored(doc)).includes('still relayed'), 5_000, 'the owner’s edit stored');
     warn.mockRestore();
     expect(text(mine)).toBe('still relayed');
-    expect(stored(doc)).not.toContain('refused');
+    expect(await stored(doc)).not.toContain('refused');
     expect(closes).toBe(0);
   });
 
@@ -144,7 +144,7 @@ describe('losing access closes live documents', () => {
     await setPrivate(server.url, owner, 'space', repo, true);
     for (const closed of await Promise.all(closes)) expect(closed.code).toBe(CloseCode.AccessRevoked);
     type(mine, 'private now');
-    await until(() => stored(doc).includes('private now'), 5_000, 'the owner’s edit stored');
+    await until(async () => (await stored(doc)).includes('private now'), 5_000, 'the owner’s edit stored');
     expect(ownerClosed).toBe(false);
   });
 
@@ -199,7 +199,11 @@ describe('deleting and renaming', () => {
     const before = open(doc, { cookie: owner.cookie });
     await synced(before);
     type(before, 'from the deleted notebook');
-    await until(() => stored(doc).includes('from the deleted notebook'), 5_000, 'the edit stored');
+    await until(
+      async () => (await stored(doc)).includes('from the deleted notebook'),
+      5_000,
+      'the edit stored',
+    );
     const closed = closedWith(before, CLOSE_WITHIN_MS);
 
     await deleteRepo(server.url, owner, 'notebook', repo);
@@ -222,7 +226,7 @@ describe('deleting and renaming', () => {
     const editor = open(doc, { cookie: owner.cookie });
     await synced(editor);
     type(editor, 'unsaved work');
-    await until(() => stored(doc).includes('unsaved work'), 5_000, 'the edit stored');
+    await until(async () => (await stored(doc)).includes('unsaved work'), 5_000, 'the edit stored');
     const closed = closedWith(editor, CLOSE_WITHIN_MS);
 
     await moveRepo(server.url, owner, 'notebook', repo, renamed);
@@ -233,7 +237,7 @@ describe('deleting and renaming', () => {
     await synced(moved);
     expect(text(moved)).toBe('unsaved work');
     // The old name is free again: nothing of the renamed notebook is left under it.
-    expect(stored(doc)).toBe('');
+    expect(await stored(doc)).toBe('');
     const stale = open(doc, { cookie: owner.cookie });
     expect(await closedWith(stale)).toMatchObject({ code: CloseCode.Forbidden });
   });

@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, startTestServer, type TestServer, uniqueName } from '../harness/index.js';
 
 let server: TestServer;
-const userCount = () =>
-  (
-    server.services.db.prepare("SELECT count(*) AS n FROM accounts WHERE kind = 'user'").get() as {
-      n: number;
-    }
-  ).n;
+const userCount = () => server.services.accounts.countUsers();
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, {
     method: 'POST',
@@ -55,22 +50,22 @@ describe('sign up', () => {
     ['bad name', /letters, digits/],
     ['-dash', /letters, digits/],
   ])('refuses the name %j with a 400 and writes nothing', async (name, message) => {
-    const before = userCount();
+    const before = await userCount();
     const res = await post('/api/signup', { name, password: 'long enough password' });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string };
     expect(body.error).toMatch(message);
-    expect(userCount()).toBe(before);
+    expect(await userCount()).toBe(before);
   });
 
   it('refuses a taken name, in any case, with a 409', async () => {
     const name = uniqueName('Taken');
     expect((await post('/api/signup', { name, password: 'long enough password' })).status).toBe(201);
-    const before = userCount();
+    const before = await userCount();
     const res = await post('/api/signup', { name: name.toLowerCase(), password: 'another password' });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toMatch(/already taken/);
-    expect(userCount()).toBe(before);
+    expect(await userCount()).toBe(before);
   });
 
   it('refuses a short password', async () => {
@@ -133,12 +128,12 @@ describe('bad requests', () => {
   });
 
   it('answers a 10 MB body with a 413 JSON error and keeps serving', async () => {
-    const before = userCount();
+    const before = await userCount();
     const huge = JSON.stringify({ name: uniqueName(), password: 'x'.repeat(10 * 1024 * 1024) });
     const res = await post('/api/signup', huge);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: string }).error).toMatch(/too large/);
-    expect(userCount()).toBe(before);
+    expect(await userCount()).toBe(before);
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
 
@@ -157,7 +152,7 @@ describe('API tokens', () => {
     expect(tokens).toHaveLength(1);
     expect(tokens[0]).not.toHaveProperty('token');
     expect(JSON.stringify(tokens)).not.toContain(user.token);
-    const stored = server.services.db.prepare('SELECT hash FROM api_tokens').all() as { hash: string }[];
+    const stored = await server.services.db.kysely.selectFrom('api_tokens').select('hash').execute();
     expect(stored.some((r) => r.hash === user.token)).toBe(false);
 
     const info = await whoAmI({ accessToken: user.token, hubUrl: server.url });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer, tempDataDir } from '../harness/index.js';
 import { api } from '../spaces/runtimeTesting.js';
@@ -34,7 +35,8 @@ async function withServer<T>(
   fn: (s: TestServer) => Promise<T>,
   secretKey?: string,
 ): Promise<T> {
-  const server = await startTestServer({ dataDir, seed: false, secretKey });
+  // What is looked at are the SQLite files in the data directory, whatever ATRIUM_TEST_DATABASE says.
+  const server = await startTestServer({ dataDir, seed: false, secretKey, databaseUrl: undefined });
   try {
     return await fn(server);
   } finally {
@@ -123,16 +125,18 @@ describe('state at rest', () => {
       const repoId = await withServer(dataDir, async (server) => {
         const id = await spaceWithSecret(server, 'replaced');
         // As the previous version wrote it: the value in the clear, not marked sealed.
-        server.services.db
-          .prepare("UPDATE space_env SET value = ?, sealed = 0 WHERE kind = 'secret'")
-          .run(value);
+        await server.services.db.kysely
+          .updateTable('space_env')
+          .set({ value, sealed: 0 })
+          .where('kind', '=', 'secret')
+          .execute();
         return id;
       });
       expect(inDatabaseFiles(dataDir, value)).toBe(true);
       await withServer(dataDir, async (server) => {
         expect(await secretsOf(server, repoId)).toEqual([value]);
-        server.services.db.pragma('wal_checkpoint(TRUNCATE)');
-        server.services.db.exec('VACUUM');
+        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(server.services.db.kysely);
+        await sql`VACUUM`.execute(server.services.db.kysely);
         expect(inDatabaseFiles(dataDir, value)).toBe(false);
       });
     } finally {

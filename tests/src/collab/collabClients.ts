@@ -1,5 +1,6 @@
 import type { RepoType } from '@atrium/protocol';
 import { createRepo } from '@atrium/server/hub/commands/createRepo';
+import { sql } from 'kysely';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -60,13 +61,12 @@ export function clientPool(server: () => { url: string }) {
 }
 
 /** Everything the server stored for a document (snapshot and log), as text to search in. */
-export const storedText = (server: TestServer, doc: string): string =>
-  server.services.db
-    .prepare(
-      'SELECT data FROM collab_updates WHERE doc = ? UNION ALL SELECT state FROM collab_snapshots WHERE doc = ?',
-    )
-    .all(doc, doc)
-    .map((r) => Buffer.from((r as { data: Buffer }).data).toString('latin1'))
+export const storedText = async (server: TestServer, doc: string): Promise<string> =>
+  (
+    await sql<{ data: Uint8Array }>`SELECT data FROM collab_updates WHERE doc = ${doc}
+      UNION ALL SELECT state FROM collab_snapshots WHERE doc = ${doc}`.execute(server.services.db.kysely)
+  ).rows
+    .map((r) => Buffer.from(r.data).toString('latin1'))
     .join('');
 
 /** Resolves once the provider has completed its first sync with the server. */
@@ -82,7 +82,11 @@ export function synced(client: Client, timeoutMs = 10_000): Promise<void> {
 }
 
 /** Polls until `check` holds, failing after `timeoutMs` (the harness's waitFor, in this file's older shape). */
-export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   await waitFor(check, { what, timeout: timeoutMs, interval: 10 });
 }
 

@@ -84,7 +84,7 @@ describe('editing together', () => {
     editor.doc.getText('t').insert(14, '!');
     await until(() => text(viewer).endsWith('from the owner!'), 5_000, 'later edits still reach the viewer');
     expect(text(editor)).toBe('from the owner!');
-    expect(storedBytesOf(doc)).not.toContain('VIEWER-EDIT');
+    expect(await storedBytesOf(doc)).not.toContain('VIEWER-EDIT');
     const fresh = open(server, doc, { cookie: owner.cookie });
     await synced(fresh);
     expect(text(fresh)).toBe('from the owner!');
@@ -108,7 +108,7 @@ describe('editing together', () => {
       'permission denied',
     );
     warn.mockRestore();
-    expect(storedBytesOf(`notebooks/${repo}`)).not.toContain('READ-TOKEN-EDIT');
+    expect(await storedBytesOf(`notebooks/${repo}`)).not.toContain('READ-TOKEN-EDIT');
   });
 });
 
@@ -147,7 +147,7 @@ describe('who may join', () => {
     witness.doc.getText('t').insert(6, '!');
     await until(() => text(editor).endsWith('!'), 5_000, 'a later edit to reach the editor');
     expect(text(editor)).toBe('public!');
-    expect(storedBytesOf(doc)).not.toContain('GUEST-EDIT');
+    expect(await storedBytesOf(doc)).not.toContain('GUEST-EDIT');
   });
 });
 
@@ -212,14 +212,16 @@ describe('durability and lifecycle', () => {
     const a = open(server, doc, { cookie: owner.cookie });
     await synced(a);
     for (let i = 0; i < 700; i++) a.doc.getText('t').insert(i, 'x');
-    await until(() => storedBytesOf(doc).length > 0, 5_000, 'stored');
+    await until(async () => (await storedBytesOf(doc)).length > 0, 5_000, 'stored');
     await until(() => server.services.collab.rooms.get(doc) !== undefined, 5_000, 'room');
     a.destroy();
     await until(() => !server.services.collab.rooms.has(doc), 5_000, 'room eviction');
-    const snapshots = server.services.db
-      .prepare('SELECT count(*) AS n FROM collab_snapshots WHERE doc = ?')
-      .get(doc) as { n: number };
-    expect(snapshots.n).toBe(1);
+    const snapshots = await server.services.db.kysely
+      .selectFrom('collab_snapshots')
+      .select('doc')
+      .where('doc', '=', doc)
+      .execute();
+    expect(snapshots).toHaveLength(1);
     const b = open(server, doc, { cookie: owner.cookie });
     await synced(b);
     await until(() => text(b).length === 700, 5_000, 'reload');
@@ -242,7 +244,7 @@ describe('durability and lifecycle', () => {
       cell.set('execution_count', null);
       a.doc.getArray('cells').push([cell]);
     });
-    await until(() => storedBytesOf(doc).includes('print(1 + 1)'), 5_000, 'stored');
+    await until(async () => (await storedBytesOf(doc)).includes('print(1 + 1)'), 5_000, 'stored');
     const res = await fetch(`${server.url}/api/collab/${doc}/save`, {
       method: 'POST',
       headers: { ...owner.sessionHeaders, 'content-type': 'application/json' },
@@ -287,7 +289,7 @@ describe('durability and lifecycle', () => {
     await until(() => files.get('app.js') !== undefined, 5_000, 'seeded files');
     expect(files.get('app.js')?.toString()).toBe('console.log(1)\n');
     files.get('app.js')?.insert(0, '// edited\n');
-    await until(() => storedBytesOf(`spaces/${repo}`).includes('edited'), 5_000, 'stored');
+    await until(async () => (await storedBytesOf(`spaces/${repo}`)).includes('edited'), 5_000, 'stored');
     const res = await fetch(`${server.url}/api/collab/spaces/${repo}/save`, {
       method: 'POST',
       headers: owner.sessionHeaders,

@@ -1,4 +1,5 @@
 export * from './browser.js';
+export * from './postgres.js';
 export * from './requirements.js';
 export * from './server.js';
 export * from './users.js';

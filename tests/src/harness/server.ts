@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type Atrium, type Config, loadConfig, startAtrium } from '@atrium/server';
+import { startTestPostgres, type TestPostgres } from './postgres.js';
 
 export interface TestServer extends Atrium {
   dataDir: string;
@@ -12,6 +13,25 @@ export interface TestServer extends Atrium {
 }
 
 export const tempDataDir = (label = 'atrium-test') => fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+
+let postgres: Promise<TestPostgres> | undefined;
+const databaseOfDataDir = new Map<string, Promise<string>>();
+
+/**
+ * With ATRIUM_TEST_DATABASE=postgres every test server keeps its stores in PostgreSQL: one server per
+ * test process (started on first use, stopped when the process exits), one database per data
+ * directory, so a restarted server finds its state again. Otherwise undefined: SQLite in the data dir.
+ */
+export function testDatabaseUrl(dataDir: string): Promise<string> | undefined {
+  if (process.env.ATRIUM_TEST_DATABASE !== 'postgres') return undefined;
+  postgres ??= startTestPostgres();
+  let url = databaseOfDataDir.get(dataDir);
+  if (!url) {
+    url = postgres.then((server) => server.createDatabase());
+    databaseOfDataDir.set(dataDir, url);
+  }
+  return url;
+}
 
 /** The real Atrium server in this process, on port 0, with a fresh data directory and quiet logs. */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
@@ -23,7 +43,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       HOST: '127.0.0.1',
       ATRIUM_LOG_LEVEL: process.env.ATRIUM_TEST_LOG ?? 'silent',
     },
-    { authRateLimit: 10_000, ...overrides, dataDir },
+    { authRateLimit: 10_000, databaseUrl: await testDatabaseUrl(dataDir), ...overrides, dataDir },
   );
   const atrium = await startAtrium(config);
   return {
@@ -52,6 +72,7 @@ const serverMain = () =>
 
 /** The real server as a child process (for kill -9 and restart tests); resolves once it listens. */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const databaseUrl = await testDatabaseUrl(dataDir);
   const child = spawn(process.execPath, [serverMain()], {
     env: {
       ...process.env,
@@ -60,6 +81,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
       ATRIUM_DATA_DIR: dataDir,
       ATRIUM_LOG_LEVEL: 'info',
       ATRIUM_AUTH_RATE_LIMIT: '10000',
+      ...(databaseUrl ? { ATRIUM_DATABASE_URL: databaseUrl } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import type { Services } from '../../services.js';
 import { AppSandboxes } from './AppSandboxes.js';
 import { SpaceRuntimes } from './SpaceRuntimes.js';
-import { sealPlaintextSecrets, sqliteSpaceSettingsStore } from './sqliteSpaceSettingsStore.js';
+import { sqlSpaceSettingsStore } from './sqlSpaceSettingsStore.js';
 import { watchSpaceCommits } from './watchSpaceCommits.js';
 
 const envInt = (name: string, fallback: number) => {
@@ -27,10 +27,7 @@ export function createSpaceRuntimes(services: Services): SpaceRuntimes {
     violations: runtime.violations,
     log,
   });
-  const sealed = sealPlaintextSecrets(services.db, services.secretBox);
-  if (sealed > 0)
-    log.info({ secrets: sealed }, 'sealed Space secrets stored in plaintext by an earlier version');
-  const settings = sqliteSpaceSettingsStore(services.db, services.secretBox);
+  const settings = sqlSpaceSettingsStore(services.db, services.secretBox);
   const runtimes = new SpaceRuntimes(services, settings, sandboxes, {
     defaultSleepS: envInt('ATRIUM_SPACES_SLEEP_S', 48 * 3600),
     maxRunning: envInt('ATRIUM_SPACES_MAX_RUNNING', 8),

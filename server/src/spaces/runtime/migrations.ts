@@ -1,11 +1,6 @@
 import type { Migration } from '../../db/migrations.js';
 
-/** Space settings kept across restarts: sleep time, paused, variables (public) and secrets (write-only). */
-export const spaceRuntimeMigrations: Migration[] = [
-  {
-    id: 'spaces/001-settings',
-    up: (db) => {
-      db.exec(`
+const settings = `
         CREATE TABLE space_settings (
           repo_id TEXT PRIMARY KEY,
           sleep_seconds INTEGER,
@@ -20,13 +15,19 @@ export const spaceRuntimeMigrations: Migration[] = [
           updated_at TEXT NOT NULL,
           PRIMARY KEY (repo_id, kind, key)
         );
-      `);
-    },
-  },
+      `;
+
+const sealedColumn = 'ALTER TABLE space_env ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0';
+
+/** Space settings kept across restarts: sleep time, paused, variables (public) and secrets (write-only). */
+export const spaceRuntimeMigrations: Migration[] = [
+  // The same SQL on both engines (PostgreSQL keys compare byte by byte: COLLATE "C" on key).
   {
-    // Secrets are sealed with a key kept outside the database (atRest/SecretBox.ts); rows written
-    // before this are sealed at start-up (sealPlaintextSecrets).
-    id: 'spaces/002-sealed-secrets',
-    up: (db) => db.exec('ALTER TABLE space_env ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0'),
+    id: 'spaces/001-settings',
+    sqlite: settings,
+    postgres: settings.replace('key TEXT', 'key TEXT COLLATE "C"'),
   },
+  // Secrets are sealed with a key kept outside the database (atRest/SecretBox.ts); rows written
+  // before this are sealed at start-up (sealPlaintextSecrets).
+  { id: 'spaces/002-sealed-secrets', sqlite: sealedColumn, postgres: sealedColumn },
 ];

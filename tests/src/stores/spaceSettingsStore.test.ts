@@ -1,29 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SecretBox } from '../../atRest/SecretBox.js';
-import { closeDatabase, openDatabase, type SqliteDatabase } from '../../db/openDatabase.js';
-import { spaceRuntimeMigrations } from './migrations.js';
-import type { SpaceSettingsStore } from './SpaceSettingsStore.js';
-import { sqliteSpaceSettingsStore } from './sqliteSpaceSettingsStore.js';
+import { SecretBox } from '@atrium/server/atRest/SecretBox';
+import type { SpaceSettingsStore } from '@atrium/server/spaces/runtime/SpaceSettingsStore';
+import {
+  sealPlaintextSecrets,
+  sqlSpaceSettingsStore,
+} from '@atrium/server/spaces/runtime/sqlSpaceSettingsStore';
+import { sql } from 'kysely';
+import { beforeEach, expect, it } from 'vitest';
+import { describeOnEngines } from './engines.js';
 
 const at = '2026-11-26T12:00:00.000Z';
 
-describe('the SQLite Space settings store', () => {
-  let dir: string;
-  let db: SqliteDatabase;
+describeOnEngines('the Space settings store', ({ db }) => {
+  let box: SecretBox;
   let store: SpaceSettingsStore;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-space-settings-'));
-    db = openDatabase(path.join(dir, 'db.sqlite'), spaceRuntimeMigrations);
-    store = sqliteSpaceSettingsStore(db, new SecretBox(randomBytes(32)));
-  });
-  afterEach(() => {
-    closeDatabase(db);
-    fs.rmSync(dir, { recursive: true, force: true });
+    box = new SecretBox(randomBytes(32));
+    store = sqlSpaceSettingsStore(db(), box);
   });
 
   it('tells the default sleep time (undefined) from "never" (null) and from a set number', async () => {
@@ -69,5 +63,31 @@ describe('the SQLite Space settings store', () => {
     expect(await store.env('dst', 'secret')).toEqual([]);
     expect(await store.sleepSeconds('dst')).toBeNull();
     expect(await store.paused('dst')).toBe(false);
+  });
+
+  it('stores secrets sealed, and seals those an earlier version left in plaintext', async () => {
+    await store.putEnv('r1', 'secret', { key: 'NEW', value: 'fresh', description: null, updatedAt: at });
+    await db()
+      .kysely.insertInto('space_env')
+      .values({
+        repo_id: 'r1',
+        kind: 'secret',
+        key: 'OLD',
+        value: 'plain',
+        description: null,
+        updated_at: at,
+      })
+      .execute();
+    expect(await sealPlaintextSecrets(db(), box)).toBe(1);
+    expect(await sealPlaintextSecrets(db(), box)).toBe(0);
+    const { rows } = await sql<{ value: string }>`SELECT value FROM space_env ORDER BY key`.execute(
+      db().kysely,
+    );
+    expect(rows.map((r) => r.value)).not.toContain('plain');
+    expect(rows.map((r) => r.value)).not.toContain('fresh');
+    expect((await store.env('r1', 'secret')).map((e) => [e.key, e.value])).toEqual([
+      ['NEW', 'fresh'],
+      ['OLD', 'plain'],
+    ]);
   });
 });

@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accountMigrations } from '../accounts/migrations.js';
-import { sqliteAccountStore } from '../accounts/sqliteAccountStore.js';
-import { closeDatabase, openDatabase, type SqliteDatabase } from '../db/openDatabase.js';
-import { hubMigrations } from './migrations.js';
-import type { FileEntry, NewCommit, RepoStore } from './RepoStore.js';
-import { sqliteRepoStore } from './sqliteRepoStore.js';
+import { sqlAccountStore } from '@atrium/server/accounts/sqlAccountStore';
+import type { FileEntry, NewCommit, RepoStore } from '@atrium/server/hub/RepoStore';
+import { sqlRepoStore } from '@atrium/server/hub/sqlRepoStore';
+import { beforeEach, expect, it } from 'vitest';
+import { describeOnEngines } from './engines.js';
 
 const file = (p: string, sha = 'a'.repeat(64)): FileEntry => ({
   path: p,
@@ -17,24 +12,27 @@ const file = (p: string, sha = 'a'.repeat(64)): FileEntry => ({
   lfs: false,
 });
 
-describe('the SQLite repository store', () => {
-  let dir: string;
-  let db: SqliteDatabase;
+describeOnEngines('the repository store', ({ db, second }) => {
   let store: RepoStore;
   let ownerId: string;
 
+  const newCommit = (
+    repoId: string,
+    changes: Partial<NewCommit['changes']>,
+    extra: Partial<NewCommit> = {},
+  ): NewCommit => ({
+    repoId,
+    branch: 'main',
+    authorId: ownerId,
+    authorName: 'owner',
+    title: 't',
+    message: '',
+    createdAt: new Date().toISOString(),
+    changes: { put: [], deleteFiles: [], deleteFolders: [], ...changes },
+    ...extra,
+  });
   const commit = (repoId: string, changes: Partial<NewCommit['changes']>, extra: Partial<NewCommit> = {}) =>
-    store.commit({
-      repoId,
-      branch: 'main',
-      authorId: ownerId,
-      authorName: 'owner',
-      title: 't',
-      message: '',
-      createdAt: new Date().toISOString(),
-      changes: { put: [], deleteFiles: [], deleteFolders: [], ...changes },
-      ...extra,
-    });
+    store.commit(newCommit(repoId, changes, extra));
 
   async function newRepo(name: string) {
     const now = new Date().toISOString();
@@ -58,22 +56,21 @@ describe('the SQLite repository store', () => {
     return repo;
   }
 
-  beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-store-'));
-    db = openDatabase(path.join(dir, 'db.sqlite'), [...accountMigrations, ...hubMigrations]);
-    store = sqliteRepoStore(db);
-    const owner = await sqliteAccountStore(db).create({
+  async function newUser(name: string) {
+    const user = await sqlAccountStore(db()).create({
       kind: 'user',
-      name: 'owner',
-      fullname: 'Owner',
+      name,
+      fullname: name,
       email: null,
       passwordHash: null,
     });
-    ownerId = owner!.id;
-  });
-  afterEach(() => {
-    closeDatabase(db);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!user) throw new Error('user not created');
+    return user.id;
+  }
+
+  beforeEach(async () => {
+    store = sqlRepoStore(db());
+    ownerId = await newUser('owner');
   });
 
   it('refuses a second repository with the same name in any case', async () => {
@@ -206,5 +203,125 @@ describe('the SQLite repository store', () => {
     expect((await store.storageUsage(ownerId, adding)).addingBytes).toBe(7);
     await store.remove(repo.id);
     expect((await store.storageUsage(ownerId)).usedBytes).toBe(0);
+  });
+  it('lets one of two commits racing from the same parent land; the other gets a stale-parent conflict', async () => {
+    const repo = await newRepo('raced');
+    const other = sqlRepoStore(await second());
+    const files = (tag: string) => Array.from({ length: 200 }, (_, i) => file(`${tag}/${i}.txt`));
+    const [a, b] = await Promise.all([
+      store.commit(newCommit(repo.id, { put: files('a') }, { expectedHead: repo.head! })),
+      other.commit(newCommit(repo.id, { put: files('b') }, { expectedHead: repo.head! })),
+    ]);
+    const outcomes = [a, b];
+    const won = outcomes.filter((o) => o.ok);
+    const lost = outcomes.filter((o) => !o.ok);
+    expect(won).toHaveLength(1);
+    expect(lost).toEqual([{ ok: false, reason: 'stale_parent', head: won[0]!.ok ? won[0]!.oid : '' }]);
+    const head = await store.resolveRevision(repo.id, 'main');
+    expect(head).toBe(won[0]!.ok ? won[0]!.oid : '');
+    // The branch holds exactly the winner's files on top of the parent, nothing of the loser's.
+    expect(await store.entries(head!, '')).toHaveLength(201);
+    expect(await store.countHistory(head!)).toBe(2);
+  });
+
+  it('applies both of two commits racing without an expected parent, one after the other', async () => {
+    const repo = await newRepo('serial');
+    const other = sqlRepoStore(await second());
+    const results = await Promise.all([
+      store.commit(newCommit(repo.id, { put: [file('one.txt')] })),
+      other.commit(newCommit(repo.id, { put: [file('two.txt')] })),
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const head = (await store.resolveRevision(repo.id, 'main'))!;
+    expect((await store.entries(head, '')).map((e) => e.path)).toEqual(['README.md', 'one.txt', 'two.txt']);
+    expect(await store.countHistory(head)).toBe(3);
+  });
+
+  it('gives a name raced for by two creations to one repository', async () => {
+    const other = sqlRepoStore(await second());
+    const create = (s: RepoStore, name: string) =>
+      s.create({
+        type: 'model',
+        ownerId,
+        name,
+        private: false,
+        sdk: null,
+        createdAt: new Date().toISOString(),
+        initialCommit: {
+          authorId: ownerId,
+          authorName: 'owner',
+          title: 'init',
+          message: '',
+          createdAt: new Date().toISOString(),
+          changes: { put: [file('README.md')], deleteFiles: [], deleteFolders: [] },
+        },
+      });
+    const made = await Promise.all([create(store, 'twin'), create(other, 'Twin')]);
+    expect(made.filter((r) => r !== undefined)).toHaveLength(1);
+    expect(
+      await store.list({
+        type: 'model',
+        sort: 'createdAt',
+        limit: 10,
+        offset: 0,
+        viewerId: null,
+        viewerIsAdmin: true,
+      }),
+    ).toHaveLength(1);
+  });
+
+  it('counts a like once however often it is sent at once, and every liker once', async () => {
+    const repo = await newRepo('liked');
+    const other = sqlRepoStore(await second());
+    const users = await Promise.all(['u1', 'u2', 'u3', 'u4'].map(newUser));
+    const at = new Date().toISOString();
+    // Each user likes from both "processes" at once, twice over.
+    await Promise.all(
+      users.flatMap((u) => [
+        store.like(repo.id, u, at),
+        other.like(repo.id, u, at),
+        store.like(repo.id, u, at),
+      ]),
+    );
+    expect((await store.findById(repo.id))?.likes).toBe(4);
+    expect(await store.likers(repo.id)).toHaveLength(4);
+    await Promise.all([store.unlike(repo.id, users[0]!), other.unlike(repo.id, users[0]!)]);
+    expect((await store.findById(repo.id))?.likes).toBe(3);
+    expect(await store.hasLiked(repo.id, users[0]!)).toBe(false);
+    expect((await store.likedBy(users[1]!)).map((l) => l.repo.id)).toEqual([repo.id]);
+  });
+
+  it('lists folders by byte order of paths, whatever the database locale', async () => {
+    const repo = await newRepo('order');
+    const done = await commit(repo.id, {
+      put: [file('a/B.txt'), file('a/a.txt'), file('a-b.txt'), file('a/_.txt'), file('a0')],
+    });
+    if (!done.ok) throw new Error('commit');
+    expect((await store.entries(done.oid, 'a')).map((e) => e.path)).toEqual([
+      'a/B.txt',
+      'a/_.txt',
+      'a/a.txt',
+    ]);
+  });
+
+  it('commits a thousand files at once', async () => {
+    const repo = await newRepo('big');
+    const files = Array.from({ length: 1000 }, (_, i) =>
+      file(`data/${String(i).padStart(4, '0')}.bin`, i.toString(16).padStart(64, '0')),
+    );
+    const done = await commit(repo.id, { put: files });
+    if (!done.ok) throw new Error(JSON.stringify(done));
+    expect(await store.entries(done.oid, 'data')).toHaveLength(1000);
+    expect((await store.storageUsage(ownerId)).usedBytes).toBe(1001);
+    expect(await commit(repo.id, { put: [file('data/0001.bin/x')] })).toMatchObject({
+      ok: false,
+      reason: 'path_conflict',
+      path: 'data/0001.bin/x',
+    });
+    expect(await commit(repo.id, { put: [file('data')] })).toMatchObject({
+      ok: false,
+      reason: 'path_conflict',
+      path: 'data',
+    });
   });
 });

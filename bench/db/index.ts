@@ -1,0 +1,5 @@
+import { benchCommitOnEngines } from './commit.js';
+import { benchWhoAmIOnEngines } from './whoami.js';
+
+await benchWhoAmIOnEngines();
+await benchCommitOnEngines();
