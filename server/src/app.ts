@@ -202,6 +202,10 @@ export async function startAtrium(
   // Slow-loris guard without cutting long downloads or streams short (bodies: bodyDeadline).
   server.headersTimeout = 30_000;
   server.requestTimeout = 0;
+  // Node's 5 s idle keep-alive races clients that pause between requests (the Hub client hashing a
+  // 50 MB file under load reused a socket the server was closing: ECONNRESET). Longer than a proxy's
+  // usual 60 s idle timeout, so the proxy, not Atrium, closes idle connections.
+  server.keepAliveTimeout = 65_000;
   routeUpgrades(server, upgradeRoutes(services), log);
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,24 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { LoopShare } from './LoopShare.js';
 import { type BoundedLineOptions, readBoundedLines } from './readBoundedLines.js';
+
+/** No cap on loop time: these tests are about lines, and a loaded machine must not pace them. */
+const unlimited = () => new LoopShare(Number.POSITIVE_INFINITY, 1);
+
+/** Retries an assertion until it holds: a chunk may be handled over several turns (slices). */
+async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
 
 function reader(maxBytes: number, longLines: BoundedLineOptions['longLines'], onLine?: (l: string) => void) {
   const stream = new PassThrough();
@@ -12,6 +30,7 @@ function reader(maxBytes: number, longLines: BoundedLineOptions['longLines'], on
     onLine: onLine ?? ((l) => lines.push(l)),
     onLongLine: () => events.long++,
     onError: (err) => events.errors.push(err),
+    loopShare: unlimited(),
   });
   return { stream, lines, events };
 }
@@ -28,47 +47,48 @@ describe('readBoundedLines', () => {
     expect(lines).toEqual(['héllo', 'world', '', 'last']);
   });
 
-  it('stops at a line longer than the limit, once, and reads nothing after it', () => {
+  it('stops at a line longer than the limit, once, and reads nothing after it', async () => {
     const { stream, lines, events } = reader(10, 'end');
     stream.write('ok\n');
     stream.write('x'.repeat(8));
     stream.write('x'.repeat(8));
     stream.write('more\nafter\n');
+    await eventually(() => expect(events.long).toBe(1));
     expect(lines).toEqual(['ok']);
-    expect(events.long).toBe(1);
   });
 
-  it('accepts a line of exactly the limit', () => {
+  it('accepts a line of exactly the limit', async () => {
     const { stream, lines, events } = reader(10, 'end');
     stream.write(`${'y'.repeat(10)}\n`);
-    expect(lines).toEqual(['y'.repeat(10)]);
+    await eventually(() => expect(lines).toEqual(['y'.repeat(10)]));
     expect(events.long).toBe(0);
   });
 
-  it('cuts a long line to its first bytes and goes on with the next one in cut mode', () => {
+  it('cuts a long line to its first bytes and goes on with the next one in cut mode', async () => {
     const { stream, lines, events } = reader(4, 'cut');
     stream.write('abcdefgh');
     stream.write('ijkl\nnext\nabcdefg\nend\n');
-    expect(lines).toEqual(['abcd…', 'next', 'abcd…', 'end']);
+    await eventually(() => expect(lines).toEqual(['abcd…', 'next', 'abcd…', 'end']));
     expect(events.long).toBe(2);
   });
 
-  it('never holds more than the limit however much arrives without a newline', () => {
+  it('never holds more than the limit however much arrives without a newline', async () => {
     const { stream, events } = reader(1024 * 1024, 'cut');
     const before = process.memoryUsage().arrayBuffers;
     const chunk = Buffer.alloc(1024 * 1024, 0x78);
     for (let i = 0; i < 200; i++) stream.write(chunk);
+    await eventually(() => expect(stream.writableLength).toBe(0));
     // 200 MiB went through; what is still referenced is about one chunk, not the stream.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 1024 * 1024);
     expect(events.long).toBe(1);
   });
 
-  it('hands what a line handler throws to onError and stops, without throwing into the stream', () => {
+  it('hands what a line handler throws to onError and stops, without throwing into the stream', async () => {
     const { stream, events } = reader(100, 'end', (l) => {
       if (l === 'boom') throw new Error('handler failed');
     });
     expect(() => stream.write('fine\nboom\nlater\n')).not.toThrow();
-    expect((events.errors[0] as Error).message).toBe('handler failed');
+    await eventually(() => expect((events.errors[0] as Error | undefined)?.message).toBe('handler failed'));
     expect(events.errors).toHaveLength(1);
   });
 
@@ -101,6 +121,7 @@ describe('readBoundedLines on a flood', () => {
       onError: (err) => {
         throw err;
       },
+      loopShare: unlimited(),
     });
     const count = 2000;
     setImmediate(() => {
