@@ -3,3 +3,4 @@ export * from './requirements.js';
 export * from './server.js';
 export * from './users.js';
 export * from './waitFor.js';
+export * from './swift.js';
