@@ -1,6 +1,6 @@
 export * from './browser.js';
 export * from './requirements.js';
 export * from './server.js';
+export * from './swift.js';
 export * from './users.js';
 export * from './waitFor.js';
-export * from './swift.js';
