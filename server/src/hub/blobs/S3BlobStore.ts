@@ -127,7 +127,12 @@ export class S3BlobStore implements BlobStore {
     const stored = await this.stat(sha256);
     if (stored)
       await this.s3.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.marker(sha256), Body: '' }),
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.marker(sha256),
+          Body: Buffer.alloc(0),
+          ContentLength: 0,
+        }),
       );
     return stored;
   }
