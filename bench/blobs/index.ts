@@ -1,0 +1,3 @@
+import { benchThroughput } from './throughput.js';
+
+await benchThroughput();
