@@ -159,15 +159,16 @@ export class S3BlobStore implements BlobStore {
     return Buffer.concat(chunks);
   }
 
-  /** The bytes are hashed before the write, so they go straight to their content address. */
+  /**
+   * The bytes are hashed before the write, so they go straight to their content address: one request,
+   * no existence check first. Rewriting identical bytes is harmless (a PUT is atomic) and dates the
+   * object now, which is the claim.
+   */
   async put(content: Buffer): Promise<StoredBlob> {
     const sha256 = sha256Of(content);
-    // A new object is dated now, so only a reused one needs its claim marker.
-    if (!(await this.claim(sha256))) {
-      await this.s3.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256), Body: content }),
-      );
-    }
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256), Body: content }),
+    );
     return { sha256, size: content.length };
   }
 
