@@ -42,6 +42,8 @@ export interface S3BlobStoreOptions {
 const MAX_SINGLE_COPY = 5 * 1024 ** 3;
 /** Presigned downloads stay valid this long (the Hub's CDN links last about as long). */
 const DOWNLOAD_URL_TTL_S = 3600;
+/** The resolution of S3 listing dates. */
+const DATE_STEP_MS = 1000;
 /** Temporary uploads older than this are debris of a crash (an upload in flight is never listed). */
 const TMP_DEBRIS_MS = 3600 * 1000;
 
@@ -266,7 +268,8 @@ export class S3BlobStore implements BlobStore {
    * not excluded (the grace period makes it need a day-old orphan reused at that instant).
    */
   async sweep(keep: ReadonlySet<string>, graceMs: number): Promise<{ blobs: number; bytes: number }> {
-    const cutoff = Date.now() - graceMs;
+    // Listings date objects in whole seconds (Swift rounds up): the grace period holds to within one.
+    const cutoff = Date.now() - graceMs + DATE_STEP_MS;
     const claimed = new Map<string, number>();
     for await (const o of this.list('used/')) claimed.set(o.key.slice(o.key.lastIndexOf('/') + 1), o.at);
     let blobs = 0;
