@@ -89,7 +89,7 @@ export async function benchDownload() {
   });
   const peerProc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bareFileServer.ts')], {
     cwd: path.join(root, 'bench'),
-    env: { ...process.env, PORT: String(port + 1), FILE: services.hub.blobs.pathOf(sha256) },
+    env: { ...process.env, PORT: String(port + 1), FILE: services.hub.blobs.localFile(sha256) ?? '' },
     stdio: 'ignore',
   });
   try {

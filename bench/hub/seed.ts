@@ -27,7 +27,7 @@ export async function seedRepo(atrium: Atrium, owner: string, name: string, coun
   const repo = await createRepo(services, actor, { type: 'model', name });
   const puts: FileEntry[] = [];
   for (let i = 0; i < count; i++) {
-    const { sha256, size } = services.hub.blobs.putBuffer(randomBytes(fileSize));
+    const { sha256, size } = await services.hub.blobs.put(randomBytes(fileSize));
     puts.push({
       path: `shard-${Math.floor(i / 100)}/file-${i}.bin`,
       sha256,

@@ -155,7 +155,7 @@ async function seedBigSpace(
   const actor = (await services.accounts.findByName(user.name))!;
   const puts: FileEntry[] = [];
   for (let i = 0; i < files; i++) {
-    const { sha256, size } = services.hub.blobs.putBuffer(randomBytes(fileSize));
+    const { sha256, size } = await services.hub.blobs.put(randomBytes(fileSize));
     puts.push({ path: `weights/part-${i}.bin`, sha256, size, gitOid: lfsGitOid(sha256, size), lfs: true });
   }
   const outcome = await services.hub.repos.commit({

@@ -22,6 +22,7 @@ import { databaseCheck } from './health/handlers.js';
 import { bodyDeadline } from './http/bodyDeadline.js';
 import { baseSecurityHeaders } from './http/securityHeaders.js';
 import { permissionOnStored } from './hub/access.js';
+import { openBlobStore } from './hub/blobs/openBlobStore.js';
 import { createHub } from './hub/hub.js';
 import { hubMigrations } from './hub/migrations.js';
 import { createLogger, type Logger } from './logger.js';
@@ -95,7 +96,7 @@ export async function startAtrium(
   const accounts = sqlAccountStore(db);
   const meta = sqlMetaStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
-  const hub = await createHub(db, config.dataDir, meta);
+  const hub = await createHub(db, await openBlobStore(config), meta);
   const modelCache = new ModelCache(hub, modelCacheDir(config.dataDir), {
     upstream: config.upstreamHub,
     onProgress: (p) => {
@@ -174,6 +175,7 @@ export async function startAtrium(
   services.spaceRuntimes = createSpaceRuntimes(services);
   services.health.register('database', databaseCheck(services));
   services.health.register('blobs', () => services.hub.blobs.check(), { maxAgeMs: 2000 });
+  services.onShutdown(() => services.hub.blobs.close());
   services.health.register('docker', services.runtime.dockerHealth, { maxAgeMs: 2000 });
   services.health.register('sandboxImage', services.runtime.imageHealth);
   services.health.register('sandboxOutput', services.runtime.outputHealth);

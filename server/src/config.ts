@@ -37,6 +37,15 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// (or postgresql://) URL')
     .optional(),
+  ATRIUM_BLOB_STORE: z.enum(['disk', 's3']).default('disk'),
+  ATRIUM_S3_ENDPOINT: z.string().url().optional(),
+  ATRIUM_S3_BUCKET: z.string().min(3).max(63).optional(),
+  ATRIUM_S3_REGION: z.string().min(1).default('us-east-1'),
+  ATRIUM_S3_PREFIX: z.string().default(''),
+  ATRIUM_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ATRIUM_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ATRIUM_S3_FORCE_PATH_STYLE: z.enum(['0', '1']).optional(),
+  ATRIUM_S3_PRESIGNED_DOWNLOADS: z.enum(['0', '1']).default('0'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -92,6 +101,46 @@ export interface Config {
   secretKey: string | undefined;
   /** `postgres://…` keeps every store in PostgreSQL; unset: SQLite in the data directory. */
   databaseUrl: string | undefined;
+  /** Where blobs live: `<dataDir>/blobs` (default) or an S3 bucket (server/src/hub/blobs). */
+  blobStore: BlobStoreConfig;
+}
+
+export type BlobStoreConfig =
+  | { kind: 'disk' }
+  | {
+      kind: 's3';
+      endpoint: string | undefined;
+      bucket: string;
+      region: string;
+      prefix: string;
+      /** undefined: the AWS SDK's default credential chain. */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      forcePathStyle: boolean;
+      presignDownloads: boolean;
+    };
+
+function blobStoreConfig(e: Env): BlobStoreConfig {
+  if (e.ATRIUM_BLOB_STORE === 'disk') return { kind: 'disk' };
+  if (!e.ATRIUM_S3_BUCKET)
+    throw new Error('Invalid configuration: ATRIUM_BLOB_STORE=s3 needs ATRIUM_S3_BUCKET');
+  if (!e.ATRIUM_S3_ACCESS_KEY_ID !== !e.ATRIUM_S3_SECRET_ACCESS_KEY)
+    throw new Error(
+      'Invalid configuration: set both ATRIUM_S3_ACCESS_KEY_ID and ATRIUM_S3_SECRET_ACCESS_KEY, or neither',
+    );
+  return {
+    kind: 's3',
+    endpoint: e.ATRIUM_S3_ENDPOINT,
+    bucket: e.ATRIUM_S3_BUCKET,
+    region: e.ATRIUM_S3_REGION,
+    prefix: e.ATRIUM_S3_PREFIX,
+    credentials:
+      e.ATRIUM_S3_ACCESS_KEY_ID && e.ATRIUM_S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.ATRIUM_S3_ACCESS_KEY_ID, secretAccessKey: e.ATRIUM_S3_SECRET_ACCESS_KEY }
+        : undefined,
+    // Path style by default off AWS: a Swift or MinIO on one address has no per-bucket host names.
+    forcePathStyle: (e.ATRIUM_S3_FORCE_PATH_STYLE ?? (e.ATRIUM_S3_ENDPOINT ? '1' : '0')) === '1',
+    presignDownloads: e.ATRIUM_S3_PRESIGNED_DOWNLOADS === '1',
+  };
 }
 
 /** Reads the configuration from an environment, refusing bad values with a message naming them. */
@@ -132,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyMinRate: e.ATRIUM_BODY_MIN_RATE,
     secretKey: e.ATRIUM_SECRET_KEY,
     databaseUrl: e.ATRIUM_DATABASE_URL,
+    blobStore: blobStoreConfig(e),
     ...overrides,
   };
 }

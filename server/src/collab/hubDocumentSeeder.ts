@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { NOTEBOOK_FILE } from '@atrium/protocol';
 import { payloadTooLarge } from '../errors.js';
 import { splitRepoId } from '../hub/access.js';
@@ -29,7 +28,7 @@ export function hubDocumentSeeder(services: Services): DocumentSeeder {
             `${NOTEBOOK_FILE} is larger than ${importLimits.maxBytes / (1024 * 1024)} MB`,
             'notebook_too_large',
           );
-        const file = await fs.readFile(services.hub.blobs.pathOf(entry.sha256));
+        const file = await services.hub.blobs.readBuffer(entry.sha256);
         const { state } = await services.work.run(
           'notebookState',
           { file, docMaxBytes: services.config.collabDocMaxBytes },
@@ -40,7 +39,7 @@ export function hubDocumentSeeder(services: Services): DocumentSeeder {
       const files: TextFile[] = [];
       for (const entry of await services.hub.repos.entries(commit, '')) {
         if (entry.lfs || entry.size > MAX_SEED_FILE_BYTES || !seedsFrom(doc.kind, entry.path)) continue;
-        const bytes = await fs.readFile(services.hub.blobs.pathOf(entry.sha256));
+        const bytes = await services.hub.blobs.readBuffer(entry.sha256);
         if (bytes.includes(0)) continue;
         const content = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
         if (content.includes('\uFFFD')) continue;

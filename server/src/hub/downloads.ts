@@ -55,7 +55,7 @@ export function parseRange(
 
 /**
  * `GET|HEAD /{prefix}/{id}/resolve|raw/{rev}/{path}`: the file's bytes straight from the blob
- * file (no per-chunk work in JS), with the Hub's headers (ETag, X-Repo-Commit), Range and 404 codes.
+ * store (or a 302 to it for LFS files on S3 with presigned downloads), with the Hub's headers (ETag, X-Repo-Commit), Range and 404 codes.
  */
 export function downloadHandler(services: Services, type: RepoType): RequestHandler {
   return async (req, res) => {
@@ -88,6 +88,13 @@ export function downloadHandler(services: Services, type: RepoType): RequestHand
       res.status(304).end();
       return;
     }
+    // Like the Hub: an LFS file's bytes come from the storage behind a short-lived link, when offered.
+    const direct =
+      file.entry.lfs && (await services.hub.blobs.downloadUrl(file.sha256, path.basename(filePath)));
+    if (direct) {
+      res.redirect(302, direct);
+      return;
+    }
     const range = parseRange(req.get('range'), file.size);
     if (range === null) {
       res.set('Content-Range', `bytes */${file.size}`);
@@ -106,7 +113,7 @@ export function downloadHandler(services: Services, type: RepoType): RequestHand
       return;
     }
     try {
-      await pipeline(file.stream(range), res);
+      await pipeline(await file.stream(range), res);
     } catch {
       // The client went away mid-download; nothing to answer.
     }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { MetaStore } from '../db/metaStore.js';
 import type { Database } from '../db/openDatabase.js';
-import { BlobStore } from './BlobStore.js';
+import type { BlobStore } from './blobs/BlobStore.js';
 import type { RepoStore } from './RepoStore.js';
 import { sqlRepoStore } from './sqlRepoStore.js';
 
@@ -16,7 +15,7 @@ export interface Hub {
 
 const SIGNING_KEY = 'hub.signingKey';
 
-export async function createHub(db: Database, dataDir: string, meta: MetaStore): Promise<Hub> {
+export async function createHub(db: Database, blobs: BlobStore, meta: MetaStore): Promise<Hub> {
   let key = await meta.get(SIGNING_KEY);
   if (!key) {
     key = randomBytes(32).toString('hex');
@@ -24,7 +23,7 @@ export async function createHub(db: Database, dataDir: string, meta: MetaStore):
   }
   return {
     repos: sqlRepoStore(db),
-    blobs: new BlobStore(path.join(dataDir, 'blobs')),
+    blobs,
     signingKey: Buffer.from(key, 'hex'),
   };
 }

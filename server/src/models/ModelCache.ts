@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { splitRepoId } from '../hub/access.js';
 import type { Hub } from '../hub/hub.js';
 import type { RepoRecord } from '../hub/RepoStore.js';
@@ -183,9 +184,11 @@ export class ModelCache {
         // Hub paths are already checked; never let one escape the staging folder anyway.
         if (!target.startsWith(`${staging}${path.sep}`)) continue;
         await fs.mkdir(path.dirname(target), { recursive: true });
-        const blob = this.hub.blobs.pathOf(entry.sha256);
-        // A hard link costs no bytes; across file systems fall back to a copy.
-        await fs.link(blob, target).catch(() => fs.copyFile(blob, target));
+        const blob = this.hub.blobs.localFile(entry.sha256);
+        // A hard link costs no bytes; across file systems fall back to a copy; blobs kept elsewhere
+        // (S3) are streamed into the cache, which sandbox views then link from as usual.
+        if (blob) await fs.link(blob, target).catch(() => fs.copyFile(blob, target));
+        else await pipeline(await this.hub.blobs.read(entry.sha256), createWriteStream(target));
         // Sandboxes read as an unprivileged (per-sandbox) uid: the file must be readable by others.
         await fs.chmod(target, 0o644);
         added++;

@@ -42,10 +42,10 @@ export async function publishModels(
       const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       report.bytes += content.length;
       if (LFS.test(path)) {
-        const { sha256, size } = services.hub.blobs.putBuffer(content);
+        const { sha256, size } = await services.hub.blobs.put(content);
         puts.push(await lfsEntry(services, path, sha256, size));
       } else {
-        puts.push(storeSmallFile(services, path, content));
+        puts.push(await storeSmallFile(services, path, content));
       }
     }
     await applyCommit(services, repo, owner, {

@@ -256,7 +256,7 @@ describe('durability and lifecycle', () => {
     const file = await openRepoFile(server.services, 'notebook', repo, 'main', NOTEBOOK_FILE);
     expect(file.commit).toBe(saved.commitOid);
     const chunks: Buffer[] = [];
-    for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
+    for await (const chunk of await file.stream()) chunks.push(chunk as Buffer);
     const nb = JSON.parse(Buffer.concat(chunks).toString()) as {
       nbformat: number;
       nbformat_minor: number;
@@ -297,7 +297,7 @@ describe('durability and lifecycle', () => {
     expect(res.status).toBe(201);
     const file = await openRepoFile(server.services, 'space', repo, 'main', 'app.js');
     const chunks: Buffer[] = [];
-    for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
+    for await (const chunk of await file.stream()) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('// edited\nconsole.log(1)\n');
   });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
  * Whether a real component is present. When it is absent the suite is skipped, unless
  * ATRIUM_REQUIRE_DOCKER / ATRIUM_REQUIRE_BROWSER say it must be there (CI), in which case it fails.
  */
-function requirement(name: string, envFlag: string, present: () => boolean) {
+export function requirement(name: string, envFlag: string, present: () => boolean) {
   const ok = present();
   if (!ok && process.env[envFlag] === '1') {
     throw new Error(`${name} is required (${envFlag}=1) but is not available on this machine`);

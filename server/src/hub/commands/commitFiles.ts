@@ -23,8 +23,8 @@ export interface CommitPlan {
 }
 
 /** Stores a small file's bytes and describes it as a (non-LFS) entry. */
-export function storeSmallFile(services: Services, path: string, content: Buffer): FileEntry {
-  const { sha256, size } = services.hub.blobs.putBuffer(content);
+export async function storeSmallFile(services: Services, path: string, content: Buffer): Promise<FileEntry> {
+  const { sha256, size } = await services.hub.blobs.put(content);
   return { path: checkPath(path), sha256, size, gitOid: gitBlobOid(content), lfs: false };
 }
 
@@ -132,8 +132,10 @@ export async function commitFiles(
   const parts = splitRepoId(input.id);
   const repo = parts && (await services.hub.repos.find(input.type, parts.owner, parts.name));
   if (!repo) throw repoNotFound(input.id);
-  const puts = input.files.map((f) =>
-    storeSmallFile(services, f.path, typeof f.content === 'string' ? Buffer.from(f.content) : f.content),
+  const puts = await Promise.all(
+    input.files.map((f) =>
+      storeSmallFile(services, f.path, typeof f.content === 'string' ? Buffer.from(f.content) : f.content),
+    ),
   );
   const [title = '', ...rest] = input.message.split('\n');
   return applyCommit(services, repo, input.author, {

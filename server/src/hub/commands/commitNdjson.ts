@@ -14,6 +14,36 @@ const MAX_BODY = 1024 * 1024 * 1024;
 const INLINE_LINE_BYTES = 256 * 1024;
 /** Time one line may take in the worker (a 64 MiB line decodes in well under a second). */
 const LINE_BUDGET_MS = 30_000;
+/**
+ * Files being stored while the next lines are read: on S3 each file is a request, and one after the
+ * other a 1,000-file commit outlasted the body deadline. Bytes bound the memory the queue holds.
+ */
+const STORES_IN_FLIGHT = 16;
+const STORE_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
+/**
+ * Runs stores concurrently up to the bounds above; `add` waits (back-pressure) while they are full and
+ * hands back the store's promise wrapped, so that awaiting `add` does not await the store itself.
+ */
+function boundedStores() {
+  const running = new Set<Promise<unknown>>();
+  let bytes = 0;
+  return {
+    async add<T>(size: number, store: () => Promise<T>): Promise<{ task: Promise<T> }> {
+      while (running.size >= STORES_IN_FLIGHT || (running.size > 0 && bytes + size > STORE_BYTES_IN_FLIGHT))
+        await Promise.race(running); // a failed store throws here and ends the commit
+      const task = store();
+      const settled = () => {
+        running.delete(task);
+        bytes -= size;
+      };
+      task.then(settled, settled); // also marks a rejection handled until the commit awaits it
+      running.add(task);
+      bytes += size;
+      return { task };
+    },
+  };
+}
 
 const str = (v: unknown, what: string): string => {
   if (typeof v !== 'string') throw badRequest(`Invalid ${what}: expected a string`, 'malformed_ndjson');
@@ -33,7 +63,8 @@ export async function commitNdjson(
   body: AsyncIterable<Buffer>,
 ) {
   let header: { summary: string; description: string; parentCommit?: string } | undefined;
-  const puts: FileEntry[] = [];
+  const puts: Promise<FileEntry>[] = [];
+  const stores = boundedStores();
   const deleteFiles: string[] = [];
   const deleteFolders: string[] = [];
   let index = 0;
@@ -63,7 +94,10 @@ export async function commitNdjson(
       case 'file': {
         const path = checkPath(value.path);
         if (!file) throw badRequest(`Invalid content of ${path}: expected a string`, 'malformed_ndjson');
-        puts.push(await storeFile(services, path, file.content, file.gitOid));
+        const stored = await stores.add(file.content.length, () =>
+          storeFile(services, path, file.content, file.gitOid),
+        );
+        puts.push(stored.task);
         break;
       }
       case 'lfsFile': {
@@ -73,7 +107,7 @@ export async function commitNdjson(
         const size = value.size;
         if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
           throw badRequest(`Invalid size for ${path}`, 'malformed_ndjson');
-        puts.push(await lfsEntry(services, path, str(value.oid, `oid of ${path}`), size));
+        puts.push(Promise.resolve(await lfsEntry(services, path, str(value.oid, `oid of ${path}`), size)));
         break;
       }
       case 'deletedFile':
@@ -92,7 +126,7 @@ export async function commitNdjson(
     title: header.summary,
     description: header.description,
     parentCommit: header.parentCommit,
-    puts,
+    puts: await Promise.all(puts),
     deleteFiles,
     deleteFolders,
   });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { RepoInfoView } from '@atrium/protocol';
 import type { Services } from '../../services.js';
 import { parseCardData } from '../cardData.js';
@@ -14,7 +13,7 @@ export async function cardDataAt(
 ): Promise<Record<string, unknown> | undefined> {
   const readme = await services.hub.repos.entry(commit, 'README.md');
   if (!readme || readme.size > MAX_CARD_BYTES) return undefined;
-  return parseCardData(await fs.promises.readFile(services.hub.blobs.pathOf(readme.sha256), 'utf8'));
+  return parseCardData((await services.hub.blobs.readBuffer(readme.sha256)).toString('utf8'));
 }
 
 /** Where a repository was duplicated from, if that repository still exists and `canSee` it. */

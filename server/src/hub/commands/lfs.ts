@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { badRequest, forbidden, HttpError } from '../../errors.js';
 import { checkStorageQuota } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
-import { BlobRejected } from '../BlobStore.js';
+import { BlobRejected } from '../blobs/BlobStore.js';
 import type { RepoRecord } from '../RepoStore.js';
 
 /** Upload links stay valid for a day, like the Hub's presigned URLs. */

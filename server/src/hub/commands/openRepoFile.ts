@@ -1,7 +1,8 @@
-import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { RepoType } from '@atrium/protocol';
 import type { Services } from '../../services.js';
 import { splitRepoId } from '../access.js';
+import type { ByteRange } from '../blobs/BlobStore.js';
 import { entryNotFound, repoNotFound, revisionNotFound } from '../hubErrors.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
 
@@ -15,10 +16,8 @@ export interface RepoFile {
   sha256: string;
   /** The Hub's ETag: the sha256 for LFS files, the git blob id otherwise (unquoted). */
   etag: string;
-  /** Absolute path of the blob on disk (read-only: blobs are shared between repositories). */
-  blobPath: string;
-  /** The bytes, optionally a range (inclusive `end`, as in fs.createReadStream). */
-  stream: (range?: { start: number; end: number }) => fs.ReadStream;
+  /** The bytes from the blob store, optionally a range (inclusive `end`, as in HTTP Range). */
+  stream: (range?: ByteRange) => Promise<Readable>;
 }
 
 /** Finds a file in a loaded repository at a commit. */
@@ -30,7 +29,6 @@ export async function fileAt(
 ): Promise<RepoFile> {
   const entry = await services.hub.repos.entry(commit, path);
   if (!entry) throw entryNotFound(path);
-  const blobPath = services.hub.blobs.pathOf(entry.sha256);
   return {
     repo,
     commit,
@@ -38,9 +36,7 @@ export async function fileAt(
     size: entry.size,
     sha256: entry.sha256,
     etag: entry.lfs ? entry.sha256 : entry.gitOid,
-    blobPath,
-    // 1 MiB reads: a sixteenth of the default's syscalls and chunk hand-offs for big model files.
-    stream: (range) => fs.createReadStream(blobPath, { ...range, highWaterMark: 1024 * 1024 }),
+    stream: (range) => services.hub.blobs.read(entry.sha256, range),
   };
 }
 

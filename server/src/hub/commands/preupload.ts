@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Services } from '../../services.js';
 import { lfsPatterns, matchCost } from '../lfsPatterns.js';
 import { checkPath } from '../repoPaths.js';
@@ -19,7 +18,7 @@ export async function preupload(
   if (attributes === undefined) {
     const entry = await services.hub.repos.entry(commit, '.gitattributes');
     if (entry && entry.size < 100_000)
-      attributes = await fs.promises.readFile(services.hub.blobs.pathOf(entry.sha256), 'utf8');
+      attributes = (await services.hub.blobs.readBuffer(entry.sha256)).toString('utf8');
   }
   const paths = files.map((f) => checkPath(f.path));
   const input = { attributes: attributes ?? '', paths };

@@ -17,7 +17,7 @@ async function readCard(services: Services, repo: RepoRecord, commit: string): P
     const file = await fileAt(services, repo, commit, 'README.md');
     if (file.size > MAX_CARD_BYTES) return '';
     const chunks: Buffer[] = [];
-    for await (const chunk of file.stream()) chunks.push(chunk as Buffer);
+    for await (const chunk of await file.stream()) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   } catch (err) {
     // No README.md at this revision: the card is missing, which is itself the warning to show.

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs/promises';
 import type { SpaceRuntimeView, SpaceStage } from '@atrium/protocol';
 import { parseCardData } from '../../hub/cardData.js';
 import type { RepoRecord } from '../../hub/RepoStore.js';
@@ -437,7 +436,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
   private async readText(sha: string, path: string): Promise<string | undefined> {
     const entry = await this.services.hub.repos.entry(sha, path);
     if (!entry || entry.lfs || entry.size > FILE_LIMIT) return undefined;
-    return fs.readFile(this.services.hub.blobs.pathOf(entry.sha256), 'utf8');
+    return (await this.services.hub.blobs.readBuffer(entry.sha256)).toString('utf8');
   }
 
   /** The Space's files for the sandbox (LFS and very large files stay out: models come through /models). */
@@ -450,7 +449,7 @@ export class SpaceRuntimes implements SpaceCommitListener {
       total += e.size;
       out.push({
         path: e.path,
-        base64: (await fs.readFile(this.services.hub.blobs.pathOf(e.sha256))).toString('base64'),
+        base64: (await this.services.hub.blobs.readBuffer(e.sha256)).toString('base64'),
       });
     }
     return out;

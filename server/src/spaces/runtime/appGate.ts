@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import { atLeast, permissionOn } from '../../hub/access.js';
@@ -56,6 +55,6 @@ export function spaceAppGate(services: Services) {
     if (req.headers['if-none-match'] === `"${entry.gitOid}"`) return void res.status(304).end();
     res.set('Content-Length', String(entry.size));
     if (req.method === 'HEAD') return void res.end();
-    fs.createReadStream(services.hub.blobs.pathOf(entry.sha256)).on('error', next).pipe(res);
+    (await services.hub.blobs.read(entry.sha256)).on('error', next).pipe(res);
   };
 }

@@ -1,35 +1,21 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../atRest/privateFiles.js';
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../../atRest/privateFiles.js';
+import type { BlobExpectation, BlobHealth, BlobStore, ByteRange, StoredBlob } from './BlobStore.js';
+import { asRejection, sha256Of, verifyingStream } from './verifyingStream.js';
 
 /** Blob files are readable by all (sandboxes read model files through hard links); their folders are not. */
 const BLOB_FILE_MODE = 0o644;
-
-/** Why a streamed blob was refused; the partial file is already gone when this is thrown. */
-export class BlobRejected extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'size_mismatch' | 'sha_mismatch' | 'too_large' | 'aborted',
-  ) {
-    super(message);
-    this.name = 'BlobRejected';
-  }
-}
-
-export interface StoredBlob {
-  sha256: string;
-  size: number;
-}
 
 /**
  * Content-addressed file store: `<root>/sha256/ab/cdef…`. Writes go to a temporary file and are
  * renamed into place only once the hash is known (and checked), so a reader never sees a partial
  * blob and a failed upload leaves nothing behind.
  */
-export class BlobStore {
+export class DiskBlobStore implements BlobStore {
   private readonly madeDirs = new Set<string>();
   private readonly tmpDir: string;
 
@@ -49,6 +35,17 @@ export class BlobStore {
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2));
   }
 
+  localFile(sha256: string): string {
+    return this.pathOf(sha256);
+  }
+
+  /** Blobs are already on this machine: Atrium serves them itself. */
+  async downloadUrl(): Promise<undefined> {
+    return undefined;
+  }
+
+  close(): void {}
+
   /** Marks an existing blob as just used (garbage collection spares young blobs); false when absent. */
   private touch(file: string): boolean {
     // existsSync first: a throw per new file would cost more than the write itself.
@@ -62,7 +59,6 @@ export class BlobStore {
     }
   }
 
-  /** Like stat, and marks the blob as just used: call it before committing a reference to it. */
   async claim(sha256: string): Promise<{ size: number } | undefined> {
     const file = this.pathOf(sha256);
     return this.touch(file) ? this.stat(sha256) : undefined;
@@ -75,6 +71,18 @@ export class BlobStore {
     } catch {
       return undefined;
     }
+  }
+
+  async read(sha256: string, range?: ByteRange): Promise<Readable> {
+    const file = this.pathOf(sha256);
+    // Opened before returning, so a missing blob rejects here rather than erroring mid-response.
+    const handle = await fs.promises.open(file, 'r');
+    // 1 MiB reads: a sixteenth of the default's syscalls and chunk hand-offs for big model files.
+    return handle.createReadStream({ ...range, highWaterMark: 1024 * 1024 });
+  }
+
+  async readBuffer(sha256: string): Promise<Buffer> {
+    return fs.promises.readFile(this.pathOf(sha256));
   }
 
   private tmpPath() {
@@ -96,7 +104,7 @@ export class BlobStore {
    * Deletes stored blobs not in `keep` whose files are older than `graceMs` (younger ones may belong
    * to an upload whose commit has not arrived yet). Returns what it removed.
    */
-  async sweep(keep: Set<string>, graceMs: number): Promise<{ blobs: number; bytes: number }> {
+  async sweep(keep: ReadonlySet<string>, graceMs: number): Promise<{ blobs: number; bytes: number }> {
     const base = path.join(this.root, 'sha256');
     const cutoff = Date.now() - graceMs;
     let blobs = 0;
@@ -123,23 +131,23 @@ export class BlobStore {
   }
 
   /** Health: the store can still write (disk not full, not read-only). */
-  async check(): Promise<{ ok: boolean; root: string; error?: string }> {
+  async check(): Promise<BlobHealth> {
     const probe = this.tmpPath();
     try {
       await fs.promises.writeFile(probe, 'ok');
       await fs.promises.rm(probe);
-      return { ok: true, root: this.root };
+      return { ok: true, location: this.root };
     } catch (err) {
-      return { ok: false, root: this.root, error: (err as Error).message };
+      return { ok: false, location: this.root, error: (err as Error).message };
     }
   }
 
   /**
-   * Stores a small buffer. Synchronous on purpose: for files of a few kilobytes a thread-pool round
-   * trip per file costs more than the write (a 1,000-file commit stays well under the 2 s budget).
+   * Stores a small buffer. Synchronous inside on purpose: for files of a few kilobytes a thread-pool
+   * round trip per file costs more than the write (a 1,000-file commit stays well under 2 s).
    */
-  putBuffer(content: Buffer): StoredBlob {
-    const sha256 = createHash('sha256').update(content).digest('hex');
+  async put(content: Buffer): Promise<StoredBlob> {
+    const sha256 = sha256Of(content);
     const dest = this.pathOf(sha256);
     if (!this.touch(dest)) {
       const tmp = this.tmpPath();
@@ -150,59 +158,20 @@ export class BlobStore {
   }
 
   /**
-   * Streams a blob to disk while hashing it, never holding it whole in memory. With `expect`, the
-   * byte count and sha256 must match or the blob is refused and its partial file removed.
+   * Streams a blob to disk while hashing it. With `expect`, the byte count and sha256 must match or
+   * the blob is refused and its partial file removed.
    */
-  async putStream(
-    source: Readable,
-    expect: { sha256?: string; size?: number; maxSize?: number } = {},
-  ): Promise<StoredBlob> {
+  async putStream(source: Readable, expect: BlobExpectation = {}): Promise<StoredBlob> {
     const tmp = this.tmpPath();
-    const hash = createHash('sha256');
-    let size = 0;
-    const limit = expect.size ?? expect.maxSize ?? Number.POSITIVE_INFINITY;
+    const verify = verifyingStream(expect);
     try {
-      await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            size += chunk.length;
-            if (size > limit) {
-              throw new BlobRejected(
-                expect.size !== undefined
-                  ? `Received more than the declared ${expect.size} bytes`
-                  : 'Upload is too large',
-                expect.size !== undefined ? 'size_mismatch' : 'too_large',
-              );
-            }
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        fs.createWriteStream(tmp),
-      );
-      if (expect.size !== undefined && size !== expect.size) {
-        throw new BlobRejected(`Received ${size} bytes but ${expect.size} were declared`, 'size_mismatch');
-      }
-      const sha256 = hash.digest('hex');
-      if (expect.sha256 !== undefined && sha256 !== expect.sha256) {
-        throw new BlobRejected(
-          `Content sha256 ${sha256} does not match the declared ${expect.sha256}`,
-          'sha_mismatch',
-        );
-      }
-      this.place(tmp, sha256);
-      return { sha256, size };
+      await pipeline(source, verify.step, fs.createWriteStream(tmp));
+      const stored = verify.result();
+      this.place(tmp, stored.sha256);
+      return stored;
     } catch (err) {
       await fs.promises.rm(tmp, { force: true });
-      if (err instanceof BlobRejected) throw err;
-      if (
-        (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-        (err as Error).message === 'aborted'
-      ) {
-        throw new BlobRejected('The upload ended before all bytes arrived', 'aborted');
-      }
-      throw err;
+      throw asRejection(err);
     }
   }
 }
