@@ -18,27 +18,29 @@ export function SearchBox() {
   const [query, setQuery] = useState(current);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
-  const [suggestions, setSuggestions] = useState<RepoInfoView[]>([]);
+  // Suggestions with the words they answer: those for older words are never shown or picked.
+  const [found, setFound] = useState<{ words: string; items: RepoInfoView[] }>({ words: '', items: [] });
   const typed = useDebounced(query.trim(), 150);
   const navigate = useNavigate();
   const listId = useId();
   // Follow the address when it changes (back button, a link), not while the person types.
   useEffect(() => setQuery(current), [current]);
   useEffect(() => {
-    if (!typed) return setSuggestions([]);
+    if (!typed) return;
     let live = true;
     searchAll(typed, 3).then(
       (kinds) => {
         if (!live) return;
-        setSuggestions(kinds.flatMap((k) => k.items));
+        setFound({ words: typed, items: kinds.flatMap((k) => k.items) });
         setActive(-1);
       },
-      () => live && setSuggestions([]),
+      () => live && setFound({ words: typed, items: [] }),
     );
     return () => {
       live = false;
     };
   }, [typed]);
+  const suggestions = found.words === query.trim() ? found.items : [];
   const go = (to: string) => {
     setOpen(false);
     navigate(to);
@@ -57,7 +59,7 @@ export function SearchBox() {
     const n = suggestions.length;
     if (n > 0) setActive((i) => (e.key === 'ArrowDown' ? (i + 1) % n : (i - 1 + n) % n));
   };
-  const shown = open && typed !== '' && suggestions.length > 0;
+  const shown = open && suggestions.length > 0;
   return (
     <search className="search-box">
       <form onSubmit={submit}>
