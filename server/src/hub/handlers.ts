@@ -126,6 +126,7 @@ export function hubHandlers(services: Services) {
           type,
           search: q.search,
           filters: [...[q.filter ?? []].flat(), ...(q.pipeline_tag ? [q.pipeline_tag] : [])],
+          models: [q.models ?? []].flat(),
           author: q.author,
           sort: q.sort ? (SORT_ALIASES[q.sort] ?? (q.sort as RepoSort)) : 'trendingScore',
           limit,

@@ -35,6 +35,15 @@ describe('matching repositories to a search and filters', () => {
   });
 });
 
+describe('repositories using a model', () => {
+  it('keeps those whose card declares every model asked for, in any case', () => {
+    expect(repoMatches(repo, card, { filters: [], models: ['atrium/tiny-sentiment-bert'] })).toBe(true);
+    expect(repoMatches(repo, card, { filters: [], models: ['Atrium/Tiny-Sentiment-Bert'] })).toBe(true);
+    expect(repoMatches(repo, card, { filters: [], models: ['atrium/tiny-qa-bert'] })).toBe(false);
+    expect(repoMatches(repo, undefined, { filters: [], models: ['atrium/tiny-qa-bert'] })).toBe(false);
+  });
+});
+
 describe('the card data cache', () => {
   it('reads each commit once and forgets the oldest past its capacity', async () => {
     const cache = new CardDataCache(2);

@@ -6,6 +6,8 @@ export interface RepoMatch {
   search?: string;
   /** Tags (the Hub's `filter`) and a `pipeline_tag`; every one must be carried by the repository. */
   filters: string[];
+  /** Model ids the repository's card must declare (`models:`), as the Hub's `models=` does. */
+  models?: string[];
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -25,6 +27,8 @@ export function repoMatches(
 ): boolean {
   const tags = repoTags(repo, card);
   if (!match.filters.every((f) => tags.includes(f.toLowerCase()))) return false;
+  const declared = strings(card?.models).map((m) => m.toLowerCase());
+  if (!(match.models ?? []).every((m) => declared.includes(m.toLowerCase()))) return false;
   const words = (match.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
   // Hyphens and spaces count alike: "sentiment analysis" finds atrium/sentiment-analysis.

@@ -11,6 +11,8 @@ export interface ListReposInput {
   search?: string;
   /** Tags and task every listed repository carries (`filter`, `pipeline_tag`). */
   filters?: string[];
+  /** Model ids every listed Space or notebook declares in its card (`models=`). */
+  models?: string[];
   author?: string;
   sort: RepoSort;
   limit: number;
@@ -42,9 +44,10 @@ export async function listRepos(
   const cardOf = (repo: RepoRecord) =>
     repo.head ? cards.get(repo.head, (commit) => cardDataAt(services, commit)) : Promise.resolve(undefined);
   const filters = input.filters ?? [];
+  const models = input.models ?? [];
   const rows =
-    input.search?.trim() || filters.length > 0
-      ? await searchRepos(services, query, { search: input.search, filters }, cardOf)
+    input.search?.trim() || filters.length > 0 || models.length > 0
+      ? await searchRepos(services, query, { search: input.search, filters, models }, cardOf)
       : await services.hub.repos.list(query);
   const page = rows.slice(0, input.limit);
   const items = await Promise.all(
@@ -65,7 +68,7 @@ export async function listRepos(
 async function searchRepos(
   services: Services,
   query: RepoQuery,
-  match: { search?: string; filters: string[] },
+  match: { search?: string; filters: string[]; models: string[] },
   cardOf: (repo: RepoRecord) => Promise<Record<string, unknown> | undefined>,
 ): Promise<RepoRecord[]> {
   const wanted = query.offset + query.limit;
