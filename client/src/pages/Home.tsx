@@ -1,4 +1,5 @@
-import { Link, Navigate, useLocation, useSearchParams } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth';
 import { EmptyState, Section } from '../components';
 import { usePageTitle } from '../hooks/usePageTitle';
@@ -9,7 +10,13 @@ export function Home() {
   const { session } = useSession();
   const [params] = useSearchParams();
   const search = params.get('search');
-  const signedUp = (useLocation().state as { signedUp?: boolean } | null)?.signedUp === true;
+  const location = useLocation();
+  const navigate = useNavigate();
+  // Greeted as new once: the mark leaves the history entry, so a reload says "Welcome back".
+  const [signedUp] = useState((location.state as { signedUp?: boolean } | null)?.signedUp === true);
+  useEffect(() => {
+    if (location.state) navigate(location.pathname + location.search, { replace: true, state: null });
+  }, [location, navigate]);
   usePageTitle('Explore');
   // Searches once landed here, above the home page: they have their own page now.
   if (search) return <Navigate to={`/search?search=${encodeURIComponent(search)}`} replace />;

@@ -1,7 +1,7 @@
 import { publishDemos } from '@atrium/server/demoContent/demoSeeds';
 import { Client } from '@gradio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasDocker, startTestServer, type TestServer } from '../harness/index.js';
+import { createUser, hasDocker, startTestServer, type TestServer } from '../harness/index.js';
 import { RUNTIMES, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { api } from '../spaces/runtimeTesting.js';
 
@@ -37,6 +37,15 @@ describe('demo content on a fresh instance', () => {
     // Trending puts liked demos first, which is what the home page shows.
     const trending = await api(server.url, '/api/spaces?sort=trendingScore&limit=3');
     expect(trending.body.every((s: { id: string }) => s.id.startsWith('atrium/'))).toBe(true);
+  });
+
+  it('makes the first person to sign up an admin of atrium, so the organization has a member', async () => {
+    const first = await createUser(server.url);
+    const second = await createUser(server.url);
+    const org = await api(server.url, '/api/organizations/atrium');
+    const members = (org.body.members ?? []) as { user: string; role: string }[];
+    expect(members.map((m) => [m.user, m.role])).toEqual([[first.name, 'admin']]);
+    expect(members.some((m) => m.user === second.name)).toBe(false);
   });
 
   it('lets an anonymous visitor open a seeded notebook with its cells and its card', async () => {

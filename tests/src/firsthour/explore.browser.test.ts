@@ -105,6 +105,18 @@ describe.skipIf(!hasBrowser())('a newcomer finds demos on a fresh instance', () 
     await page.getByRole('link', { name: '+ New Space' }).waitFor();
   });
 
+  it('welcomes a new account as new, not back', async () => {
+    const page = await anonymous();
+    await page.goto('/signup');
+    const name = `newcomer-${Date.now().toString(36)}`;
+    await page.getByLabel('Username').fill(name);
+    await page.getByLabel('Password').fill('long enough password');
+    await page.getByRole('main').getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: `Welcome to Atrium, ${name}` }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: `Welcome back, ${name}` }).waitFor();
+  });
+
   it('suggests matches in the header search as you type, and Enter opens every result on its own page', async () => {
     const page = await anonymous();
     await page.goto('/');
