@@ -93,7 +93,18 @@ const router = createBrowserRouter([
         },
       },
       { path: '/explore', lazy: async () => ({ Component: (await import('./pages/explore')).ExplorePage }) },
-      { path: '/spaces', lazy: async () => ({ Component: (await import('./pages/explore')).ExplorePage }) },
+      // One list page per kind, with search, sort and task filters (pages/explore).
+      ...(['space', 'model', 'notebook'] as const).map((type) => ({
+        path: `/${type}s`,
+        lazy: async () => {
+          const { ExplorePage } = await import('./pages/explore');
+          return { element: <ExplorePage key={type} defaultType={type} /> };
+        },
+      })),
+      {
+        path: '/search',
+        lazy: async () => ({ Component: (await import('./pages/explore')).SearchPage }),
+      },
       ...repoRoutes,
       { path: '/:name', element: <AccountPage /> },
       { path: '*', element: <NotFound /> },

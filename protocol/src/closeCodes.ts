@@ -1,6 +1,7 @@
 /**
  * WebSocket close codes shared by server and client; 4000–4999 is the application range. 4400–4499
- * mean "the server decided, reconnecting cannot help": y-websocket stops reconnecting on them.
+ * mean "the server decided, reconnecting cannot help" (y-websocket's default stops on them), except
+ * `RETRYABLE_CLOSE_CODES`: see `isPermanentClose`.
  */
 export const CloseCode = {
   /** The client may not read this document (private or unknown: both look the same). */
@@ -35,6 +36,20 @@ export const CloseCode = {
   DocumentMoved: 4421,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * Closes for this client's pace or one oversized frame, not its right to the document: a slow
+ * reader, a flood, a frame too large. A client reconnects after them, backing off.
+ */
+export const RETRYABLE_CLOSE_CODES: readonly number[] = [
+  CloseCode.SlowReader,
+  CloseCode.Flooding,
+  CloseCode.FrameTooLarge,
+];
+
+/** Whether a close code means "do not reconnect": 4400–4499 except the retryable ones. */
+export const isPermanentClose = (code: number): boolean =>
+  code >= 4400 && code < 4500 && !RETRYABLE_CLOSE_CODES.includes(code);
 
 const MOVED_PREFIX = 'moved to ';
 

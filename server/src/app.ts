@@ -16,6 +16,7 @@ import { type Config, loadConfig } from './config.js';
 import { metaMigrations, sqlMetaStore } from './db/metaStore.js';
 import type { Migration } from './db/migrations.js';
 import { openDatabase } from './db/openDatabase.js';
+import { demoSeeds } from './demoContent/demoSeeds.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { HealthChecks } from './health/HealthChecks.js';
 import { databaseCheck } from './health/handlers.js';
@@ -182,7 +183,7 @@ export async function startAtrium(
   // Sandboxes are removed on shutdown; start-up never waits for Docker or an image build.
   services.onShutdown(() => services.runtime.close());
   void services.runtime.startInBackground();
-  if (config.seed) await runSeeds(services, [...baseSeeds, ...modelSeeds]);
+  if (config.seed) await runSeeds(services, [...baseSeeds, ...modelSeeds, ...demoSeeds]);
 
   const app = express();
   app.disable('x-powered-by');

@@ -5,7 +5,8 @@ import { createLogger } from './logger.js';
 /** Entry point of `npm start` and `atrium serve`: start, then stop cleanly on SIGTERM or SIGINT. */
 export async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  // Someone reading a terminal gets readable lines; a pipe or a file gets JSON.
+  const log = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true });
   // The last resort: every failure should be contained where it happens (that kernel, that Space,
   // that socket); one that escapes is a bug to log, not a reason to end the server for everyone.
   // Here, not in startAtrium, so test runners still report such escapes as failures.

@@ -6,8 +6,9 @@ import { UserMenu } from './UserMenu';
 
 /** The top bar on every page. Later issues add their sections to `sections`. */
 const sections = [
-  { to: '/', label: 'Home' },
-  { to: '/explore', label: 'Explore' },
+  { to: '/models', label: 'Models' },
+  { to: '/spaces', label: 'Spaces' },
+  { to: '/notebooks', label: 'Notebooks' },
 ];
 
 export function NavBar() {

@@ -8,4 +8,5 @@ export * from './Menu';
 export * from './NavBar';
 export * from './OwnerSelect';
 export * from './ProfileHeader';
+export * from './RelativeTime';
 export * from './Section';

@@ -1,4 +1,4 @@
-import { CloseCode, isReadOnlyReason, movedTo } from '@atrium/protocol';
+import { CloseCode, isPermanentClose, isReadOnlyReason, movedTo } from '@atrium/protocol';
 import { readAuthMessage } from 'y-protocols/auth';
 import { messageAuth, type WebsocketProvider } from 'y-websocket';
 
@@ -9,9 +9,9 @@ export interface LiveDocumentEnd {
   movedTo: string | null;
 }
 
-/** Words for a close; null for closes that are not for good (4400–4499 are; y-websocket reconnects after the rest). */
+/** Words for a close; null for closes that are not for good (`isPermanentClose`: the client reconnects after the rest). */
 export function liveDocumentEnd(code: number, reason: string, what: string): LiveDocumentEnd | null {
-  if (code < 4400 || code >= 4500) return null;
+  if (!isPermanentClose(code)) return null;
   const end = (message: string, to: string | null = null) => ({ message, movedTo: to });
   switch (code) {
     case CloseCode.AccessRevoked:
@@ -30,16 +30,34 @@ export function liveDocumentEnd(code: number, reason: string, what: string): Liv
 }
 
 /**
+ * The attempt count y-websocket's backoff should use after a close: a retryable close (slow, flooding,
+ * too large) counts every time, even after a sync that reset the library's own count, so a client
+ * the server keeps closing waits longer each time instead of returning every 200 ms.
+ */
+export function backoffAttempts(libraryCount: number, retryableCloses: number): number {
+  return Math.max(libraryCount, retryableCloses);
+}
+
+/**
  * Follows what the server says about this client's access on a live document: a close for good
- * (no more reconnecting) and the notice that an editor became a viewer (the page turns read-only
- * in place, the socket stays). Returns the function that stops following.
+ * (no more reconnecting), a retryable close (reconnect, backing off), and the notice that an editor
+ * became a viewer (the page turns read-only in place, the socket stays). Returns the function that
+ * stops following.
  */
 export function followLiveAccess(
   provider: WebsocketProvider,
   what: string,
   on: { ended: (end: LiveDocumentEnd) => void; readOnly: () => void },
 ): () => void {
+  // y-websocket's default gives up on all of 4400–4499; the protocol says which of those are for good.
+  provider.shouldReconnect = (event) => !isPermanentClose(event.code);
+  let retryableCloses = 0;
   const closed = (event: CloseEvent | null) => {
+    if (event && !isPermanentClose(event.code) && event.code >= 4400 && event.code < 4500) {
+      retryableCloses += 1;
+      // The library adds one after this event, then waits min(2^n × 100 ms, maxBackoffTime).
+      provider.wsUnsuccessfulReconnects = backoffAttempts(provider.wsUnsuccessfulReconnects, retryableCloses);
+    }
     const end = event && liveDocumentEnd(event.code, event.reason, what);
     if (!end) return;
     provider.shouldConnect = false;

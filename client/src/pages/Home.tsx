@@ -1,21 +1,32 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth';
 import { EmptyState, Section } from '../components';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { RepoList } from './repo/RepoList';
-import { SearchResults } from './repo/SearchResults';
 
 /** Explore: the landing page. Later issues replace each empty state with real lists. */
 export function Home() {
   const { session } = useSession();
   const [params] = useSearchParams();
   const search = params.get('search');
-  usePageTitle(search ? `Search: ${search}` : 'Explore');
+  const location = useLocation();
+  const navigate = useNavigate();
+  // Greeted as new once: the mark leaves the history entry, so a reload says "Welcome back".
+  const [signedUp] = useState((location.state as { signedUp?: boolean } | null)?.signedUp === true);
+  useEffect(() => {
+    if (location.state) navigate(location.pathname + location.search, { replace: true, state: null });
+  }, [location, navigate]);
+  usePageTitle('Explore');
+  // Searches once landed here, above the home page: they have their own page now.
+  if (search) return <Navigate to={`/search?search=${encodeURIComponent(search)}`} replace />;
   return (
     <>
       <section className="hero">
         <h1>
-          {session.user ? `Welcome back, ${session.user.fullname}` : 'Build, share and run AI demos together'}
+          {session.user
+            ? `${signedUp ? 'Welcome to Atrium' : 'Welcome back'}, ${session.user.fullname}`
+            : 'Build, share and run AI demos together'}
         </h1>
         <p className="muted">
           Publish models, build Spaces that run in sandboxes, and write notebooks with others in real time.
@@ -31,13 +42,8 @@ export function Home() {
           </div>
         )}
       </section>
-      {search && (
-        <Section title={`Results for “${search}”`} icon="search">
-          <SearchResults search={search} />
-        </Section>
-      )}
       <div className="explore-grid">
-        <Section title="Trending Spaces" icon="space">
+        <Section title="Trending Spaces" icon="space" more="/spaces">
           <RepoList
             type="space"
             query={{ sort: 'trendingScore', limit: '6' }}
@@ -48,7 +54,7 @@ export function Home() {
             }
           />
         </Section>
-        <Section title="Models" icon="model">
+        <Section title="Models" icon="model" more="/models">
           <RepoList
             type="model"
             query={{ sort: 'trendingScore', limit: '6' }}
@@ -59,7 +65,7 @@ export function Home() {
             }
           />
         </Section>
-        <Section title="Notebooks" icon="notebook">
+        <Section title="Trending notebooks" icon="notebook" more="/notebooks">
           <RepoList
             type="notebook"
             query={{ sort: 'trendingScore', limit: '6' }}

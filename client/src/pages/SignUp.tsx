@@ -18,7 +18,8 @@ export function SignUp() {
       passwordHint="At least 8 characters"
       onSubmit={async (name, password) => {
         await signUp(name, password);
-        navigate('/');
+        // The home page greets a new account as new, not "back".
+        navigate('/', { state: { signedUp: true } });
       }}
       footer={
         <>

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { UserProfile } from '../api';
-import { Avatar, ProfileHeader } from '../components';
+import { Avatar, ProfileHeader, RelativeTime } from '../components';
 import { OwnerRepos } from './OwnerRepos';
 
 /** A user's public page: who they are, their organizations, and (later) what they published. */
@@ -27,7 +27,9 @@ export function UserPage({ user }: { user: UserProfile }) {
               ))}
             </ul>
           )}
-          <p className="muted small">Joined {new Date(user.createdAt).toLocaleDateString()}</p>
+          <p className="muted small">
+            Joined <RelativeTime iso={user.createdAt} />
+          </p>
         </aside>
         <OwnerRepos owner={user.name} />
       </div>

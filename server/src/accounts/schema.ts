@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 // Names are checked in full by nameProblem(); the cap here just keeps absurd input out early.
 const name = z.string().min(1).max(200);
-const password = z.string().min(8, 'must be at least 8 characters').max(1024);
+const password = z
+  .string()
+  .min(8, 'Password must be at least 8 characters')
+  .max(1024, 'Password must be at most 1024 characters');
 
 export const SignUpBody = z.object({
   name,

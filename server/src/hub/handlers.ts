@@ -125,6 +125,8 @@ export function hubHandlers(services: Services) {
         const { items, more } = await listRepos(services, req.identity, {
           type,
           search: q.search,
+          filters: [...[q.filter ?? []].flat(), ...(q.pipeline_tag ? [q.pipeline_tag] : [])],
+          models: [q.models ?? []].flat(),
           author: q.author,
           sort: q.sort ? (SORT_ALIASES[q.sort] ?? (q.sort as RepoSort)) : 'trendingScore',
           limit,

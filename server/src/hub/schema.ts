@@ -36,6 +36,10 @@ export const MoveRepoBody = z.object({
 
 export const ListReposQuery = z.object({
   search: z.string().max(200).optional(),
+  // The Hub's tag filter (repeatable) and task filter.
+  filter: z.union([z.string().max(100), z.array(z.string().max(100)).max(10)]).optional(),
+  pipeline_tag: z.string().max(100).optional(),
+  models: z.union([z.string().max(200), z.array(z.string().max(200)).max(10)]).optional(),
   author: z.string().max(100).optional(),
   sort: z
     .enum([

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type RequestHandler, type Router } from 'express';
 import { appPageHeaders } from '../http/securityHeaders.js';
 
@@ -20,13 +21,20 @@ export function findClientDir(configured: string | undefined): string | undefine
  * The client's hashed bundles, cached forever. Mounted ahead of authentication: they are the same for
  * everyone, so no session lookup is spent on them ('assets' is a reserved name, so no repo shadows it).
  */
-export function serveClientAssets(dir: string): RequestHandler {
-  return express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false });
+export function serveClientAssets(dir: string): Router {
+  const router = express.Router();
+  // The bundles shrink about fourfold gzipped; only the web client's files are compressed, never API streams.
+  router.use(webCompression);
+  router.use(express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  return router;
 }
+
+const webCompression = compression({ threshold: 1024 });
 
 /** Serves the single-page app after every route: its static files, and index.html for every other page. */
 export function serveClient(dir: string): Router {
   const router = express.Router();
+  router.use(webCompression);
   router.use(
     express.static(dir, {
       index: false,

@@ -175,8 +175,10 @@ describe.skipIf(!hasBrowser())('repository pages in a real browser', () => {
       .getByRole('link', { name: new RegExp(`${alice.name}/listed`) })
       .first()
       .waitFor();
+    // An old search address leads to the search page, whose results stand on their own.
     await page.goto(`/?search=${encodeURIComponent('listed-co')}`);
-    const results = page.locator('.section').filter({ hasText: 'Results for' });
+    await page.waitForURL(/\/search\?search=listed-co$/);
+    const results = page.locator('.explore-page').filter({ hasText: 'Results for' });
     await results.getByRole('link', { name: new RegExp(`${alice.name}/listed-copy`) }).waitFor();
     expect(await results.locator('.repo-item').count()).toBe(1);
     await page.goto(`/${alice.name}`);

@@ -1,1 +1,2 @@
 export * from './ExplorePage';
+export * from './SearchPage';

@@ -1,6 +1,7 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
+import { RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 
 /** The history of a branch, newest first; each commit links to the files as they were. */
@@ -20,7 +21,7 @@ export function CommitList({ repo, rev }: { repo: RepoInfoView; rev: string }) {
             {c.message && <p className="muted small">{c.message}</p>}
             <p className="muted small">
               <Link to={`/${c.authors[0]?.user ?? ''}`}>{c.authors[0]?.user}</Link> committed{' '}
-              {new Date(c.date).toLocaleString()}
+              <RelativeTime iso={c.date} />
             </p>
           </div>
           <Link className="commit-id" to={`${base}/tree/${c.id}`}>

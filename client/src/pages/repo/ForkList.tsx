@@ -1,7 +1,7 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
-import { EmptyState } from '../../components';
+import { EmptyState, RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 
 /** Repositories duplicated from this one (those the viewer may see). */
@@ -16,7 +16,10 @@ export function ForkList({ repo }: { repo: RepoInfoView }) {
       {resource.data.map((f) => (
         <li key={f.id}>
           <Link to={`${repoPrefix(f.type)}/${f.id}`}>{f.id}</Link>
-          <span className="muted small"> · updated {new Date(f.lastModified).toLocaleDateString()}</span>
+          <span className="muted small">
+            {' '}
+            · updated <RelativeTime iso={f.lastModified} />
+          </span>
         </li>
       ))}
     </ul>

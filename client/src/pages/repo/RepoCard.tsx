@@ -1,9 +1,10 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { fileUrl } from '../../api/repos';
-import { EmptyState } from '../../components';
+import { EmptyState, RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import { renderMarkdown } from '../../safeHtml';
 import { ModelCardPanel } from '../model/ModelCardPanel';
+import { ModelUsage } from '../model/ModelUsage';
 
 async function loadCard(repo: RepoInfoView): Promise<string | null> {
   if (!repo.siblings?.some((s) => s.rfilename === 'README.md')) return null;
@@ -14,6 +15,17 @@ async function loadCard(repo: RepoInfoView): Promise<string | null> {
 }
 
 const isScalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+/**
+ * The card as this instance should show it: Atrium's generated model cards name a placeholder host in
+ * "How to use" (their bytes are the same on every instance), shown here as the address in use.
+ */
+function cardSource(repo: RepoInfoView, markdown: string): string {
+  return repo.type === 'model'
+    ? markdown.replaceAll(GENERATED_CARD_HOST, `${window.location.origin}/`)
+    : markdown;
+}
+const GENERATED_CARD_HOST = 'https://atrium.example/';
+
 /** Card metadata worth a line in the sidebar: scalars and lists of scalars (not model-index trees). */
 const isPlainValue = (v: unknown) => isScalar(v) || (Array.isArray(v) && v.length > 0 && v.every(isScalar));
 
@@ -35,11 +47,14 @@ export function RepoCard({ repo }: { repo: RepoInfoView }) {
             <div
               className="markdown"
               // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml)
-              dangerouslySetInnerHTML={{ __html: renderMarkdown(resource.data, { frontMatter: true }) }}
+              dangerouslySetInnerHTML={{
+                __html: renderMarkdown(cardSource(repo, resource.data), { frontMatter: true }),
+              }}
             />
           ))}
       </article>
       <aside className="card repo-aside">
+        {repo.type === 'model' && <ModelUsage id={repo.id} />}
         {repo.type === 'model' && <ModelCardPanel id={repo.id} rev={repo.sha ?? 'main'} />}
         <dl>
           {Object.entries(meta)
@@ -53,7 +68,9 @@ export function RepoCard({ repo }: { repo: RepoInfoView }) {
             ))}
           <div>
             <dt>Last updated</dt>
-            <dd>{new Date(repo.lastModified).toLocaleString()}</dd>
+            <dd>
+              <RelativeTime iso={repo.lastModified} />
+            </dd>
           </div>
           <div>
             <dt>Files</dt>

@@ -2,7 +2,7 @@ import type { RepoInfoView, RepoType } from '@atrium/protocol';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
-import { Icon } from '../../components';
+import { Icon, RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import './repo.css';
 
@@ -17,8 +17,8 @@ export function RepoItem({ repo }: { repo: RepoInfoView }) {
         </span>
         <span className="muted small">
           {repo.sdk ? `${repo.sdk} · ` : ''}
-          {repo.pipeline_tag ? `${repo.pipeline_tag} · ` : ''}updated{' '}
-          {new Date(repo.lastModified).toLocaleDateString()} · ♥ {repo.likes}
+          {repo.pipeline_tag ? `${repo.pipeline_tag} · ` : ''}updated <RelativeTime iso={repo.lastModified} />{' '}
+          · ♥ {repo.likes}
         </span>
       </Link>
     </li>

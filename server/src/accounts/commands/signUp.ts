@@ -10,7 +10,10 @@ export interface SignUpInput {
   email?: string | undefined;
 }
 
-/** Creates a user account. The first user of an instance becomes its administrator. */
+/**
+ * Creates a user account. The first user of an instance becomes its administrator and an admin of
+ * the seeded `atrium` organization, so the demos have someone to look after them (and a member).
+ */
 export async function signUp(accounts: AccountStore, input: SignUpInput): Promise<AccountRecord> {
   const problem = nameProblem(input.name);
   if (problem) throw badRequest(`Username ${problem}`, 'invalid_name');
@@ -27,5 +30,7 @@ export async function signUp(accounts: AccountStore, input: SignUpInput): Promis
   });
   // Two sign-ups racing for one name: the unique index decides, the loser hears "taken".
   if (!user) throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
+  const atrium = isAdmin ? await accounts.findByName('atrium') : undefined;
+  if (atrium?.kind === 'org') await accounts.setMember(atrium.id, user.id, 'admin');
   return user;
 }

@@ -69,6 +69,8 @@ export class SpaceRuntimes implements SpaceCommitListener {
   private readonly spaces = new Map<string, SpaceInstance>();
   private readonly events = new EventEmitter();
   private readonly sleepTimer: NodeJS.Timeout;
+  /** Spaces whose creation leaves them asleep until their first visit (seeded demos: no start-up cost). */
+  private readonly bornAsleep = new Set<string>();
   private closed = false;
 
   constructor(
@@ -216,7 +218,13 @@ export class SpaceRuntimes implements SpaceCommitListener {
   /** A new Space starts; a duplicate first takes its source's variables and sleep time (never secrets). */
   async onCreated(repoId: string, forkedFromRepoId: string | null): Promise<void> {
     if (forkedFromRepoId) await this.settings.copyPublicSettings(forkedFromRepoId, repoId);
+    if (this.bornAsleep.delete(repoId)) return;
     await this.onNewCommit(repoId);
+  }
+
+  /** The Space just created (its creation is reported on the next turn) sleeps until someone visits it. */
+  leaveAsleep(repoId: string): void {
+    this.bornAsleep.add(repoId);
   }
 
   /** The Space was deleted: its app stops and its state goes. */

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { NOTEBOOK_FILE } from '@atrium/protocol';
+import type { AccountRecord } from '../accounts/AccountStore.js';
+import { createRepo } from '../hub/commands/createRepo.js';
+import type { RepoRecord } from '../hub/RepoStore.js';
+import { notebookFile } from '../notebooks/importTask.js';
+import type { SeedStep } from '../seed.js';
+import type { Services } from '../services.js';
+import { createSpaceFromTemplate } from '../spaces/runtime/commands/createSpaceFromTemplate.js';
+import { templatesDir } from '../spaces/runtime/templates.js';
+
+/**
+ * The showcase tasks: each template folder holds a Space and a notebook for one seed model. Published
+ * in this order, so with equal likes the last (most recent) leads trending: sentiment analysis, which
+ * a visitor tries by typing a sentence.
+ */
+export const demoTemplates = [
+  'image-classification',
+  'question-answering',
+  'text-generation',
+  'translation',
+  'sentiment-analysis',
+] as const;
+
+/** What one seeding did, for the start-up log. */
+export interface DemoReport {
+  created: string[];
+  skipped: string[];
+}
+
+/** The notebook's card: the template's, without the Space keys, so search and task filters find it. */
+function notebookCard(readme: string): string {
+  return readme.replace(/^(sdk|app_file|pinned):.*\n/gm, '');
+}
+
+async function likeOnce(services: Services, repo: RepoRecord, by: AccountRecord) {
+  // The publisher's like: trending lists have something to rank, and a visitor sees it counted.
+  if (!(await services.hub.repos.hasLiked(repo.id, by.id)))
+    await services.hub.repos.like(repo.id, by.id, new Date().toISOString());
+}
+
+/**
+ * Publishes a Space and a notebook per showcase template under `ownerName`, each liked by it. An
+ * existing repository of that name is left alone, so a re-run never rewrites anyone's history.
+ */
+export async function publishDemos(
+  services: Services,
+  ownerName: string,
+  templates: readonly string[] = demoTemplates,
+  dir = templatesDir(),
+): Promise<DemoReport> {
+  const owner = await services.accounts.findByName(ownerName);
+  if (!owner) throw new Error(`cannot publish demos: account ${ownerName} does not exist`);
+  const report: DemoReport = { created: [], skipped: [] };
+  for (const name of templates) {
+    const folder = path.join(dir, name);
+    let space = await services.hub.repos.find('space', owner.name, name);
+    if (space) report.skipped.push(`spaces/${owner.name}/${name}`);
+    else {
+      space = await createSpaceFromTemplate(services, owner, { template: name, name });
+      // Five apps starting at once would slow the first start: each wakes on its first visit instead.
+      services.spaceRuntimes.leaveAsleep(space.id);
+      report.created.push(`spaces/${owner.name}/${name}`);
+    }
+    await likeOnce(services, space, owner);
+
+    let notebook = await services.hub.repos.find('notebook', owner.name, name);
+    if (notebook) report.skipped.push(`notebooks/${owner.name}/${name}`);
+    else {
+      const ipynb = JSON.parse(fs.readFileSync(path.join(folder, NOTEBOOK_FILE), 'utf8')) as unknown;
+      const { content, gitOid } = notebookFile(ipynb, services.config.collabDocMaxBytes);
+      const readme = notebookCard(fs.readFileSync(path.join(folder, 'README.md'), 'utf8'));
+      notebook = await createRepo(services, owner, {
+        type: 'notebook',
+        name,
+        files: [
+          { path: NOTEBOOK_FILE, content, gitOid },
+          { path: 'README.md', content: Buffer.from(readme) },
+        ],
+      });
+      report.created.push(`notebooks/${owner.name}/${name}`);
+    }
+    await likeOnce(services, notebook, owner);
+  }
+  return report;
+}
+
+/** First start: the showcase Spaces and notebooks appear under `atrium` (after its org and models). */
+export const demoSeeds: SeedStep[] = [
+  {
+    id: 'seed/atrium-demos',
+    run: async (services) => {
+      const started = performance.now();
+      const report = await publishDemos(services, 'atrium');
+      services.log.info(
+        { ...report, ms: Math.round(performance.now() - started) },
+        'seed Spaces and notebooks published',
+      );
+    },
+  },
+];
