@@ -47,9 +47,10 @@ describe('the web client’s live documents after the server closes them', () =>
       .getText('t')
       .insert(0, 'x'.repeat(charsForFrame(client.doc.clientID, collabLimits.maxFrameBytes + 1)));
     await waitFor(() => closes.length >= 4, { what: 'four FrameTooLarge closes', timeout: 30_000 });
-    const gaps = closes.slice(1).map((t, i) => t - (closes[i] ?? 0));
-    // Backing off: 400, 800, 1600 ms planned; the last gap is clearly longer than the first.
-    expect(gaps.at(-1)).toBeGreaterThan((gaps[0] ?? 0) * 1.5);
+    // Backing off: y-websocket waits min(2^n × 100 ms, max) with n its count of unsuccessful
+    // reconnects, which it resets on every open; after four retryable closes n has kept growing
+    // (the plan, not the measured gaps: those are mostly connection time on a loaded machine).
+    expect(client.provider.wsUnsuccessfulReconnects).toBeGreaterThanOrEqual(3);
     expect(client.provider.shouldConnect).toBe(true);
     expect(ends).toEqual([]);
   }, 60_000);
