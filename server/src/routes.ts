@@ -69,6 +69,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.post('/api/kernels/:id/interrupt', kernels.interrupt);
   app.post('/api/kernels/:id/restart', kernels.restart);
   app.post('/api/kernels/:id/execute', json, kernels.execute);
+  app.post('/api/kernels/:id/complete', json, kernels.complete);
+  app.post('/api/kernels/:id/inspect', json, kernels.inspect);
 
   // Hub: repositories, files, commits, likes, forks, with the Hugging Face Hub's paths (hub/README.md)
   // Large bodies stay bytes here and are parsed in the task worker (server/src/work).

@@ -7,16 +7,20 @@ TRUNCATED_NOTICE = "\n[output truncated: this cell exceeded its output limit]\n"
 
 
 def collapse_carriage_returns(text: str) -> str:
-    """Within each line, what follows the last `\\r` replaces what came before (a tqdm bar's redraw).
-    A trailing `\\r` is kept, so the next chunk still knows to overwrite the line (the server merges
-    consecutive chunks and collapses again)."""
+    """Within each line, what follows the last `\r` replaces what came before (a tqdm bar's redraw).
+    The first line keeps one leading `\r` (it overwrites what the previous chunk left open) and a
+    trailing `\r` is kept (the next chunk overwrites it); the server collapses again as it merges
+    chunks (server/src/notebooks/carriageReturns.ts)."""
     if "\r" not in text:
         return text
     out = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        trailing = line.endswith("\r")
-        parts = line.rstrip("\r").split("\r")
-        out.append(parts[-1] + ("\r" if trailing else ""))
+    for i, line in enumerate(text.replace("\r\n", "\n").split("\n")):
+        if "\r" not in line:
+            out.append(line)
+            continue
+        visible = [part for part in line.split("\r") if part]
+        lead = "\r" if i == 0 else ""
+        out.append(lead + (visible[-1] if visible else "") + ("\r" if line.endswith("\r") else ""))
     return "\n".join(out)
 
 

@@ -29,7 +29,8 @@ const SKIPPED_STDLIB =
   /^(test|idlelib|tkinter|turtledemo|ensurepip|lib2to3|config-[^/]*|site-packages|dist-packages)(\/|$)/;
 /** Package parts never imported at run time: test suites, C++ headers, console scripts with host shebangs. */
 const SKIPPED_PACKAGE =
-  /(^|\/)(tests|__pycache__\/[^/]*\.opt-[12]\.pyc)(\/|$)|^torch\/(include|test|bin)\/|^bin\/|\.a$/;
+  /(^|\/)(tests|__pycache__\/[^/]*\.opt-[12]\.pyc)(\/|$)|^torch\/(include|test)\/|^torch\/bin\/(?!torch_shm_manager$)|^bin\/|\.a$/;
+/(^|\/)(tests|__pycache__\/[^/]*\.opt-[12]\.pyc)(\/|$)|^torch\/(include|test|bin)\/|^bin\/|\.a$/;
 
 /** Shell tools for `!ls` lines and subprocess(shell=True): dash as /bin/sh and a few coreutils. */
 const SHELL_TOOLS = [
