@@ -120,6 +120,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/notebooks/:owner/:name/session', notebooks.session);
   app.post('/api/notebooks/:owner/:name/run', json, notebooks.run);
   app.post('/api/notebooks/:owner/:name/interrupt', notebooks.interrupt);
+  app.post('/api/notebooks/:owner/:name/complete', json, notebooks.complete);
+  app.post('/api/notebooks/:owner/:name/inspect', json, notebooks.inspect);
   app.post('/api/notebooks/:owner/:name/restart', notebooks.restart);
 
   // Live documents (the WebSocket side is in upgradeRoutes)

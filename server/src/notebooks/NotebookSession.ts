@@ -1,5 +1,9 @@
 import {
+  type CompleteReplyContent,
+  type CompleteRequestContent,
   type ExecuteReplyContent,
+  type InspectReplyContent,
+  type InspectRequestContent,
   KERNEL_PRESENCE_FIELD,
   type KernelLanguage,
   kernelImageOf,
@@ -107,6 +111,25 @@ export class NotebookSession {
       .filter((c) => c.get('cell_type') === 'code')
       .map((c) => String(c.get('id')));
     return this.run(ids, runBy, asked);
+  }
+
+  /** Completions from the notebook's live kernel; with none running there is nothing to ask. */
+  async complete(request: CompleteRequestContent): Promise<CompleteReplyContent> {
+    const id = this.liveKernel();
+    if (!id) return { status: 'ok', matches: [], cursor_start: request.cursor_pos, cursor_end: request.cursor_pos };
+    return this.deps.kernels.complete(id, request);
+  }
+
+  /** Help for the name at the cursor, from the live kernel. */
+  async inspect(request: InspectRequestContent): Promise<InspectReplyContent> {
+    const id = this.liveKernel();
+    if (!id) return { status: 'ok', found: false, data: {} };
+    return this.deps.kernels.inspect(id, request);
+  }
+
+  private liveKernel(): string | null {
+    const id = this.kernelId;
+    return id && this.deps.kernels.list().some((k) => k.id === id && k.session.state !== 'dead') ? id : null;
   }
 
   /** Stops the running cell and drops the queued ones, as Jupyter does. */

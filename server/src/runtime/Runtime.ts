@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { KernelImage } from '@atrium/protocol';
 import { type EnsureImageOptions, ensureSandboxImage } from '@atrium/sandbox/image/ensureSandboxImage';
 import { pythonRecipe, pythonRunnerCommand } from '@atrium/sandbox/image/python/pythonRecipe';
 import type { Config } from '../config.js';
