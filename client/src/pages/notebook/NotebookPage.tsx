@@ -260,8 +260,8 @@ function Notebook({
           </h1>
           {!canWrite && <span className="nb-readonly-badge">Read only</span>}
           <label className="nb-language">
-            <span className="visually-hidden">Kernel language</span>
             <select
+              aria-label="Kernel language"
               data-testid="kernel-language"
               value={language}
               disabled={!canWrite}
