@@ -55,9 +55,19 @@ class Bridge:
         await self.kernel.start()
         self._start_readers()
 
-    def _start_readers(self) -> None:
+    def _stop_readers(self) -> None:
+        # Before the client's sockets close: a reader left on a closed socket would spin.
         for task in self.readers:
             task.cancel()
+        self.readers = []
+
+    async def _restart_kernel(self) -> None:
+        self._stop_readers()
+        await self.kernel.restart()
+        self._start_readers()
+
+    def _start_readers(self) -> None:
+        self._stop_readers()
         client = self.kernel.client
         self.readers = [
             asyncio.create_task(self._read(client.get_iopub_msg, self._on_iopub)),
@@ -72,6 +82,7 @@ class Bridge:
                 raise
             except Exception as err:  # a malformed message from the kernel: note it, read on
                 print(f"runner: kernel message unreadable: {err}", file=sys.stderr)
+                await asyncio.sleep(0.05)
                 continue
             try:
                 handle(msg)
@@ -196,8 +207,7 @@ class Bridge:
     async def _replace_kernel(self, run: Execution, ename: str, evalue: str, traceback: list[str]) -> None:
         err = {"ename": ename, "evalue": evalue, "traceback": traceback}
         self.emit("error", err, run.parent)
-        await self.kernel.restart()
-        self._start_readers()
+        await self._restart_kernel()
         run.reply = {"status": "died", "execution_count": run.count, **err}
         run.idle = True
         run.done.set()
@@ -222,8 +232,7 @@ class Bridge:
         if run is not None:
             await self._replace_kernel(run, "KernelRestarted", "The kernel was restarted", ["KernelRestarted: The kernel was restarted"])
         else:
-            await self.kernel.restart()
-            self._start_readers()
+            await self._restart_kernel()
         self.emit("shutdown_reply", {"status": "ok", "restart": True}, parent)
         self.emit("status", {"execution_state": "idle"}, parent)
 
