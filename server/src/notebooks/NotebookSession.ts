@@ -116,7 +116,8 @@ export class NotebookSession {
   /** Completions from the notebook's live kernel; with none running there is nothing to ask. */
   async complete(request: CompleteRequestContent): Promise<CompleteReplyContent> {
     const id = this.liveKernel();
-    if (!id) return { status: 'ok', matches: [], cursor_start: request.cursor_pos, cursor_end: request.cursor_pos };
+    if (!id)
+      return { status: 'ok', matches: [], cursor_start: request.cursor_pos, cursor_end: request.cursor_pos };
     return this.deps.kernels.complete(id, request);
   }
 

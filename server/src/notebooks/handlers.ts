@@ -1,4 +1,3 @@
-import { CompleteBody, InspectBody } from '../runtime/schema.js';
 import type { NotebookKernelStatus, NotebookSessionView } from '@atrium/protocol';
 import type { Request, RequestHandler } from 'express';
 import { credentialCanWrite, requireWriter } from '../auth/Identity.js';
@@ -9,6 +8,7 @@ import { forbidden, notFound } from '../errors.js';
 import { byteLength, rawChunksOf } from '../http/rawBody.js';
 import { validate } from '../http/validate.js';
 import { atLeast, repoPermission } from '../hub/access.js';
+import { CompleteBody, InspectBody } from '../runtime/schema.js';
 import type { Services } from '../services.js';
 import { createNotebook } from './commands/createNotebook.js';
 import { exportNotebook } from './commands/exportNotebook.js';
