@@ -43,15 +43,17 @@ const languageOf = (name: unknown): KernelLanguage | null => {
 
 /**
  * The language a notebook's metadata chooses, as Jupyter reads it: kernelspec.language, then
- * language_info.name, then the kernelspec's name (`python3`). A notebook that says nothing is
- * TypeScript (Atrium's blank notebook); one naming another language (R, Julia) is refused by the caller.
+ * language_info.name, then the kernelspec's name (`python3`). A notebook that names no kernel is
+ * Python, Jupyter's default kernel: Colab and the Hugging Face course publish notebooks without a
+ * kernelspec. Atrium's blank notebook names TypeScript (or Python) explicitly.
  */
 export function notebookLanguage(metadata: unknown): KernelLanguage {
   const spec = field(metadata, 'kernelspec');
-  return (
+  const named =
     languageOf(field(spec, 'language')) ??
     languageOf(field(field(metadata, 'language_info'), 'name')) ??
-    languageOf(field(spec, 'name')) ??
-    'typescript'
-  );
+    languageOf(field(spec, 'name'));
+  if (named) return named;
+  // A kernelspec or language_info naming something Atrium cannot run (R, Julia): Atrium's own kernel.
+  return spec || field(metadata, 'language_info') ? 'typescript' : 'python';
 }
