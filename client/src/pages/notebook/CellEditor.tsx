@@ -82,6 +82,15 @@ export function CellEditor({
       const code = context.state.doc.toString();
       const answer = await complete(code, context.pos).catch(() => null);
       if (!answer || answer.matches.length === 0) return null;
+      const only = answer.matches.length === 1 ? answer.matches[0] : undefined;
+      if (only !== undefined && context.view) {
+        // One completion is applied at once, as Jupyter does on Tab.
+        context.view.dispatch({
+          changes: { from: answer.from, to: answer.to, insert: only },
+          selection: { anchor: answer.from + only.length },
+        });
+        return null;
+      }
       return { from: answer.from, to: answer.to, options: answer.matches.map((label) => ({ label })) };
     };
     const view = new EditorView({
