@@ -47,6 +47,9 @@ class Bridge:
         self.replies: dict[str, asyncio.Future] = {}
         self.queue: asyncio.Queue = asyncio.Queue()
         self.readers: list[asyncio.Task] = []
+        # Clear while the kernel is replaced: requests that arrive meanwhile wait for the new one.
+        self.kernel_ready = asyncio.Event()
+        self.kernel_ready.set()
 
     def emit(self, msg_type: str, content: dict, parent: dict | None = None) -> None:
         self.channel.emit(msg_type, content, parent)
@@ -62,9 +65,13 @@ class Bridge:
         self.readers = []
 
     async def _restart_kernel(self) -> None:
-        self._stop_readers()
-        await self.kernel.restart()
-        self._start_readers()
+        self.kernel_ready.clear()
+        try:
+            self._stop_readers()
+            await self.kernel.restart()
+            self._start_readers()
+        finally:
+            self.kernel_ready.set()
 
     def _start_readers(self) -> None:
         self._stop_readers()
@@ -145,6 +152,7 @@ class Bridge:
         if isinstance(content.get("timeout_s"), (int, float)) and content["timeout_s"] > 0:
             limit = min(limit, float(content["timeout_s"]))
         self.emit("status", {"execution_state": "busy"}, parent)
+        await self.kernel_ready.wait()
         jupyter_id = self.kernel.client.execute(code, store_history=True, allow_stdin=False, stop_on_error=False)
         run = Execution(parent, jupyter_id)
         self.running = run
@@ -219,6 +227,7 @@ class Bridge:
 
     async def ask(self, send, timeout: float = 10) -> dict:
         """A shell request answered by its reply (complete, inspect)."""
+        await self.kernel_ready.wait()
         jupyter_id = send()
         future = self._request(jupyter_id)
         try:
@@ -243,7 +252,13 @@ class Bridge:
             try:
                 await self.execute(request)
             except Exception as err:
+                # Never leave the server waiting: the cell ends with the runner's error.
                 print(f"runner: execution failed: {err!r}", file=sys.stderr)
+                parent = request["header"]
+                failure = {"ename": "RunnerError", "evalue": str(err), "traceback": [f"RunnerError: {err}"]}
+                self.emit("error", failure, parent)
+                self.emit("execute_reply", {"status": "error", "execution_count": 0, **failure}, parent)
+                self.emit("status", {"execution_state": "idle"}, parent)
 
     async def handle(self, msg: dict) -> None:
         header = msg["header"]
