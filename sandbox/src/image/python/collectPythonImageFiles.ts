@@ -115,7 +115,12 @@ export async function collectPythonImageFiles(onProgress?: (message: string) => 
       mode: st.mode & 0o755,
     });
   }
+  // GNU ls fails with EINVAL on every path under gVisor (find, cat and the rest work): busybox's ls,
+  // which picks its applet from argv[0], stands in for it where Debian's busybox-static is installed.
+  const busybox = fs.existsSync('/bin/busybox') ? fs.realpathSync('/bin/busybox') : null;
+  if (busybox) add({ dest: '/usr/bin/ls', src: busybox, mode: 0o755 });
   for (const tool of SHELL_TOOLS) {
+    if (tool === 'ls' && busybox) continue;
     const src = which(tool);
     if (!src) continue;
     add({ dest: `/usr/bin/${tool}`, src, mode: 0o755 });
