@@ -8,5 +8,6 @@ export * from './hub.js';
 export * from './kernel.js';
 export * from './models.js';
 export * from './notebook.js';
+export * from './notebookLanguage.js';
 export * from './spaceRuntime.js';
 export * from './storage.js';

@@ -33,6 +33,10 @@ export type KernelMessageType =
   | 'shutdown_reply'
   | 'kernel_info_request'
   | 'kernel_info_reply'
+  | 'complete_request'
+  | 'complete_reply'
+  | 'inspect_request'
+  | 'inspect_reply'
   // Atrium extensions: a model the cell asks for at run time, fetched over the control channel.
   | 'atrium_model_request'
   | 'atrium_model_reply';
@@ -47,12 +51,20 @@ export interface KernelHeader {
   version: '5.3';
 }
 
+/** The languages a kernel runs: Atrium's Node runner (JavaScript, TypeScript) or ipykernel (Python). */
+export const KERNEL_LANGUAGES = ['javascript', 'typescript', 'python'] as const;
+export type KernelLanguage = (typeof KERNEL_LANGUAGES)[number];
+/** Which sandbox image (and runner) a language needs. */
+export type KernelImage = 'node' | 'python';
+export const kernelImageOf = (language: KernelLanguage): KernelImage =>
+  language === 'python' ? 'python' : 'node';
+
 export interface ExecuteRequestContent {
   code: string;
   silent?: boolean;
   store_history?: boolean;
-  /** Atrium extension: 'typescript' strips types with sucrase before running. */
-  language?: 'javascript' | 'typescript';
+  /** Atrium extension: 'typescript' strips types with sucrase before running (a Python kernel runs Python). */
+  language?: KernelLanguage;
   /** Atrium extension: per-request timeout in seconds, bounded by the kernel's own. */
   timeout_s?: number;
 }
@@ -97,9 +109,37 @@ export interface ClearOutputContent {
 export interface KernelInfoReplyContent {
   status: 'ok';
   protocol_version: '5.3';
-  implementation: 'atrium-node';
+  implementation: 'atrium-node' | 'atrium-python';
   implementation_version: string;
-  language_info: { name: 'javascript' | 'typescript'; version: string; file_extension: string };
+  language_info: { name: KernelLanguage; version: string; file_extension: string };
+}
+
+/** Tab in the cell editor: completions at the cursor (cursor_pos counts characters of code). */
+export interface CompleteRequestContent {
+  code: string;
+  cursor_pos: number;
+}
+
+export interface CompleteReplyContent {
+  status: 'ok';
+  matches: string[];
+  /** The range of code the matches replace. */
+  cursor_start: number;
+  cursor_end: number;
+}
+
+/** Shift+Tab in the cell editor: what the name at the cursor is (signature, docstring). */
+export interface InspectRequestContent {
+  code: string;
+  cursor_pos: number;
+  detail_level?: 0 | 1;
+}
+
+export interface InspectReplyContent {
+  status: 'ok';
+  found: boolean;
+  /** A MIME bundle; text/plain may carry ANSI colours. */
+  data: MimeBundle;
 }
 
 /** Content shape per message type, so handlers can narrow on msg_type. */
@@ -120,6 +160,10 @@ export interface KernelContentMap {
   shutdown_reply: { status: 'ok'; restart: boolean };
   kernel_info_request: Record<string, never>;
   kernel_info_reply: KernelInfoReplyContent;
+  complete_request: CompleteRequestContent;
+  complete_reply: CompleteReplyContent;
+  inspect_request: InspectRequestContent;
+  inspect_reply: InspectReplyContent;
   atrium_model_request: ModelRequestContent;
   atrium_model_reply: ModelReplyContent;
 }
@@ -137,6 +181,8 @@ export interface KernelView {
   id: string;
   owner: string;
   runtime: 'runc' | 'runsc';
+  /** Which runner and image: node (JavaScript, TypeScript) or python (ipykernel). */
+  image: KernelImage;
   state: 'starting' | 'idle' | 'busy' | 'dead';
   /** Why the kernel died, e.g. "killed: out of memory". */
   reason: string | null;

@@ -179,6 +179,7 @@ export async function startAtrium(
   services.onShutdown(() => services.hub.blobs.close());
   services.health.register('docker', services.runtime.dockerHealth, { maxAgeMs: 2000 });
   services.health.register('sandboxImage', services.runtime.imageHealth);
+  services.health.register('pythonSandboxImage', services.runtime.pythonImageHealth);
   services.health.register('sandboxOutput', services.runtime.outputHealth);
   // Sandboxes are removed on shutdown; start-up never waits for Docker or an image build.
   services.onShutdown(() => services.runtime.close());

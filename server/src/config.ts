@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   ATRIUM_SANDBOX_RUNTIME: z.enum(['runc', 'runsc']).default('runc'),
   ATRIUM_SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(32).optional(),
   ATRIUM_SANDBOX_MEMORY_MB: z.coerce.number().int().min(64).max(65536).default(512),
+  ATRIUM_PYTHON_SANDBOX_MEMORY_MB: z.coerce.number().int().min(256).max(65536).default(2048),
+  ATRIUM_PYTHON_POOL_SIZE: z.coerce.number().int().min(0).max(32).optional(),
   ATRIUM_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
   ATRIUM_SANDBOX_MAX_PER_USER: z.coerce.number().int().positive().default(10),
   ATRIUM_KERNEL_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(1800),
@@ -78,6 +80,11 @@ export interface Config {
   /** Whether the pool fills at start-up (the pool size was set explicitly) or after the first kernel. */
   sandboxPoolEager: boolean;
   sandboxMemoryMb: number;
+  /** Python sandboxes: torch and transformers need more room than Node's. */
+  pythonSandboxMemoryMb: number;
+  /** Warm Python sandboxes; filled at start-up when set, else after the first Python kernel. */
+  pythonPoolSize: number;
+  pythonPoolEager: boolean;
   sandboxCpus: number;
   /** Kernels one user may run at once. */
   sandboxMaxPerUser: number;
@@ -169,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sandboxPoolSize: e.ATRIUM_SANDBOX_POOL_SIZE ?? 1,
     sandboxPoolEager: e.ATRIUM_SANDBOX_POOL_SIZE !== undefined,
     sandboxMemoryMb: e.ATRIUM_SANDBOX_MEMORY_MB,
+    pythonSandboxMemoryMb: e.ATRIUM_PYTHON_SANDBOX_MEMORY_MB,
+    pythonPoolSize: e.ATRIUM_PYTHON_POOL_SIZE ?? 1,
+    pythonPoolEager: e.ATRIUM_PYTHON_POOL_SIZE !== undefined,
     sandboxCpus: e.ATRIUM_SANDBOX_CPUS,
     sandboxMaxPerUser: e.ATRIUM_SANDBOX_MAX_PER_USER,
     kernelIdleTimeoutS: e.ATRIUM_KERNEL_IDLE_TIMEOUT_S,

@@ -69,6 +69,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.post('/api/kernels/:id/interrupt', kernels.interrupt);
   app.post('/api/kernels/:id/restart', kernels.restart);
   app.post('/api/kernels/:id/execute', json, kernels.execute);
+  app.post('/api/kernels/:id/complete', json, kernels.complete);
+  app.post('/api/kernels/:id/inspect', json, kernels.inspect);
 
   // Hub: repositories, files, commits, likes, forks, with the Hugging Face Hub's paths (hub/README.md)
   // Large bodies stay bytes here and are parsed in the task worker (server/src/work).
@@ -118,6 +120,8 @@ export function mountRoutes(app: Express, services: Services): void {
   app.get('/api/notebooks/:owner/:name/session', notebooks.session);
   app.post('/api/notebooks/:owner/:name/run', json, notebooks.run);
   app.post('/api/notebooks/:owner/:name/interrupt', notebooks.interrupt);
+  app.post('/api/notebooks/:owner/:name/complete', json, notebooks.complete);
+  app.post('/api/notebooks/:owner/:name/inspect', json, notebooks.inspect);
   app.post('/api/notebooks/:owner/:name/restart', notebooks.restart);
 
   // Live documents (the WebSocket side is in upgradeRoutes)

@@ -4,8 +4,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** One file of the image's root filesystem: copied from the host, or generated. */
-export type ImageFile = { dest: string; mode: number } & ({ src: string } | { content: string });
+/**
+ * One file of the image's root filesystem: copied from the host, or generated. `digest` stands in
+ * for the file's bytes in the image tag when something else already pins them (e.g. a pip install
+ * keyed by the requirements' hash), so 2 GB of wheels are not read at every server start.
+ */
+export type ImageFile = { dest: string; mode: number } & (
+  | { src: string; digest?: string }
+  | { content: string }
+);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built sandbox package (dist/image → package root). */
@@ -37,7 +44,7 @@ function keep(pkg: string, rel: string): boolean {
   return !rel.startsWith('test/') && !rel.startsWith('docs/');
 }
 
-function walk(dir: string, base = dir, out: string[] = []): string[] {
+export function walk(dir: string, base = dir, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
@@ -100,7 +107,7 @@ function dependencyClosure(): Pkg[] {
 }
 
 /** Shared libraries a binary needs, from ldd (the loader itself included). */
-function sharedLibraries(binary: string): string[] {
+export function sharedLibraries(binary: string): string[] {
   const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
   const libs: string[] = [];
   for (const line of out.split('\n')) {
@@ -112,8 +119,8 @@ function sharedLibraries(binary: string): string[] {
   return libs;
 }
 
-const PASSWD = 'root:x:0:0:root:/root:/sbin/nologin\nsandbox:x:1000:1000:sandbox:/tmp:/sbin/nologin\n';
-const GROUP = 'root:x:0:\nsandbox:x:1000:\n';
+export const PASSWD = 'root:x:0:0:root:/root:/sbin/nologin\nsandbox:x:1000:1000:sandbox:/tmp:/sbin/nologin\n';
+export const GROUP = 'root:x:0:\nsandbox:x:1000:\n';
 
 /** Every file of the sandbox image: node, its libraries, the runner and the inference stack. */
 export function collectImageFiles(nodeBinary = process.execPath): ImageFile[] {

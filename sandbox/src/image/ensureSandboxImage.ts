@@ -3,15 +3,13 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
-import { collectImageFiles, type ImageFile } from './collectImageFiles.js';
-import { DOCKERFILE } from './dockerfile.js';
+import type { ImageFile } from './collectImageFiles.js';
+import { type ImageRecipe, javascriptRecipe } from './recipes.js';
 
-/** Bump when the recipe changes in a way the inputs' bytes do not show. */
-const RECIPE_VERSION = '1';
-export const IMAGE_REPOSITORY = 'atrium-sandbox';
+export const IMAGE_REPOSITORY = javascriptRecipe.repository;
 
 export interface ImageProgress {
-  phase: 'hashing' | 'packing' | 'building' | 'done';
+  phase: 'hashing' | 'preparing' | 'packing' | 'building' | 'done';
   message: string;
   /** Bytes of the build context sent so far, and in total (packing phase). */
   bytes?: number;
@@ -20,6 +18,8 @@ export interface ImageProgress {
 
 export interface EnsureImageOptions {
   docker: Docker;
+  /** Which image: the JavaScript sandbox (default) or the Python one (`./python/`). */
+  recipe?: ImageRecipe;
   onProgress?: (progress: ImageProgress) => void;
   /** Build even when an image with this content hash exists. */
   force?: boolean;
@@ -38,45 +38,57 @@ const fileSize = (f: ImageFile) => ('src' in f ? fs.statSync(f.src).size : Buffe
 // Hashing ~170 MB takes a moment: remember the tag for inputs whose paths, sizes and mtimes are unchanged.
 const tagCache = new Map<string, string>();
 
-const signatureOf = (files: ImageFile[]) =>
-  files
-    .map((f) => {
-      if ('content' in f) return `${f.dest}:${f.content}`;
-      const st = fs.statSync(f.src);
-      return `${f.dest}:${f.src}:${st.size}:${st.mtimeMs}:${f.mode}`;
-    })
+const signatureOf = (recipe: ImageRecipe, files: ImageFile[]) =>
+  [recipe.repository, recipe.version, recipe.dockerfile]
+    .concat(
+      files.map((f) => {
+        if ('content' in f) return `${f.dest}:${f.content}`;
+        if (f.digest) return `${f.dest}:${f.digest}:${f.mode}`;
+        const st = fs.statSync(f.src);
+        return `${f.dest}:${f.src}:${st.size}:${st.mtimeMs}:${f.mode}`;
+      }),
+    )
     .join('\n');
 
-/** The tag of the image these inputs make: `atrium-sandbox:<first 12 hex of a sha256 of every input>`. */
-export async function sandboxImageTag(files: ImageFile[] = collectImageFiles()): Promise<string> {
-  const signature = signatureOf(files);
+/** The tag of the image these inputs make: `<repository>:<first 12 hex of a sha256 of every input>`. */
+export async function sandboxImageTag(
+  files?: ImageFile[],
+  recipe: ImageRecipe = javascriptRecipe,
+): Promise<string> {
+  const inputs = files ?? (await recipe.collect());
+  const signature = signatureOf(recipe, inputs);
   const cached = tagCache.get(signature);
   if (cached) return cached;
-  const tag = await hashInputs(files);
+  const tag = await hashInputs(recipe, inputs);
   tagCache.set(signature, tag);
   return tag;
 }
 
-async function hashInputs(files: ImageFile[]): Promise<string> {
-  const hash = createHash('sha256').update(`recipe ${RECIPE_VERSION}\n${DOCKERFILE}`);
+async function hashInputs(recipe: ImageRecipe, files: ImageFile[]): Promise<string> {
+  const hash = createHash('sha256').update(`recipe ${recipe.version}\n${recipe.dockerfile}`);
   for (const f of files) {
     hash.update(`\n${f.dest} ${f.mode.toString(8)} `);
     if ('content' in f) hash.update(f.content);
+    else if (f.digest) hash.update(f.digest);
     else {
       const fileHash = createHash('sha256');
       await pipeline(fs.createReadStream(f.src), fileHash);
       hash.update(fileHash.digest('hex'));
     }
   }
-  return `${IMAGE_REPOSITORY}:${hash.digest('hex').slice(0, 12)}`;
+  return `${recipe.repository}:${hash.digest('hex').slice(0, 12)}`;
 }
 
 /** Streams the build context (Dockerfile + rootfs/) as a tar, reporting bytes as they go. */
-function buildContext(files: ImageFile[], onBytes: (sent: number) => void): NodeJS.ReadableStream {
+function buildContext(
+  dockerfile: string,
+  files: ImageFile[],
+  onBytes: (sent: number) => void,
+): NodeJS.ReadableStream {
   const pack = tar.pack();
   void (async () => {
     let sent = 0;
-    pack.entry({ name: 'Dockerfile', mode: 0o644 }, DOCKERFILE);
+    pack.entry({ name: 'Dockerfile', mode: 0o644 }, dockerfile);
     const dirs = new Set<string>(['rootfs/tmp']);
     pack.entry({ name: 'rootfs/tmp', type: 'directory', mode: 0o1777 });
     for (const f of files) {
@@ -103,29 +115,36 @@ function buildContext(files: ImageFile[], onBytes: (sent: number) => void): Node
   return pack as unknown as NodeJS.ReadableStream;
 }
 
-const inflight = new WeakMap<Docker, Promise<EnsuredImage>>();
+const inflight = new WeakMap<Docker, Map<string, Promise<EnsuredImage>>>();
 
 /**
  * Makes sure the sandbox image for the current inputs exists, building it when missing.
- * Server start-up, the tests and the CLI all call this; concurrent calls share one build.
+ * Server start-up, the tests and the CLI all call this; concurrent calls for one recipe share one build.
  */
 export function ensureSandboxImage(options: EnsureImageOptions): Promise<EnsuredImage> {
-  const running = inflight.get(options.docker);
+  const repository = (options.recipe ?? javascriptRecipe).repository;
+  let jobs = inflight.get(options.docker);
+  if (!jobs) {
+    jobs = new Map();
+    inflight.set(options.docker, jobs);
+  }
+  const running = jobs.get(repository);
   if (running) return running;
-  const job = doEnsure(options).finally(() => inflight.delete(options.docker));
-  inflight.set(options.docker, job);
+  const job = doEnsure(options).finally(() => jobs.delete(repository));
+  jobs.set(repository, job);
   return job;
 }
 
 async function doEnsure({
   docker,
+  recipe = javascriptRecipe,
   onProgress = () => {},
   force = false,
 }: EnsureImageOptions): Promise<EnsuredImage> {
   const started = performance.now();
-  onProgress({ phase: 'hashing', message: 'Hashing the sandbox image inputs' });
-  const files = collectImageFiles();
-  const tag = await sandboxImageTag(files);
+  onProgress({ phase: 'hashing', message: `Hashing the ${recipe.repository} image inputs` });
+  const files = await recipe.collect((message) => onProgress({ phase: 'preparing', message }));
+  const tag = await sandboxImageTag(files, recipe);
   if (!force) {
     const existing = await docker
       .getImage(tag)
@@ -144,7 +163,7 @@ async function doEnsure({
     totalBytes,
   });
   let lastReport = 0;
-  const context = buildContext(files, (bytes) => {
+  const context = buildContext(recipe.dockerfile, files, (bytes) => {
     if (bytes - lastReport >= 16 * 1024 * 1024 || bytes === totalBytes) {
       lastReport = bytes;
       onProgress({
@@ -160,7 +179,7 @@ async function doEnsure({
     forcerm: true,
     // A forced build starts from nothing, as on a fresh machine.
     nocache: force,
-    labels: { 'atrium.sandbox': '1' },
+    labels: { 'atrium.sandbox': '1', 'atrium.sandbox.image': recipe.repository },
   });
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -178,8 +197,8 @@ async function doEnsure({
     );
   });
   const image = await docker.getImage(tag).inspect();
-  await docker.getImage(tag).tag({ repo: IMAGE_REPOSITORY, tag: 'latest' });
-  await pruneOldImages(docker, tag).catch(() => {});
+  await docker.getImage(tag).tag({ repo: recipe.repository, tag: 'latest' });
+  await pruneOldImages(docker, recipe.repository, tag).catch(() => {});
   const buildMs = Math.round(performance.now() - started);
   onProgress({
     phase: 'done',
@@ -192,15 +211,17 @@ async function doEnsure({
 const PRUNE_AFTER_S = 15 * 60;
 
 /**
- * Each build is a new ~170 MB layer: remove earlier sandbox images once a new one exists
- * (Docker refuses to remove one a container still uses, which is what we want).
+ * Each build is a new layer (~170 MB for JavaScript, ~2 GB for Python): remove earlier images of the
+ * same repository once a new one exists, never another recipe's (Docker refuses to remove one a
+ * container still uses, which is what we want).
  */
-async function pruneOldImages(docker: Docker, keep: string): Promise<void> {
+async function pruneOldImages(docker: Docker, repository: string, keep: string): Promise<void> {
   const images = await docker.listImages({ filters: { label: ['atrium.sandbox=1'] } });
   const cutoff = Date.now() / 1000 - PRUNE_AFTER_S;
   for (const image of images) {
     const tags = image.RepoTags ?? [];
-    if (tags.includes(keep) || tags.includes(`${IMAGE_REPOSITORY}:latest`) || image.Created > cutoff)
+    const ours = tags.length > 0 && tags.every((t) => t.startsWith(`${repository}:`));
+    if (!ours || tags.includes(keep) || tags.includes(`${repository}:latest`) || image.Created > cutoff)
       continue;
     await docker
       .getImage(image.Id)

@@ -6,6 +6,7 @@ import {
   type StreamContent,
 } from '@atrium/protocol';
 import type * as Y from 'yjs';
+import { collapseCarriageReturns } from './carriageReturns.js';
 import { type JsonObject, notebookCells, outputToY } from './notebookDoc.js';
 
 export interface OutputWriterOptions {
@@ -124,9 +125,16 @@ export class CellOutputWriter {
       // Consecutive output on the same stream merges into one output, as Jupyter shows it.
       if (last?.get('output_type') === 'stream' && last.get('name') === name) {
         const y = last.get('text') as Y.Text;
-        y.insert(y.length, text);
+        const current = y.toString();
+        const lineStart = current.lastIndexOf('\n') + 1;
+        const openLine = current.slice(lineStart);
+        if (text.includes('\r') || openLine.includes('\r')) {
+          // A progress bar redrawn with \r: rewrite the open line rather than letting it grow.
+          y.delete(lineStart, openLine.length);
+          y.insert(lineStart, collapseCarriageReturns(openLine + text));
+        } else y.insert(y.length, text);
       } else {
-        outputs.push([outputToY({ output_type: 'stream', name, text })]);
+        outputs.push([outputToY({ output_type: 'stream', name, text: collapseCarriageReturns(text) })]);
       }
     });
   }

@@ -1,4 +1,15 @@
-import { type ExecuteReplyContent, KERNEL_PRESENCE_FIELD, type NotebookKernelStatus } from '@atrium/protocol';
+import {
+  type CompleteReplyContent,
+  type CompleteRequestContent,
+  type ExecuteReplyContent,
+  type InspectReplyContent,
+  type InspectRequestContent,
+  KERNEL_PRESENCE_FIELD,
+  type KernelLanguage,
+  kernelImageOf,
+  type NotebookKernelStatus,
+  notebookLanguage,
+} from '@atrium/protocol';
 import type * as Y from 'yjs';
 import type { CollabServer, DocumentHold } from '../collab/CollabServer.js';
 import type { DocumentRef } from '../collab/documentName.js';
@@ -102,6 +113,26 @@ export class NotebookSession {
     return this.run(ids, runBy, asked);
   }
 
+  /** Completions from the notebook's live kernel; with none running there is nothing to ask. */
+  async complete(request: CompleteRequestContent): Promise<CompleteReplyContent> {
+    const id = this.liveKernel();
+    if (!id)
+      return { status: 'ok', matches: [], cursor_start: request.cursor_pos, cursor_end: request.cursor_pos };
+    return this.deps.kernels.complete(id, request);
+  }
+
+  /** Help for the name at the cursor, from the live kernel. */
+  async inspect(request: InspectRequestContent): Promise<InspectReplyContent> {
+    const id = this.liveKernel();
+    if (!id) return { status: 'ok', found: false, data: {} };
+    return this.deps.kernels.inspect(id, request);
+  }
+
+  private liveKernel(): string | null {
+    const id = this.kernelId;
+    return id && this.deps.kernels.list().some((k) => k.id === id && k.session.state !== 'dead') ? id : null;
+  }
+
   /** Stops the running cell and drops the queued ones, as Jupyter does. */
   async interrupt(): Promise<NotebookKernelStatus> {
     this.generation++;
@@ -113,18 +144,23 @@ export class NotebookSession {
 
   /** A fresh kernel state: the queue dropped, variables gone; a dead kernel is replaced. */
   async restart(): Promise<NotebookKernelStatus> {
-    await this.document();
+    const doc = await this.document();
+    const language = notebookLanguage(notebookMeta(doc).get('metadata'));
     this.generation++;
     this.dropQueue();
     const id = this.kernelId;
     this.set({ state: 'starting', reason: null });
     try {
-      if (id && this.deps.kernels.list().some((k) => k.id === id && k.session.state !== 'dead')) {
-        await this.deps.kernels.restart(id);
+      const live = this.deps.kernels
+        .list()
+        .find((k) => k.id === id && k.session.state !== 'dead' && k.image === kernelImageOf(language));
+      if (live) {
+        await this.deps.kernels.restart(live.id);
       } else {
+        // Dead, or the notebook now asks for the other language: a new kernel replaces it.
         if (id) await this.deps.kernels.shutdown(id).catch(() => {});
         this.kernelId = null;
-        await this.kernel();
+        await this.kernel(language);
       }
       this.set({ state: 'idle' });
     } catch (err) {
@@ -194,14 +230,18 @@ export class NotebookSession {
     }
   }
 
-  /** The notebook's kernel, started on first use (from the warm pool when there is one). */
-  private kernel(): Promise<string> {
+  /**
+   * The notebook's kernel for its language, started on first use (from the warm pool when there is
+   * one); a notebook switched to the other runner (Python ↔ TypeScript) gets a new kernel.
+   */
+  private kernel(language: KernelLanguage): Promise<string> {
     const current = this.kernelId ? this.deps.kernels.list().find((k) => k.id === this.kernelId) : undefined;
-    if (current && current.session.state !== 'dead') return Promise.resolve(current.id);
+    if (current && current.session.state !== 'dead' && current.image === kernelImageOf(language))
+      return Promise.resolve(current.id);
     this.starting ??= (async () => {
       this.set({ state: 'starting', reason: null });
       try {
-        const k = await this.deps.kernels.start(this.owner, { key: this.ref.name });
+        const k = await this.deps.kernels.start(this.owner, { key: this.ref.name, language });
         this.kernelId = k.id;
         this.set({ state: 'idle' });
         return k.id;
@@ -253,7 +293,8 @@ export class NotebookSession {
       execution_count: 0,
     };
     try {
-      const kernelId = await this.kernel();
+      const language = notebookLanguage(notebookMeta(doc).get('metadata'));
+      const kernelId = await this.kernel(language);
       // Declared models are cached in the background, once per kernel: a cell that needs one before it is
       // ready, or one declared later, asks for it at run time and shows the fetch (models/README.md).
       if (this.modelsWarmedFor !== kernelId) {
@@ -267,9 +308,7 @@ export class NotebookSession {
       // Access may have gone while the kernel started (revoke interrupts only a busy kernel).
       if (request.signal?.aborted) throw new Error('not run: whoever asked may no longer run this notebook');
       this.set({ state: 'busy' });
-      reply = await this.deps.kernels.execute(kernelId, { code, language: this.language(doc) }, (msg) =>
-        writer.handle(msg),
-      );
+      reply = await this.deps.kernels.execute(kernelId, { code, language }, (msg) => writer.handle(msg));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       writer.handle({
@@ -317,15 +356,6 @@ export class NotebookSession {
   private settle(run: QueuedRun): void {
     run.request.left--;
     if (run.request.left === 0) run.request.settled?.();
-  }
-
-  /** TypeScript unless the notebook says JavaScript (sucrase strips types; plain JS runs as is). */
-  private language(doc: Y.Doc): 'typescript' | 'javascript' {
-    const metadata = notebookMeta(doc).get('metadata') as
-      | { kernelspec?: { language?: string }; language_info?: { name?: string } }
-      | undefined;
-    const lang = metadata?.kernelspec?.language ?? metadata?.language_info?.name;
-    return lang === 'javascript' ? 'javascript' : 'typescript';
   }
 
   private set(patch: Partial<NotebookKernelStatus>): void {

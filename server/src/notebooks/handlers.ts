@@ -8,6 +8,7 @@ import { forbidden, notFound } from '../errors.js';
 import { byteLength, rawChunksOf } from '../http/rawBody.js';
 import { validate } from '../http/validate.js';
 import { atLeast, repoPermission } from '../hub/access.js';
+import { CompleteBody, InspectBody } from '../runtime/schema.js';
 import type { Services } from '../services.js';
 import { createNotebook } from './commands/createNotebook.js';
 import { exportNotebook } from './commands/exportNotebook.js';
@@ -104,5 +105,16 @@ export function notebookHandlers(services: Services) {
     res.json(await services.notebooks.session(ref).restart());
   };
 
-  return { create, exportIpynb, session, run, interrupt, restart };
+  /** Tab and Shift+Tab in a cell: asked of the notebook's live kernel (none running: no answer). */
+  const complete: RequestHandler = async (req, res) => {
+    const { ref } = await notebookOf(req, 'write');
+    res.json(await services.notebooks.session(ref).complete(validate(CompleteBody, req.body)));
+  };
+
+  const inspect: RequestHandler = async (req, res) => {
+    const { ref } = await notebookOf(req, 'write');
+    res.json(await services.notebooks.session(ref).inspect(validate(InspectBody, req.body)));
+  };
+
+  return { create, exportIpynb, session, run, interrupt, restart, complete, inspect };
 }

@@ -71,7 +71,7 @@ export class DockerDriver implements SandboxDriver {
     return {
       name: spec.name,
       Image: spec.image,
-      Cmd: runnerCommand(spec.memoryMb),
+      Cmd: spec.command ?? runnerCommand(spec.memoryMb),
       User: sandboxUser(),
       // The uid has no passwd entry: HOME and USER say what os.homedir() and tools would look up.
       Env: Object.entries({ HOME: '/tmp', USER: 'sandbox', ...spec.env }).map(([k, v]) => `${k}=${v}`),

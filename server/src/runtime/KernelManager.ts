@@ -1,8 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  type CompleteReplyContent,
+  type CompleteRequestContent,
   type ExecuteReplyContent,
   type ExecuteRequestContent,
+  type InspectReplyContent,
+  type InspectRequestContent,
+  type KernelImage,
+  type KernelLanguage,
   type KernelView,
+  kernelImageOf,
   OUT_OF_MEMORY_REASON,
 } from '@atrium/protocol';
 import { conflict, notFound, tooManyRequests, unavailable } from '../errors.js';
@@ -32,8 +39,14 @@ export interface KernelManagerOptions {
    * a model a running cell asks for is provided into it, with progress shown under the cell.
    */
   models?: ModelViews;
-  /** The sandbox image's tag once it exists. */
-  image: () => string | null;
+  /** Python sandboxes: their memory and warm pool (the Node ones use memoryMb, poolSize, poolEager). */
+  python?: { memoryMb: number; poolSize: number; poolEager: boolean };
+  /** The sandbox image's tag once it exists (per runner: node or python). */
+  image: (kind: KernelImage) => string | null;
+  /** The container command per runner (the Node runner's default when absent). */
+  command?: (kind: KernelImage, memoryMb: number) => string[] | undefined;
+  /** A kernel of this kind was asked for while its image is missing: build it (the Python image is built on first need). */
+  onImageNeeded?: (kind: KernelImage) => void;
   /** Counts what runners wrote that was refused (shared with the Space runtime, shown in /api/health). */
   violations?: ChannelViolations;
   log: Logger;
@@ -46,6 +59,8 @@ export interface Kernel {
   /** Optional reuse key (e.g. a notebook id): start() with the same owner and key returns this kernel. */
   key: string | null;
   runtime: SandboxRuntime;
+  /** node (JavaScript, TypeScript) or python. */
+  image: KernelImage;
   containerId: string;
   session: KernelSession;
   /** What the sandbox sees at /models. */
@@ -60,8 +75,11 @@ interface Sandbox {
   containerId: string;
   session: KernelSession;
   runtime: SandboxRuntime;
+  image: KernelImage;
   view: ModelView | undefined;
 }
+
+const IMAGES: readonly KernelImage[] = ['node', 'python'];
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -72,13 +90,14 @@ const READY_TIMEOUT_MS = 30_000;
 export class KernelManager {
   private readonly kernels = new Map<string, Kernel>();
   private readonly byContainer = new Map<string, Kernel>();
-  private readonly pool: Sandbox[] = [];
+  /** Warm sandboxes per runner image. */
+  private readonly pools: Record<KernelImage, Sandbox[]> = { node: [], python: [] };
   private readonly oomSeen = new Set<string>();
   private readonly removing = new Set<string>();
   private readonly noticing = new Set<string>();
   private readonly startingByKey = new Map<string, Promise<Kernel>>();
-  private poolJob: Promise<void> | null = null;
-  private poolWanted: boolean;
+  private readonly poolJobs: Record<KernelImage, Promise<void> | null> = { node: null, python: null };
+  private readonly poolWanted: Record<KernelImage, boolean>;
   private stopEvents: (() => void) | null = null;
   private cullTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -87,7 +106,25 @@ export class KernelManager {
     private readonly driver: SandboxDriver,
     private readonly options: KernelManagerOptions,
   ) {
-    this.poolWanted = options.poolEager;
+    this.poolWanted = { node: options.poolEager, python: options.python?.poolEager ?? false };
+  }
+
+  private poolSize(kind: KernelImage): number {
+    return kind === 'python' ? (this.options.python?.poolSize ?? 0) : this.options.poolSize;
+  }
+
+  private memoryMb(kind: KernelImage): number {
+    return kind === 'python'
+      ? (this.options.python?.memoryMb ?? this.options.memoryMb)
+      : this.options.memoryMb;
+  }
+
+  private pooled(containerId: string): { pool: Sandbox[]; index: number } | null {
+    for (const kind of IMAGES) {
+      const index = this.pools[kind].findIndex((s) => s.containerId === containerId);
+      if (index !== -1) return { pool: this.pools[kind], index };
+    }
+    return null;
   }
 
   private get labels() {
@@ -110,7 +147,7 @@ export class KernelManager {
       every,
     );
     this.cullTimer.unref();
-    if (this.poolWanted) this.fillPool();
+    this.fillPoolIfWanted();
     return { removed: leftovers.length };
   }
 
@@ -120,10 +157,17 @@ export class KernelManager {
     purpose: 'kernel' | 'pool',
     kernelId: string,
     runtime: SandboxRuntime,
+    kind: KernelImage,
   ): Promise<Sandbox> {
-    const image = this.options.image();
-    if (!image)
-      throw unavailable('The sandbox image is not ready yet; try again shortly', 'sandbox_image_missing');
+    const image = this.options.image(kind);
+    if (!image) {
+      this.options.onImageNeeded?.(kind);
+      throw unavailable(
+        `The ${kind === 'python' ? 'Python ' : ''}sandbox image is not ready yet; try again shortly`,
+        'sandbox_image_missing',
+      );
+    }
+    const memoryMb = this.memoryMb(kind);
     const name = `atrium-${this.options.instanceId.slice(0, 8)}-${purpose}-${kernelId.slice(0, 12)}`;
     const view = await this.options.models?.open();
     const containerId = await this.driver
@@ -131,7 +175,8 @@ export class KernelManager {
         name,
         image,
         runtime,
-        memoryMb: this.options.memoryMb,
+        memoryMb,
+        command: this.options.command?.(kind, memoryMb),
         cpus: this.options.cpus,
         env: {
           ATRIUM_EXECUTION_TIMEOUT_S: String(this.options.executionTimeoutS),
@@ -160,7 +205,7 @@ export class KernelManager {
       void channel.ended.then(() => this.noticeDeathLater(containerId, null));
       await this.driver.start(containerId);
       await session.waitReady(READY_TIMEOUT_MS);
-      return { containerId, session, runtime, view };
+      return { containerId, session, runtime, image: kind, view };
     } catch (err) {
       this.removing.add(containerId);
       await this.driver.remove(containerId).catch(() => {});
@@ -184,51 +229,63 @@ export class KernelManager {
     if (k) k.lastActivityAt = new Date();
   }
 
-  /** Fills the pool if it should be warm already (eager, or a kernel was requested). */
+  /** Fills each pool that should be warm already (eager, or a kernel of its kind was requested). */
   fillPoolIfWanted(): void {
-    if (this.poolWanted) this.fillPool();
+    for (const kind of IMAGES) if (this.poolWanted[kind]) this.fillPool(kind);
   }
 
-  /** Keeps the warm pool at its size, one sandbox at a time (they are cheap, the CPU is not). */
-  fillPool(): void {
-    if (this.poolJob || this.closed) return;
-    this.poolJob = (async () => {
+  /** Keeps a warm pool at its size, one sandbox at a time (they are cheap, the CPU is not). */
+  fillPool(kind: KernelImage = 'node'): void {
+    if (this.poolJobs[kind] || this.closed) return;
+    const pool = this.pools[kind];
+    this.poolJobs[kind] = (async () => {
       await null; // the job must be stored before it can finish and clear itself
       try {
-        while (!this.closed && this.pool.length < this.options.poolSize && this.options.image()) {
+        while (!this.closed && pool.length < this.poolSize(kind) && this.options.image(kind)) {
           const sandbox = await this.launch(
             'pool',
             'pool',
             randomBytes(6).toString('hex'),
             this.options.runtime,
+            kind,
           );
           if (this.closed) {
             await this.removeSandbox(sandbox);
             break;
           }
-          this.pool.push(sandbox);
+          pool.push(sandbox);
         }
       } catch (err) {
-        this.options.log.warn({ err }, 'could not fill the sandbox pool');
+        this.options.log.warn({ err, image: kind }, 'could not fill the sandbox pool');
       } finally {
-        this.poolJob = null;
+        this.poolJobs[kind] = null;
       }
     })();
   }
 
-  /** A kernel for this owner: the live one with the same key, else a pooled sandbox, else a new one. */
-  start(owner: string, options: { key?: string; runtime?: SandboxRuntime } = {}): Promise<Kernel> {
-    if (!options.key) return this.startNew(owner, null, options.runtime);
+  /**
+   * A kernel for this owner: the live one with the same key (and runner), else a pooled sandbox, else
+   * a new one. A keyed kernel of the other runner (the notebook switched language) is shut down first.
+   */
+  start(
+    owner: string,
+    options: { key?: string; runtime?: SandboxRuntime; language?: KernelLanguage } = {},
+  ): Promise<Kernel> {
+    const kind = kernelImageOf(options.language ?? 'javascript');
+    if (!options.key) return this.startNew(owner, null, kind, options.runtime);
     const key = options.key;
     const existing = [...this.kernels.values()].find(
       (k) => k.owner === owner && k.key === key && k.session.state !== 'dead',
     );
-    if (existing) return Promise.resolve(existing);
+    if (existing?.image === kind) return Promise.resolve(existing);
     // Two requests for the same key at once (collaborators pressing Run) share one start.
-    const slot = JSON.stringify([owner, key]);
+    const slot = JSON.stringify([owner, key, kind]);
     let starting = this.startingByKey.get(slot);
     if (!starting) {
-      starting = this.startNew(owner, key, options.runtime).finally(() => this.startingByKey.delete(slot));
+      starting = (async () => {
+        if (existing) await this.shutdown(existing.id).catch(() => {});
+        return this.startNew(owner, key, kind, options.runtime);
+      })().finally(() => this.startingByKey.delete(slot));
       this.startingByKey.set(slot, starting);
     }
     return starting;
@@ -237,6 +294,7 @@ export class KernelManager {
   private async startNew(
     owner: string,
     key: string | null,
+    kind: KernelImage,
     requestedRuntime?: SandboxRuntime,
   ): Promise<Kernel> {
     if (this.closed) throw unavailable('The server is shutting down', 'shutting_down');
@@ -249,16 +307,17 @@ export class KernelManager {
     const runtime = requestedRuntime ?? this.options.runtime;
     const id = randomUUID();
     let sandbox: Sandbox | undefined;
-    while (runtime === this.options.runtime && this.pool.length > 0 && !sandbox) {
-      const candidate = this.pool.shift() as Sandbox;
+    const pool = this.pools[kind];
+    while (runtime === this.options.runtime && pool.length > 0 && !sandbox) {
+      const candidate = pool.shift() as Sandbox;
       if (candidate.session.state !== 'dead') sandbox = candidate;
     }
-    if (this.options.poolSize > 0 && runtime === this.options.runtime) {
-      this.poolWanted = true;
+    if (this.poolSize(kind) > 0 && runtime === this.options.runtime && this.options.image(kind)) {
+      this.poolWanted[kind] = true;
       // Refill a moment later, so the new sandbox does not compete with the first cells for CPU.
-      setTimeout(() => this.fillPool(), 250).unref();
+      setTimeout(() => this.fillPool(kind), 250).unref();
     }
-    sandbox ??= await this.launch(owner, 'kernel', id, runtime);
+    sandbox ??= await this.launch(owner, 'kernel', id, runtime, kind);
     sandbox.view?.assign({ kind: 'account', name: owner });
     const now = new Date();
     const kernel: Kernel = {
@@ -266,6 +325,7 @@ export class KernelManager {
       owner,
       key,
       runtime,
+      image: kind,
       containerId: sandbox.containerId,
       session: sandbox.session,
       view: sandbox.view,
@@ -276,7 +336,7 @@ export class KernelManager {
     };
     this.kernels.set(id, kernel);
     this.byContainer.set(sandbox.containerId, kernel);
-    this.options.log.info({ kernel: id, owner, runtime }, 'kernel started');
+    this.options.log.info({ kernel: id, owner, runtime, image: kind }, 'kernel started');
     return kernel;
   }
 
@@ -296,6 +356,7 @@ export class KernelManager {
       id: k.id,
       owner: k.owner,
       runtime: k.runtime,
+      image: k.image,
       state: k.session.state,
       reason: k.session.reason,
       containerId: k.containerId,
@@ -322,6 +383,28 @@ export class KernelManager {
       k.busy -= 1;
       k.lastActivityAt = new Date();
     }
+  }
+
+  /** Completions for a cell being edited; a Node kernel offers none (its runner has no completer). */
+  async complete(id: string, request: CompleteRequestContent): Promise<CompleteReplyContent> {
+    const k = this.live(id);
+    if (k.image !== 'python')
+      return { status: 'ok', matches: [], cursor_start: request.cursor_pos, cursor_end: request.cursor_pos };
+    return k.session.complete(request);
+  }
+
+  /** Help for the name at the cursor; a Node kernel finds nothing. */
+  async inspect(id: string, request: InspectRequestContent): Promise<InspectReplyContent> {
+    const k = this.live(id);
+    if (k.image !== 'python') return { status: 'ok', found: false, data: {} };
+    return k.session.inspect(request);
+  }
+
+  private live(id: string): Kernel {
+    const k = this.get(id);
+    if (k.session.state === 'dead')
+      throw conflict(`Kernel ${id} is dead: ${k.session.reason}`, 'kernel_dead');
+    return k;
   }
 
   async interrupt(id: string): Promise<void> {
@@ -361,8 +444,8 @@ export class KernelManager {
   /** A sandbox broke its channel (its session is dead already, with the reason): remove it now. */
   private endBroken(containerId: string, reason: string): void {
     const kernel = this.byContainer.get(containerId);
-    const pooled = this.pool.findIndex((s) => s.containerId === containerId);
-    if (pooled !== -1) this.pool.splice(pooled, 1);
+    const pooled = this.pooled(containerId);
+    pooled?.pool.splice(pooled.index, 1);
     this.options.log.warn(
       { kernel: kernel?.id, containerId, reason },
       'ended a sandbox that broke its channel',
@@ -371,7 +454,7 @@ export class KernelManager {
     this.driver
       .remove(containerId)
       .catch((err) => this.options.log.warn({ err, containerId }, 'could not remove a sandbox'));
-    if (pooled !== -1) this.fillPool();
+    if (pooled) this.fillPool(pooled.pool === this.pools.python ? 'python' : 'node');
   }
 
   /** noticeDeath from an event or a stream end: a failure there is logged, never left unhandled. */
@@ -386,7 +469,8 @@ export class KernelManager {
     if (this.removing.has(containerId) || this.noticing.has(containerId)) return;
     this.noticing.add(containerId);
     const kernel = this.byContainer.get(containerId);
-    const pooled = this.pool.find((s) => s.containerId === containerId);
+    const inPool = this.pooled(containerId);
+    const pooled = inPool?.pool[inPool.index];
     const session = kernel?.session ?? pooled?.session;
     if (!session || session.state === 'dead') return;
     const info = await this.driver.inspect(containerId).catch(() => null);
@@ -396,12 +480,12 @@ export class KernelManager {
     const reason = oom ? OUT_OF_MEMORY_REASON : `exited with code ${code ?? 'unknown'}`;
     session.markDead(reason);
     this.options.log.warn({ kernel: kernel?.id, containerId, reason }, 'sandbox died');
-    if (pooled) this.pool.splice(this.pool.indexOf(pooled), 1);
+    if (pooled && inPool) inPool.pool.splice(inPool.pool.indexOf(pooled), 1);
     // The record stays (state dead, with its reason) until shut down; the container goes now.
     this.removing.add(containerId);
     await this.driver.remove(containerId).catch(() => {});
     await this.releaseView(kernel?.view ?? pooled?.view);
-    if (pooled) this.fillPool();
+    if (pooled) this.fillPool(pooled.image);
   }
 
   private async cullIdle(): Promise<void> {
@@ -416,7 +500,13 @@ export class KernelManager {
 
   /** Pool status for the health report. */
   stats() {
-    return { kernels: this.kernels.size, pooled: this.pool.length, poolSize: this.options.poolSize };
+    return {
+      kernels: this.kernels.size,
+      pooled: this.pools.node.length,
+      poolSize: this.options.poolSize,
+      pythonPooled: this.pools.python.length,
+      pythonPoolSize: this.poolSize('python'),
+    };
   }
 
   /** Removes every sandbox this manager started. */
@@ -424,8 +514,8 @@ export class KernelManager {
     this.closed = true;
     this.stopEvents?.();
     if (this.cullTimer) clearInterval(this.cullTimer);
-    await this.poolJob;
-    const all = [...this.kernels.values(), ...this.pool.splice(0)];
+    await Promise.all(IMAGES.map((kind) => this.poolJobs[kind]));
+    const all = [...this.kernels.values(), ...IMAGES.flatMap((kind) => this.pools[kind].splice(0))];
     this.kernels.clear();
     await Promise.all(all.map((s) => this.removeSandbox(s).catch(() => {})));
   }

@@ -1,7 +1,11 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type {
+  CompleteReplyContent,
+  CompleteRequestContent,
   ExecuteReplyContent,
   ExecuteRequestContent,
+  InspectReplyContent,
+  InspectRequestContent,
   KernelContentMap,
   KernelMessage,
   KernelMessageType,
@@ -268,6 +272,20 @@ export class KernelSession {
       });
       this.send(msg);
     });
+  }
+
+  /** Completions at the cursor (Tab in the cell editor); the schema checked the reply. */
+  async complete(content: CompleteRequestContent): Promise<CompleteReplyContent> {
+    const reply = await this.request('complete_request', content);
+    if (reply.header.msg_type !== 'complete_reply') throw new Error('complete_request got no complete_reply');
+    return reply.content as CompleteReplyContent;
+  }
+
+  /** What the name at the cursor is (Shift+Tab in the cell editor). */
+  async inspect(content: InspectRequestContent): Promise<InspectReplyContent> {
+    const reply = await this.request('inspect_request', content);
+    if (reply.header.msg_type !== 'inspect_reply') throw new Error('inspect_request got no inspect_reply');
+    return reply.content as InspectReplyContent;
   }
 
   async interrupt(): Promise<void> {

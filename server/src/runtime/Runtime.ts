@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ensureSandboxImage } from '@atrium/sandbox/image/ensureSandboxImage';
+import { type EnsureImageOptions, ensureSandboxImage } from '@atrium/sandbox/image/ensureSandboxImage';
+import { pythonRecipe, pythonRunnerCommand } from '@atrium/sandbox/image/python/pythonRecipe';
 import type { Config } from '../config.js';
 import type { MetaStore } from '../db/metaStore.js';
 import type { HealthReport } from '../health/HealthChecks.js';
@@ -10,6 +11,14 @@ import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
 
 export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-docker';
+
+/** One sandbox image as the health report shows it. */
+export interface ImageStatus {
+  state: ImageState;
+  tag: string | null;
+  progress: string | null;
+  error: string | null;
+}
 
 /** Builds the sandboxes' model views on this runtime's driver (app.ts passes the models concern's). */
 export type MakeModelViews = (driver: DockerDriver, instanceId: string) => ModelViews;
@@ -25,13 +34,11 @@ export class Runtime {
   readonly models: ModelViews | undefined;
   /** What sandboxes (kernels and Space apps) wrote that the server refused. */
   readonly violations: ChannelViolations;
-  image: { state: ImageState; tag: string | null; progress: string | null; error: string | null } = {
-    state: 'checking',
-    tag: null,
-    progress: null,
-    error: null,
-  };
+  image: ImageStatus = { state: 'checking', tag: null, progress: null, error: null };
+  /** The Python image: built in the background on the first Python kernel (it is ~1.4 GB), not at start-up. */
+  pythonImage: ImageStatus = { state: 'checking', tag: null, progress: null, error: null };
   private ready: Promise<void> | null = null;
+  private pythonJob: Promise<void> | null = null;
 
   private constructor(
     private readonly config: Config,
@@ -53,7 +60,19 @@ export class Runtime {
       executionTimeoutS: config.executionTimeoutS,
       maxKernelsPerUser: config.sandboxMaxPerUser,
       models: this.models,
-      image: () => (this.image.state === 'present' ? this.image.tag : null),
+      python: {
+        memoryMb: config.pythonSandboxMemoryMb,
+        poolSize: config.pythonPoolSize,
+        poolEager: config.pythonPoolEager,
+      },
+      image: (kind) => {
+        const status = kind === 'python' ? this.pythonImage : this.image;
+        return status.state === 'present' ? status.tag : null;
+      },
+      command: (kind) => (kind === 'python' ? pythonRunnerCommand() : undefined),
+      onImageNeeded: (kind) => {
+        if (kind === 'python') void this.ensurePythonImage();
+      },
       violations: this.violations,
       log,
     });
@@ -89,27 +108,45 @@ export class Runtime {
       }
       // After the sandboxes: a volume still mounted by a leftover container cannot be removed.
       await this.models?.init().catch((err) => this.log.error({ err }, 'sandbox model views failed'));
-      try {
-        const image = await ensureSandboxImage({
-          docker: this.driver.docker,
-          onProgress: (p) => {
-            if (p.phase === 'packing' || p.phase === 'building') this.image.state = 'building';
-            this.image.progress = p.message;
-            if (p.phase !== 'building') this.log.info({ phase: p.phase }, p.message);
-          },
-        });
-        this.image = { state: 'present', tag: image.tag, progress: null, error: null };
-        this.kernels.fillPoolIfWanted();
-      } catch (err) {
-        this.image = {
-          ...this.image,
-          state: 'failed',
-          error: err instanceof Error ? err.message : String(err),
-        };
-        this.log.error({ err }, 'the sandbox image could not be built');
-      }
+      await this.ensureImage(this.image, {});
+      // An eager Python pool, or a Python image already built: ready it now (a quick check when present).
+      if (this.config.pythonPoolEager) await this.ensurePythonImage();
     })();
     return this.ready;
+  }
+
+  /** Ensures one image, its progress and outcome in `status` (shown by /api/health) and the log. */
+  private async ensureImage(status: ImageStatus, options: Pick<EnsureImageOptions, 'recipe'>): Promise<void> {
+    try {
+      const image = await ensureSandboxImage({
+        docker: this.driver.docker,
+        ...options,
+        onProgress: (p) => {
+          if (p.phase !== 'hashing' && p.phase !== 'done') status.state = 'building';
+          status.progress = p.message;
+          if (p.phase !== 'building') this.log.info({ phase: p.phase }, p.message);
+        },
+      });
+      Object.assign(status, { state: 'present', tag: image.tag, progress: null, error: null });
+      this.kernels.fillPoolIfWanted();
+    } catch (err) {
+      Object.assign(status, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
+      this.log.error({ err }, 'a sandbox image could not be built');
+    }
+  }
+
+  /** Builds (or finds) the Python image once; a failed build is tried again on the next need. */
+  ensurePythonImage(): Promise<void> {
+    if (!this.pythonJob || this.pythonImage.state === 'failed')
+      this.pythonJob = (async () => {
+        await this.ready;
+        if (this.image.state === 'no-docker') {
+          this.pythonImage.state = 'no-docker';
+          return;
+        }
+        await this.ensureImage(this.pythonImage, { recipe: pythonRecipe });
+      })();
+    return this.pythonJob;
   }
 
   /** Resolves when the background start-up work is over (tests and benchmarks wait on it). */
@@ -136,6 +173,19 @@ export class Runtime {
     ...(this.image.error ? { error: this.image.error } : {}),
     ...this.kernels.stats(),
   });
+
+  /** The Python image: `checking` until a Python kernel is first asked for (or the pool is eager). */
+  pythonImageHealth = (): HealthReport => this.imageReport(this.pythonImage);
+
+  private imageReport(status: ImageStatus): HealthReport {
+    return {
+      ok: status.state !== 'failed' && status.state !== 'no-docker',
+      state: status.state,
+      tag: status.tag,
+      ...(status.progress ? { progress: status.progress } : {}),
+      ...(status.error ? { error: status.error } : {}),
+    };
+  }
 
   /** Refused sandbox output since start-up (counts only: the server serves on whatever they are). */
   outputHealth = (): HealthReport => ({ ok: true, ...this.violations.report() });

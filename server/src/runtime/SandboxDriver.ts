@@ -17,6 +17,8 @@ export interface SandboxSpec {
   runtime: SandboxRuntime;
   memoryMb: number;
   cpus: number;
+  /** The container's command; the Node runner's (sized to memoryMb) when absent. */
+  command?: string[];
   /** Extra environment for the runner (never secrets of the platform). */
   env: Record<string, string>;
   labels: Record<string, string>;

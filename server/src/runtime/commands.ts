@@ -1,4 +1,13 @@
-import type { ExecuteReplyContent, ExecuteRequestContent, KernelView } from '@atrium/protocol';
+import type {
+  CompleteReplyContent,
+  CompleteRequestContent,
+  ExecuteReplyContent,
+  ExecuteRequestContent,
+  InspectReplyContent,
+  InspectRequestContent,
+  KernelLanguage,
+  KernelView,
+} from '@atrium/protocol';
 import type { AccountRecord } from '../accounts/AccountStore.js';
 import { forbidden, notFound } from '../errors.js';
 import type { Kernel } from './KernelManager.js';
@@ -14,8 +23,30 @@ export function findOwnedKernel(runtime: Runtime, user: AccountRecord, id: strin
   return kernel;
 }
 
-export async function startKernel(runtime: Runtime, user: AccountRecord, key?: string): Promise<KernelView> {
-  return runtime.kernels.view(await runtime.kernels.start(user.name, { key }));
+export async function startKernel(
+  runtime: Runtime,
+  user: AccountRecord,
+  options: { key?: string; language?: KernelLanguage },
+): Promise<KernelView> {
+  return runtime.kernels.view(await runtime.kernels.start(user.name, options));
+}
+
+export function completeCode(
+  runtime: Runtime,
+  user: AccountRecord,
+  id: string,
+  request: CompleteRequestContent,
+): Promise<CompleteReplyContent> {
+  return runtime.kernels.complete(findOwnedKernel(runtime, user, id).id, request);
+}
+
+export function inspectCode(
+  runtime: Runtime,
+  user: AccountRecord,
+  id: string,
+  request: InspectRequestContent,
+): Promise<InspectReplyContent> {
+  return runtime.kernels.inspect(findOwnedKernel(runtime, user, id).id, request);
 }
 
 /** The user's kernels; every kernel of the instance when an admin asks for all. */

@@ -5,15 +5,17 @@ import { closeEventStream, openEventStream } from '../http/eventStream.js';
 import { validate } from '../http/validate.js';
 import type { Services } from '../services.js';
 import {
+  completeCode,
   executeCode,
   findOwnedKernel,
+  inspectCode,
   interruptKernel,
   listKernels,
   restartKernel,
   startKernel,
   stopKernel,
 } from './commands.js';
-import { ExecuteBody, ListKernelsQuery, StartKernelBody } from './schema.js';
+import { CompleteBody, ExecuteBody, InspectBody, ListKernelsQuery, StartKernelBody } from './schema.js';
 
 const param = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('/') : (v ?? ''));
 
@@ -23,7 +25,7 @@ export function kernelHandlers({ runtime, liveAccess }: Services) {
     start: (async (req, res) => {
       const user = requireWriter(req.identity);
       const body = validate(StartKernelBody, req.body ?? {});
-      res.status(201).json(await startKernel(runtime, user, body.key));
+      res.status(201).json(await startKernel(runtime, user, body));
     }) satisfies RequestHandler,
 
     list: (async (req, res) => {
@@ -45,6 +47,16 @@ export function kernelHandlers({ runtime, liveAccess }: Services) {
     interrupt: (async (req, res) => {
       await interruptKernel(runtime, requireWriter(req.identity), param(req.params.id));
       res.json({ status: 'ok' });
+    }) satisfies RequestHandler,
+
+    complete: (async (req, res) => {
+      const body = validate(CompleteBody, req.body);
+      res.json(await completeCode(runtime, requireWriter(req.identity), param(req.params.id), body));
+    }) satisfies RequestHandler,
+
+    inspect: (async (req, res) => {
+      const body = validate(InspectBody, req.body);
+      res.json(await inspectCode(runtime, requireWriter(req.identity), param(req.params.id), body));
     }) satisfies RequestHandler,
 
     restart: (async (req, res) => {

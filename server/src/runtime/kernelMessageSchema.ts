@@ -1,4 +1,5 @@
 import {
+  KERNEL_LANGUAGES,
   type KernelContentMap,
   type KernelMessage,
   type KernelMessageType,
@@ -46,14 +47,21 @@ const contents = {
   kernel_info_reply: z.object({
     status: z.literal('ok'),
     protocol_version: z.literal('5.3'),
-    implementation: z.literal('atrium-node'),
+    implementation: z.enum(['atrium-node', 'atrium-python']),
     implementation_version: shortText,
     language_info: z.object({
-      name: z.enum(['javascript', 'typescript']),
+      name: z.enum(KERNEL_LANGUAGES),
       version: shortText,
       file_extension: shortText,
     }),
   }),
+  complete_reply: z.object({
+    status: z.literal('ok'),
+    matches: z.array(shortText).max(1000),
+    cursor_start: count,
+    cursor_end: count,
+  }),
+  inspect_reply: z.object({ status: z.literal('ok'), found: z.boolean(), data: json }),
   atrium_model_request: z.object({ model_id: z.string().regex(MODEL_ID_PATTERN) }),
 } satisfies { [T in KernelMessageType]?: z.ZodType<KernelContentMap[T], unknown> };
 

@@ -1,3 +1,4 @@
+import type { KernelLanguage } from '@atrium/protocol';
 import type { EditorView } from '@codemirror/view';
 import { memo, useEffect, useReducer, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
@@ -28,6 +29,10 @@ export interface CellViewProps {
   onRun: (id: string, advance: boolean) => void;
   /** Lets the page split at the cursor. */
   registerView: (id: string, view: EditorView | null) => void;
+  /** The notebook's language (highlighting) and its kernel's completion and help (Tab, Shift+Tab). */
+  language: KernelLanguage;
+  complete: (code: string, cursorPos: number) => Promise<{ matches: string[]; from: number; to: number }>;
+  inspect: (code: string, cursorPos: number) => Promise<string | null>;
 }
 
 /**
@@ -98,6 +103,7 @@ function CellViewImpl(props: CellViewProps) {
   )?.executed_by;
   const showRendered = type === 'markdown' && !editing;
   const viewRef = useRef<EditorView | null>(null);
+  const [help, setHelp] = useState<string | null>(null);
 
   // Focus follows the mode: the editor in edit mode, the cell itself in command mode.
   useEffect(() => {
@@ -163,6 +169,9 @@ function CellViewImpl(props: CellViewProps) {
             onRun={(advance) => props.onRun(id, advance)}
             onEscape={() => props.onCommandMode(id)}
             onFocus={() => props.onEdit(id)}
+            language={props.language}
+            onComplete={props.complete}
+            onInspect={(code, pos) => void props.inspect(code, pos).then(setHelp)}
             onView={(view) => {
               viewRef.current = view;
               props.registerView(id, view);
@@ -170,6 +179,12 @@ function CellViewImpl(props: CellViewProps) {
           />
         ) : (
           <pre className="nb-editor-placeholder">{source.toString() || ' '}</pre>
+        )}
+        {help && (
+          // biome-ignore lint/a11y/useKeyWithClickEvents: Escape in the editor and a click both dismiss it.
+          <pre className="nb-help" data-testid="inspect" onClick={() => setHelp(null)}>
+            {help}
+          </pre>
         )}
         {(outputs.length > 0 || ranBy) && (
           <div className="nb-outputs" data-testid="outputs" aria-live="polite">

@@ -1,3 +1,4 @@
+import { type KernelLanguage, NOTEBOOK_KERNELSPECS } from '@atrium/protocol';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ErrorMessage } from '../../components';
@@ -8,6 +9,7 @@ export function NewNotebook() {
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  const [language, setLanguage] = useState<KernelLanguage>('python');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -24,6 +26,13 @@ export function NewNotebook() {
           throw new Error(`${file.name} is not JSON, so it is not a Jupyter notebook`);
         }
       }
+      // A blank notebook in the chosen language; an imported one keeps the kernelspec it carries.
+      notebook ??= {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: NOTEBOOK_KERNELSPECS[language],
+        cells: [{ cell_type: 'code', source: '', metadata: {}, outputs: [], execution_count: null }],
+      };
       const created = await notebookApi.create({ name, notebook });
       navigate(created.url);
     } catch (err) {
@@ -39,6 +48,17 @@ export function NewNotebook() {
       <label>
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} required />
+      </label>
+      <label>
+        Language
+        <select
+          data-testid="new-notebook-language"
+          value={language}
+          onChange={(e) => setLanguage(e.target.value as KernelLanguage)}
+        >
+          <option value="python">Python</option>
+          <option value="typescript">TypeScript</option>
+        </select>
       </label>
       <label>
         Import an .ipynb (optional)

@@ -1,4 +1,10 @@
-import { collabDocumentName, type NotebookKernelStatus } from '@atrium/protocol';
+import {
+  collabDocumentName,
+  KERNEL_LANGUAGES,
+  type KernelLanguage,
+  LANGUAGE_LABELS,
+  type NotebookKernelStatus,
+} from '@atrium/protocol';
 import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -15,8 +21,10 @@ import {
   cellType,
   deleteCell,
   insertCell,
+  languageOf,
   moveCell,
   setCellType,
+  setNotebookLanguage,
   splitCell,
 } from './notebookModel';
 import { PresenceList } from './PresenceList';
@@ -69,6 +77,32 @@ function Notebook({
   const [message, setMessage] = useState('');
   const views = useRef(new Map<string, EditorView>());
   const lastD = useRef(0);
+
+  const [language, setLanguage] = useState(() => languageOf(doc));
+  useEffect(() => {
+    const meta = doc.getMap('meta');
+    const read = () => setLanguage(languageOf(doc));
+    meta.observe(read);
+    read();
+    return () => meta.unobserve(read);
+  }, [doc]);
+  const complete = useCallback(
+    async (code: string, cursorPos: number) => {
+      const reply = await notebookApi.complete(id, code, cursorPos);
+      return { matches: reply.matches, from: reply.cursor_start, to: reply.cursor_end };
+    },
+    [id],
+  );
+  const inspect = useCallback(
+    async (code: string, cursorPos: number) => {
+      const reply = await notebookApi.inspect(id, code, cursorPos).catch(() => null);
+      const text = reply?.found ? reply.data['text/plain'] : null;
+      // The kernel colours its help with ANSI escapes; the help box shows plain text.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC.
+      return typeof text === 'string' ? text.replace(/\x1b\[[0-9;]*m/g, '') : null;
+    },
+    [id],
+  );
 
   const ids = useMemo(() => cells.map(cellId), [cells]);
   const current = selected && ids.includes(selected) ? selected : (ids[0] ?? null);
@@ -225,6 +259,22 @@ function Notebook({
             <span className="nb-owner">{id.split('/')[0]} /</span> {id.split('/')[1]}
           </h1>
           {!canWrite && <span className="nb-readonly-badge">Read only</span>}
+          <label className="nb-language">
+            <select
+              aria-label="Kernel language"
+              data-testid="kernel-language"
+              value={language}
+              disabled={!canWrite}
+              title="The notebook's kernel: switching it starts a new kernel at the next run"
+              onChange={(e) => setNotebookLanguage(doc, e.target.value as KernelLanguage)}
+            >
+              {KERNEL_LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {LANGUAGE_LABELS[l]}
+                </option>
+              ))}
+            </select>
+          </label>
           <KernelBadge kernel={kernel} />
         </div>
         <PresenceList people={people} ids={ids} />
@@ -387,6 +437,9 @@ function Notebook({
                 onCommandMode={commandMode}
                 onRun={run}
                 registerView={registerView}
+                language={language}
+                complete={complete}
+                inspect={inspect}
               />
             );
           })}

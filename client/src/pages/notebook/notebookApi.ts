@@ -1,5 +1,7 @@
 import type {
   CommitView,
+  CompleteReplyContent,
+  InspectReplyContent,
   NotebookCreateRequest,
   NotebookKernelStatus,
   NotebookSessionView,
@@ -15,6 +17,10 @@ export const notebookApi = {
   runAll: (id: string) => api<NotebookKernelStatus>('POST', `${base(id)}/run`, { all: true }),
   interrupt: (id: string) => api<NotebookKernelStatus>('POST', `${base(id)}/interrupt`),
   restart: (id: string) => api<NotebookKernelStatus>('POST', `${base(id)}/restart`),
+  complete: (id: string, code: string, cursor_pos: number) =>
+    api<CompleteReplyContent>('POST', `${base(id)}/complete`, { code, cursor_pos }),
+  inspect: (id: string, code: string, cursor_pos: number) =>
+    api<InspectReplyContent>('POST', `${base(id)}/inspect`, { code, cursor_pos }),
   create: (body: NotebookCreateRequest) =>
     api<{ id: string; url: string }>('POST', '/api/notebooks/new', body),
   save: (id: string, message: string) =>

@@ -1,3 +1,4 @@
+import { type KernelLanguage, NOTEBOOK_KERNELSPECS, notebookLanguage } from '@atrium/protocol';
 import * as Y from 'yjs';
 
 /** Cell kinds of nbformat. */
@@ -108,4 +109,15 @@ export function setCellType(doc: Y.Doc, id: string, type: CellType): void {
       cell.delete('execution_state');
     }
   });
+}
+
+/** The notebook's kernel language, from its metadata (kernelspec, language_info), as the server reads it. */
+export const languageOf = (doc: Y.Doc): KernelLanguage =>
+  notebookLanguage(doc.getMap('meta').get('metadata'));
+
+/** Switches the notebook's kernel: its kernelspec and language_info, in one shared edit (the next run uses it). */
+export function setNotebookLanguage(doc: Y.Doc, language: KernelLanguage): void {
+  const meta = doc.getMap('meta');
+  const metadata = (meta.get('metadata') as Record<string, unknown> | undefined) ?? {};
+  meta.set('metadata', { ...metadata, ...NOTEBOOK_KERNELSPECS[language] });
 }
