@@ -354,7 +354,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await a.getByRole('button', { name: 'Rename' }).click();
     await a.waitForURL(`**/notebooks/${owner.name}/${renamed}`);
     await a.locator('[data-cell-id="c0"] .cm-content').waitFor();
-    expect(await editorText(a, 'c0')).toBe('const unsaved = true;');
+    // The editor shows before the renamed room has synced its content: poll, do not read once.
+    await expect.poll(() => editorText(a, 'c0')).toBe('const unsaved = true;');
     // Bob forks it into his own namespace.
     await b.goto(`/notebooks/${owner.name}/${renamed}`);
     await b.locator('[data-cell-id="c0"] .cm-content').waitFor();
@@ -362,7 +363,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await b.getByRole('button', { name: 'Fork' }).click();
     await b.waitForURL(`**/notebooks/${collaborator.name}/${renamed}-copy`);
     await b.locator('[data-cell-id="c0"] .cm-content').waitFor();
-    expect(await editorText(b, 'c0')).toBe('const unsaved = true;');
+    await expect.poll(() => editorText(b, 'c0')).toBe('const unsaved = true;');
     a.once('dialog', (d) => void d.accept());
     await a.getByRole('button', { name: 'Delete notebook' }).click();
     await a.waitForURL((url) => url.pathname === '/');
