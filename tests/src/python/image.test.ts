@@ -18,6 +18,9 @@ const inImage = (tag: string, code: string) =>
       '--network',
       'none',
       '--read-only',
+      // As in a sandbox: the root is read-only and /tmp a small tmpfs (torch's imports need one).
+      '--tmpfs',
+      '/tmp:rw,nosuid,nodev,size=64m',
       '--user',
       '123456:123456',
       tag,
