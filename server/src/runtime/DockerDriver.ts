@@ -134,6 +134,17 @@ export class DockerDriver implements SandboxDriver {
     const output = new PassThrough();
     const errors = new PassThrough();
     this.docker.modem.demuxStream(stream, output, errors);
+    // demuxStream writes without heeding back-pressure; output readers pause when the server is busy
+    // (sandboxOutput/LoopShare), so without this a flooding sandbox would pile up in these buffers.
+    // Pausing the socket instead blocks the sandbox's own writes.
+    stream.on('data', () => {
+      if (output.writableNeedDrain || errors.writableNeedDrain) stream.pause();
+    });
+    const resumeWhenDrained = () => {
+      if (!output.writableNeedDrain && !errors.writableNeedDrain) stream.resume();
+    };
+    output.on('drain', resumeWhenDrained);
+    errors.on('drain', resumeWhenDrained);
     const ended = new Promise<void>((resolve) => {
       const done = () => {
         output.end();
