@@ -330,7 +330,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await a.getByRole('button', { name: 'Create notebook' }).click();
     await a.waitForURL(`**/notebooks/${owner.name}/${name}`);
     await a.getByRole('heading', { name: 'Imported title' }).waitFor();
-    expect(await editorText(a, 'c0')).toBe('console.log("imported")');
+    // The heading comes with the page; the cell's text arrives with the live document just after.
+    await expect.poll(() => editorText(a, 'c0')).toBe('console.log("imported")');
     await a.goto('/notebooks/new');
     await a.getByLabel('Name').fill(uniqueName('broken'));
     await a.getByLabel(/Import an .ipynb/).setInputFiles({

@@ -159,7 +159,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
       .poll(() => editorText(a), { timeout: 15_000 })
       .toContain("title: 'Sentiment analysis (edited live)',");
     await expect.poll(() => editorText(b), { timeout: 15_000 }).toContain('// tuned by two people');
-    expect(await editorText(a)).toBe(await editorText(b));
+    await expect.poll(async () => (await editorText(a)) === (await editorText(b))).toBe(true);
     // Alice sees Bob's cursor, labelled with his name.
     const head = a.locator('.yRemoteSelectionHead').first();
     await head.waitFor();
