@@ -22,8 +22,19 @@ export function openEventStream(res: Response): (message: EventStreamMessage) =>
   });
   res.flushHeaders();
   res.socket?.setNoDelay(true);
+  let corked = false;
   return ({ event, id, data }) => {
     if (res.writableEnded || res.destroyed) return;
+    // Messages sent in one tick leave in one write: with Nagle off, a burst of output otherwise
+    // costs a system call per message.
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
     res.write(
       `${event === undefined ? '' : `event: ${event}\n`}${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`,
     );

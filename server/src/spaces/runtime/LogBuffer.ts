@@ -9,10 +9,13 @@ export class LogBuffer {
 
   /** Appends one line per line of `text` (a trailing newline adds nothing). */
   write(text: string): void {
+    const timestamp = new Date().toISOString();
     for (const data of text.replace(/\n$/, '').split('\n')) {
-      const line = { data, timestamp: new Date().toISOString() };
+      const line = { data, timestamp };
       this.lines.push(line);
-      if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+      // Trimmed in batches: dropping the oldest line on every write moved `max` entries per line,
+      // which a flooding app turned into the event loop's longest stall.
+      if (this.lines.length >= 2 * this.max) this.lines = this.lines.slice(-this.max);
       for (const l of this.listeners) l(line);
     }
   }
@@ -23,7 +26,7 @@ export class LogBuffer {
   }
 
   history(): readonly SpaceLogLine[] {
-    return this.lines;
+    return this.lines.length > this.max ? this.lines.slice(-this.max) : this.lines;
   }
 
   /** Follows new lines; returns the unsubscribe. */
