@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -106,9 +107,14 @@ function dependencyClosure(): Pkg[] {
   return [...seen.values()];
 }
 
-/** Shared libraries a binary needs, from ldd (the loader itself included). */
-export function sharedLibraries(binary: string): string[] {
-  const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+const execFileAsync = promisify(execFile);
+
+/**
+ * Shared libraries a binary needs, from ldd (the loader itself included). Asynchronous: the server
+ * hashes the image's inputs while it serves, and a synchronous ldd held its event loop.
+ */
+export async function sharedLibraries(binary: string): Promise<string[]> {
+  const { stdout: out } = await execFileAsync('ldd', [binary], { encoding: 'utf8' });
   const libs: string[] = [];
   for (const line of out.split('\n')) {
     const arrow = /=>\s+(\/\S+)/.exec(line);
@@ -123,7 +129,7 @@ export const PASSWD = 'root:x:0:0:root:/root:/sbin/nologin\nsandbox:x:1000:1000:
 export const GROUP = 'root:x:0:\nsandbox:x:1000:\n';
 
 /** Every file of the sandbox image: node, its libraries, the runner and the inference stack. */
-export function collectImageFiles(nodeBinary = process.execPath): ImageFile[] {
+export async function collectImageFiles(nodeBinary = process.execPath): Promise<ImageFile[]> {
   if (!fs.existsSync(path.join(RUNNER_DIST, 'main.js'))) {
     throw new Error(`The runner is not built (${RUNNER_DIST}); run \`npm run build -w sandbox\` first`);
   }
@@ -169,7 +175,8 @@ export function collectImageFiles(nodeBinary = process.execPath): ImageFile[] {
 
   // sharp loads libresolv and librt lazily, so ldd of its .node alone may not list them.
   const extra = ['/lib/x86_64-linux-gnu/libresolv.so.2', '/lib/x86_64-linux-gnu/librt.so.1'];
-  for (const lib of new Set([...binaries.flatMap(sharedLibraries), ...extra])) {
+  const needed = (await Promise.all(binaries.map(sharedLibraries))).flat();
+  for (const lib of new Set([...needed, ...extra])) {
     if (lib.startsWith(SANDBOX_ROOT) || lib.includes('/node_modules/')) continue;
     if (fs.existsSync(lib)) add({ dest: lib, src: fs.realpathSync(lib), mode: 0o755 });
   }

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { GROUP, type ImageFile, PASSWD, sharedLibraries, walk } from '../collectImageFiles.js';
 import { PYTHON_RUNNER_DIR, PYTHON_SOURCE_DIR } from './paths.js';
 import { HOST_PYTHON, installPythonPackages } from './pythonPackages.js';
@@ -12,8 +13,8 @@ interface PythonLayout {
   purelib: string;
 }
 
-function pythonLayout(python: string): PythonLayout {
-  const out = execFileSync(
+async function pythonLayout(python: string): Promise<PythonLayout> {
+  const { stdout: out } = await promisify(execFile)(
     python,
     [
       '-c',
@@ -30,7 +31,6 @@ const SKIPPED_STDLIB =
 /** Package parts never imported at run time: test suites, C++ headers, console scripts with host shebangs. */
 const SKIPPED_PACKAGE =
   /(^|\/)(tests|__pycache__\/[^/]*\.opt-[12]\.pyc)(\/|$)|^torch\/(include|test)\/|^torch\/bin\/(?!torch_shm_manager$)|^bin\/|\.a$/;
-/(^|\/)(tests|__pycache__\/[^/]*\.opt-[12]\.pyc)(\/|$)|^torch\/(include|test|bin)\/|^bin\/|\.a$/;
 
 /** Shell tools for `!ls` lines and subprocess(shell=True): dash as /bin/sh and a few coreutils. */
 const SHELL_TOOLS = [
@@ -66,13 +66,13 @@ function which(tool: string): string | null {
 }
 
 /** Host libraries the packages' native modules need (those they bundle are skipped), remembered per install. */
-function packageLibraries(packagesDir: string): string[] {
+async function packageLibraries(packagesDir: string): Promise<string[]> {
   const memo = path.join(packagesDir, '.host-libraries.json');
   if (fs.existsSync(memo)) return JSON.parse(fs.readFileSync(memo, 'utf8')) as string[];
   const libs = new Set<string>();
   for (const rel of walk(packagesDir)) {
     if (!/\.so(\.|$)/.test(rel)) continue;
-    for (const lib of sharedLibraries(path.join(packagesDir, rel))) {
+    for (const lib of await sharedLibraries(path.join(packagesDir, rel))) {
       if (!lib.startsWith(packagesDir)) libs.add(lib);
     }
   }
@@ -88,7 +88,7 @@ function packageLibraries(packagesDir: string): string[] {
  * JavaScript image (collectImageFiles.ts).
  */
 export async function collectPythonImageFiles(onProgress?: (message: string) => void): Promise<ImageFile[]> {
-  const layout = pythonLayout(HOST_PYTHON);
+  const layout = await pythonLayout(HOST_PYTHON);
   const packages = await installPythonPackages(onProgress);
   const files = new Map<string, ImageFile>();
   const add = (f: ImageFile) => files.set(f.dest, f);
@@ -135,7 +135,8 @@ export async function collectPythonImageFiles(onProgress?: (message: string) => 
     if (!rel.endsWith('.py')) continue;
     add({ dest: path.join(PYTHON_RUNNER_DIR, rel), src: path.join(PYTHON_SOURCE_DIR, rel), mode: 0o644 });
   }
-  for (const lib of new Set([...binaries.flatMap(sharedLibraries), ...packageLibraries(packages.dir)])) {
+  const needed = (await Promise.all(binaries.map(sharedLibraries))).flat();
+  for (const lib of new Set([...needed, ...(await packageLibraries(packages.dir))])) {
     if (fs.existsSync(lib)) add({ dest: lib, src: fs.realpathSync(lib), mode: 0o755 });
   }
   add({ dest: '/etc/passwd', content: PASSWD, mode: 0o644 });
