@@ -47,6 +47,11 @@ export interface AccountStore {
   /** Creates the account; returns undefined when the name (any case) is taken. */
   create(account: NewAccount): Promise<AccountRecord | undefined>;
   countUsers(): Promise<number>;
+  /**
+   * Makes `userId` the instance's administrator if no user has claimed that yet; true for the one
+   * winner however many sign-ups race (first sign-up becomes admin).
+   */
+  claimFirstAdmin(userId: string): Promise<boolean>;
 
   membershipsOfUser(userId: string): Promise<MembershipRecord[]>;
   membersOfOrg(orgId: string): Promise<MembershipRecord[]>;

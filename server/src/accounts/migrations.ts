@@ -40,6 +40,14 @@ const sessionsAndTokens = (msType: string) => `
       );
       CREATE INDEX api_tokens_user ON api_tokens (user_id);`;
 
+const FIRST_ADMIN = `
+  CREATE TABLE first_admin (
+    slot INTEGER PRIMARY KEY CHECK (slot = 1),
+    user_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE
+  );
+  INSERT INTO first_admin (slot, user_id)
+    SELECT 1, id FROM accounts WHERE kind = 'user' AND is_admin = 1 ORDER BY created_at LIMIT 1;`;
+
 export const accountMigrations: Migration[] = [
   {
     id: 'accounts/001-accounts',
@@ -54,5 +62,12 @@ export const accountMigrations: Migration[] = [
         -- Members are listed in the order they joined (SQLite: rowid).
         added BIGSERIAL NOT NULL,`)}
       ${sessionsAndTokens('BIGINT')}`,
+  },
+  {
+    // Two first sign-ups at once both counted zero users and both became administrators; the claim
+    // is now one row whose primary key admits a single winner on either engine.
+    id: 'accounts/002-first-admin',
+    sqlite: FIRST_ADMIN,
+    postgres: FIRST_ADMIN,
   },
 ];

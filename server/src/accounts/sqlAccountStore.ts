@@ -152,6 +152,16 @@ export function sqlAccountStore(database: Database): AccountStore {
             .executeTakeFirst()
         )?.n ?? 0,
       ),
+    claimFirstAdmin: async (userId) => {
+      const claimed = await db
+        .insertInto('first_admin')
+        .values({ slot: 1, user_id: userId })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (claimed.numInsertedOrUpdatedRows !== 1n) return false;
+      await db.updateTable('accounts').set({ is_admin: 1 }).where('id', '=', userId).execute();
+      return true;
+    },
     membershipsOfUser: (userId) => memberships('user_id', userId),
     membersOfOrg: (orgId) => memberships('org_id', orgId),
     roleInOrg: async (orgId, userId) => (await roleIn(orgId, userId)).rows[0]?.role,

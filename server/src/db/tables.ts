@@ -17,6 +17,8 @@ export interface Tables {
     is_admin: number;
     created_at: string;
   };
+  /** At most one row (slot = 1): the user who became the instance's administrator by signing up first. */
+  first_admin: { slot: number; user_id: string };
   org_members: { org_id: string; user_id: string; role: 'admin' | 'write' | 'read' };
   sessions: { id_hash: string; user_id: string; created_at: string; expires_at: number };
   api_tokens: {

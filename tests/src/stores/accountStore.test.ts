@@ -38,6 +38,24 @@ describeOnEngines('the account store', ({ db, second }) => {
     expect(await store.countUsers()).toBe(1);
   });
 
+  it('makes one administrator of first sign-ups racing on two connections', async () => {
+    const other = sqlAccountStore(await second());
+    const racers = await Promise.all(
+      ['first-a', 'first-b', 'first-c', 'first-d'].map((n) => store.create(user(n))),
+    );
+    const claims = await Promise.all(
+      racers.map((a, i) => (i % 2 === 0 ? store : other).claimFirstAdmin(a!.id)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const winner = racers[claims.indexOf(true)]!;
+    expect((await store.findById(winner.id))?.isAdmin).toBe(true);
+    const admins = await Promise.all(racers.map(async (a) => (await other.findById(a!.id))?.isAdmin));
+    expect(admins.filter(Boolean)).toHaveLength(1);
+    // A later user never becomes one.
+    const later = await store.create(user('later'));
+    expect(await other.claimFirstAdmin(later!.id)).toBe(false);
+  });
+
   it('lists members in the order they joined and changes a role in place', async () => {
     const org = await store.create({ ...user('org'), kind: 'org', email: null, passwordHash: null });
     const [a, b, c] = await Promise.all(['m-a', 'm-b', 'm-c'].map((n) => store.create(user(n))));

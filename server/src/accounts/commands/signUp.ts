@@ -19,17 +19,18 @@ export async function signUp(accounts: AccountStore, input: SignUpInput): Promis
   if (problem) throw badRequest(`Username ${problem}`, 'invalid_name');
   if (await accounts.findByName(input.name))
     throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
-  const isAdmin = (await accounts.countUsers()) === 0;
-  const user = await accounts.create({
+  const created = await accounts.create({
     kind: 'user',
     name: input.name,
     fullname: input.fullname?.trim() || input.name,
     email: input.email ?? null,
     passwordHash: await hashPassword(input.password),
-    isAdmin,
   });
   // Two sign-ups racing for one name: the unique index decides, the loser hears "taken".
-  if (!user) throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
+  if (!created) throw conflict(`The name "${input.name}" is already taken`, 'name_taken');
+  // Claimed after the account exists, so two first sign-ups at once still make one administrator.
+  const isAdmin = await accounts.claimFirstAdmin(created.id);
+  const user = isAdmin ? { ...created, isAdmin } : created;
   const atrium = isAdmin ? await accounts.findByName('atrium') : undefined;
   if (atrium?.kind === 'org') await accounts.setMember(atrium.id, user.id, 'admin');
   return user;
