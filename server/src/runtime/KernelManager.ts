@@ -20,6 +20,7 @@ import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import type { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
 import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
+import { WarmPool } from './WarmPool.js';
 
 export interface KernelManagerOptions {
   instanceId: string;
@@ -91,12 +92,11 @@ export class KernelManager {
   private readonly kernels = new Map<string, Kernel>();
   private readonly byContainer = new Map<string, Kernel>();
   /** Warm sandboxes per runner image. */
-  private readonly pools: Record<KernelImage, Sandbox[]> = { node: [], python: [] };
+  private readonly pools: Record<KernelImage, WarmPool<Sandbox>>;
   private readonly oomSeen = new Set<string>();
   private readonly removing = new Set<string>();
   private readonly noticing = new Set<string>();
   private readonly startingByKey = new Map<string, Promise<Kernel>>();
-  private readonly poolJobs: Record<KernelImage, Promise<void> | null> = { node: null, python: null };
   private readonly poolWanted: Record<KernelImage, boolean>;
   private stopEvents: (() => void) | null = null;
   private cullTimer: NodeJS.Timeout | null = null;
@@ -107,6 +107,17 @@ export class KernelManager {
     private readonly options: KernelManagerOptions,
   ) {
     this.poolWanted = { node: options.poolEager, python: options.python?.poolEager ?? false };
+    const pool = (kind: KernelImage) =>
+      new WarmPool<Sandbox>({
+        size: () => this.poolSize(kind),
+        canLaunch: () => this.options.image(kind) !== null,
+        launch: () => this.launch('pool', 'pool', randomBytes(6).toString('hex'), this.options.runtime, kind),
+        alive: (s) => s.session.state !== 'dead',
+        // A dead one was removed when its death was noticed.
+        discard: (s) => (this.removing.has(s.containerId) ? Promise.resolve() : this.removeSandbox(s)),
+        onFillError: (err) => this.options.log.warn({ err, image: kind }, 'could not fill the sandbox pool'),
+      });
+    this.pools = { node: pool('node'), python: pool('python') };
   }
 
   private poolSize(kind: KernelImage): number {
@@ -119,12 +130,13 @@ export class KernelManager {
       : this.options.memoryMb;
   }
 
-  private pooled(containerId: string): { pool: Sandbox[]; index: number } | null {
+  /** The pooled sandbox in this container, if one waits in a pool. */
+  private pooled(containerId: string): Sandbox | undefined {
     for (const kind of IMAGES) {
-      const index = this.pools[kind].findIndex((s) => s.containerId === containerId);
-      if (index !== -1) return { pool: this.pools[kind], index };
+      const found = this.pools[kind].find((s) => s.containerId === containerId);
+      if (found) return found;
     }
-    return null;
+    return undefined;
   }
 
   private get labels() {
@@ -234,33 +246,9 @@ export class KernelManager {
     for (const kind of IMAGES) if (this.poolWanted[kind]) this.fillPool(kind);
   }
 
-  /** Keeps a warm pool at its size, one sandbox at a time (they are cheap, the CPU is not). */
+  /** Keeps a warm pool at its size. */
   fillPool(kind: KernelImage = 'node'): void {
-    if (this.poolJobs[kind] || this.closed) return;
-    const pool = this.pools[kind];
-    this.poolJobs[kind] = (async () => {
-      await null; // the job must be stored before it can finish and clear itself
-      try {
-        while (!this.closed && pool.length < this.poolSize(kind) && this.options.image(kind)) {
-          const sandbox = await this.launch(
-            'pool',
-            'pool',
-            randomBytes(6).toString('hex'),
-            this.options.runtime,
-            kind,
-          );
-          if (this.closed) {
-            await this.removeSandbox(sandbox);
-            break;
-          }
-          pool.push(sandbox);
-        }
-      } catch (err) {
-        this.options.log.warn({ err, image: kind }, 'could not fill the sandbox pool');
-      } finally {
-        this.poolJobs[kind] = null;
-      }
-    })();
+    void this.pools[kind].fill();
   }
 
   /**
@@ -306,12 +294,7 @@ export class KernelManager {
     }
     const runtime = requestedRuntime ?? this.options.runtime;
     const id = randomUUID();
-    let sandbox: Sandbox | undefined;
-    const pool = this.pools[kind];
-    while (runtime === this.options.runtime && pool.length > 0 && !sandbox) {
-      const candidate = pool.shift() as Sandbox;
-      if (candidate.session.state !== 'dead') sandbox = candidate;
-    }
+    let sandbox = runtime === this.options.runtime ? this.pools[kind].take() : undefined;
     if (this.poolSize(kind) > 0 && runtime === this.options.runtime && this.options.image(kind)) {
       this.poolWanted[kind] = true;
       // Refill a moment later, so the new sandbox does not compete with the first cells for CPU.
@@ -445,7 +428,7 @@ export class KernelManager {
   private endBroken(containerId: string, reason: string): void {
     const kernel = this.byContainer.get(containerId);
     const pooled = this.pooled(containerId);
-    pooled?.pool.splice(pooled.index, 1);
+    if (pooled) this.pools[pooled.image].remove(pooled);
     this.options.log.warn(
       { kernel: kernel?.id, containerId, reason },
       'ended a sandbox that broke its channel',
@@ -454,7 +437,7 @@ export class KernelManager {
     this.driver
       .remove(containerId)
       .catch((err) => this.options.log.warn({ err, containerId }, 'could not remove a sandbox'));
-    if (pooled) this.fillPool(pooled.pool === this.pools.python ? 'python' : 'node');
+    if (pooled) this.fillPool(pooled.image);
   }
 
   /** noticeDeath from an event or a stream end: a failure there is logged, never left unhandled. */
@@ -469,8 +452,7 @@ export class KernelManager {
     if (this.removing.has(containerId) || this.noticing.has(containerId)) return;
     this.noticing.add(containerId);
     const kernel = this.byContainer.get(containerId);
-    const inPool = this.pooled(containerId);
-    const pooled = inPool?.pool[inPool.index];
+    const pooled = this.pooled(containerId);
     const session = kernel?.session ?? pooled?.session;
     if (!session || session.state === 'dead') return;
     const info = await this.driver.inspect(containerId).catch(() => null);
@@ -480,7 +462,7 @@ export class KernelManager {
     const reason = oom ? OUT_OF_MEMORY_REASON : `exited with code ${code ?? 'unknown'}`;
     session.markDead(reason);
     this.options.log.warn({ kernel: kernel?.id, containerId, reason }, 'sandbox died');
-    if (pooled && inPool) inPool.pool.splice(inPool.pool.indexOf(pooled), 1);
+    if (pooled) this.pools[pooled.image].remove(pooled);
     // The record stays (state dead, with its reason) until shut down; the container goes now.
     this.removing.add(containerId);
     await this.driver.remove(containerId).catch(() => {});
@@ -514,8 +496,8 @@ export class KernelManager {
     this.closed = true;
     this.stopEvents?.();
     if (this.cullTimer) clearInterval(this.cullTimer);
-    await Promise.all(IMAGES.map((kind) => this.poolJobs[kind]));
-    const all = [...this.kernels.values(), ...IMAGES.flatMap((kind) => this.pools[kind].splice(0))];
+    const pooled = (await Promise.all(IMAGES.map((kind) => this.pools[kind].close()))).flat();
+    const all = [...this.kernels.values(), ...pooled];
     this.kernels.clear();
     await Promise.all(all.map((s) => this.removeSandbox(s).catch(() => {})));
   }

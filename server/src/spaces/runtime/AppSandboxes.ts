@@ -8,6 +8,7 @@ import type { ModelViews } from '../../models/sandboxViews/ModelViews.js';
 import type { SandboxPrincipal } from '../../models/sandboxViews/sandboxReaders.js';
 import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
 import { SandboxLabel } from '../../runtime/SandboxDriver.js';
+import { WarmPool } from '../../runtime/WarmPool.js';
 import type { ChannelViolations } from '../../sandboxOutput/ChannelViolations.js';
 import { AppSandbox } from './AppSandbox.js';
 
@@ -36,16 +37,23 @@ const WAIT_TIMEOUT_MS = 30_000;
 
 /** Starts app-mode sandboxes for Spaces, from a warm pool when one is waiting. */
 export class AppSandboxes {
-  private readonly pool: AppSandbox[] = [];
+  private readonly pool: WarmPool<AppSandbox>;
   private readonly live = new Set<AppSandbox>();
   private readonly views = new Map<AppSandbox, ModelView>();
-  private filling: Promise<void> | null = null;
-  private closed = false;
 
   constructor(
     private readonly driver: SandboxDriver,
     private readonly options: AppSandboxesOptions,
-  ) {}
+  ) {
+    this.pool = new WarmPool({
+      size: () => options.poolSize,
+      canLaunch: () => options.image() !== null,
+      launch: () => this.launch('pool'),
+      alive: (s) => s.alive,
+      discard: (s) => this.release(s),
+      onFillError: (err) => options.log.warn({ err }, 'could not fill the app sandbox pool'),
+    });
+  }
 
   /** Creates, attaches, starts one sandbox in app mode and waits until its runner asks for a Space. */
   private async launch(space: string): Promise<AppSandbox> {
@@ -133,37 +141,16 @@ export class AppSandboxes {
   }
 
   private async take(space: string): Promise<{ sandbox: AppSandbox; pooled: boolean }> {
-    let sandbox: AppSandbox | undefined;
-    while (!sandbox && this.pool.length > 0) {
-      const candidate = this.pool.shift() as AppSandbox;
-      if (candidate.alive) sandbox = candidate;
-      else void this.release(candidate);
-    }
+    const sandbox = this.pool.take();
     // Refill a moment later, so the new sandbox does not compete with this app's start for CPU.
     if (this.options.poolSize > 0) setTimeout(() => this.fill(), 500).unref();
     if (sandbox) return { sandbox, pooled: true };
     return { sandbox: await this.launch(space), pooled: false };
   }
 
-  /** Keeps the pool at its size, one sandbox at a time. */
+  /** Keeps the pool at its size. */
   fill(): Promise<void> {
-    this.filling ??= (async () => {
-      try {
-        while (!this.closed && this.pool.length < this.options.poolSize && this.options.image()) {
-          const s = await this.launch('pool');
-          if (this.closed) {
-            await this.release(s);
-            break;
-          }
-          this.pool.push(s);
-        }
-      } catch (err) {
-        this.options.log.warn({ err }, 'could not fill the app sandbox pool');
-      } finally {
-        this.filling = null;
-      }
-    })();
-    return this.filling;
+    return this.pool.fill();
   }
 
   /** Stops and removes a sandbox. */
@@ -185,9 +172,7 @@ export class AppSandboxes {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.filling;
-    this.pool.splice(0);
+    await this.pool.close();
     await Promise.all([...this.live].map((s) => this.release(s)));
   }
 }
