@@ -1,4 +1,4 @@
-import { type CloseCode, STREAM_CLOSE_EVENT, type StreamClose } from '@atrium/protocol';
+import { CloseCode, STREAM_CLOSE_EVENT, type StreamClose } from '@atrium/protocol';
 import type { Response } from 'express';
 
 export interface EventStreamMessage {
@@ -7,6 +7,13 @@ export interface EventStreamMessage {
   id?: string | undefined;
   data: unknown;
 }
+
+/**
+ * What one stream may hold unread before the server gives up on its reader: a client that stops
+ * reading must not make the server keep a run's log or a flood of output for it in memory. Twice a
+ * cell's whole output allowance (32 MiB in the runner), so one large display never trips it.
+ */
+export const EVENT_STREAM_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens a Server-Sent Events response (kernel output, Space logs, the Gradio queue): headers that
@@ -23,7 +30,8 @@ export function openEventStream(res: Response): (message: EventStreamMessage) =>
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   let corked = false;
-  return ({ event, id, data }) => {
+  let closing = false;
+  const write = ({ event, id, data }: EventStreamMessage) => {
     if (res.writableEnded || res.destroyed) return;
     // Messages sent in one tick leave in one write: with Nagle off, a burst of output otherwise
     // costs a system call per message.
@@ -38,7 +46,14 @@ export function openEventStream(res: Response): (message: EventStreamMessage) =>
     res.write(
       `${event === undefined ? '' : `event: ${event}\n`}${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`,
     );
+    // A reader this far behind is closed with the WebSocket's code for it (retryable: a resumable
+    // stream picks up from its Last-Event-ID).
+    if (!closing && res.writableLength > EVENT_STREAM_MAX_BUFFERED_BYTES) {
+      closing = true;
+      closeEventStream(res, write, CloseCode.SlowReader, 'the stream was not read fast enough');
+    }
   };
+  return write;
 }
 
 /**
