@@ -154,6 +154,8 @@ export class KubernetesDriver implements SandboxDriver {
   }
 
   private async readPod(name: string): Promise<V1Pod | null> {
+    // An empty name would read the collection, not a pod.
+    if (!name) return null;
     try {
       return await this.core.readNamespacedPod({ name, namespace: this.namespace });
     } catch (err) {
