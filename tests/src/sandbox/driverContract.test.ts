@@ -73,7 +73,11 @@ const kubernetesOnFake = async (): Promise<DriverUnderTest> => {
 
 const dockerPresent = hasDocker();
 const implementations: [string, () => Promise<DriverUnderTest>, boolean][] = [
-  ...RUNTIMES.map((r): [string, () => Promise<DriverUnderTest>, boolean] => [`Docker (${r})`, docker(r), dockerPresent]),
+  ...RUNTIMES.map((r): [string, () => Promise<DriverUnderTest>, boolean] => [
+    `Docker (${r})`,
+    docker(r),
+    dockerPresent,
+  ]),
   ['Kubernetes (fake API server)', kubernetesOnFake, true],
 ];
 
@@ -86,7 +90,8 @@ rl.on('line', (line) => {
   if (line === 'env') process.stdout.write(JSON.stringify({ HOME: process.env.HOME, USER: process.env.USER, GREETING: process.env.GREETING }) + '\\n');
   else if (line.startsWith('flood ')) {
     const total = Number(line.slice(6)); let i = 0;
-    const more = () => { while (i < total) { const ok = process.stdout.write(String(i++).padStart(9, '0') + '\\n'); if (!ok) return process.stdout.once('drain', more); } };
+    const block = () => { let b = ''; for (let n = 0; n < 1000 && i < total; n++) b += String(i++).padStart(9, '0') + '\\n'; return b; };
+    const more = () => { while (i < total) { if (!process.stdout.write(block())) return process.stdout.once('drain', more); } };
     more();
   } else { process.stdout.write('out:' + line + '\\n'); process.stderr.write('err:' + line + '\\n'); }
 });`;
@@ -113,6 +118,10 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
     labels,
     ...extra,
   });
+  /** Removes what an earlier (possibly failed) test left under these labels. */
+  const clean = async () => {
+    for (const c of await t.driver.list(labels)) await t.driver.remove(c.id);
+  };
   /** create → attach → start, as the kernel manager does. */
   const launch = async (extra: Partial<SandboxSpec> = {}) => {
     const id = await t.driver.create({ ...spec(), ...extra });
@@ -136,31 +145,40 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
     expect(await t.driver.ping()).toBe(true);
   });
 
-  it.runIf(present)('carries stdin to the sandbox and its stdout and stderr back apart, then its exit code', async () => {
-    const { id, channel } = await launch();
-    const out = collect(channel.output);
-    const err = collect(channel.errors);
-    channel.input.write('first\nsecond\n');
-    await waitFor(() => out() === 'out:first\nout:second\n' && err() === 'err:first\nerr:second\n', {
-      what: 'both lines echoed on both streams',
-      timeout: 30_000,
-    });
-    channel.input.write('exit 3\n');
-    await channel.ended;
-    const info = await waitFor(async () => {
-      const i = await t.driver.inspect(id);
-      return i && !i.running ? i : undefined;
-    }, { what: 'the sandbox to be seen exited', timeout: 30_000 });
-    expect(info.exitCode).toBe(3);
-    expect(info.oomKilled).toBe(false);
-    await t.driver.remove(id);
-  });
+  it.runIf(present)(
+    'carries stdin to the sandbox and its stdout and stderr back apart, then its exit code',
+    async () => {
+      const { id, channel } = await launch();
+      const out = collect(channel.output);
+      const err = collect(channel.errors);
+      channel.input.write('first\nsecond\n');
+      await waitFor(() => out() === 'out:first\nout:second\n' && err() === 'err:first\nerr:second\n', {
+        what: 'both lines echoed on both streams',
+        timeout: 30_000,
+      });
+      channel.input.write('exit 3\n');
+      await channel.ended;
+      const info = await waitFor(
+        async () => {
+          const i = await t.driver.inspect(id);
+          return i && !i.running ? i : undefined;
+        },
+        { what: 'the sandbox to be seen exited', timeout: 30_000 },
+      );
+      expect(info.exitCode).toBe(3);
+      expect(info.oomKilled).toBe(false);
+      await t.driver.remove(id);
+    },
+  );
 
   it.runIf(present)('gives the sandbox HOME=/tmp, USER=sandbox and the spec environment', async () => {
     const { id, channel } = await launch();
     const out = collect(channel.output);
     channel.input.write('env\n');
-    const line = await waitFor(() => out().split('\n')[0] || undefined, { what: 'the environment line', timeout: 30_000 });
+    const line = await waitFor(() => out().split('\n')[0] || undefined, {
+      what: 'the environment line',
+      timeout: 30_000,
+    });
     expect(JSON.parse(line)).toEqual({ HOME: '/tmp', USER: 'sandbox', GREETING: 'hello' });
     channel.close();
     await t.driver.remove(id);
@@ -175,21 +193,30 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
     channel.output.on('data', (c: Buffer) => {
       received += c.toString('utf8');
       const cut = received.lastIndexOf('\n');
-      for (const l of received.slice(0, cut).split('\n').filter(Boolean)) if (Number(l) !== expected++) inOrder = false;
+      for (const l of received.slice(0, cut).split('\n').filter(Boolean))
+        if (Number(l) !== expected++) inOrder = false;
       received = received.slice(cut + 1);
       // A reader that stops now and then: the driver must hold the output back, not drop it.
       channel.output.pause();
       setImmediate(() => channel.output.resume());
     });
-    channel.input.write(`flood ${lines}\n`);
-    await waitFor(() => expected >= lines, { what: 'every line of the flood', timeout: 60_000, interval: 50 });
-    expect(expected).toBe(lines);
-    expect(inOrder).toBe(true);
-    channel.close();
-    await t.driver.remove(id);
+    try {
+      channel.input.write(`flood ${lines}\n`);
+      await waitFor(() => expected >= lines, {
+        what: 'every line of the flood',
+        timeout: 60_000,
+        interval: 50,
+      });
+      expect(expected).toBe(lines);
+      expect(inOrder).toBe(true);
+    } finally {
+      channel.close();
+      await t.driver.remove(id);
+    }
   });
 
   it.runIf(present)('lists only sandboxes carrying every label, with the labels as given', async () => {
+    await clean();
     const space = { ...labels, 'atrium.space': 'alice/sentiment' };
     const a = await t.driver.create(spec({ labels: space }));
     const b = await t.driver.create(spec());
@@ -212,6 +239,7 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
   });
 
   it.runIf(present)('replaces a stale sandbox holding the name with a fresh one', async () => {
+    await clean();
     const stale = spec();
     const first = await launch(stale);
     const second = await t.driver.create(stale);
@@ -227,32 +255,35 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
     await t.driver.remove(second);
   });
 
-  it.runIf(present)('reports start and die with the exit code, also after the events stream drops', async () => {
-    const events: SandboxEvent[] = [];
-    const stop = t.driver.events(labels, (e) => events.push(e));
-    try {
-      const first = await launch();
-      await waitFor(() => events.find((e) => e.id === first.id && e.action === 'start'), {
-        what: 'a start event',
-        timeout: 30_000,
-      });
-      await t.dropEvents();
-      // While the stream is down: a sandbox starts and exits with 7. It must still be reported.
-      const second = await launch();
-      second.channel.input.write('exit 7\n');
-      const died = await waitFor(() => events.find((e) => e.id === second.id && e.action === 'die'), {
-        what: 'a die event after the drop',
-        timeout: 30_000,
-      });
-      expect(died.exitCode).toBe(7);
-      expect(died.labels).toMatchObject(labels);
-      first.channel.close();
-      await t.driver.remove(first.id);
-      await t.driver.remove(second.id);
-    } finally {
-      stop();
-    }
-  });
+  it.runIf(present)(
+    'reports start and die with the exit code, also after the events stream drops',
+    async () => {
+      const events: SandboxEvent[] = [];
+      const stop = t.driver.events(labels, (e) => events.push(e));
+      try {
+        const first = await launch();
+        await waitFor(() => events.find((e) => e.id === first.id && e.action === 'start'), {
+          what: 'a start event',
+          timeout: 30_000,
+        });
+        await t.dropEvents();
+        // While the stream is down: a sandbox starts and exits with 7. It must still be reported.
+        const second = await launch();
+        second.channel.input.write('exit 7\n');
+        const died = await waitFor(() => events.find((e) => e.id === second.id && e.action === 'die'), {
+          what: 'a die event after the drop',
+          timeout: 30_000,
+        });
+        expect(died.exitCode).toBe(7);
+        expect(died.labels).toMatchObject(labels);
+        first.channel.close();
+        await t.driver.remove(first.id);
+        await t.driver.remove(second.id);
+      } finally {
+        stop();
+      }
+    },
+  );
 
   it.runIf(present)('makes, lists and removes labelled volumes', async () => {
     const volumeLabels = { ...labels, 'atrium.purpose': 'models' };

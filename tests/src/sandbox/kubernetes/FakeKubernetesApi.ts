@@ -55,6 +55,8 @@ export interface FakeKubernetesOptions {
   attachProtocols?: string[];
   /** Answer NetworkPolicy writes with 403, as a namespace without that RBAC grant would. */
   refuseNetworkPolicies?: boolean;
+  /** Image paths to local ones in the command's arguments (`/opt/atrium/` → the built sandbox package). */
+  pathMap?: Record<string, string>;
 }
 
 /** The image's node inside a real sandbox is this process's node here. */
@@ -244,7 +246,12 @@ export class FakeKubernetesApi {
     const container = run.pod.spec.containers[0];
     if (!container) return;
     const [command = '', ...args] = container.command;
-    const child = spawn(command === IMAGE_NODE ? process.execPath : command, args, {
+    const local = (arg: string) =>
+      Object.entries(this.options.pathMap ?? {}).reduce(
+        (a, [from, to]) => (a.startsWith(from) ? to + a.slice(from.length) : a),
+        arg,
+      );
+    const child = spawn(command === IMAGE_NODE ? process.execPath : command, args.map(local), {
       env: Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value])),
       stdio: 'pipe',
     });
