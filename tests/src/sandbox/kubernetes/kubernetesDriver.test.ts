@@ -150,8 +150,9 @@ describe('the Kubernetes driver against a fake API server', () => {
     });
     await driver.create(spec(uniqueInstance()));
     const [put] = api.made('PUT', /networkpolicies\/atrium-sandboxes-deny-all$/);
-    expect(networkPolicyProblems(put?.body as V1NetworkPolicy)).toEqual([]);
-    expect((put?.body as V1NetworkPolicy).metadata?.resourceVersion).toBe('7');
+    const repaired = put?.body as V1NetworkPolicy;
+    expect(networkPolicyProblems(repaired)).toEqual([]);
+    expect(repaired.metadata?.resourceVersion).toBe('7');
   });
 
   it('deletes pods at once on remove and says nothing of one already gone', async () => {
