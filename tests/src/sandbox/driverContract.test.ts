@@ -14,8 +14,7 @@ import { ensureImage, RUNTIMES, uniqueInstance } from './sandboxTesting.js';
 /**
  * The SandboxDriver contract (DESIGN.md §5.7), run against every driver: Docker under runc and runsc
  * (real Docker; skipped only when it is absent) and Kubernetes against the fake API server (whose pods
- * are local processes). Programs read stdin before writing anything: a pod runs before anyone can
- * attach, so a real cluster drops what a container writes earlier (kubernetes/README.md).
+ * are local processes).
  */
 interface DriverUnderTest {
   driver: SandboxDriver;
@@ -143,7 +142,9 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
 
   it.runIf(present)('answers a ping', async () => {
     // The driver's own ping gives up after 2 s; a loaded engine may miss one, never all.
-    expect(await waitFor(() => t.driver.ping(), { what: 'the engine to answer a ping', timeout: 30_000 })).toBe(true);
+    expect(
+      await waitFor(() => t.driver.ping(), { what: 'the engine to answer a ping', timeout: 30_000 }),
+    ).toBe(true);
   });
 
   it.runIf(present)(
@@ -171,6 +172,19 @@ describe.each(implementations)('the SandboxDriver contract: %s', (_name, make, p
       await t.driver.remove(id);
     },
   );
+
+  it.runIf(present)('keeps what the sandbox writes as it starts, before any input', async () => {
+    // A Space app's runner announces itself at once; a pod runs before the attach (kubernetes/README.md).
+    const { id, channel } = await launch({
+      command: [NODE, '-e', `process.stdout.write('early\\n'); ${ECHO}`],
+    });
+    const out = collect(channel.output);
+    await waitFor(() => out() === 'early\n', { what: 'the line written at start', timeout: 30_000 });
+    channel.input.write('later\n');
+    await waitFor(() => out() === 'early\nout:later\n', { what: 'the echo after it', timeout: 30_000 });
+    channel.close();
+    await t.driver.remove(id);
+  });
 
   it.runIf(present)('gives the sandbox HOME=/tmp, USER=sandbox and the spec environment', async () => {
     const { id, channel } = await launch();

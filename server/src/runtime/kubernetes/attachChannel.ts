@@ -50,6 +50,8 @@ export async function openAttachChannel(
       reject(new Error(`attach to ${pod} refused: HTTP ${res.statusCode}`)),
     );
   });
+  // Opens the pod's attach gate (sandboxPod.ts); a runner past it ignores the empty line.
+  socket.send(Buffer.of(AttachStream.stdin, 0x0a));
   const output = new PassThrough();
   const errors = new PassThrough();
   const canClose = socket.protocol === 'v5.channel.k8s.io';

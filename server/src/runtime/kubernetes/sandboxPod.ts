@@ -1,3 +1,4 @@
+import { NODE_PATH_IN_IMAGE } from '@atrium/sandbox/image/collectImageFiles';
 import { runnerCommand } from '@atrium/sandbox/image/runnerCommand';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { SandboxSpec } from '../SandboxDriver.js';
@@ -20,6 +21,41 @@ export const SANDBOX_CONTAINER = 'sandbox';
 const DEFAULT_TMPFS_MB = 64;
 /** As Docker's `stop -t 2`: the runner has two seconds after SIGTERM. */
 const GRACE_SECONDS = 2;
+
+/** Set in a gated pod's environment; the gate removes it, so the processes the runner forks pass through. */
+export const ATTACH_GATE_ENV = 'ATRIUM_ATTACH_GATE';
+
+/**
+ * A pod runs before anything can attach to it, and what it writes meanwhile goes to its log, not to the
+ * channel (a Space app's runner says `app_waiting` at once). So the image's node first reads stdin up to
+ * one newline, byte by byte (leaving the rest to the runner), which the driver sends on attaching: the
+ * Docker guarantee "attach, then start" without a change to the image. Runners ignore empty lines.
+ */
+const ATTACH_GATE = `import { readSync } from 'node:fs';
+if (process.env.${ATTACH_GATE_ENV} === '1') {
+  delete process.env.${ATTACH_GATE_ENV};
+  const byte = Buffer.alloc(1);
+  for (;;) {
+    let n = 0;
+    try { n = readSync(0, byte, 0, 1, null); }
+    catch (e) { if (e.code !== 'EAGAIN') throw e; Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+    if (n === 0 || byte[0] === 10) break;
+  }
+}`;
+
+/** The command, behind the attach gate when it is the image's node (other runners wait for their key). */
+const gated = (command: string[]): { command: string[]; gated: boolean } =>
+  command[0] === NODE_PATH_IN_IMAGE
+    ? {
+        command: [
+          NODE_PATH_IN_IMAGE,
+          '--import',
+          `data:text/javascript,${encodeURIComponent(ATTACH_GATE)}`,
+          ...command.slice(1),
+        ],
+        gated: true,
+      }
+    : { command, gated: false };
 
 /** A uid from the same range the Docker driver draws from (runAsUser must be set for runAsNonRoot). */
 export type UidSource = () => number;
@@ -48,6 +84,7 @@ export function buildSandboxPod(
   const memory = `${spec.memoryMb}Mi`;
   const cpu = `${Math.round(spec.cpus * 1000)}m`;
   const { labels, annotations } = encodeLabels(spec.labels);
+  const run = gated(spec.command ?? runnerCommand(spec.memoryMb));
   const mounts = spec.readOnlyMounts ?? [];
   for (const m of mounts) {
     // A host folder exists on one node only, and hostPath is what a hardened namespace forbids.
@@ -91,9 +128,14 @@ export function buildSandboxPod(
           name: SANDBOX_CONTAINER,
           image: spec.image,
           imagePullPolicy: 'IfNotPresent',
-          command: spec.command ?? runnerCommand(spec.memoryMb),
+          command: run.command,
           // The uid has no passwd entry: HOME and USER say what os.homedir() and tools would look up.
-          env: Object.entries({ HOME: '/tmp', USER: 'sandbox', ...spec.env }).map(([name, value]) => ({
+          env: Object.entries({
+            HOME: '/tmp',
+            USER: 'sandbox',
+            ...spec.env,
+            ...(run.gated ? { [ATTACH_GATE_ENV]: '1' } : {}),
+          }).map(([name, value]) => ({
             name,
             value,
           })),
