@@ -55,6 +55,11 @@ export interface FakeKubernetesOptions {
   attachProtocols?: string[];
   /** Answer NetworkPolicy writes with 403, as a namespace without that RBAC grant would. */
   refuseNetworkPolicies?: boolean;
+  /**
+   * How long after the container starts its pod reads Running (a kubelet reports status on its own
+   * schedule); 300 ms by default, so a container that writes at once has written before any attach.
+   */
+  statusLagMs?: number;
   /** Image paths to local ones in the command's arguments (`/opt/atrium/` → the built sandbox package). */
   pathMap?: Record<string, string>;
 }
@@ -261,13 +266,15 @@ export class FakeKubernetesApi {
     child.stderr.resume();
     child.on('error', () => {});
     child.stdin.on('error', () => {});
-    run.pod.status = {
-      phase: 'Running',
-      containerStatuses: [
-        { name: container.name, ready: true, state: { running: { startedAt: new Date().toISOString() } } },
-      ],
-    };
-    this.publish('MODIFIED', run.pod);
+    const startedAt = new Date().toISOString();
+    setTimeout(() => {
+      if (run.exited || this.pods.get(run.pod.metadata.name) !== run) return;
+      run.pod.status = {
+        phase: 'Running',
+        containerStatuses: [{ name: container.name, ready: true, state: { running: { startedAt } } }],
+      };
+      this.publish('MODIFIED', run.pod);
+    }, this.options.statusLagMs ?? 300);
     child.on('exit', (code, signal) => {
       run.exited = true;
       const exitCode = code ?? (signal === 'SIGKILL' ? 137 : 143);
