@@ -9,7 +9,6 @@ import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
-import { createKubernetesDriver } from './kubernetes/createKubernetesDriver.js';
 import type { SandboxDriver } from './SandboxDriver.js';
 
 export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-docker';
@@ -49,11 +48,11 @@ export class Runtime {
     private readonly log: Logger,
     readonly instanceId: string,
     makeModelViews: MakeModelViews | undefined,
+    kubernetes: SandboxDriver | null,
   ) {
     const where = config.sandboxDriver;
-    this.docker = where.kind === 'docker' ? new DockerDriver(log) : null;
-    this.driver =
-      where.kind === 'docker' ? (this.docker as DockerDriver) : createKubernetesDriver(log, where);
+    this.docker = kubernetes ? null : new DockerDriver(log);
+    this.driver = kubernetes ?? (this.docker as DockerDriver);
     // Model views are volumes; on Kubernetes only with a shared claim (runtime/kubernetes/README.md).
     const views = where.kind === 'docker' || where.volumesClaim !== undefined;
     if (!views)
@@ -101,7 +100,14 @@ export class Runtime {
       instanceId = randomBytes(8).toString('hex');
       await meta.set('instance_id', instanceId);
     }
-    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId, makeModelViews);
+    const runtimeLog = log.child({ concern: 'runtime' });
+    const where = config.sandboxDriver;
+    // Loaded only when asked for: @kubernetes/client-node takes seconds to import on a busy machine.
+    const kubernetes =
+      where.kind === 'kubernetes'
+        ? (await import('./kubernetes/createKubernetesDriver.js')).createKubernetesDriver(runtimeLog, where)
+        : null;
+    return new Runtime(config, runtimeLog, instanceId, makeModelViews, kubernetes);
   }
 
   /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */
