@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { SandboxEvent } from '../SandboxDriver.js';
-import { PodEventTracker } from './podEvents.js';
+import { PodEventTracker } from './PodEventTracker.js';
 import { sandboxInfoOf } from './podState.js';
 
 const pod = (name: string, state: 'pending' | 'running' | 'oom' | 'exit3'): V1Pod => ({
