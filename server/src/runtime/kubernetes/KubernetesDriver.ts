@@ -22,9 +22,9 @@ import { networkPolicyProblems, podHardeningProblems } from './hardening.js';
 import { PodEventTracker } from './PodEventTracker.js';
 import { labelSelector } from './podLabels.js';
 import { podStartFailure, sandboxInfoOf } from './podState.js';
+import { SharedFolderVolumes } from './SharedFolderVolumes.js';
 import { buildSandboxNetworkPolicy, NETWORK_POLICY_NAME } from './sandboxNetworkPolicy.js';
 import { buildSandboxPod, type KubernetesSandboxSettings, podName, SANDBOX_CONTAINER } from './sandboxPod.js';
-import { SharedFolderVolumes } from './SharedFolderVolumes.js';
 
 export interface KubernetesDriverOptions extends KubernetesSandboxSettings {
   /** Where this server sees the volumes claim (its own mount of it); unset: no volumes. */
