@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type SandboxDriverConfig, sandboxDriverConfig } from './runtime/kubernetes/kubernetesConfig.js';
 
 /** Every setting comes from the environment, with a default that runs on one machine. */
 const EnvSchema = z.object({
@@ -73,6 +74,8 @@ export interface Config {
   collabIdleMs: number;
   /** Largest encoded size a live document may grow to. */
   collabDocMaxBytes: number;
+  /** Docker (default) or Kubernetes (`ATRIUM_SANDBOX_DRIVER`, runtime/kubernetes/README.md). */
+  sandboxDriver: SandboxDriverConfig;
   /** Container runtime of sandboxes: runc, or gVisor's runsc for a stronger boundary. */
   sandboxRuntime: 'runc' | 'runsc';
   /** Started sandboxes kept warm for the next kernel. */
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.ATRIUM_TRUST_PROXY,
     collabIdleMs: e.ATRIUM_COLLAB_IDLE_MS,
     collabDocMaxBytes: Math.round(e.ATRIUM_COLLAB_DOC_MAX_MB * 1024 * 1024),
+    sandboxDriver: sandboxDriverConfig(env),
     sandboxRuntime: e.ATRIUM_SANDBOX_RUNTIME,
     sandboxPoolSize: e.ATRIUM_SANDBOX_POOL_SIZE ?? 1,
     sandboxPoolEager: e.ATRIUM_SANDBOX_POOL_SIZE !== undefined,

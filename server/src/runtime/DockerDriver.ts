@@ -31,9 +31,12 @@ const RUNSC_PIDS_LIMIT = 1024;
 const SANDBOX_UID_MIN = 100_000;
 const SANDBOX_UID_MAX = 2 ** 30;
 
-/** A uid:gid no other sandbox uses (collisions are negligible in a range of a billion). */
+/** A uid no other sandbox uses (collisions are negligible in a range of a billion); Kubernetes draws too. */
+export const sandboxUid = () => randomInt(SANDBOX_UID_MIN, SANDBOX_UID_MAX);
+
+/** The uid:gid of a sandbox of its own. */
 export const sandboxUser = () => {
-  const id = randomInt(SANDBOX_UID_MIN, SANDBOX_UID_MAX);
+  const id = sandboxUid();
   return `${id}:${id}`;
 };
 

@@ -38,9 +38,9 @@ interface LocalSandbox {
 
 /**
  * Runs each sandbox's runner as a plain child process of the server: NO isolation, no limits beyond
- * the runner's own flags, no network policy. It exists so kernel and Space lifecycles (pool, start,
- * interrupt, death, reconciliation) can be tested and developed without Docker; never use it to run
- * code you do not trust. Read-only mounts become environment paths: a variable of the spec whose
+ * the runner's own flags, no network policy, /tmp shared with the host. It exists so kernel and
+ * Space lifecycles (pool, start, interrupt, death, reconciliation) can be tested and developed
+ * without Docker; never use it to run code you do not trust. Read-only mounts become environment paths: a variable of the spec whose
  * value is a mount's target is pointed at the mount's folder on this host.
  */
 export class LocalProcessDriver implements SandboxDriver {
@@ -210,9 +210,10 @@ export class LocalProcessDriver implements SandboxDriver {
         m.type === 'volume' ? this.volumeDir(m.source) : m.source,
       ]),
     );
+    // HOME and USER as every driver sets them (the contract); TMPDIR is this sandbox's own folder.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
-      HOME: s.dir,
+      HOME: '/tmp',
       TMPDIR: s.dir,
       USER: 'sandbox',
       ATRIUM_APP_DIR: path.join(s.dir, 'app'),

@@ -9,6 +9,7 @@ import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { DockerDriver } from './DockerDriver.js';
 import { KernelManager } from './KernelManager.js';
+import type { SandboxDriver } from './SandboxDriver.js';
 
 export type ImageState = 'checking' | 'building' | 'present' | 'failed' | 'no-docker';
 
@@ -21,14 +22,16 @@ export interface ImageStatus {
 }
 
 /** Builds the sandboxes' model views on this runtime's driver (app.ts passes the models concern's). */
-export type MakeModelViews = (driver: DockerDriver, instanceId: string) => ModelViews;
+export type MakeModelViews = (driver: SandboxDriver, instanceId: string) => ModelViews;
 
 /**
- * The sandbox runtime of one server: the Docker driver, the image (ensured in the background so
- * start-up never waits for a build) and the kernel manager. Other concerns use `kernels`.
+ * The sandbox runtime of one server: the driver (Docker, or Kubernetes), the image (on Docker, ensured in
+ * the background so start-up never waits for a build) and the kernel manager. Other concerns use `kernels`.
  */
 export class Runtime {
-  readonly driver: DockerDriver;
+  readonly driver: SandboxDriver;
+  /** The Docker driver, which builds images too; null when sandboxes run on Kubernetes. */
+  readonly docker: DockerDriver | null;
   readonly kernels: KernelManager;
   /** What each sandbox sees at /models (kernels and Space apps); absent in runtimes built without models. */
   readonly models: ModelViews | undefined;
@@ -45,9 +48,16 @@ export class Runtime {
     private readonly log: Logger,
     readonly instanceId: string,
     makeModelViews: MakeModelViews | undefined,
+    kubernetes: SandboxDriver | null,
   ) {
-    this.driver = new DockerDriver(log);
-    this.models = makeModelViews?.(this.driver, instanceId);
+    const where = config.sandboxDriver;
+    this.docker = kubernetes ? null : new DockerDriver(log);
+    this.driver = kubernetes ?? (this.docker as DockerDriver);
+    // Model views are volumes; on Kubernetes only with a shared claim (runtime/kubernetes/README.md).
+    const views = where.kind === 'docker' || where.volumesClaim !== undefined;
+    if (!views)
+      log.warn('sandboxes have no /models: set ATRIUM_K8S_VOLUMES_CLAIM and ATRIUM_K8S_VOLUMES_DIR');
+    this.models = views ? makeModelViews?.(this.driver, instanceId) : undefined;
     this.violations = new ChannelViolations(log.child({ concern: 'sandboxOutput' }));
     this.kernels = new KernelManager(this.driver, {
       instanceId,
@@ -90,7 +100,14 @@ export class Runtime {
       instanceId = randomBytes(8).toString('hex');
       await meta.set('instance_id', instanceId);
     }
-    return new Runtime(config, log.child({ concern: 'runtime' }), instanceId, makeModelViews);
+    const runtimeLog = log.child({ concern: 'runtime' });
+    const where = config.sandboxDriver;
+    // Loaded only when asked for: @kubernetes/client-node takes seconds to import on a busy machine.
+    const kubernetes =
+      where.kind === 'kubernetes'
+        ? (await import('./kubernetes/createKubernetesDriver.js')).createKubernetesDriver(runtimeLog, where)
+        : null;
+    return new Runtime(config, runtimeLog, instanceId, makeModelViews, kubernetes);
   }
 
   /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */
@@ -98,7 +115,7 @@ export class Runtime {
     this.ready ??= (async () => {
       if (!(await this.driver.ping())) {
         this.image.state = 'no-docker';
-        this.log.warn('Docker is not reachable: sandboxes are unavailable');
+        this.log.warn(`${this.docker ? 'Docker' : 'Kubernetes'} is not reachable: sandboxes are unavailable`);
         return;
       }
       try {
@@ -117,9 +134,26 @@ export class Runtime {
 
   /** Ensures one image, its progress and outcome in `status` (shown by /api/health) and the log. */
   private async ensureImage(status: ImageStatus, options: Pick<EnsureImageOptions, 'recipe'>): Promise<void> {
+    const where = this.config.sandboxDriver;
+    if (where.kind === 'kubernetes') {
+      // A cluster pulls a pushed image: nothing is built here, the configured reference is used as it is.
+      const tag = options.recipe ? where.pythonImage : where.image;
+      Object.assign(
+        status,
+        tag
+          ? { state: 'present', tag, progress: null, error: null }
+          : {
+              state: 'failed',
+              tag: null,
+              error: 'Python kernels on Kubernetes need ATRIUM_K8S_PYTHON_IMAGE',
+            },
+      );
+      if (tag) this.kernels.fillPoolIfWanted();
+      return;
+    }
     try {
       const image = await ensureSandboxImage({
-        docker: this.driver.docker,
+        docker: (this.docker as DockerDriver).docker,
         ...options,
         onProgress: (p) => {
           if (p.phase !== 'hashing' && p.phase !== 'done') status.state = 'building';
@@ -159,6 +193,7 @@ export class Runtime {
     const ok = await this.driver.ping();
     return {
       ok,
+      driver: this.config.sandboxDriver.kind,
       runtime: this.config.sandboxRuntime,
       latencyMs: Number((performance.now() - started).toFixed(1)),
     };

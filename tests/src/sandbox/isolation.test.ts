@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { KernelMime, type KernelView } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, hasDocker, type TestServer, type TestUser } from '../harness/index.js';
+import { type Facts, probe } from './isolationProbe.js';
 import {
   dockerInspect,
   ensureImage,
@@ -12,45 +13,6 @@ import {
 } from './sandboxTesting.js';
 
 const docker = hasDocker();
-
-/** Gathered inside the sandbox by user code, the way an attacker would look around. */
-const probe = (port: number) => `
-const fs = require('fs'); const net = require('net'); const os = require('os');
-const status = fs.readFileSync('/proc/self/status', 'utf8');
-const field = (name) => (new RegExp('^' + name + ':\\\\s*(\\\\S+)', 'm').exec(status) || [])[1] ?? null;
-const attempt = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
-const connect = (host) => new Promise((resolve) => {
-  const s = net.connect({ host, port: ${port}, timeout: 1500 });
-  s.on('connect', () => { s.destroy(); resolve('connected'); });
-  s.on('error', (e) => resolve(e.code));
-  s.on('timeout', () => { s.destroy(); resolve('timeout'); });
-});
-({
-  uid: process.getuid(), gid: process.getgid(),
-  capEff: field('CapEff'), noNewPrivs: field('NoNewPrivs'), seccomp: field('Seccomp'),
-  writeRoot: attempt(() => fs.writeFileSync('/pwned', 'x')),
-  writeApp: attempt(() => fs.writeFileSync('/opt/atrium/runner/main.js', 'x')),
-  writeTmp: attempt(() => fs.writeFileSync('/tmp/scratch', 'x')),
-  interfaces: Object.keys(os.networkInterfaces()),
-  dockerSock: ['/var/run/docker.sock', '/run/docker.sock'].filter((p) => fs.existsSync(p)),
-  loopbackToServer: await connect('127.0.0.1'),
-  hostGatewayToServer: await connect('172.17.0.1'),
-})`;
-
-interface Facts {
-  uid: number;
-  gid: number;
-  capEff: string;
-  noNewPrivs: string | null;
-  seccomp: string | null;
-  writeRoot: string;
-  writeApp: string;
-  writeTmp: string;
-  interfaces: string[];
-  dockerSock: string[];
-  loopbackToServer: string;
-  hostGatewayToServer: string;
-}
 
 describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
   let server: TestServer;

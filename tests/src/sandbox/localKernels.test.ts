@@ -52,7 +52,7 @@ describe('kernels on the local-process driver (no Docker)', () => {
     expect(reply.status).toBe('ok');
     expect(seen.some((m) => m.header.msg_type === 'stream')).toBe(true);
     const result = seen.find((m) => m.header.msg_type === 'execute_result');
-    expect((result?.content as { data: Record<string, string> }).data['text/plain']).toBe('2');
+    expect(result?.content).toMatchObject({ data: { 'text/plain': '2' } });
     // The pool refills behind the handed-out sandbox.
     await waitFor(() => kernels.stats().pooled === 1, { what: 'the pool refilled', timeout: 60_000 });
     await kernels.shutdown(kernel.id);
