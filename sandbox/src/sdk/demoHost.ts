@@ -49,7 +49,9 @@ export function createDemoHost(
               }),
             (err: unknown) => {
               const kind = err instanceof DemoError ? err.kind : 'function';
-              if (kind === 'function') onFunctionError?.(err);
+              // What the function itself threw, with its own stack, rather than the SDK's wrapper.
+              if (kind === 'function')
+                onFunctionError?.(err instanceof DemoError && err.cause ? err.cause : err);
               send({
                 type: 'error',
                 id: request.id,
