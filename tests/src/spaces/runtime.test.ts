@@ -493,6 +493,20 @@ export default demo({
       'RUNNING',
     );
     expect(await callApp(server.url, ownId, ['TOKEN'])).toEqual(['hunter2']);
+    // The copies' apps go, so the tests after this one keep room under the cap on running apps.
+    for (const [user, name] of [
+      [bob, 'env-copy'],
+      [alice, 'env-own'],
+    ] as const)
+      expect(
+        (
+          await api(server.url, '/api/repos/delete', {
+            method: 'DELETE',
+            body: { name, type: 'space' },
+            user,
+          })
+        ).status,
+      ).toBe(200);
   }, 180_000);
 
   it('shows a syntax error as BUILD_ERROR and a crash at start as RUNTIME_ERROR, then recovers on a fix', async () => {
@@ -564,6 +578,15 @@ export default demo({
     const inCall = await readLog(server.url, id, 'run', (l) => l.some((x) => x.includes('lib/check.ts:4:')));
     expect(inCall.raw).toMatch(/RangeError: too long: 12[\s\S]*at check \(lib\/check\.ts:4:11\)/);
     expect(inCall.raw).not.toContain('.mjs');
+    expect(
+      (
+        await api(server.url, '/api/repos/delete', {
+          method: 'DELETE',
+          body: { name: 'where', type: 'space' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(200);
   }, 120_000);
 
   it('reports an app whose sandbox dies while running as RUNTIME_ERROR with the exit code', async () => {
@@ -634,13 +657,16 @@ export default demo({
     const set = await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: 1 }, user: alice });
     expect(set.body.gcTimeout).toBe(1);
     // Look without visiting: the Space page's runtime call is a visit, so read the stage from the server.
-    await waitFor(() => server.services.spaceRuntimes.stats().stages.SLEEPING, {
-      what: 'the Space to sleep after 1 s without visits',
-      timeout: 30_000,
-    });
     const repo = await server.services.hub.repos.find('space', alice.name, 'nap');
     if (!repo) throw new Error('no repo');
-    expect((await server.services.spaceRuntimes.view(repo, { wake: false })).stage).toBe('SLEEPING');
+    // This Space's own stage: another test's app may sleep meanwhile (the cap on running apps).
+    await waitFor(
+      async () => (await server.services.spaceRuntimes.view(repo, { wake: false })).stage === 'SLEEPING',
+      {
+        what: 'the Space to sleep after 1 s without visits',
+        timeout: 30_000,
+      },
+    );
     expect((await fetch(`${server.url}/spaces/${id}/app/gradio_api/info`)).status).toBe(200);
     expect(await callApp(server.url, id, ['Grace'])).toEqual(['Hello, Grace!']);
     await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: -1 }, user: alice });
