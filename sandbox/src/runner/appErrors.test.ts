@@ -46,6 +46,7 @@ describe('errors of a Space app', () => {
     expect(describeAppError(err, root)).toBe('no luck with 4 sides (app.ts:6:7)');
     expect(appStack(err, root)).toContain('at app.ts:6:7');
     expect(appStack(err, root)).not.toContain('.mjs');
+    expect(appStack(err, root)).not.toContain('node:internal');
   });
 
   it('point into the imported module that threw, with its folder', async () => {

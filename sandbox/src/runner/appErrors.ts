@@ -27,9 +27,17 @@ export function describeAppError(err: unknown, appDir: string): string {
   return at ? `${message} (${at})` : message;
 }
 
-/** The stack with the app's folder taken off its paths, so the run log reads `app.ts:3:7` too. */
+/** Frames of Node's module loader and of the runner itself: not the author's, and only noise to them. */
+const PLUMBING = /^\s+at .*(node:internal\/|\/runner\/appMain\.js)/;
+
+/** The stack for the run log: the app's folder taken off its paths (it reads `app.ts:3:7` too), plumbing left out. */
 export function appStack(err: unknown, appDir: string): string {
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   const dir = appDir.endsWith('/') ? appDir : `${appDir}/`;
-  return text.replaceAll(`file://${dir}`, '').replaceAll(dir, '');
+  return text
+    .replaceAll(`file://${dir}`, '')
+    .replaceAll(dir, '')
+    .split('\n')
+    .filter((line) => !PLUMBING.test(line))
+    .join('\n');
 }

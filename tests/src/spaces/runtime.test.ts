@@ -552,6 +552,9 @@ export default demo({
     const atStart = await readLog(server.url, id, 'run', (l) => l.some((x) => x.includes('app.ts:7:7')));
     expect(atStart.lines).toContain('    at <anonymous> (app.ts:7:7)');
     expect(atStart.raw).not.toContain('app.mjs');
+    // Node's loader and the runner's own frames are no part of the author's story.
+    expect(atStart.raw).not.toContain('node:internal');
+    expect(atStart.raw).not.toContain('appMain');
 
     // A call that fails in a helper module: its caller reads the message, the run log the helper's line.
     const helper = [
