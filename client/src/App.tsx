@@ -11,6 +11,7 @@ import { SignUp } from './pages/SignUp';
 import { SettingsLayout } from './pages/settings/SettingsLayout';
 import { Storage } from './pages/settings/Storage';
 import { Tokens } from './pages/settings/Tokens';
+import { SPACE_TABS, type SpaceTab } from './pages/space/spaceTabs';
 
 /**
  * The client route table: every page of Atrium, in one list. Add new pages here; fixed paths go
@@ -67,18 +68,19 @@ const router = createBrowserRouter([
         path: '/notebooks/:owner/:name',
         lazy: async () => ({ Component: (await import('./pages/notebook')).NotebookPage }),
       },
-      {
-        path: '/spaces/:owner/:name/api',
-        lazy: async () => ({ Component: (await import('./pages/space')).UseViaApiPage }),
-      },
-      // Spaces (pages/space): the Space page's tabs carry Monaco and @gradio/client, loaded on first visit.
-      ...(['app', 'files', 'logs', 'card', 'runtime'] as const).map((tab) => ({
-        path: tab === 'app' ? '/spaces/:owner/:name' : `/spaces/:owner/:name/${tab}`,
+      // Spaces (pages/space): every tab under the Space's banner; they carry Monaco and @gradio/client,
+      // loaded on first visit. `/runtime` was the Settings tab's address before it took `/settings`.
+      ...Object.entries(SPACE_TABS).map(([tab, suffix]) => ({
+        path: suffix ? `/spaces/:owner/:name/${suffix}` : '/spaces/:owner/:name',
         lazy: async () => {
           const { SpacePage } = await import('./pages/space');
-          return { element: <SpacePage tab={tab} /> };
+          return { element: <SpacePage tab={tab as SpaceTab} /> };
         },
       })),
+      {
+        path: '/spaces/:owner/:name/runtime',
+        element: <Navigate to="../settings" relative="path" replace />,
+      },
       {
         path: '/spaces/new',
         lazy: async () => {

@@ -59,8 +59,14 @@ export const reposApi = {
   },
   create: (body: { type: RepoType; name: string; organization?: string; private: boolean; sdk?: string }) =>
     api<{ url: string; name: string }>('POST', '/api/repos/create', body),
-  duplicate: (type: RepoType, id: string, repository: string) =>
-    api<{ url: string; name: string }>('POST', `${apiBase(type, id)}/duplicate`, { repository }),
+  /** `copySecrets` (Spaces, writers of the source): the copy gets the source's secrets too. */
+  duplicate: (
+    type: RepoType,
+    id: string,
+    repository: string,
+    options: { private?: boolean; copySecrets?: boolean } = {},
+  ) =>
+    api<{ url: string; name: string }>('POST', `${apiBase(type, id)}/duplicate`, { repository, ...options }),
   /**
    * Commits files from the browser in the Hub's NDJSON form: small files inline (base64), big ones
    * first through the LFS batch endpoint (hashed with WebCrypto, then PUT to the signed link).

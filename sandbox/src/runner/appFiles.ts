@@ -41,6 +41,18 @@ function rewriteSpecifiers(code: string, from: string, tsFiles: Set<string>): st
 }
 
 /**
+ * The map back to the author's file, inline: with source maps enabled (appMain), Node reports stack
+ * frames as `app.ts:<line>` of what the author wrote, not the `.mjs` the sandbox runs. Rewriting
+ * specifiers changes no line, so sucrase's map stays true.
+ */
+function inlineSourceMap(map: object | undefined, source: string): string {
+  if (!map) return '';
+  // The built file sits beside its source: the source's own name resolves to it.
+  const json = JSON.stringify({ ...map, sources: [path.posix.basename(source)], sourceRoot: '' });
+  return `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(json).toString('base64')}\n`;
+}
+
+/**
  * The app's files as they are written in the sandbox: TypeScript modules get their types stripped
  * (sucrase) and become `.mjs`, relative imports follow; everything else is written as it came.
  */
@@ -55,15 +67,18 @@ export function prepareAppFiles(files: { path: string; bytes: Buffer }[]): Prepa
     sucrase ??= require('sucrase') as typeof import('sucrase');
     let code: string;
     try {
-      code = sucrase.transform(f.bytes.toString('utf8'), {
+      const built = builtName(f.path);
+      const result = sucrase.transform(f.bytes.toString('utf8'), {
         transforms: f.path.endsWith('.tsx') ? ['typescript', 'jsx'] : ['typescript'],
         disableESTransforms: true,
         filePath: f.path,
-      }).code;
+        sourceMapOptions: { compiledFilename: path.posix.basename(built) },
+      });
+      code = rewriteSpecifiers(result.code, f.path, tsFiles) + inlineSourceMap(result.sourceMap, f.path);
     } catch (err) {
       throw new AppBuildError(`${f.path}: ${(err as Error).message}`);
     }
-    out.push({ path: builtName(f.path), bytes: Buffer.from(rewriteSpecifiers(code, f.path, tsFiles)) });
+    out.push({ path: builtName(f.path), bytes: Buffer.from(code) });
   }
   return out;
 }

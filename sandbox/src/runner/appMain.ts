@@ -19,6 +19,7 @@ import type {
   ModelReplyContent,
 } from '@atrium/protocol';
 import type * as Sdk from '../sdk/index.js';
+import { appStack, describeAppError } from './appErrors.js';
 import { AppBuildError, builtName, preloadTypeScript, prepareAppFiles } from './appFiles.js';
 import { withModelAccess } from './modelAccess.js';
 
@@ -74,22 +75,19 @@ async function load(request: AppLoadRequest): Promise<void> {
     const sdk = (await import(sdkUrl)) as typeof Sdk;
     if (request.files.some((f) => Buffer.from(f.base64, 'base64').includes('@huggingface/transformers')))
       withModelAccess(await import('@huggingface/transformers'), askForModel);
+    // The app's modules carry inline maps (appFiles.ts): from here on, stacks name the author's `app.ts:<line>`.
+    process.setSourceMapsEnabled(true);
     const entry = path.join(APP_DIR, builtName(request.appFile));
     const loaded = (await import(pathToFileURL(entry).href)) as { default?: Sdk.Demo };
     const app = loaded.default;
     if (!app || typeof app.call !== 'function' || !app.description)
       throw new Error(`${request.appFile}: the default export must be a demo(...) from @atrium/sandbox/sdk`);
-    handle = sdk.createDemoHost(app, send);
+    // A call's error reaches its caller as a message; its stack, in the author's lines, goes to the run log.
+    handle = sdk.createDemoHost(app, send, (err) => process.stderr.write(`${appStack(err, APP_DIR)}\n`));
     send({ type: 'app_loaded', id: request.id, durationMs: performance.now() - started });
   } catch (err) {
-    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`${message}\n`);
-    send({
-      type: 'app_load_error',
-      id: request.id,
-      phase: 'run',
-      message: err instanceof Error ? err.message : message,
-    });
+    process.stderr.write(`${appStack(err, APP_DIR)}\n`);
+    send({ type: 'app_load_error', id: request.id, phase: 'run', message: describeAppError(err, APP_DIR) });
   }
 }
 

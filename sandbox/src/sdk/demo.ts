@@ -143,7 +143,7 @@ export function demo<const I extends readonly AnyComponent[], const O extends re
       }
     } catch (err) {
       if (err instanceof DemoError) throw err;
-      throw new DemoError(err instanceof Error ? err.message : String(err), 'function');
+      throw new DemoError(err instanceof Error ? err.message : String(err), 'function', { cause: err });
     }
     const result = serialize(asOutputs(produced));
     return { outputs: result, durationMs: performance.now() - started };

@@ -7,7 +7,12 @@ import { DemoError } from './errors.js';
  * demo with description/partial/result/error replies (protocol/src/demo.ts). The runner feeds it
  * lines from its control channel; a test can feed it directly.
  */
-export function createDemoHost(demo: Demo, send: (reply: DemoHostReply) => void) {
+export function createDemoHost(
+  demo: Demo,
+  send: (reply: DemoHostReply) => void,
+  /** Hears the function's own errors (not bad input or cancels), e.g. to log their stack. */
+  onFunctionError?: (err: unknown) => void,
+) {
   const calls = new Map<string, AbortController>();
   return function handle(request: DemoHostRequest): void {
     switch (request.type) {
@@ -42,13 +47,18 @@ export function createDemoHost(demo: Demo, send: (reply: DemoHostReply) => void)
                 outputs: result.outputs,
                 durationMs: result.durationMs,
               }),
-            (err: unknown) =>
+            (err: unknown) => {
+              const kind = err instanceof DemoError ? err.kind : 'function';
+              // What the function itself threw, with its own stack, rather than the SDK's wrapper.
+              if (kind === 'function')
+                onFunctionError?.(err instanceof DemoError && err.cause ? err.cause : err);
               send({
                 type: 'error',
                 id: request.id,
                 message: err instanceof Error ? err.message : String(err),
-                kind: err instanceof DemoError ? err.kind : 'function',
-              }),
+                kind,
+              });
+            },
           )
           .finally(() => calls.delete(request.id));
         return;

@@ -5,8 +5,10 @@ export class DemoError extends Error {
   constructor(
     message: string,
     readonly kind: DemoErrorKind,
+    /** `cause`: what the demo function threw, kept so its stack can be logged. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'DemoError';
   }
 }

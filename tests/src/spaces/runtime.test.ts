@@ -237,6 +237,65 @@ describe('Space runtime API without sandboxes', () => {
     expect(afterDelete.body).toEqual({});
   });
 
+  it("copies a Space's secrets into a duplicate only when asked, and only for someone who may manage them", async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'static-space', name: 'vault' },
+      user: alice,
+    });
+    const id = `${alice.name}/vault`;
+    for (const [key, value] of [
+      ['API_KEY', 'k-1'],
+      ['DB_URL', 'postgres://x'],
+    ])
+      expect(
+        (await api(server.url, `/api/spaces/${id}/secrets`, { body: { key, value }, user: alice })).status,
+      ).toBe(200);
+    const secretNames = async (space: string, user: TestUser) =>
+      Object.keys((await api(server.url, `/api/spaces/${space}/secrets`, { user })).body).sort();
+
+    // Bob may read the Space, not manage its secrets: asking to copy them is refused and nothing is made.
+    const refused = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: { repository: `${bob.name}/vault-copy`, copySecrets: true },
+      user: bob,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toEqual(expect.any(String));
+    expect((await api(server.url, `/api/spaces/${bob.name}/vault-copy`)).status).toBe(404);
+
+    // Alice asks: the copy has both, and a secret she names herself wins over the copied one.
+    const asked = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: {
+        repository: `${alice.name}/vault-asked`,
+        copySecrets: true,
+        private: true,
+        secrets: [{ key: 'DB_URL', value: 'postgres://mine' }],
+      },
+      user: alice,
+    });
+    expect(asked.status).toBe(200);
+    expect(await secretNames(`${alice.name}/vault-asked`, alice)).toEqual(['API_KEY', 'DB_URL']);
+    expect((await api(server.url, `/api/spaces/${alice.name}/vault-asked`)).status).toBe(404);
+    expect(
+      (await api(server.url, `/api/spaces/${alice.name}/vault-asked`, { user: alice })).body.private,
+    ).toBe(true);
+
+    // Alice does not ask: the copy starts without secrets, as every duplicate did before.
+    const plain = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: { repository: `${alice.name}/vault-plain` },
+      user: alice,
+    });
+    expect(plain.status).toBe(200);
+    expect(await secretNames(`${alice.name}/vault-plain`, alice)).toEqual([]);
+    expect(
+      (
+        await api(server.url, `/api/spaces/${id}/duplicate`, {
+          body: { repository: 'x/y', copySecrets: 'yes' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
   it('answers restart, pause and sleeptime only to writers, in the Hub shape', async () => {
     await api(server.url, '/api/spaces/from-template', {
       body: { template: 'static-space', name: 'ctl' },
@@ -387,7 +446,7 @@ export default demo({
     }
   }, 120_000);
 
-  it('injects variables and secrets as environment, and a duplicate gets the variables only', async () => {
+  it('injects variables and secrets as environment; a duplicate gets the variables, and the secrets only when its owner asks', async () => {
     await api(server.url, '/api/spaces/from-template', {
       body: { template: 'blank-space', name: 'env' },
       user: alice,
@@ -422,7 +481,33 @@ export default demo({
     );
     expect(await callApp(server.url, copyId, ['COLOUR'])).toEqual(['teal']);
     expect(await callApp(server.url, copyId, ['TOKEN'])).toEqual(['(unset)']);
-  }, 120_000);
+
+    // The owner's own copy, asked to take the secrets: the app reads the secret's value.
+    const own = await api(server.url, `/api/spaces/${id}/duplicate`, {
+      body: { repository: `${alice.name}/env-own`, copySecrets: true },
+      user: alice,
+    });
+    expect(own.status).toBe(200);
+    const ownId = `${alice.name}/env-own`;
+    expect((await waitForStage(server.url, ownId, ['RUNNING', 'RUNTIME_ERROR', 'BUILD_ERROR'])).stage).toBe(
+      'RUNNING',
+    );
+    expect(await callApp(server.url, ownId, ['TOKEN'])).toEqual(['hunter2']);
+    // The copies' apps go, so the tests after this one keep room under the cap on running apps.
+    for (const [user, name] of [
+      [bob, 'env-copy'],
+      [alice, 'env-own'],
+    ] as const)
+      expect(
+        (
+          await api(server.url, '/api/repos/delete', {
+            method: 'DELETE',
+            body: { name, type: 'space' },
+            user,
+          })
+        ).status,
+      ).toBe(200);
+  }, 180_000);
 
   it('shows a syntax error as BUILD_ERROR and a crash at start as RUNTIME_ERROR, then recovers on a fix', async () => {
     await api(server.url, '/api/spaces/from-template', {
@@ -442,6 +527,69 @@ export default demo({
     expect(run.lines.some((l) => l.includes('no luck today'))).toBe(true);
     await commitFiles(server.url, id, alice, { 'app.ts': ENV_APP });
     expect((await waitForStage(server.url, id, ['RUNNING'])).stage).toBe('RUNNING');
+  }, 120_000);
+
+  it("points an app's errors at the line of app.ts the author wrote, not the built app.mjs", async () => {
+    await api(server.url, '/api/spaces/from-template', {
+      body: { template: 'blank-space', name: 'where' },
+      user: alice,
+    });
+    const id = `${alice.name}/where`;
+    // Types above the throw: line 7 of app.ts, whatever the type stripping made of the lines above.
+    const crashing = [
+      'interface Settings {',
+      '  threshold: number;',
+      '  labels: string[];',
+      '}',
+      "const settings: Settings = { threshold: 0.5, labels: ['a'] };",
+      '',
+      'throw new Error(`bad threshold ${settings.threshold}`);',
+      '',
+    ].join('\n');
+    await commitFiles(server.url, id, alice, { 'app.ts': crashing });
+    const crash = await waitForStage(server.url, id, ['RUNTIME_ERROR']);
+    expect(crash.errorMessage).toBe('bad threshold 0.5 (app.ts:7:7)');
+    const atStart = await readLog(server.url, id, 'run', (l) => l.some((x) => x.includes('app.ts:7:7')));
+    expect(atStart.lines).toContain('    at <anonymous> (app.ts:7:7)');
+    expect(atStart.raw).not.toContain('app.mjs');
+    // Node's loader and the runner's own frames are no part of the author's story.
+    expect(atStart.raw).not.toContain('node:internal');
+    expect(atStart.raw).not.toContain('appMain');
+
+    // A call that fails in a helper module: its caller reads the message, the run log the helper's line.
+    const helper = [
+      'export function check(text: string): string {',
+      '  const limit: number = 5;',
+      '  if (text.length > limit) {',
+      '    throw new RangeError(`too long: ${text.length}`);',
+      '  }',
+      '  return text;',
+      '}',
+    ].join('\n');
+    const app = [
+      "import { demo, Textbox } from '@atrium/sandbox/sdk';",
+      "import { check } from './lib/check';",
+      'export default demo({',
+      "  inputs: [Textbox({ name: 'text' })],",
+      "  outputs: [Textbox({ name: 'out' })],",
+      '  fn: ({ text }: { text: string }) => ({ out: check(text) }),',
+      '});',
+    ].join('\n');
+    await commitFiles(server.url, id, alice, { 'app.ts': app, 'lib/check.ts': helper });
+    expect((await waitForStage(server.url, id, ['RUNNING', 'RUNTIME_ERROR'])).stage).toBe('RUNNING');
+    await expect(callApp(server.url, id, ['far too long'])).rejects.toThrow(/too long: 12/);
+    const inCall = await readLog(server.url, id, 'run', (l) => l.some((x) => x.includes('lib/check.ts:4:')));
+    expect(inCall.raw).toMatch(/RangeError: too long: 12[\s\S]*at check \(lib\/check\.ts:4:11\)/);
+    expect(inCall.raw).not.toContain('.mjs');
+    expect(
+      (
+        await api(server.url, '/api/repos/delete', {
+          method: 'DELETE',
+          body: { name: 'where', type: 'space' },
+          user: alice,
+        })
+      ).status,
+    ).toBe(200);
   }, 120_000);
 
   it('reports an app whose sandbox dies while running as RUNTIME_ERROR with the exit code', async () => {
@@ -512,13 +660,16 @@ export default demo({
     const set = await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: 1 }, user: alice });
     expect(set.body.gcTimeout).toBe(1);
     // Look without visiting: the Space page's runtime call is a visit, so read the stage from the server.
-    await waitFor(() => server.services.spaceRuntimes.stats().stages.SLEEPING, {
-      what: 'the Space to sleep after 1 s without visits',
-      timeout: 30_000,
-    });
     const repo = await server.services.hub.repos.find('space', alice.name, 'nap');
     if (!repo) throw new Error('no repo');
-    expect((await server.services.spaceRuntimes.view(repo, { wake: false })).stage).toBe('SLEEPING');
+    // This Space's own stage: another test's app may sleep meanwhile (the cap on running apps).
+    await waitFor(
+      async () => (await server.services.spaceRuntimes.view(repo, { wake: false })).stage === 'SLEEPING',
+      {
+        what: 'the Space to sleep after 1 s without visits',
+        timeout: 30_000,
+      },
+    );
     expect((await fetch(`${server.url}/spaces/${id}/app/gradio_api/info`)).status).toBe(200);
     expect(await callApp(server.url, id, ['Grace'])).toEqual(['Hello, Grace!']);
     await api(server.url, `/api/spaces/${id}/sleeptime`, { body: { seconds: -1 }, user: alice });

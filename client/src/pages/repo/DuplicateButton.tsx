@@ -1,44 +1,150 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useNavigate } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
 import { useSession } from '../../auth';
-import { ErrorMessage } from '../../components';
+import { ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
+import { spaceApi } from '../space/spaceApi';
 
-/** "Duplicate": copies the repository (by reference, instantly) under the viewer's name. */
+/**
+ * "Duplicate": copies the repository (by reference, instantly) in a modal dialog, as the Hub does:
+ * owner, name, public or private and, for a Space whose secrets the viewer may manage, whether to
+ * copy them (the server checks that again; without it a copy starts with no secrets).
+ */
 export function DuplicateButton({ repo }: { repo: RepoInfoView }) {
   const { user } = useSession().session;
-  const navigate = useNavigate();
   const [open, setOpen] = useState(false);
-  const [name, setName] = useState(repo.id.split('/')[1] ?? '');
-  const { run, pending, error } = useAction(async (target: string) => {
-    const made = await reposApi.duplicate(repo.type, repo.id, target);
-    navigate(`${repoPrefix(repo.type)}/${made.name}`);
-    setOpen(false);
-  });
   if (!user) return null;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void run(`${user.name}/${name.trim()}`);
-  };
   return (
     <>
-      <button type="button" className="button button-secondary button-small" onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
         Duplicate
       </button>
-      {open && (
-        <form className="card duplicate-form" onSubmit={submit}>
-          <ErrorMessage message={error} />
+      {/* In the page's body, not the header's row: the dialog is no part of the banner's layout. */}
+      {open &&
+        createPortal(
+          <DuplicateDialog repo={repo} owner={user.name} onClose={() => setOpen(false)} />,
+          document.body,
+        )}
+    </>
+  );
+}
+
+function DuplicateDialog({
+  repo,
+  owner: me,
+  onClose,
+}: {
+  repo: RepoInfoView;
+  owner: string;
+  onClose: () => void;
+}) {
+  const navigate = useNavigate();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [owner, setOwner] = useState(me);
+  const [name, setName] = useState(repo.id.split('/')[1] ?? '');
+  const [isPrivate, setPrivate] = useState(repo.private);
+  const [copySecrets, setCopySecrets] = useState(false);
+  // Writers of a Space may see its secrets' names (never values), so they are the ones offered to copy them.
+  const mayCopySecrets =
+    repo.type === 'space' && (repo.permission === 'write' || repo.permission === 'admin');
+  const [secretNames, setSecretNames] = useState<string[]>([]);
+  useEffect(() => {
+    dialog.current?.showModal();
+    if (!mayCopySecrets) return;
+    spaceApi.secrets(repo.id).then(
+      (all) => setSecretNames(Object.keys(all)),
+      () => setSecretNames([]),
+    );
+  }, [repo.id, mayCopySecrets]);
+  const { run, pending, error } = useAction(async () => {
+    const made = await reposApi.duplicate(repo.type, repo.id, `${owner}/${name.trim()}`, {
+      private: isPrivate,
+      ...(copySecrets && secretNames.length > 0 ? { copySecrets: true } : {}),
+    });
+    onClose();
+    navigate(`${repoPrefix(repo.type)}/${made.name}`);
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run();
+  };
+  const what = repo.type === 'space' ? 'Space' : repo.type;
+  return (
+    <dialog ref={dialog} className="duplicate-dialog" aria-labelledby="duplicate-title" onClose={onClose}>
+      <form className="duplicate-form" onSubmit={submit}>
+        <h2 id="duplicate-title">Duplicate this {what}</h2>
+        <p className="muted small">
+          A copy of {repo.id} with its whole history, under the owner you choose. It is yours to change.
+        </p>
+        <ErrorMessage message={error} />
+        <div className="duplicate-name-row">
+          <OwnerSelect value={owner} onChange={setOwner} />
           <label>
-            New name under {user.name}/
+            Name
             <input name="duplicate-name" value={name} onChange={(e) => setName(e.target.value)} required />
           </label>
-          <button type="submit" className="button button-primary button-small" disabled={pending}>
-            {pending ? 'Duplicating…' : 'Duplicate'}
+        </div>
+        <fieldset className="duplicate-visibility">
+          <legend>Visibility</legend>
+          <label className="radio">
+            <input
+              type="radio"
+              name="duplicate-visibility"
+              checked={!isPrivate}
+              onChange={() => setPrivate(false)}
+            />
+            Public: anyone can see it
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="duplicate-visibility"
+              checked={isPrivate}
+              onChange={() => setPrivate(true)}
+            />
+            Private: only you (or the organization) and collaborators
+          </label>
+        </fieldset>
+        {repo.type === 'space' && (
+          <fieldset className="duplicate-secrets">
+            <legend>Secrets</legend>
+            {mayCopySecrets && secretNames.length > 0 ? (
+              <label className="radio">
+                <input
+                  type="checkbox"
+                  name="duplicate-copy-secrets"
+                  checked={copySecrets}
+                  onChange={(e) => setCopySecrets(e.target.checked)}
+                />
+                Copy its secrets ({secretNames.join(', ')}) into the copy
+              </label>
+            ) : (
+              <p className="muted small">
+                {mayCopySecrets
+                  ? 'This Space has no secrets.'
+                  : 'Its secrets stay with it: add your own in the copy’s Settings.'}{' '}
+                Variables are copied.
+              </p>
+            )}
+          </fieldset>
+        )}
+        <div className="duplicate-actions">
+          <button type="button" className="button button-secondary" onClick={() => dialog.current?.close()}>
+            Cancel
           </button>
-        </form>
-      )}
-    </>
+          <button type="submit" className="button button-primary" disabled={pending}>
+            {pending ? 'Duplicating…' : `Duplicate ${what}`}
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }

@@ -5,7 +5,7 @@ import { Icon } from '../../components';
 import { DuplicateButton } from './DuplicateButton';
 import { LikeButton } from './LikeButton';
 
-/** Title row of every repository page: kind, owner/name, badges, likes, lineage and tabs. */
+/** Title row of a model or notebook repository page (a Space has its banner, pages/space): kind, owner/name, badges, likes, lineage and tabs. */
 export function RepoHeader({ repo }: { repo: RepoInfoView }) {
   const base = `${repoPrefix(repo.type)}/${repo.id}`;
   const [owner, name] = repo.id.split('/');
@@ -38,7 +38,6 @@ export function RepoHeader({ repo }: { repo: RepoInfoView }) {
         </NavLink>
         <NavLink to={`${base}/tree/main`}>Files</NavLink>
         <NavLink to={`${base}/commits/main`}>History</NavLink>
-        {repo.type === 'space' && <NavLink to={`${base}/api`}>Use via API</NavLink>}
         <NavLink to={`${base}/forks`}>Duplicates {repo.forks ? `(${repo.forks})` : ''}</NavLink>
         {repo.permission === 'admin' && <NavLink to={`${base}/settings`}>Settings</NavLink>}
       </nav>

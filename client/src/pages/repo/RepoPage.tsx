@@ -4,6 +4,7 @@ import { reposApi } from '../../api/repos';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { NotFound } from '../NotFound';
+import { SpaceBanner } from '../space/SpaceHeader';
 import { CommitList } from './CommitList';
 import { FileBrowser } from './FileBrowser';
 import { FileView } from './FileView';
@@ -36,7 +37,8 @@ export function RepoPage({ type, view }: { type: RepoType; view: RepoView }) {
   const repo = resource.data;
   return (
     <div className="repo-page">
-      <RepoHeader repo={repo} />
+      {/* A Space's files at a revision keep its banner and tabs. */}
+      {type === 'space' ? <SpaceBanner repo={repo} /> : <RepoHeader repo={repo} />}
       {view === 'card' && <RepoCard repo={repo} />}
       {view === 'tree' && <FileBrowser repo={repo} rev={rev} path={path} onChange={reload} />}
       {view === 'blob' && <FileView repo={repo} rev={rev} path={path} />}

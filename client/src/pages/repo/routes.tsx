@@ -21,9 +21,14 @@ export const repoRoutes: RouteObject[] = [
       ...(type !== 'model' ? [] : [{ path: base, element: <RepoPage type={type} view="card" /> }]),
       { path: `${base}/tree/:rev/*`, element: <RepoPage type={type} view="tree" /> },
       { path: `${base}/blob/:rev/*`, element: <RepoPage type={type} view="blob" /> },
-      { path: `${base}/commits/:rev`, element: <RepoPage type={type} view="commits" /> },
-      { path: `${base}/forks`, element: <RepoPage type={type} view="forks" /> },
-      { path: `${base}/settings`, element: <RepoPage type={type} view="settings" /> },
+      // A Space's history, duplicates and settings are tabs of its page, under its banner (pages/space).
+      ...(type === 'space'
+        ? []
+        : [
+            { path: `${base}/commits/:rev`, element: <RepoPage type={type} view="commits" /> },
+            { path: `${base}/forks`, element: <RepoPage type={type} view="forks" /> },
+            { path: `${base}/settings`, element: <RepoPage type={type} view="settings" /> },
+          ]),
     ];
   }),
 ];

@@ -1,7 +1,11 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { spaceAppPath } from '@atrium/protocol';
+import { Link } from 'react-router-dom';
 import { DemoApp } from './DemoApp';
 import { isRunning, type SpaceRuntime } from './spaceApi';
+
+/** Stages whose story is in the logs: the App tab links there. */
+const LOG_STAGES = new Set(['BUILDING', 'BUILD_ERROR', 'RUNTIME_ERROR', 'CONFIG_ERROR']);
 
 /** What the App tab shows: the running demo, a static site in a sandboxed frame, or why neither. */
 export function AppView({
@@ -38,10 +42,19 @@ export function AppView({
     SLEEPING: 'The Space is asleep; waking it up…',
     STOPPED: 'The app is stopped.',
   };
+  // Where a failing or starting app says what it is doing: the build and run logs.
+  const logs = LOG_STAGES.has(stage);
   return (
     <div className={`app-stage app-stage-${stage.toLowerCase()}`}>
       <p>{why[stage] ?? stage}</p>
       {runtime.errorMessage && <pre className="app-error">{runtime.errorMessage}</pre>}
+      {logs && (
+        <p>
+          <Link className="button button-secondary button-small app-logs-link" to={`/spaces/${repo.id}/logs`}>
+            {stage === 'BUILDING' ? 'Follow the build in the logs' : 'See the logs'}
+          </Link>
+        </p>
+      )}
     </div>
   );
 }

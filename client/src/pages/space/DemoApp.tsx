@@ -3,18 +3,10 @@ import { Client } from '@gradio/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, csrfToken } from '../../api/request';
 import { useResource } from '../../hooks/useResource';
+import { type CallState, nextCallState } from './callState';
 import { DemoInput, initialValue } from './DemoInput';
 import { DemoOutput } from './DemoOutput';
 import { Markdown } from './Markdown';
-
-/** Where one call is: waiting in the queue (with its position), running, streaming, done or failed. */
-type CallState =
-  | { phase: 'idle' }
-  | { phase: 'queued'; position?: number; size?: number }
-  | { phase: 'running' }
-  | { phase: 'streaming' }
-  | { phase: 'done'; seconds?: number }
-  | { phase: 'failed'; message: string };
 
 /**
  * The generated UI of a running `atrium` Space: the demo's own input and output components,
@@ -60,7 +52,14 @@ function DemoForm({ spaceId, demo }: { spaceId: string; demo: DemoDescription })
 
   const run = async (e?: FormEvent) => {
     e?.preventDefault();
-    setCall({ phase: 'queued' });
+    // The state this call is in, kept here too: the status events are folded in order (callState.ts).
+    let current: CallState = { phase: 'queued' };
+    const show = (next: CallState) => {
+      if (next === current) return;
+      current = next;
+      setCall(next);
+    };
+    setCall(current);
     setOutputs(demo.outputs.map(() => null));
     // The result time a person waited, when the server's status does not carry the call's duration.
     const started = performance.now();
@@ -71,23 +70,12 @@ function DemoForm({ spaceId, demo }: { spaceId: string; demo: DemoDescription })
       for await (const event of job) {
         if (event.type === 'data') {
           setOutputs(event.data as unknown[]);
-          setCall((c) => (c.phase === 'done' || c.phase === 'failed' ? c : { phase: 'streaming' }));
+          const next = nextCallState(current, { stage: 'streaming' }, messageOf, () => 0);
+          show(next);
         } else if (event.type === 'status') {
-          if (event.stage === 'pending') {
-            setCall(
-              event.position !== undefined && event.position !== null
-                ? { phase: 'queued', position: event.position, size: event.size }
-                : { phase: 'running' },
-            );
-          } else if (event.stage === 'generating' || event.stage === 'streaming') {
-            setCall({ phase: 'streaming' });
-          } else if (event.stage === 'error') {
-            setCall({ phase: 'failed', message: messageOf(event.message) });
-            break;
-          } else if (event.stage === 'complete') {
-            setCall({ phase: 'done', seconds: event.duration ?? (performance.now() - started) / 1000 });
-            break;
-          }
+          const next = nextCallState(current, event, messageOf, () => (performance.now() - started) / 1000);
+          show(next);
+          if (next.phase === 'done' || next.phase === 'failed') break;
         }
       }
     } catch (err) {
@@ -204,7 +192,7 @@ function CallStatus({ call }: { call: CallState }) {
         <p className="demo-status demo-queued">
           {call.position !== undefined
             ? `In queue: position ${call.position + 1}${call.size ? ` of ${call.size}` : ''}`
-            : 'Waiting…'}
+            : 'Joining the queue…'}
         </p>
       );
     case 'running':

@@ -1,15 +1,32 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { Link, NavLink } from 'react-router-dom';
+import { useEffect, useRef } from 'react';
+import { Link, NavLink, useLocation } from 'react-router-dom';
 import { DuplicateButton } from '../repo/DuplicateButton';
 import { LikeButton } from '../repo/LikeButton';
 import { ShareButton } from './ShareButton';
 import { StageBadge } from './StageBadge';
 import type { SpaceRuntime } from './spaceApi';
 import { spaceEmoji, spaceGradient, spaceTitle } from './spaceColors';
+import { type SpaceTab, spaceTabPath } from './spaceTabs';
+import { useRuntime } from './useRuntime';
 
 /** Title band of a Space: emoji and colours from its card, title, owner, sdk, stage, likes and actions. */
 export function SpaceHeader({ repo, runtime }: { repo: RepoInfoView; runtime: SpaceRuntime | null }) {
   const base = `/spaces/${repo.id}`;
+  const tab = (t: SpaceTab) => spaceTabPath(repo.id, t);
+  const { pathname } = useLocation();
+  const onHistory = pathname.startsWith(`${base}/commits/`);
+  // On a narrow screen the row scrolls: the tab of this page is brought into its view.
+  const tabs = useRef<HTMLElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page (pathname) moves the active tab.
+  useEffect(() => {
+    const nav = tabs.current;
+    const active = nav?.querySelector<HTMLElement>('a.active');
+    if (!nav || !active) return;
+    const left = active.offsetLeft - nav.offsetLeft;
+    if (left < nav.scrollLeft || left + active.offsetWidth > nav.scrollLeft + nav.clientWidth)
+      nav.scrollLeft = left - (nav.clientWidth - active.offsetWidth) / 2;
+  }, [pathname]);
   const [owner, name] = repo.id.split('/');
   const canWrite = repo.permission === 'write' || repo.permission === 'admin';
   return (
@@ -39,19 +56,27 @@ export function SpaceHeader({ repo, runtime }: { repo: RepoInfoView; runtime: Sp
           <code>{repo.duplicatedFrom.commit.slice(0, 7)}</code>
         </p>
       )}
-      <nav className="repo-tabs">
-        <NavLink to={base} end>
+      <nav className="repo-tabs space-tabs" aria-label="Space" ref={tabs}>
+        <NavLink to={tab('app')} end>
           App
         </NavLink>
-        <NavLink to={`${base}/files`}>Files</NavLink>
-        <NavLink to={`${base}/logs`}>Logs</NavLink>
-        <NavLink to={`${base}/card`}>Card</NavLink>
-        <NavLink to={`${base}/commits/main`}>History</NavLink>
-        <NavLink to={`${base}/api`}>Use via API</NavLink>
-        <NavLink to={`${base}/forks`}>Duplicates {repo.forks ? `(${repo.forks})` : ''}</NavLink>
-        {canWrite && <NavLink to={`${base}/runtime`}>Settings</NavLink>}
-        {repo.permission === 'admin' && <NavLink to={`${base}/settings`}>Repository</NavLink>}
+        <NavLink to={tab('files')}>Files</NavLink>
+        <NavLink to={tab('logs')}>Logs</NavLink>
+        <NavLink to={tab('card')}>Card</NavLink>
+        {/* History stays lit on any revision's history (`commits/<rev>`). */}
+        <NavLink to={tab('history')} className={() => (onHistory ? 'active' : '')}>
+          History
+        </NavLink>
+        <NavLink to={tab('api')}>Use via API</NavLink>
+        <NavLink to={tab('duplicates')}>Duplicates {repo.forks ? `(${repo.forks})` : ''}</NavLink>
+        {canWrite && <NavLink to={tab('settings')}>Settings</NavLink>}
+        {repo.permission === 'admin' && <NavLink to={tab('repository')}>Repository</NavLink>}
       </nav>
     </header>
   );
+}
+
+/** The header with its own look at the runtime, for Space pages outside `SpacePage` (files at a revision). */
+export function SpaceBanner({ repo }: { repo: RepoInfoView }) {
+  return <SpaceHeader repo={repo} runtime={useRuntime(repo.id).runtime} />;
 }

@@ -3,25 +3,29 @@ import { reposApi } from '../../api/repos';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { NotFound } from '../NotFound';
+import { CommitList } from '../repo/CommitList';
+import { ForkList } from '../repo/ForkList';
 import { RepoCard } from '../repo/RepoCard';
+import { RepoSettings } from '../repo/RepoSettings';
 import { AppView } from './AppView';
 import { FilesTab } from './FilesTab';
 import { LogPanel } from './LogPanel';
 import { SpaceHeader } from './SpaceHeader';
 import { SpaceSettings } from './SpaceSettings';
+import type { SpaceTab } from './spaceTabs';
+import { UseViaApi } from './UseViaApi';
 import { useRuntime } from './useRuntime';
 import '../repo/repo.css';
 import './space.css';
 
-/** The Space page's tabs. */
-export type SpaceTab = 'app' | 'files' | 'logs' | 'card' | 'runtime';
+export type { SpaceTab } from './spaceTabs';
 
 /**
- * `/spaces/:owner/:name[/files|/logs|/card|/runtime]`: a Space with its running app, its live-edited
- * files, logs and settings, under a header whose stage follows the runtime for every viewer.
+ * `/spaces/:owner/:name[/<tab>]`: a Space with its running app, live-edited files, logs, history,
+ * API, duplicates and settings, every tab under the same banner, whose stage follows the runtime.
  */
 export function SpacePage({ tab }: { tab: SpaceTab }) {
-  const { owner, name } = useParams();
+  const { owner, name, rev } = useParams();
   const id = `${owner}/${name}`;
   usePageTitle(id);
   const { resource, reload } = useResource(`space:${id}`, () => reposApi.info('space', id));
@@ -51,9 +55,13 @@ export function SpacePage({ tab }: { tab: SpaceTab }) {
       )}
       {tab === 'logs' && <LogPanel spaceId={id} revision={runtime?.sha ?? ''} />}
       {tab === 'card' && <RepoCard repo={repo} />}
-      {tab === 'runtime' && (
+      {tab === 'history' && <CommitList repo={repo} rev={rev ?? 'main'} />}
+      {tab === 'api' && <UseViaApi spaceId={id} />}
+      {tab === 'duplicates' && <ForkList repo={repo} />}
+      {tab === 'settings' && (
         <SpaceSettings repo={repo} runtime={runtime} onRuntime={(r) => (r ? setRuntime(r) : refresh())} />
       )}
+      {tab === 'repository' && <RepoSettings repo={repo} onChange={reload} />}
     </div>
   );
 }

@@ -3,15 +3,8 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { useResource } from '../../hooks/useResource';
+import { sleepChoices } from './sleepTime';
 import { type SpaceRuntime, spaceApi } from './spaceApi';
-
-const SLEEP_CHOICES = [
-  { seconds: 300, label: 'after 5 minutes' },
-  { seconds: 900, label: 'after 15 minutes' },
-  { seconds: 3600, label: 'after 1 hour' },
-  { seconds: 86400, label: 'after 24 hours' },
-  { seconds: -1, label: 'never' },
-];
 
 /** A key/value form for a variable or a secret. */
 function KeyValueForm({
@@ -67,7 +60,8 @@ function KeyValueForm({
 
 /**
  * The Space's runtime settings for writers: restart, pause, sleep time, variables (public, copied on
- * duplicate) and secrets (write-only: set or deleted, never shown; not copied on duplicate).
+ * duplicate) and secrets (write-only: set or deleted, never shown; copied on duplicate only when a
+ * writer asks).
  */
 export function SpaceSettings({
   repo,
@@ -132,13 +126,15 @@ export function SpaceSettings({
           </button>
           <label>
             Sleep{' '}
+            {/* The value the runtime applies (its gcTimeout), never a menu's first entry standing in for it. */}
             <select
               name="sleep-time"
-              value={runtime?.gcTimeout ?? -1}
+              value={runtime ? (runtime.gcTimeout ?? -1) : ''}
               onChange={(e) => void control.run(Number(e.target.value))}
-              disabled={control.pending}
+              disabled={control.pending || !runtime}
             >
-              {SLEEP_CHOICES.map((c) => (
+              {!runtime && <option value="">…</option>}
+              {sleepChoices(runtime?.gcTimeout ?? null).map((c) => (
                 <option key={c.seconds} value={c.seconds}>
                   {c.label}
                 </option>
@@ -180,8 +176,8 @@ export function SpaceSettings({
       <section className="card">
         <h2>Secrets</h2>
         <p className="muted small">
-          Private environment variables: write-only (never shown again), not copied when someone duplicates
-          the Space.
+          Private environment variables: write-only (never shown again); a duplicate gets them only when one
+          of this Space's writers makes it and asks.
         </p>
         <ErrorMessage message={removeSecret.error} />
         <ul className="kv-list">

@@ -2,4 +2,3 @@ export * from './EmbedPage';
 export * from './NewSpace';
 export * from './SpacePage';
 export * from './UseViaApi';
-export * from './UseViaApiPage';

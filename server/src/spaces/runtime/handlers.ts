@@ -40,11 +40,14 @@ export function spaceRuntimeHandlers(services: Services) {
   const applyDuplicateSettings = async (
     repoId: string,
     extras: ReturnType<typeof DuplicateSettingsBody.parse>,
+    secretsOf: RepoRecord | undefined,
   ) => {
     const { settings } = runtimes();
     const updatedAt = new Date().toISOString();
+    // The source's secrets first (asked for, and checked: the actor may manage them), so named ones win.
+    const copied = secretsOf ? await settings.env(secretsOf.id, 'secret') : [];
     for (const [kind, entries] of [
-      ['secret', extras.secrets],
+      ['secret', [...copied, ...(extras.secrets ?? [])]],
       ['variable', extras.variables],
     ] as const)
       for (const e of entries ?? [])
@@ -56,6 +59,9 @@ export function spaceRuntimeHandlers(services: Services) {
         });
     if (extras.sleepTimeSeconds !== undefined)
       await settings.setSleepSeconds(repoId, extras.sleepTimeSeconds === -1 ? null : extras.sleepTimeSeconds);
+    // The copy's first build may have read its environment already: it starts again with these.
+    const copy = await services.hub.repos.findById(repoId);
+    if (copy) await runtimes().onSettingsChanged(copy);
   };
 
   return {
@@ -122,15 +128,18 @@ export function spaceRuntimeHandlers(services: Services) {
 
     /**
      * In front of the Hub's duplicate: the copy also gets the secrets, variables and sleep time the
-     * request names (huggingface_hub's duplicate_space sends them), before its first build starts.
+     * request names (huggingface_hub's duplicate_space sends them) and, with `copySecrets`, the
+     * source's own secrets: only for someone who may manage them (write access), else 403 and no copy.
      */
-    duplicateSettings: ((req, res, next) => {
+    duplicateSettings: (async (req, res, next) => {
       const extras = validate(DuplicateSettingsBody, req.body ?? {});
-      if (!extras.secrets && !extras.variables && extras.sleepTimeSeconds === undefined) return next();
+      const secretsOf = extras.copySecrets ? await space(req, 'write') : undefined;
+      if (!secretsOf && !extras.secrets && !extras.variables && extras.sleepTimeSeconds === undefined)
+        return next();
       const send = res.json.bind(res);
       res.json = ((body: { id?: string }) => {
         if (res.statusCode !== 200 || typeof body?.id !== 'string') return send(body);
-        void applyDuplicateSettings(body.id, extras).then(
+        void applyDuplicateSettings(body.id, extras, secretsOf).then(
           () => send(body),
           (err: unknown) => next(err),
         );

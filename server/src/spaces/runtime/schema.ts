@@ -39,4 +39,6 @@ export const DuplicateSettingsBody = z.object({
   secrets: z.array(EnvEntryBody).max(100).optional(),
   variables: z.array(EnvEntryBody).max(100).optional(),
   sleepTimeSeconds: SleepTimeBody.shape.seconds.optional(),
+  /** Atrium's: copy the source Space's secrets too (the duplicate dialog's choice; writers of the source only). */
+  copySecrets: z.boolean().optional(),
 });
