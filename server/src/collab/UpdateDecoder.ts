@@ -33,7 +33,11 @@ export class UpdateDecoder {
   private worker: Worker | null = null;
   private queue: Task[] = [];
   private current: Task | null = null;
+  /** Bytes of the current task (its buffer was transferred to the worker). */
+  private currentSize = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The current worker has loaded its module; until then a task waits without spending its budget. */
+  private workerReady = false;
   private nextId = 1;
   private closed = false;
   /** Workers killed for overrunning their budget (spins, memory), for health and tests. */
@@ -107,6 +111,7 @@ export class UpdateDecoder {
     worker.on(
       'message',
       (msg: {
+        ready?: true;
         id: number;
         ok: boolean;
         structs?: number;
@@ -115,6 +120,12 @@ export class UpdateDecoder {
         error?: string;
         deep?: boolean;
       }) => {
+        if (msg.ready) {
+          if (this.worker !== worker) return;
+          this.workerReady = true;
+          this.startBudget();
+          return;
+        }
         if (!this.current || msg.id !== this.current.id) return;
         this.finish(
           msg.ok
@@ -139,6 +150,7 @@ export class UpdateDecoder {
       }
     });
     this.worker = worker;
+    this.workerReady = false;
     return worker;
   }
 
@@ -147,12 +159,21 @@ export class UpdateDecoder {
     const task = this.queue.shift();
     if (!task) return;
     this.current = task;
+    const worker = this.ensureWorker();
+    const size = task.update.length;
+    worker.postMessage({ id: task.id, update: task.update }, [task.update.buffer as ArrayBuffer]);
+    this.currentSize = size;
+    if (this.workerReady) this.startBudget();
+    else this.timer = setTimeout(() => this.overrun(), collabLimits.decodeWorkerBootMs);
+  }
+
+  /** Starts the current task's decoding budget (once its worker is ready). */
+  private startBudget(): void {
+    if (!this.current) return;
+    if (this.timer) clearTimeout(this.timer);
     const budget =
-      collabLimits.decodeBaseMs + (task.update.length / (1024 * 1024)) * collabLimits.decodeMsPerMiB;
+      collabLimits.decodeBaseMs + (this.currentSize / (1024 * 1024)) * collabLimits.decodeMsPerMiB;
     this.timer = setTimeout(() => this.overrun(), budget);
-    this.ensureWorker().postMessage({ id: task.id, update: task.update }, [
-      task.update.buffer as ArrayBuffer,
-    ]);
   }
 
   private overrun(): void {

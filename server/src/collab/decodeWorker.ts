@@ -16,3 +16,6 @@ parentPort?.on('message', (msg: { id: number; update: Uint8Array }) => {
     });
   }
 });
+// Loaded and listening: the budget of the first update starts now, not while this thread boots
+// (which takes seconds on a loaded machine, and must not count against an honest writer).
+parentPort?.postMessage({ ready: true });

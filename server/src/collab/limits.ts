@@ -33,6 +33,12 @@ export const collabLimits = {
    */
   decodeBaseMs: 2_000,
   decodeMsPerMiB: 4_000,
+  /**
+   * How long a fresh decoding worker may take to load (after one was killed for overrunning): not part
+   * of any update's budget, since a loaded machine takes seconds to boot a thread and that is not the
+   * writer's doing; only a worker that never comes up fails its update.
+   */
+  decodeWorkerBootMs: 60_000,
   /** Memory budget of the decoding worker. */
   decodeWorkerHeapMb: 512,
   /**
