@@ -1,4 +1,4 @@
-import { STREAM_CLOSE_EVENT } from '@atrium/protocol';
+import { isPermanentClose, STREAM_CLOSE_EVENT, type StreamClose } from '@atrium/protocol';
 import { useEffect, useRef, useState } from 'react';
 
 interface LogLine {
@@ -17,10 +17,22 @@ export function LogPanel({ spaceId, revision }: { spaceId: string; revision: str
     setLines([]);
     setStatus('connecting');
     const source = new EventSource(`/api/spaces/${spaceId}/logs/${kind}`, { withCredentials: true });
-    source.onopen = () => setStatus('open');
+    source.onopen = () => {
+      // Every connection replays the log's history first: start the page's copy over.
+      setLines([]);
+      setStatus('open');
+    };
     source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
-    // The server ended the stream on purpose (access taken away, Space renamed): do not reconnect.
-    source.addEventListener(STREAM_CLOSE_EVENT, () => {
+    // The server ended the stream on purpose. Access taken away or the Space renamed: stay closed. A
+    // reader that fell too far behind (SlowReader): let EventSource reconnect and replay the history.
+    source.addEventListener(STREAM_CLOSE_EVENT, (e) => {
+      let code = 0;
+      try {
+        code = (JSON.parse((e as MessageEvent).data as string) as StreamClose).code;
+      } catch {
+        // No code: treat it as final.
+      }
+      if (code !== 0 && !isPermanentClose(code)) return;
       source.close();
       setStatus('closed');
     });
