@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TemplateView } from '@atrium/protocol';
+import { notebookLanguage, type TemplateView } from '@atrium/protocol';
 import { parseCardData } from '../../hub/cardData.js';
 
 /** The repository's templates/ folder (server/dist/spaces/runtime → ../../../../templates), or ATRIUM_TEMPLATES_DIR. */
@@ -30,7 +30,11 @@ function readTemplate(dir: string, name: string): TemplateView[] {
   };
   const out: TemplateView[] = [];
   if (typeof card.sdk === 'string') out.push({ ...base, kind: 'space', sdk: card.sdk });
-  if (fs.existsSync(path.join(folder, 'notebook.ipynb'))) out.push({ ...base, kind: 'notebook', sdk: null });
+  const notebook = path.join(folder, 'notebook.ipynb');
+  if (fs.existsSync(notebook)) {
+    const metadata = (JSON.parse(fs.readFileSync(notebook, 'utf8')) as { metadata?: unknown }).metadata;
+    out.push({ ...base, kind: 'notebook', sdk: null, language: notebookLanguage(metadata) });
+  }
   return out;
 }
 
