@@ -125,15 +125,19 @@ describe.skipIf(!hasDocker())('template notebooks in a sandbox', () => {
 
   /** Runs a notebook's code cells in order in a fresh kernel; returns each cell's stdout. */
   async function runNotebook(name: string): Promise<string[]> {
+    return (await runNotebookCells(name)).map((r) => r.stdout);
+  }
+  /** Runs a notebook's code cells in order in a fresh kernel; returns each cell's execution. */
+  async function runNotebookCells(name: string) {
     const notebook = notebookOf(name);
     await server.services.modelCache.ensureAll(notebook.metadata.atrium?.models ?? []);
     const kernel = await startKernel(server.url, headers);
-    const outputs: string[] = [];
+    const outputs: Awaited<ReturnType<typeof execute>>[] = [];
     for (const cell of notebook.cells.filter((c) => c.cell_type === 'code' && c.source.trim())) {
       // The notebooks declare TypeScript (kernelspec), as the notebook runner would pass it.
       const result = await execute(server.url, headers, kernel.id, cell.source, { language: 'typescript' });
       if (result.error) throw new Error(`${name}: ${result.error.ename}: ${result.error.evalue}`);
-      outputs.push(result.stdout);
+      outputs.push(result);
     }
     return outputs;
   }
@@ -174,9 +178,20 @@ describe.skipIf(!hasDocker())('template notebooks in a sandbox', () => {
     expect(out.score).toBeGreaterThan(0);
   });
 
-  it('runs the image classification notebook: top-3 labels', async () => {
-    const out = lastJson((await runNotebook('image-classification')).at(-1)) as { label: string }[];
+  it('runs the image classification notebook: the image drawn, then its top-3 labels', async () => {
+    const last = (await runNotebookCells('image-classification')).at(-1);
+    const out = lastJson(last?.stdout) as { label: string }[];
     expect(out).toHaveLength(3);
     expect(out[0]?.label).toBe('blue');
+    // "The image is drawn here": `display.png(png);` standing alone shows the PNG before the labels.
+    const images = (last?.messages ?? []).filter(
+      (m) => m.header.msg_type === 'display_data' && 'image/png' in (m.content as { data: object }).data,
+    );
+    expect(images).toHaveLength(1);
+    const png = Buffer.from(
+      String((images[0]?.content as { data: Record<string, string> }).data['image/png']),
+      'base64',
+    );
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 });

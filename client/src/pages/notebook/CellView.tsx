@@ -3,7 +3,7 @@ import type { EditorView } from '@codemirror/view';
 import { memo, useEffect, useReducer, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { renderMarkdown } from '../../safeHtml';
+import { renderMathMarkdown } from '../../safeHtml/mathMarkdown';
 import { CellEditor } from './CellEditor';
 import { queueEditor } from './editorQueue';
 import { cellId, cellSource, cellType } from './notebookModel';
@@ -159,7 +159,7 @@ function CellViewImpl(props: CellViewProps) {
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml).
             dangerouslySetInnerHTML={{
               __html:
-                renderMarkdown(source.toString()) ||
+                renderMathMarkdown(source.toString()) ||
                 '<p class="nb-empty">Empty markdown cell: double-click to edit</p>',
             }}
           />
