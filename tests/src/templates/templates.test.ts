@@ -188,10 +188,8 @@ describe.skipIf(!hasDocker())('template notebooks in a sandbox', () => {
       (m) => m.header.msg_type === 'display_data' && 'image/png' in (m.content as { data: object }).data,
     );
     expect(images).toHaveLength(1);
-    const png = Buffer.from(
-      String((images[0]?.content as { data: Record<string, string> }).data['image/png']),
-      'base64',
-    );
+    const data = (images[0]?.content as { data: Record<string, string> } | undefined)?.data ?? {};
+    const png = Buffer.from(String(data['image/png']), 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 });
