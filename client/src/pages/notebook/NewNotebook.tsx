@@ -128,7 +128,7 @@ export function NewNotebook() {
         {resource.state === 'failed' && <ErrorMessage message={`Templates: ${resource.error}`} />}
       </fieldset>
       <label>
-        Or import an .ipynb (optional)
+        Import an .ipynb instead (optional)
         <input
           type="file"
           accept=".ipynb,application/json"
