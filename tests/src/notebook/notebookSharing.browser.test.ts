@@ -71,6 +71,7 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
       expect.stringContaining('TypeScript'),
     ]);
     expect(cards.some((c) => c.includes('Sentiment Analysis') && c.includes('TypeScript'))).toBe(true);
+    expect(cards.some((c) => c.includes('Data Exploration in Python') && c.includes('Python'))).toBe(true);
     await page.getByLabel('Owner').selectOption(org);
     const name = uniqueName('sentiment');
     await page.getByLabel('Notebook name').fill(name);
