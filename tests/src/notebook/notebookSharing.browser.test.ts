@@ -154,6 +154,7 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
     expect(await viewer.getByRole('toolbar', { name: 'Notebook' }).count()).toBe(0);
     expect(await viewer.locator('.navbar').count()).toBe(0);
     await viewer.getByText('Open in Atrium').waitFor();
+    await viewer.screenshot({ path: screenshotPath('notebook-embed') });
 
     await actions.getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(`**/notebooks/${id}/settings`);

@@ -238,13 +238,13 @@ function Notebook({
 
   const disabled = !canWrite;
   return (
-    <div className="nb-page">
+    <div className={`nb-page${embedded ? ' nb-embedded' : ''}`}>
       <header className="nb-header">
         <div className="nb-title">
           <h1>
             <span className="nb-owner">{id.split('/')[0]} /</span> {id.split('/')[1]}
           </h1>
-          {!canWrite && <span className="nb-readonly-badge">Read only</span>}
+          {!canWrite && !embedded && <span className="nb-readonly-badge">Read only</span>}
           <label className="nb-language">
             <select
               aria-label="Kernel language"
