@@ -18,10 +18,17 @@ import { SPACE_TABS, type SpaceTab } from './pages/space/spaceTabs';
  * above the `/:name` catch-all for users and organizations.
  */
 const router = createBrowserRouter([
-  // The embed page is the app alone (no navigation), for iframes on other sites.
+  // Embed pages are the app or the notebook alone (no navigation), for iframes on other sites.
   {
     path: '/embed/spaces/:owner/:name',
     lazy: async () => ({ Component: (await import('./pages/space')).EmbedPage }),
+  },
+  {
+    path: '/embed/notebooks/:owner/:name',
+    lazy: async () => {
+      const { NotebookPage } = await import('./pages/notebook');
+      return { element: <NotebookPage embedded /> };
+    },
   },
   {
     element: <Layout />,

@@ -35,6 +35,8 @@ export interface NotebookCreateRequest {
   private?: boolean;
   /** An nbformat 4 notebook (parsed JSON). */
   notebook?: unknown;
+  /** Or a notebook template's name (`GET /api/templates`, kind `notebook`). */
+  template?: string;
 }
 
 /** GET /api/notebooks/:owner/:name/session: what the caller may do, and the kernel now. */

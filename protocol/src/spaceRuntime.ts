@@ -1,3 +1,4 @@
+import type { KernelLanguage } from './kernel.js';
 import type { ModelReplyContent, ModelRequestContent } from './models.js';
 
 /** A Space's lifecycle stage, with the Hugging Face Hub's names. */
@@ -50,6 +51,8 @@ export interface TemplateView {
   colorTo: string;
   short_description: string;
   sdk: string | null;
+  /** A notebook template's kernel language (from its kernelspec); null for a Space. */
+  language?: KernelLanguage | null;
 }
 
 /** App mode's start-up messages, before the demo messages (demo.ts): the server hands the app over. */

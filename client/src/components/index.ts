@@ -1,5 +1,6 @@
 export * from './Avatar';
 export * from './CopyButton';
+export * from './Dialog';
 export * from './EmptyState';
 export * from './ErrorMessage';
 export * from './Icon';
@@ -10,3 +11,4 @@ export * from './OwnerSelect';
 export * from './ProfileHeader';
 export * from './RelativeTime';
 export * from './Section';
+export * from './SharePopover';

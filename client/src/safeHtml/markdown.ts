@@ -1,8 +1,9 @@
 import MarkdownIt from 'markdown-it';
 import { sanitizeHtml } from './sanitize';
 
-// Cards and notebooks mix HTML into markdown (as on the Hub and in Jupyter); it all goes through sanitizeHtml.
-const md = new MarkdownIt({ html: true, linkify: true });
+/** Cards and notebooks mix HTML into markdown (as on the Hub and in Jupyter); it all goes through sanitizeHtml. */
+export const markdownRenderer = () => new MarkdownIt({ html: true, linkify: true });
+const md = markdownRenderer();
 
 /** Markdown as safe HTML. `frontMatter`: a card's YAML header is left out (the page shows it as metadata). */
 export function renderMarkdown(source: string, options: { frontMatter?: boolean } = {}): string {

@@ -38,6 +38,18 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
 });
 
 /**
+ * The inline styles KaTeX writes on its own boxes (struts, vertical lists, spacing, \\color): each
+ * declaration a box dimension with a plain length, or a colour. Nothing positions, loads or covers.
+ */
+const KATEX_STYLE =
+  /^(?:\s*(?:(?:height|depth|width|min-width|max-width|top|bottom|vertical-align|margin-(?:left|right|top|bottom)|padding-(?:left|right|top|bottom)|border-(?:top|bottom|left|right)-width)\s*:\s*-?(?:\d+\.?\d*|\.\d+)(?:em|ex|pt|px|%)?|(?:color|border-color)\s*:\s*(?:#[0-9a-f]{3,8}|[a-z]{1,30}))\s*(?:;|$))+\s*$/i;
+purifier.addHook('uponSanitizeAttribute', (node, data) => {
+  // Typeset math (mathMarkdown.ts) needs KaTeX's sizes, which markdown otherwise loses with `style`.
+  if (data.attrName === 'style' && node.closest('.katex') && KATEX_STYLE.test(data.attrValue))
+    data.forceKeepAttr = true;
+});
+
+/**
  * Where the HTML goes: `markdown` (cards, markdown cells, demo text) also loses inline styles and has
  * its ids and names prefixed (`user-content-`, as on GitHub) so they cannot clobber the page's
  * globals; `output` (a kernel's text/html) keeps both, for pandas tables and outputs that address
@@ -47,7 +59,8 @@ export type HtmlPlace = 'markdown' | 'output';
 
 export function sanitizeHtml(html: string, place: HtmlPlace): string {
   return purifier.sanitize(html, {
-    USE_PROFILES: { html: true },
+    // MathML is KaTeX's accessible copy of every formula, SVG its stretchy glyphs (√, arrows).
+    USE_PROFILES: { html: true, mathMl: true, svg: true },
     FORBID_TAGS,
     FORBID_ATTR: place === 'markdown' ? ['style', 'srcset'] : ['srcset'],
     ALLOW_DATA_ATTR: false,

@@ -101,7 +101,14 @@ process.on('unhandledRejection', (err) =>
   gate.stream('stderr', `Unhandled rejection: ${err instanceof Error ? err.stack : String(err)}\n`),
 );
 
-function describeError(err: unknown): { ename: string; evalue: string; traceback: string[] } {
+/**
+ * @param wrapperFrame where the script's own wrapper is called (its last line, after the cell's): a
+ * frame there is not a line of the cell, so the traceback leaves it out.
+ */
+function describeError(
+  err: unknown,
+  wrapperFrame?: string,
+): { ename: string; evalue: string; traceback: string[] } {
   if (err instanceof Error) {
     const interrupted = (err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
     const ename = interrupted ? 'KeyboardInterrupt' : err.name;
@@ -109,7 +116,8 @@ function describeError(err: unknown): { ename: string; evalue: string; traceback
     // Frames inside the kernel itself are noise to the person reading the traceback.
     const stack = (err.stack ?? `${ename}: ${evalue}`)
       .split('\n')
-      .filter((l) => !/\/runner\/kernelProcess\.js|\(node:|at node:|sigintHandlersWrap/.test(l));
+      .filter((l) => !/\/runner\/kernelProcess\.js|\(node:|at node:|sigintHandlersWrap/.test(l))
+      .filter((l) => !(wrapperFrame && l.includes(wrapperFrame)));
     if (interrupted) stack[0] = `${ename}: ${evalue}`;
     return { ename, evalue, traceback: stack };
   }
@@ -120,14 +128,18 @@ let cellNumber = 0;
 
 async function execute(code: string, language: 'javascript' | 'typescript'): Promise<void> {
   cellNumber += 1;
+  const filename = `cell-${cellNumber}.${language === 'typescript' ? 'ts' : 'js'}`;
+  let wrapperFrame: string | undefined;
   gate.begin();
   const aborted = new Promise<never>((_, reject) => {
     abort = reject;
   });
   try {
     const cell = transformCell(code, language);
+    wrapperFrame = `${filename}:${cell.code.split('\n').length}:`;
     const script = new vm.Script(cell.code, {
-      filename: `cell-${cellNumber}.${language === 'typescript' ? 'ts' : 'js'}`,
+      filename,
+      columnOffset: cell.columnOffset,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
     current = { interrupted: false };
@@ -142,7 +154,7 @@ async function execute(code: string, language: 'javascript' | 'typescript'): Pro
   } catch (err) {
     gate.flush();
     gate.end();
-    send({ t: 'done', ok: false, ...describeError(err) });
+    send({ t: 'done', ok: false, ...describeError(err, wrapperFrame) });
   } finally {
     abort = null;
     current = null;

@@ -46,6 +46,69 @@ describe('transformCell', () => {
     ).toBe(4);
   });
 
+  it('reports errors at the line and column the person sees in the cell', async () => {
+    const context = vm.createContext({});
+    /** Runs a cell as the kernel does and returns where its error says it happened. */
+    const whereFails = async (source: string, name: string, language: 'javascript' | 'typescript') => {
+      const cell = transformCell(source, language);
+      const script = new vm.Script(cell.code, { filename: name, columnOffset: cell.columnOffset });
+      const error = await (script.runInContext(context) as Promise<unknown>).then(
+        () => null,
+        (e: Error) => e,
+      );
+      return error?.stack
+        ?.match(new RegExp(`${name}:(\\d+):(\\d+)`))
+        ?.slice(1)
+        .map(Number);
+    };
+    expect(await whereFails('throw new Error("one line")', 'cell-1.ts', 'typescript')).toEqual([1, 7]);
+    expect(
+      await whereFails(
+        'const a: number = 1;\nfunction f(x: number) {\n  return x;\n}\nnull.boom;',
+        'cell-2.ts',
+        'typescript',
+      ),
+    ).toEqual([5, 6]);
+    // A function keeps the lines of the cell that defined it when a later cell calls it.
+    expect(
+      await whereFails(
+        'const {\n  b,\n  c,\n} = { b: 1, c: 2 };\nfunction g() {\n  throw new Error("in g");\n}',
+        'cell-3.js',
+        'javascript',
+      ),
+    ).toBeUndefined();
+    expect(await whereFails('g()', 'cell-4.js', 'javascript')).toEqual([1, 1]);
+    const inG = await (vm.runInContext('g', context) as () => void);
+    expect(() => inG()).toThrow('in g');
+    let stack = '';
+    try {
+      inG();
+    } catch (e) {
+      stack = (e as Error).stack ?? '';
+    }
+    expect(stack).toContain('cell-3.js:6:9');
+  });
+
+  it('shows a display.png(…) or display.html(…) standing alone as a statement, once', async () => {
+    const shown: unknown[] = [];
+    const display = Object.assign((v: unknown) => shown.push(v), {
+      png: (b: string) => ({ png: b }),
+      html: (h: string) => ({ html: h }),
+    });
+    const context = vm.createContext({ display });
+    const run = (code: string) => vm.runInContext(transformCell(code).code, context) as Promise<unknown>;
+    expect(
+      await run('display.png("a");\nfor (const h of ["x"]) { display.html(h); }\ndisplay.png("last")'),
+    ).toEqual({
+      png: 'last',
+    });
+    expect(shown).toEqual([{ png: 'a' }, { html: 'x' }]);
+    shown.length = 0;
+    // Already displayed, kept in a variable, or passed on: left as written.
+    await run('display(display.html("once")); const kept = display.png("k"); String(display.png("s"));');
+    expect(shown).toEqual([{ html: 'once' }]);
+  });
+
   it('refuses syntax errors and exports', () => {
     expect(() => transformCell('let = = 1')).toThrow(SyntaxError);
     expect(() => transformCell('export const a = 1')).toThrow(/export/);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import * as acorn from 'acorn';
+import { mimeConstructors } from './display.js';
 
 // sucrase takes ~100 ms to load: only TypeScript cells pay for it, not every kernel start.
 const require = createRequire(import.meta.url);
@@ -71,9 +72,10 @@ function rewriteStatement(node: Node, source: string, hoisted: Set<string>, func
   }
   if (node.type === 'FunctionDeclaration' && node.id) {
     hoisted.add(node.id.name);
-    // Function declarations are hoisted: define them before any other statement runs.
-    functions.push(`${node.id.name} = ${text};`);
-    return '';
+    // Left in place (so its lines stay the cell's lines) and hoisted within the cell by JavaScript
+    // itself; published as a global before any other statement runs, so later cells see it.
+    functions.push(`globalThis.${node.id.name} = ${node.id.name};`);
+    return text;
   }
   if (node.type === 'ClassDeclaration' && node.id) {
     hoisted.add(node.id.name);
@@ -109,6 +111,60 @@ const parse = (js: string) =>
 export interface TransformedCell {
   /** A script whose completion value is a promise of the cell's last expression. */
   code: string;
+  /**
+   * Give this to `vm.Script` as `columnOffset`: the script keeps every line of the cell on the same
+   * line, and adds its prologue before the first, so stack traces name the line and column the
+   * person sees in the cell.
+   */
+  columnOffset: number;
+}
+
+const RETURN = 'return (';
+
+/** A rewritten statement padded to as many lines as it had, so later lines keep their numbers. */
+function sameLines(original: string, rewritten: string): string {
+  const missing = newlines(original) - newlines(rewritten);
+  return missing > 0 ? rewritten + '\n'.repeat(missing) : rewritten;
+}
+const newlines = (text: string) => text.split('\n').length - 1;
+
+/** The names `display.html(…)`, `display.png(…)` and so on build a bundle under (display.ts). */
+const DISPLAY_BUILDERS = new Set(Object.keys(mimeConstructors));
+
+/**
+ * Where a `display.<builder>(…)` call stands alone as a statement, its value would be thrown away:
+ * those calls are shown, as IPython's `display_png(…)` is (start and end offsets of each call). The
+ * cell's last statement is left alone: it is the cell's result, shown once as such.
+ */
+function discardedDisplays(program: acorn.Program): [number, number][] {
+  const last = program.body.at(-1);
+  const found: [number, number][] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const n = node as acorn.AnyNode;
+    if (n.type === 'ExpressionStatement' && n !== last && isDisplayBuilderCall(n.expression))
+      found.push([n.expression.start, n.expression.end]);
+    for (const [key, value] of Object.entries(node))
+      if (key !== 'loc' && value && typeof value === 'object') visit(value);
+  };
+  visit(program.body);
+  return found;
+}
+
+function isDisplayBuilderCall(e: acorn.Expression): boolean {
+  const callee = e.type === 'AwaitExpression' ? null : e.type === 'CallExpression' ? e.callee : null;
+  return (
+    callee?.type === 'MemberExpression' &&
+    !callee.computed &&
+    callee.object.type === 'Identifier' &&
+    callee.object.name === 'display' &&
+    callee.property.type === 'Identifier' &&
+    DISPLAY_BUILDERS.has(callee.property.name)
+  );
 }
 
 /**
@@ -128,8 +184,15 @@ export function transformCell(
     for (const at of imports) js = `${js.slice(0, at)}${IMPORT_HELPER}${js.slice(at + 'import'.length)}`;
     program = parse(js);
   }
+  const displays = discardedDisplays(program).sort((a, b) => b[0] - a[0]);
+  if (displays.length > 0) {
+    for (const [start, end] of displays)
+      js = `${js.slice(0, start)}display(${js.slice(start, end)})${js.slice(end)}`;
+    program = parse(js);
+  }
   const hoisted = new Set<string>();
   const functions: string[] = [];
+  let resultPrefix = 0;
   const body: string[] = [];
   const statements = program.body;
   let cursor = 0;
@@ -138,7 +201,14 @@ export function transformCell(
     cursor = node.end;
     const last = i === statements.length - 1;
     if (last && node.type === 'ExpressionStatement') {
-      body.push(`${gap}return (${js.slice(node.expression.start, node.expression.end)});`);
+      const expression = js.slice(node.expression.start, node.expression.end);
+      // `return (` goes before the line break that precedes the result, so its line is not shifted;
+      // on the first line, in front of everything, it counts as part of the prologue.
+      if (gap.includes('\n')) body.push(`return (${gap}${expression});`);
+      else {
+        if (i === 0 && gap.trim() === '') resultPrefix = RETURN.length;
+        body.push(`${gap}${RETURN}${expression});`);
+      }
       return;
     }
     if (
@@ -148,9 +218,13 @@ export function transformCell(
     ) {
       throw new SyntaxError('export is not supported in a notebook cell');
     }
-    body.push(gap + rewriteStatement(node, js, hoisted, functions));
+    body.push(
+      gap + sameLines(js.slice(node.start, node.end), rewriteStatement(node, js, hoisted, functions)),
+    );
   });
   body.push(js.slice(cursor));
-  const declare = hoisted.size > 0 ? `var ${[...hoisted].join(', ')};\n` : '';
-  return { code: `${declare}(async () => {${functions.join('\n')}\n${body.join('')}\n})()` };
+  // The prologue stays on the cell's first line: no line moves, only the first line's columns.
+  const declare = hoisted.size > 0 ? `var ${[...hoisted].join(', ')}; ` : '';
+  const prologue = `${declare}(async () => {${functions.join(' ')} `;
+  return { code: `${prologue}${body.join('')}\n})()`, columnOffset: -(prologue.length + resultPrefix) };
 }

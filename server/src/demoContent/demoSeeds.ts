@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { NOTEBOOK_FILE } from '@atrium/protocol';
 import type { AccountRecord } from '../accounts/AccountStore.js';
 import { createRepo } from '../hub/commands/createRepo.js';
 import type { RepoRecord } from '../hub/RepoStore.js';
 import { notebookFile } from '../notebooks/importTask.js';
+import { notebookTemplate } from '../notebooks/notebookTemplate.js';
 import type { SeedStep } from '../seed.js';
 import type { Services } from '../services.js';
 import { createSpaceFromTemplate } from '../spaces/runtime/commands/createSpaceFromTemplate.js';
@@ -29,11 +28,6 @@ export interface DemoReport {
   skipped: string[];
 }
 
-/** The notebook's card: the template's, without the Space keys, so search and task filters find it. */
-function notebookCard(readme: string): string {
-  return readme.replace(/^(sdk|app_file|pinned):.*\n/gm, '');
-}
-
 async function likeOnce(services: Services, repo: RepoRecord, by: AccountRecord) {
   // The publisher's like: trending lists have something to rank, and a visitor sees it counted.
   if (!(await services.hub.repos.hasLiked(repo.id, by.id)))
@@ -54,7 +48,6 @@ export async function publishDemos(
   if (!owner) throw new Error(`cannot publish demos: account ${ownerName} does not exist`);
   const report: DemoReport = { created: [], skipped: [] };
   for (const name of templates) {
-    const folder = path.join(dir, name);
     let space = await services.hub.repos.find('space', owner.name, name);
     if (space) report.skipped.push(`spaces/${owner.name}/${name}`);
     else {
@@ -68,15 +61,15 @@ export async function publishDemos(
     let notebook = await services.hub.repos.find('notebook', owner.name, name);
     if (notebook) report.skipped.push(`notebooks/${owner.name}/${name}`);
     else {
-      const ipynb = JSON.parse(fs.readFileSync(path.join(folder, NOTEBOOK_FILE), 'utf8')) as unknown;
-      const { content, gitOid } = notebookFile(ipynb, services.config.collabDocMaxBytes);
-      const readme = notebookCard(fs.readFileSync(path.join(folder, 'README.md'), 'utf8'));
+      const template = notebookTemplate(name, dir);
+      if (!template) throw new Error(`cannot publish demos: template ${name} has no notebook`);
+      const { content, gitOid } = notebookFile(template.ipynb, services.config.collabDocMaxBytes);
       notebook = await createRepo(services, owner, {
         type: 'notebook',
         name,
         files: [
           { path: NOTEBOOK_FILE, content, gitOid },
-          { path: 'README.md', content: Buffer.from(readme) },
+          { path: 'README.md', content: Buffer.from(template.card ?? '') },
         ],
       });
       report.created.push(`notebooks/${owner.name}/${name}`);

@@ -8,6 +8,7 @@ import { gitBlobOid } from '../hub/gitOid.js';
 import { BLANK_NOTEBOOK } from './blankNotebook.js';
 import { exportIpynb, type Ipynb, importIpynb, ipynbProblem } from './ipynb.js';
 import { notebookCells } from './notebookDoc.js';
+import { notebookTemplate } from './notebookTemplate.js';
 import { CreateBody } from './schema.js';
 
 /** What an imported notebook may be; above these the import is refused with a 413 saying which. */
@@ -93,9 +94,19 @@ export function importNotebookTask(input: { body: Uint8Array[]; docMaxBytes: num
   // The request wraps the notebook in one object: one level more than the notebook itself.
   const raw = bytes.length === 0 ? {} : parseJson(bytes, 'The request body', 1);
   const body = validate(CreateBody, raw, 'body');
-  const notebook = notebookFile(body.notebook ?? BLANK_NOTEBOOK, input.docMaxBytes);
+  if (body.template !== undefined && body.notebook !== undefined)
+    throw badRequest('Send a notebook or a template, not both', 'notebook_and_template');
+  const template = body.template === undefined ? undefined : notebookTemplate(body.template);
+  if (body.template !== undefined && !template)
+    throw badRequest(`There is no notebook template called ${body.template}`, 'unknown_template');
+  const notebook = notebookFile(template?.ipynb ?? body.notebook ?? BLANK_NOTEBOOK, input.docMaxBytes);
   return {
-    fields: { name: body.name, organization: body.organization, private: body.private },
+    fields: {
+      name: body.name,
+      organization: body.organization,
+      private: body.private,
+      card: template?.card ?? undefined,
+    },
     notebook,
   };
 }

@@ -14,4 +14,10 @@ export const CreateBody = z.object({
   organization: z.string().max(96).optional(),
   private: z.boolean().optional(),
   notebook: z.unknown().optional(),
+  /** A notebook template's folder name (GET /api/templates); not with `notebook`. */
+  template: z
+    .string()
+    .max(96)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'a template name: lowercase letters, digits and dashes')
+    .optional(),
 });

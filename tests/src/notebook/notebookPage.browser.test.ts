@@ -321,7 +321,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
       execution_count: null,
     });
     await a.goto('/notebooks/new');
-    await a.getByLabel('Name').fill(name);
+    await a.getByLabel('Notebook name').fill(name);
     await a.getByLabel(/Import an .ipynb/).setInputFiles({
       name: 'mine.ipynb',
       mimeType: 'application/json',
@@ -333,7 +333,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     // The heading comes with the page; the cell's text arrives with the live document just after.
     await expect.poll(() => editorText(a, 'c0')).toBe('console.log("imported")');
     await a.goto('/notebooks/new');
-    await a.getByLabel('Name').fill(uniqueName('broken'));
+    await a.getByLabel('Notebook name').fill(uniqueName('broken'));
     await a.getByLabel(/Import an .ipynb/).setInputFiles({
       name: 'bad.ipynb',
       mimeType: 'application/json',
@@ -343,7 +343,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await expect.poll(() => a.getByRole('alert').textContent()).toContain('nbformat 3');
   });
 
-  it('renames, forks and deletes a notebook from the page, keeping unsaved edits across the rename', async () => {
+  it('renames, forks and deletes a notebook through dialogs on the page, keeping unsaved edits across the rename', async () => {
     const [a, b] = await Promise.all([pageAs(owner), pageAs(collaborator)]);
     const name = uniqueName('moving');
     const own = await createNotebook(server.url, owner, name, notebookOf(['']));
@@ -351,8 +351,12 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     await a.locator('[data-cell-id="c0"] .cm-content').click();
     await a.keyboard.type('const unsaved = true;');
     const renamed = `${name}-renamed`;
-    a.once('dialog', (d) => void d.accept(renamed));
     await a.getByRole('button', { name: 'Rename' }).click();
+    await a
+      .getByRole('dialog')
+      .getByLabel(/New name/)
+      .fill(renamed);
+    await a.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
     await a.waitForURL(`**/notebooks/${owner.name}/${renamed}`);
     await a.locator('[data-cell-id="c0"] .cm-content').waitFor();
     // The editor shows before the renamed room has synced its content: poll, do not read once.
@@ -360,13 +364,17 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     // Bob forks it into his own namespace.
     await b.goto(`/notebooks/${owner.name}/${renamed}`);
     await b.locator('[data-cell-id="c0"] .cm-content').waitFor();
-    b.once('dialog', (d) => void d.accept(`${renamed}-copy`));
     await b.getByRole('button', { name: 'Fork' }).click();
+    await b
+      .getByRole('dialog')
+      .getByLabel(/Name of your copy/)
+      .fill(`${renamed}-copy`);
+    await b.getByRole('dialog').getByRole('button', { name: 'Fork' }).click();
     await b.waitForURL(`**/notebooks/${collaborator.name}/${renamed}-copy`);
     await b.locator('[data-cell-id="c0"] .cm-content').waitFor();
     await expect.poll(() => editorText(b, 'c0')).toBe('const unsaved = true;');
-    a.once('dialog', (d) => void d.accept());
     await a.getByRole('button', { name: 'Delete notebook' }).click();
+    await a.getByRole('dialog').getByRole('button', { name: 'Delete notebook' }).click();
     await a.waitForURL((url) => url.pathname === '/');
     const gone = await fetch(`${server.url}/api/notebooks/${owner.name}/${renamed}`, {
       headers: bearer(owner.token),

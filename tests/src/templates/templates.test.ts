@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { notebookLanguage } from '@atrium/protocol';
 import { parseCard, seedModels, writeModels } from '@atrium/server/models/index';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, hasDocker, type TestServer } from '../harness/index.js';
+import { ensurePythonImage, startPythonKernel, startPythonServer } from '../python/pythonTesting.js';
 import { ensureImage, execute, startKernel, startSandboxServer } from '../sandbox/sandboxTesting.js';
 
 // Every template is real: its card parses and declares its model, its notebook runs cell by cell in a
@@ -13,6 +15,8 @@ import { ensureImage, execute, startKernel, startSandboxServer } from '../sandbo
 const templatesDir = path.join(
   path.dirname(createRequire(import.meta.url).resolve('@atrium/templates/package.json')),
 );
+/** The Python notebook template (runs in the Python sandbox: pandas, matplotlib, scikit-learn). */
+const PYTHON_NOTEBOOK = 'data-exploration-python';
 const SEED_TASKS: Record<string, string> = {
   'sentiment-analysis': 'atrium/tiny-sentiment-bert',
   translation: 'atrium/tiny-marian-en-fr',
@@ -22,19 +26,19 @@ const SEED_TASKS: Record<string, string> = {
 };
 const read = (...p: string[]) => fs.readFileSync(path.join(templatesDir, ...p), 'utf8');
 interface Notebook {
-  metadata: { atrium?: { models?: string[] } };
+  metadata: { atrium?: { models?: string[] }; kernelspec?: unknown };
   cells: { cell_type: string; source: string }[];
 }
 const notebookOf = (name: string) => JSON.parse(read(name, 'notebook.ipynb')) as Notebook;
 
 describe('templates', () => {
-  it('has a Space and a notebook for each seed task, plus blank notebook, blank Space and static Space', () => {
+  it('has a Space and a notebook for each seed task, plus blank notebook, Python notebook, blank Space and static Space', () => {
     const folders = fs
       .readdirSync(templatesDir)
       .filter((f) => !f.startsWith('.') && f !== 'node_modules')
       .filter((f) => fs.statSync(path.join(templatesDir, f)).isDirectory());
     expect(folders.sort()).toEqual(
-      [...Object.keys(SEED_TASKS), 'blank-notebook', 'blank-space', 'static-space'].sort(),
+      [...Object.keys(SEED_TASKS), 'blank-notebook', PYTHON_NOTEBOOK, 'blank-space', 'static-space'].sort(),
     );
     for (const [name, model] of Object.entries(SEED_TASKS)) {
       const { metadata } = parseCard(read(name, 'README.md'));
@@ -51,6 +55,43 @@ describe('templates', () => {
     expect(read('static-space', 'index.html')).toContain('<h1>');
     expect(parseCard(read('blank-space', 'README.md')).metadata.app_file).toBe('app.ts');
     expect(notebookOf('blank-notebook').cells.some((c) => c.cell_type === 'code')).toBe(true);
+    // The Python template is a notebook only (no sdk), with Jupyter's Python kernelspec.
+    expect(parseCard(read(PYTHON_NOTEBOOK, 'README.md')).metadata.sdk).toBeUndefined();
+    expect(notebookLanguage(notebookOf(PYTHON_NOTEBOOK).metadata)).toBe('python');
+  });
+});
+
+describe.skipIf(!hasDocker())('the Python template notebook in a Python sandbox', () => {
+  let server: TestServer;
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    ensureImage();
+    ensurePythonImage();
+    server = await startPythonServer('runc', { executionTimeoutS: 120 });
+    headers = { authorization: `Bearer ${(await createUser(server.url)).token}` };
+  }, 1_800_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('runs cell by cell: a table, a summary, a figure, a model and its accuracy', async () => {
+    const kernel = await startPythonKernel(server.url, headers);
+    const cells = notebookOf(PYTHON_NOTEBOOK).cells.filter((c) => c.cell_type === 'code');
+    const runs = [];
+    for (const cell of cells) {
+      const run = await execute(server.url, headers, kernel.id, cell.source);
+      if (run.error) throw new Error(`${PYTHON_NOTEBOOK}: ${run.error.ename}: ${run.error.evalue}`);
+      runs.push(run);
+    }
+    const [table, summary, figure, model] = runs;
+    expect(String(table?.result?.['text/html'])).toContain('sepal_length');
+    expect(String(summary?.result?.['text/plain'])).toContain('virginica');
+    const images = (figure?.messages ?? []).filter(
+      (m) => m.header.msg_type === 'display_data' && 'image/png' in (m.content as { data: object }).data,
+    );
+    expect(images).toHaveLength(1);
+    const accuracy = Number(/accuracy: ([0-9.]+)/.exec(model?.stdout ?? '')?.[1]);
+    expect(accuracy).toBeGreaterThan(0.6);
   });
 });
 
@@ -125,15 +166,19 @@ describe.skipIf(!hasDocker())('template notebooks in a sandbox', () => {
 
   /** Runs a notebook's code cells in order in a fresh kernel; returns each cell's stdout. */
   async function runNotebook(name: string): Promise<string[]> {
+    return (await runNotebookCells(name)).map((r) => r.stdout);
+  }
+  /** Runs a notebook's code cells in order in a fresh kernel; returns each cell's execution. */
+  async function runNotebookCells(name: string) {
     const notebook = notebookOf(name);
     await server.services.modelCache.ensureAll(notebook.metadata.atrium?.models ?? []);
     const kernel = await startKernel(server.url, headers);
-    const outputs: string[] = [];
+    const outputs: Awaited<ReturnType<typeof execute>>[] = [];
     for (const cell of notebook.cells.filter((c) => c.cell_type === 'code' && c.source.trim())) {
       // The notebooks declare TypeScript (kernelspec), as the notebook runner would pass it.
       const result = await execute(server.url, headers, kernel.id, cell.source, { language: 'typescript' });
       if (result.error) throw new Error(`${name}: ${result.error.ename}: ${result.error.evalue}`);
-      outputs.push(result.stdout);
+      outputs.push(result);
     }
     return outputs;
   }
@@ -174,9 +219,18 @@ describe.skipIf(!hasDocker())('template notebooks in a sandbox', () => {
     expect(out.score).toBeGreaterThan(0);
   });
 
-  it('runs the image classification notebook: top-3 labels', async () => {
-    const out = lastJson((await runNotebook('image-classification')).at(-1)) as { label: string }[];
+  it('runs the image classification notebook: the image drawn, then its top-3 labels', async () => {
+    const last = (await runNotebookCells('image-classification')).at(-1);
+    const out = lastJson(last?.stdout) as { label: string }[];
     expect(out).toHaveLength(3);
     expect(out[0]?.label).toBe('blue');
+    // "The image is drawn here": `display.png(png);` standing alone shows the PNG before the labels.
+    const images = (last?.messages ?? []).filter(
+      (m) => m.header.msg_type === 'display_data' && 'image/png' in (m.content as { data: object }).data,
+    );
+    expect(images).toHaveLength(1);
+    const data = (images[0]?.content as { data: Record<string, string> } | undefined)?.data ?? {};
+    const png = Buffer.from(String(data['image/png']), 'base64');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 });

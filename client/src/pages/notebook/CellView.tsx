@@ -3,12 +3,12 @@ import type { EditorView } from '@codemirror/view';
 import { memo, useEffect, useReducer, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { renderMarkdown } from '../../safeHtml';
+import { renderMathMarkdown } from '../../safeHtml/mathMarkdown';
 import { CellEditor } from './CellEditor';
 import { queueEditor } from './editorQueue';
 import { cellId, cellSource, cellType } from './notebookModel';
 import { OutputView } from './OutputView';
-import type { Output } from './outputs';
+import { type Output, outputLines, SCROLL_ABOVE_LINES } from './outputs';
 import type { Collaborator } from './useNotebookDoc';
 
 export interface CellViewProps {
@@ -104,6 +104,10 @@ function CellViewImpl(props: CellViewProps) {
   const showRendered = type === 'markdown' && !editing;
   const viewRef = useRef<EditorView | null>(null);
   const [help, setHelp] = useState<string | null>(null);
+  // Long outputs scroll in a bounded box, as in JupyterLab; the reader may unfold them.
+  const [unfolded, setUnfolded] = useState(false);
+  const long = outputLines(outputs) > SCROLL_ABOVE_LINES;
+  const scrolled = long && !unfolded;
 
   // Focus follows the mode: the editor in edit mode, the cell itself in command mode.
   useEffect(() => {
@@ -155,7 +159,7 @@ function CellViewImpl(props: CellViewProps) {
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by the one sanitizer (safeHtml).
             dangerouslySetInnerHTML={{
               __html:
-                renderMarkdown(source.toString()) ||
+                renderMathMarkdown(source.toString()) ||
                 '<p class="nb-empty">Empty markdown cell: double-click to edit</p>',
             }}
           />
@@ -188,10 +192,26 @@ function CellViewImpl(props: CellViewProps) {
         )}
         {(outputs.length > 0 || ranBy) && (
           <div className="nb-outputs" data-testid="outputs" aria-live="polite">
-            {outputs.map((o, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: outputs have no ids; they only ever append or clear.
-              <OutputView key={i} output={o} />
-            ))}
+            <div
+              className={`nb-output-area${scrolled ? ' nb-outputs-scrolled' : ''}`}
+              data-testid="output-area"
+              // A scrolling box must be reachable by keyboard to be scrolled without a mouse.
+              tabIndex={scrolled ? 0 : undefined}
+            >
+              {outputs.map((o, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: outputs have no ids; they only ever append or clear.
+                <OutputView key={i} output={o} />
+              ))}
+            </div>
+            {long && (
+              <button
+                type="button"
+                className="button-link nb-output-fold"
+                onClick={() => setUnfolded(!unfolded)}
+              >
+                {unfolded ? 'Scroll long output' : 'Show all output'}
+              </button>
+            )}
             {ranBy && (
               <div className="nb-ran-by" data-testid="ran-by">
                 {running ? 'running, started by' : 'ran by'} {ranBy}

@@ -7,13 +7,15 @@ import {
 } from '@atrium/protocol';
 import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useSession } from '../../auth';
-import { ErrorMessage } from '../../components';
+import { ConfirmDialog, ErrorMessage } from '../../components';
 import { useResource } from '../../hooks/useResource';
+import { CellTypeSelect } from './CellTypeSelect';
 import { CellView } from './CellView';
 import { HistoryPanel } from './HistoryPanel';
 import { KernelBadge } from './KernelBadge';
+import { NotebookActions } from './NotebookActions';
 import { notebookApi } from './notebookApi';
 import {
   type CellType,
@@ -29,10 +31,14 @@ import {
 } from './notebookModel';
 import { PresenceList } from './PresenceList';
 import { type LiveNotebook, useNotebookDoc } from './useNotebookDoc';
+import { useStickyBelowHeader } from './useStickyBelowHeader';
 import './notebook.css';
 
-/** The notebook page: co-edited cells, the shared kernel, outputs live for everyone. */
-export function NotebookPage() {
+/**
+ * The notebook page: co-edited cells, the shared kernel, outputs live for everyone. `embedded` is the
+ * page other sites frame (`/embed/notebooks/…`): read-only cells and outputs, no toolbar.
+ */
+export function NotebookPage({ embedded = false }: { embedded?: boolean }) {
   const { owner = '', name = '' } = useParams();
   const id = `${owner}/${name}`;
   const { resource } = useResource(id, () => notebookApi.session(id));
@@ -45,8 +51,9 @@ export function NotebookPage() {
       id={id}
       me={session.user?.name ?? null}
       live={live}
-      canWrite={resource.data.canWrite && !live.readOnly && !live.closedReason}
+      canWrite={!embedded && resource.data.canWrite && !live.readOnly && !live.closedReason}
       initialKernel={resource.data.kernel}
+      embedded={embedded}
     />
   );
 }
@@ -57,16 +64,17 @@ function Notebook({
   live,
   canWrite,
   initialKernel,
+  embedded,
 }: {
   id: string;
   me: string | null;
   live: LiveNotebook;
   canWrite: boolean;
   initialKernel: NotebookKernelStatus;
+  embedded: boolean;
 }) {
   const { doc, provider, cells, people, synced } = live;
   const kernel = live.kernel ?? initialKernel;
-  const navigate = useNavigate();
   const [search] = useSearchParams();
   const eager = search.get('eager') === '1';
   const [selected, setSelected] = useState<string | null>(null);
@@ -75,6 +83,9 @@ function Notebook({
   const [showHistory, setShowHistory] = useState(false);
   const [historyVersion, setHistoryVersion] = useState(0);
   const [message, setMessage] = useState('');
+  const [askRestart, setAskRestart] = useState(false);
+  const toolbar = useRef<HTMLDivElement>(null);
+  useStickyBelowHeader(toolbar);
   const views = useRef(new Map<string, EditorView>());
   const lastD = useRef(0);
 
@@ -218,31 +229,6 @@ function Notebook({
     return m;
   }, [people]);
 
-  const rename = () =>
-    act(async () => {
-      const to = window.prompt('New name for this notebook', id.split('/')[1]);
-      if (!to) return;
-      const target = `${id.split('/')[0]}/${to}`;
-      // The live document is named after the repository: commit it first so nothing typed is lost.
-      await notebookApi.save(id, `Save before renaming to ${to}`);
-      await notebookApi.rename(id, target);
-      navigate(`/notebooks/${target}`);
-    });
-  const fork = () =>
-    act(async () => {
-      if (!me) throw new Error('Sign in to fork this notebook');
-      const to = window.prompt('Name of your copy', `${id.split('/')[1]}-fork`);
-      if (!to) return;
-      const res = await notebookApi.fork(id, `${me}/${to}`);
-      const path = new URL(res.url, location.origin).pathname;
-      navigate(path.startsWith('/notebooks/') ? path : `/notebooks/${to}`);
-    });
-  const remove = () =>
-    act(async () => {
-      if (!window.confirm(`Delete ${id} and its history? This cannot be undone.`)) return;
-      await notebookApi.remove(id);
-      navigate('/');
-    });
   const save = () =>
     act(async () => {
       await notebookApi.save(id, message);
@@ -252,13 +238,13 @@ function Notebook({
 
   const disabled = !canWrite;
   return (
-    <div className="nb-page">
+    <div className={`nb-page${embedded ? ' nb-embedded' : ''}`}>
       <header className="nb-header">
         <div className="nb-title">
           <h1>
             <span className="nb-owner">{id.split('/')[0]} /</span> {id.split('/')[1]}
           </h1>
-          {!canWrite && <span className="nb-readonly-badge">Read only</span>}
+          {!canWrite && !embedded && <span className="nb-readonly-badge">Read only</span>}
           <label className="nb-language">
             <select
               aria-label="Kernel language"
@@ -278,134 +264,133 @@ function Notebook({
           <KernelBadge kernel={kernel} />
         </div>
         <PresenceList people={people} ids={ids} />
+        {!embedded && <NotebookActions id={id} me={me} canWrite={canWrite} onError={setError} />}
       </header>
-      <div className="nb-toolbar" role="toolbar" aria-label="Notebook">
-        <button
-          type="button"
-          className="button button-primary button-small"
-          disabled={disabled || !current}
-          onClick={() => current && run(current, true)}
-        >
-          ▶ Run
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled}
-          onClick={() => act(() => notebookApi.runAll(id))}
-        >
-          Run all
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled}
-          onClick={() => act(() => notebookApi.interrupt(id))}
-        >
-          ■ Interrupt
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled}
-          onClick={() => act(() => notebookApi.restart(id))}
-        >
-          ↻ Restart
-        </button>
-        <span className="nb-toolbar-sep" />
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled}
-          onClick={() => addCell('below')}
-        >
-          + Cell
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled || !current}
-          onClick={removeCell}
-          aria-label="Delete cell"
-        >
-          Delete
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled || !current}
-          onClick={() => current && moveCell(doc, current, -1)}
-          aria-label="Move cell up"
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled || !current}
-          onClick={() => current && moveCell(doc, current, 1)}
-          aria-label="Move cell down"
-        >
-          ↓
-        </button>
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          disabled={disabled || !current}
-          onClick={split}
-        >
-          Split
-        </button>
-        <select
-          aria-label="Cell type"
-          disabled={disabled || !current}
-          value={String((current && cells.find((c) => cellId(c) === current)?.get('cell_type')) || 'code')}
-          onChange={(e) => current && setCellType(doc, current, e.target.value as CellType)}
-        >
-          <option value="code">Code</option>
-          <option value="markdown">Markdown</option>
-          <option value="raw">Raw</option>
-        </select>
-        <span className="nb-toolbar-sep" />
-        {canWrite && (
-          <>
-            <input
-              className="nb-commit-message"
-              placeholder="Commit message"
-              aria-label="Commit message"
-              value={message}
-              onChange={(e) => setMessage(e.target.value)}
-            />
-            <button type="button" className="button button-primary button-small" onClick={save}>
-              Save
-            </button>
-          </>
-        )}
-        <button
-          type="button"
-          className="button button-small button-secondary"
-          onClick={() => setShowHistory((s) => !s)}
-          aria-pressed={showHistory}
-        >
-          History
-        </button>
-        <a className="button button-small button-secondary" href={notebookApi.exportUrl(id)} download>
-          Export .ipynb
+      {embedded ? (
+        <a className="nb-embed-link" href={`/notebooks/${id}`} target="_blank" rel="noreferrer">
+          Open in Atrium ↗
         </a>
-        {canWrite && (
-          <>
-            <button type="button" className="button button-small button-secondary" onClick={rename}>
-              Rename
-            </button>
-            <button type="button" className="button button-small button-secondary" onClick={remove}>
-              Delete notebook
-            </button>
-          </>
-        )}
-        <button type="button" className="button button-small button-secondary" onClick={fork}>
-          Fork
-        </button>
-      </div>
+      ) : (
+        <div className="nb-toolbar" role="toolbar" aria-label="Notebook" ref={toolbar}>
+          <button
+            type="button"
+            className="button button-primary button-small"
+            disabled={disabled || !current}
+            onClick={() => current && run(current, true)}
+          >
+            ▶ Run
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled}
+            onClick={() => act(() => notebookApi.runAll(id))}
+          >
+            Run all
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled}
+            onClick={() => act(() => notebookApi.interrupt(id))}
+          >
+            ■ Interrupt
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled}
+            onClick={() => setAskRestart(true)}
+          >
+            ↻ Restart
+          </button>
+          <span className="nb-toolbar-sep" />
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled}
+            onClick={() => addCell('below')}
+          >
+            + Cell
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled || !current}
+            onClick={removeCell}
+            aria-label="Delete cell"
+          >
+            Delete
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled || !current}
+            onClick={() => current && moveCell(doc, current, -1)}
+            aria-label="Move cell up"
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled || !current}
+            onClick={() => current && moveCell(doc, current, 1)}
+            aria-label="Move cell down"
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={disabled || !current}
+            onClick={split}
+          >
+            Split
+          </button>
+          <CellTypeSelect
+            cell={current ? cells.find((c) => cellId(c) === current) : undefined}
+            disabled={disabled}
+            onChange={(type) => current && setCellType(doc, current, type)}
+          />
+          <span className="nb-toolbar-sep" />
+          {canWrite && (
+            <>
+              <input
+                className="nb-commit-message"
+                placeholder="Commit message"
+                aria-label="Commit message"
+                value={message}
+                onChange={(e) => setMessage(e.target.value)}
+              />
+              <button type="button" className="button button-primary button-small" onClick={save}>
+                Save
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            onClick={() => setShowHistory((s) => !s)}
+            aria-pressed={showHistory}
+          >
+            History
+          </button>
+          <a className="button button-small button-secondary" href={notebookApi.exportUrl(id)} download>
+            Export .ipynb
+          </a>
+        </div>
+      )}
+      <ConfirmDialog
+        open={askRestart}
+        title="Restart the kernel?"
+        confirmLabel="Restart"
+        danger
+        onConfirm={() => void act(() => notebookApi.restart(id))}
+        onClose={() => setAskRestart(false)}
+      >
+        <p>Every variable is lost, for everyone using this notebook; outputs stay.</p>
+      </ConfirmDialog>
       {error && <ErrorMessage message={error} />}
       {live.closedReason && <ErrorMessage message={live.closedReason} />}
       {live.movedTo && (

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { renderMarkdown, sanitizeHtml, sanitizeSvg } from '../../safeHtml';
+import { sanitizeHtml, sanitizeSvg } from '../../safeHtml';
+import { renderMathMarkdown } from '../../safeHtml/mathMarkdown';
 import { capped, joined, type Output, pickMime, stripAnsi } from './outputs';
 
 // vega-embed is large: it loads only when a notebook shows a chart.
@@ -49,7 +50,7 @@ function MimeView({ data }: { data: Record<string, unknown> }) {
   const value = mime ? data[mime] : undefined;
   const html = useMemo(() => {
     if (mime === 'text/html') return sanitizeHtml(joined(value), 'output');
-    if (mime === 'text/markdown') return renderMarkdown(capped(joined(value)).text);
+    if (mime === 'text/markdown') return renderMathMarkdown(capped(joined(value)).text);
     return '';
   }, [mime, value]);
   const svg = useMemo(() => (mime === 'image/svg+xml' ? sanitizeSvg(joined(value)) : ''), [mime, value]);

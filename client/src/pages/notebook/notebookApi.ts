@@ -5,6 +5,8 @@ import type {
   NotebookCreateRequest,
   NotebookKernelStatus,
   NotebookSessionView,
+  RepoInfoView,
+  TemplateView,
 } from '@atrium/protocol';
 import { api } from '../../api';
 
@@ -12,6 +14,8 @@ const base = (id: string) => `/api/notebooks/${id}`;
 
 /** The notebook routes (server/src/notebooks) and the hub routes a notebook page uses. */
 export const notebookApi = {
+  info: (id: string) => api<RepoInfoView>('GET', base(id)),
+  templates: () => api<TemplateView[]>('GET', '/api/templates'),
   session: (id: string) => api<NotebookSessionView>('GET', `${base(id)}/session`),
   run: (id: string, cells: string[]) => api<NotebookKernelStatus>('POST', `${base(id)}/run`, { cells }),
   runAll: (id: string) => api<NotebookKernelStatus>('POST', `${base(id)}/run`, { all: true }),

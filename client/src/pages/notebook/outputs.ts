@@ -46,3 +46,23 @@ export function pickMime(data: Record<string, unknown>): (typeof MIME_ORDER)[num
 export function capped(text: string, cap = VIEW_CAP_CHARS): { text: string; omitted: number } {
   return text.length <= cap ? { text, omitted: 0 } : { text: text.slice(0, cap), omitted: text.length - cap };
 }
+
+/** Past this many lines of text a cell's outputs scroll in a box of bounded height, as in JupyterLab. */
+export const SCROLL_ABOVE_LINES = 100;
+
+/** Lines of text (streams, plain text, tracebacks) in a cell's outputs, stopping once past `limit`. */
+export function outputLines(outputs: Output[], limit = SCROLL_ABOVE_LINES): number {
+  let lines = 0;
+  for (const o of outputs) {
+    const text =
+      o.output_type === 'stream'
+        ? joined(o.text)
+        : o.output_type === 'error'
+          ? (o.traceback ?? []).join('\n')
+          : joined(o.data?.['text/plain']);
+    for (let at = text.indexOf('\n'); at !== -1 && lines <= limit; at = text.indexOf('\n', at + 1)) lines++;
+    if (text && !text.endsWith('\n')) lines++;
+    if (lines > limit) break;
+  }
+  return lines;
+}

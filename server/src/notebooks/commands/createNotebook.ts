@@ -8,7 +8,14 @@ import type { ImportedNotebook } from '../importTask.js';
 export async function createNotebook(
   services: Services,
   actor: AccountRecord,
-  input: { name: string; organization?: string; private?: boolean; notebook: ImportedNotebook },
+  input: {
+    name: string;
+    organization?: string;
+    private?: boolean;
+    notebook: ImportedNotebook;
+    /** README.md of a notebook made from a template (its card). */
+    card?: string;
+  },
 ): Promise<{ id: string; url: string }> {
   const { content, gitOid } = input.notebook;
   const repo = await createRepo(services, actor, {
@@ -16,7 +23,10 @@ export async function createNotebook(
     name: input.name,
     organization: input.organization,
     private: input.private,
-    files: [{ path: NOTEBOOK_FILE, content, gitOid }],
+    files: [
+      { path: NOTEBOOK_FILE, content, gitOid },
+      ...(input.card ? [{ path: 'README.md', content: Buffer.from(input.card) }] : []),
+    ],
   });
   const id = `${repo.ownerName}/${repo.name}`;
   return { id, url: `/notebooks/${id}` };

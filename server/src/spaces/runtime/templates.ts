@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TemplateView } from '@atrium/protocol';
+import { type KernelLanguage, notebookLanguage, type TemplateView } from '@atrium/protocol';
 import { parseCardData } from '../../hub/cardData.js';
 
 /** The repository's templates/ folder (server/dist/spaces/runtime → ../../../../templates), or ATRIUM_TEMPLATES_DIR. */
@@ -13,6 +13,15 @@ export function templatesDir(): string {
 }
 
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
+
+/** A notebook template's kernel language; null when its file does not parse (it is listed all the same). */
+function templateLanguage(file: string): KernelLanguage | null {
+  try {
+    return notebookLanguage((JSON.parse(fs.readFileSync(file, 'utf8')) as { metadata?: unknown }).metadata);
+  } catch {
+    return null;
+  }
+}
 
 /** One template folder: its card and whether it holds a Space, a notebook, or both. */
 function readTemplate(dir: string, name: string): TemplateView[] {
@@ -30,7 +39,10 @@ function readTemplate(dir: string, name: string): TemplateView[] {
   };
   const out: TemplateView[] = [];
   if (typeof card.sdk === 'string') out.push({ ...base, kind: 'space', sdk: card.sdk });
-  if (fs.existsSync(path.join(folder, 'notebook.ipynb'))) out.push({ ...base, kind: 'notebook', sdk: null });
+  const notebook = path.join(folder, 'notebook.ipynb');
+  if (fs.existsSync(notebook)) {
+    out.push({ ...base, kind: 'notebook', sdk: null, language: templateLanguage(notebook) });
+  }
   return out;
 }
 
