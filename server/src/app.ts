@@ -36,7 +36,7 @@ import { NotebookKernels } from './notebooks/NotebookKernels.js';
 import { UploadQuota } from './quota/UploadQuota.js';
 import { mountRoutes, upgradeRoutes } from './routes.js';
 import { Runtime } from './runtime/Runtime.js';
-import { SandboxLabel } from './runtime/SandboxDriver.js';
+import { type SandboxDriver, SandboxLabel } from './runtime/SandboxDriver.js';
 import { baseSeeds, runSeeds } from './seed.js';
 import type { Services } from './services.js';
 import { findClientDir, serveClient, serveClientAssets } from './shell/serveClient.js';
@@ -72,6 +72,11 @@ export interface Atrium {
 
 export interface StartOptions {
   log?: Logger;
+  /**
+   * Sandboxes on this driver instead of the configured engine, with no image to build (tests run
+   * kernel and Space lifecycles on `LocalProcessDriver` without Docker).
+   */
+  sandboxDriver?: SandboxDriver;
 }
 
 /** Opens the data directory, builds the services and starts listening. */
@@ -133,6 +138,7 @@ export async function startAtrium(
       config,
       meta,
       log,
+      options.sandboxDriver,
       (driver, instanceId) =>
         new ModelViews({
           cache: modelCache,

@@ -217,6 +217,7 @@ export class LocalProcessDriver implements SandboxDriver {
       TMPDIR: s.dir,
       USER: 'sandbox',
       ATRIUM_APP_DIR: path.join(s.dir, 'app'),
+      ATRIUM_PACKAGES_DIR: localPackagesDir(),
     };
     for (const [k, v] of Object.entries(s.spec.env)) env[k] = hostPath.get(v) ?? v;
     return env;
@@ -247,7 +248,7 @@ const info = (s: LocalSandbox): SandboxInfo => ({
 /**
  * The Node runner of this checkout, as a host command (the image's command with this node and the
  * built `sandbox/dist/runner/start.js`). Apps import the SDK and transformers.js from this checkout's
- * node_modules (ATRIUM_PACKAGES_DIR, which the spec's env must carry for app mode).
+ * node_modules (ATRIUM_PACKAGES_DIR, set for every sandbox of this driver).
  */
 export function localRunnerCommand(memoryMb: number): string[] {
   const command = runnerCommand(memoryMb);

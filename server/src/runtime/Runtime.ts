@@ -48,11 +48,11 @@ export class Runtime {
     private readonly log: Logger,
     readonly instanceId: string,
     makeModelViews: MakeModelViews | undefined,
-    kubernetes: SandboxDriver | null,
+    external: SandboxDriver | null,
   ) {
     const where = config.sandboxDriver;
-    this.docker = kubernetes ? null : new DockerDriver(log);
-    this.driver = kubernetes ?? (this.docker as DockerDriver);
+    this.docker = external ? null : new DockerDriver(log);
+    this.driver = external ?? (this.docker as DockerDriver);
     // Model views are volumes; on Kubernetes only with a shared claim (runtime/kubernetes/README.md).
     const views = where.kind === 'docker' || where.volumesClaim !== undefined;
     if (!views)
@@ -93,6 +93,7 @@ export class Runtime {
     config: Config,
     meta: MetaStore,
     log: Logger,
+    injected?: SandboxDriver,
     makeModelViews?: MakeModelViews,
   ): Promise<Runtime> {
     let instanceId = config.instanceId ?? (await meta.get('instance_id'));
@@ -103,11 +104,12 @@ export class Runtime {
     const runtimeLog = log.child({ concern: 'runtime' });
     const where = config.sandboxDriver;
     // Loaded only when asked for: @kubernetes/client-node takes seconds to import on a busy machine.
-    const kubernetes =
-      where.kind === 'kubernetes'
+    const external =
+      injected ??
+      (where.kind === 'kubernetes'
         ? (await import('./kubernetes/createKubernetesDriver.js')).createKubernetesDriver(runtimeLog, where)
-        : null;
-    return new Runtime(config, runtimeLog, instanceId, makeModelViews, kubernetes);
+        : null);
+    return new Runtime(config, runtimeLog, instanceId, makeModelViews, external);
   }
 
   /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */
@@ -135,6 +137,12 @@ export class Runtime {
   /** Ensures one image, its progress and outcome in `status` (shown by /api/health) and the log. */
   private async ensureImage(status: ImageStatus, options: Pick<EnsureImageOptions, 'recipe'>): Promise<void> {
     const where = this.config.sandboxDriver;
+    if (!this.docker && where.kind !== 'kubernetes') {
+      // An injected driver runs its own runner: there is no image to build.
+      Object.assign(status, { state: 'present', tag: 'injected', progress: null, error: null });
+      this.kernels.fillPoolIfWanted();
+      return;
+    }
     if (where.kind === 'kubernetes') {
       // A cluster pulls a pushed image: nothing is built here, the configured reference is used as it is.
       const tag = options.recipe ? where.pythonImage : where.image;

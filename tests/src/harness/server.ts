@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { type Atrium, type Config, loadConfig, startAtrium } from '@atrium/server';
+import { type Atrium, type Config, loadConfig, type StartOptions, startAtrium } from '@atrium/server';
 import { startTestPostgres, type TestPostgres } from './postgres.js';
 
 export interface TestServer extends Atrium {
@@ -34,7 +34,10 @@ export function testDatabaseUrl(dataDir: string): Promise<string> | undefined {
 }
 
 /** The real Atrium server in this process, on port 0, with a fresh data directory and quiet logs. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDataDir();
   const config = loadConfig(
     {
@@ -45,7 +48,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     },
     { authRateLimit: 10_000, databaseUrl: await testDatabaseUrl(dataDir), ...overrides, dataDir },
   );
-  const atrium = await startAtrium(config);
+  const atrium = await startAtrium(config, options);
   return {
     ...atrium,
     dataDir,
