@@ -155,6 +155,13 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
     expect(await viewer.locator('.navbar').count()).toBe(0);
     await viewer.getByText('Open in Atrium').waitFor();
     await viewer.screenshot({ path: screenshotPath('notebook-embed') });
+    // An embedded copy is not a person on the page. Presence travels in order: once the owner sees a
+    // visitor who came after the embed, the embed's presence would have arrived too.
+    const later = await createUser(server.url, uniqueName('eve'));
+    const visitor = await pageAs(later);
+    await visitor.goto(`/notebooks/${id}`);
+    await expect.poll(() => page.getByTestId('presence').textContent()).toContain(later.name);
+    expect(await page.getByTestId('presence').textContent()).not.toContain(reader.name);
 
     await actions.getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(`**/notebooks/${id}/settings`);

@@ -43,7 +43,11 @@ export function NotebookPage({ embedded = false }: { embedded?: boolean }) {
   const id = `${owner}/${name}`;
   const { resource } = useResource(id, () => notebookApi.session(id));
   const { session } = useSession();
-  const live = useNotebookDoc(collabDocumentName('notebook', id), session.user?.name ?? 'You (guest)');
+  const live = useNotebookDoc(
+    collabDocumentName('notebook', id),
+    session.user?.name ?? 'You (guest)',
+    embedded,
+  );
   if (resource.state === 'loading' || !live) return <p className="nb-loading">Opening {id}…</p>;
   if (resource.state === 'failed') return <ErrorMessage message={resource.error} />;
   return (

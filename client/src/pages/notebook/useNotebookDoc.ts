@@ -38,8 +38,11 @@ export interface LiveNotebook {
   readOnly: boolean;
 }
 
-/** `selfName`: how this person appears in their own presence list (the server never echoes it back). */
-export function useNotebookDoc(docName: string, selfName: string): LiveNotebook | null {
+/**
+ * `selfName`: how this person appears in their own presence list (the server never echoes it back).
+ * `silent`: publish no presence at all (an embedded copy on another site is not a person on the page).
+ */
+export function useNotebookDoc(docName: string, selfName: string, silent = false): LiveNotebook | null {
   const [live, setLive] = useState<LiveNotebook | null>(null);
   // Read at each presence change: learning one's name later must not reconnect the document.
   const self = useRef(selfName);
@@ -106,7 +109,8 @@ export function useNotebookDoc(docName: string, selfName: string): LiveNotebook 
       ended: (end) => update({ closedReason: end.message, movedTo: end.movedTo }),
       readOnly: () => update({ readOnly: true }),
     });
-    provider.awareness.setLocalStateField(CELL_PRESENCE_FIELD, null);
+    if (silent) provider.awareness.setLocalState(null);
+    else provider.awareness.setLocalStateField(CELL_PRESENCE_FIELD, null);
     setLive(state);
     return () => {
       cells.unobserve(onCells);
@@ -116,7 +120,7 @@ export function useNotebookDoc(docName: string, selfName: string): LiveNotebook 
       doc.destroy();
       setLive(null);
     };
-  }, [docName]);
+  }, [docName, silent]);
 
   return live;
 }
