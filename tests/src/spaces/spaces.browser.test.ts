@@ -300,11 +300,24 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     await a.getByRole('button', { name: 'Submit' }).click();
     await a.locator('.demo-done').waitFor({ timeout: 60_000 });
     const seen = await a.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
-    // Partial texts before the whole one, each extending the one before, all starting with the prompt.
-    // The tiny model makes 24 tokens in a few ms, so React may batch several into one render: at least
-    // one partial must show before the final text (exact word-by-word streaming: spacePage.browser.test.ts).
-    expect(seen.length).toBeGreaterThanOrEqual(2);
+    // Every text the page showed extends the one before, from the prompt to the whole continuation.
+    // The tiny model makes 24 tokens in a few ms, and partials that arrive in one network read are one
+    // render (React batches them): how many renders the page makes is not the server's to decide.
+    // Exact word-by-word streaming into the page is spacePage.browser.test.ts's (a paced demo); here
+    // the stream itself must carry partial results before the final one.
+    expect(seen.length).toBeGreaterThanOrEqual(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.startsWith(seen[i - 1] ?? '')).toBe(true);
+    const call = `${server.url}/spaces/${alice.name}/writer/app/gradio_api/call/predict`;
+    const joined = await fetch(call, {
+      method: 'POST',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ data: ['Alice was', 24] }),
+    });
+    const { event_id } = (await joined.json()) as { event_id: string };
+    const stream = await (await fetch(`${call}/${event_id}`, { headers: bearer(alice.token) })).text();
+    const events = [...stream.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(events.filter((e) => e === 'generating').length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)).toBe('complete');
     expect(seen[0]?.startsWith('Alice was')).toBe(true);
     expect((seen.at(-1)?.length ?? 0) > 'Alice was'.length + 10).toBe(true);
     await shot(a, 'text-generation-streamed');
