@@ -186,8 +186,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     await a.getByRole('button', { name: '+ New file' }).click();
     await a.getByLabel('New file name').fill('notes.md');
     await a.getByRole('button', { name: 'Create', exact: true }).click();
-    await a.locator('.monaco-host[data-file="notes.md"]').waitFor();
-    await a.locator('.monaco-host .view-lines').click();
+    await a.locator('.monaco-host[data-ready="notes.md"] .view-lines').click();
     await a.keyboard.type('# Notes', { delay: 5 });
     await a.keyboard.press('Enter');
     await a.keyboard.press('Enter');

@@ -77,7 +77,12 @@ export function MonacoEditor({
     });
     const binding = new MonacoBinding(text, model, new Set([editor]), provider.awareness);
     provider.awareness.setLocalStateField('file', path);
+    // `data-file` changes at render, before this effect swaps the editor: `data-ready` says which
+    // file's editor takes the keys now (a click in between would land in the old, disposed one).
+    const hostElement = host.current;
+    hostElement.dataset.ready = path;
     return () => {
+      delete hostElement.dataset.ready;
       binding.destroy();
       editor.dispose();
       model.dispose();
