@@ -61,6 +61,9 @@ export async function applyPostgresMigrations(
 ): Promise<string[]> {
   checkIds(migrations);
   return db.transaction().execute(async (trx) => {
+    // Waiting on another process's migration, or rewriting a large table, may outlast the pool's
+    // statement timeout: lifted for this transaction only.
+    await sql`SET LOCAL statement_timeout = 0`.execute(trx);
     await sql`SELECT pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK)})`.execute(trx);
     await sql`CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`.execute(
       trx,

@@ -32,7 +32,10 @@ export interface DatabaseLocation {
   file: string;
   /** `postgres://…` chooses PostgreSQL. */
   url?: string;
-  /** Told when an idle PostgreSQL connection breaks (a restart, a failover): the pool replaces it. */
+  /**
+   * Told when a PostgreSQL connection breaks (a restart, a failover), idle or in use: the pool
+   * replaces it, and a query running on it fails with the error.
+   */
   onConnectionError?: (err: Error) => void;
 }
 
@@ -119,15 +122,32 @@ const numberTypes = {
 
 /** Connections per process: enough for concurrent requests, few enough for several processes per server. */
 const POOL_SIZE = 10;
+/** A connection not made (or not free in the pool) by then fails the request instead of queuing forever. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * The server cancels any statement running longer (generous: the slowest store query takes well
+ * under a second), so one hung query cannot hold a room, a request or shutdown forever. Migrations,
+ * which may wait on another process's lock or rewrite a table, lift it for their transaction.
+ */
+const STATEMENT_TIMEOUT_MS = 30_000;
 
 async function openPostgres(
   url: string,
   migrations: readonly Migration[],
   onConnectionError: (err: Error) => void = () => undefined,
 ): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types: numberTypes });
-  // Unhandled, an idle client's broken connection would end the process; the pool drops it instead.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    types: numberTypes,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+  });
+  // Unhandled, a broken connection's 'error' would end the process. The pool listens on idle clients
+  // only; a client checked out when its connection breaks emits on itself, so every client gets a
+  // listener of its own (its running query still fails, and the pool discards it on release).
   pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   try {
     await applyPostgresMigrations(kysely, migrations);
