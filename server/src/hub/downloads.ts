@@ -112,10 +112,13 @@ export function downloadHandler(services: Services, type: RepoType): RequestHand
       res.end();
       return;
     }
+    // Opened outside the try: a blob that cannot be read (missing, the S3 GET refused) is an error the
+    // error middleware answers, not a response left hanging.
+    const body = await file.stream(range);
     try {
-      await pipeline(await file.stream(range), res);
+      await pipeline(body, res);
     } catch {
-      // The client went away mid-download; nothing to answer.
+      // The client went away or the store failed mid-download: pipeline destroyed the response.
     }
   };
 }

@@ -259,4 +259,16 @@ describe('bad input to the Hub is refused with a clear 4xx and changes nothing',
     expect(suffix.status).toBe(206);
     expect(await suffix.text()).toBe('ep');
   });
+  it('answers a download whose stored bytes are gone with a 500 instead of leaving it hanging', async () => {
+    const text = `lost ${randomBytes(8).toString('hex')}`;
+    expect(
+      (await commit([{ key: 'header', value: { summary: 'to lose' } }, file('lost.txt', text)])).status,
+    ).toBe(200);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    fs.rmSync(path.join(server.dataDir, 'blobs', 'sha256', sha256.slice(0, 2), sha256.slice(2)));
+    const res = await api(`/${repo()}/resolve/main/lost.txt`, { signal: AbortSignal.timeout(30_000) });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toHaveProperty('error');
+    expect((await api(`/${repo()}/resolve/main/keep.txt`)).status).toBe(200);
+  });
 });
