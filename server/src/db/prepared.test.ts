@@ -47,5 +47,6 @@ describe('a prepared query', () => {
   it('refuses a builder that drops an argument, instead of running with a wrong value', async () => {
     const broken = prepared(db, 1, (_key: string) => db.kysely.selectFrom('meta').select('value'));
     await expect(broken('a')).rejects.toThrow(/fewer than its 1 arguments/);
+    await expect(broken('b')).rejects.toThrow(/fewer than its 1 arguments/);
   });
 });

@@ -23,13 +23,16 @@ export function prepared<A extends unknown[], R>(
   return async (...args) => {
     if (!compiled) {
       const placeholders = Array.from({ length: arity }, (_, i) => `${PLACEHOLDER}${i}`) as unknown as A;
-      compiled = build(...placeholders).compile();
-      slots = compiled.parameters.map((v) =>
+      // Checked before it is kept: a builder that drops an argument fails every call, not only the first.
+      const built = build(...placeholders).compile();
+      const found = built.parameters.map((v) =>
         typeof v === 'string' && v.startsWith(PLACEHOLDER) ? Number(v.slice(PLACEHOLDER.length)) : undefined,
       );
-      if (slots.filter((s) => s !== undefined).length < arity)
-        throw new Error(`prepared query uses fewer than its ${arity} arguments: ${compiled.sql}`);
-      name = `atrium_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}`;
+      if (found.filter((s) => s !== undefined).length < arity)
+        throw new Error(`prepared query uses fewer than its ${arity} arguments: ${built.sql}`);
+      slots = found;
+      name = `atrium_${createHash('sha1').update(built.sql).digest('hex').slice(0, 16)}`;
+      compiled = built;
     }
     const parameters = compiled.parameters.map((v, i) => {
       const slot = slots[i];
