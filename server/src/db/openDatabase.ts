@@ -65,18 +65,24 @@ export function openSqliteFile(file: string, migrations: readonly Migration[]): 
   return db;
 }
 
-/** Distinct SQL texts kept prepared; the stores issue a few hundred shapes, bulk inserts a few more. */
+/** Distinct SQL texts kept prepared; the stores issue a few hundred shapes. */
 const STATEMENT_CACHE_SIZE = 1000;
+/**
+ * Longer texts are multi-row inserts and IN lists, a new text per row count and up to megabytes
+ * each with their prepared form: prepared for the one run, never kept (their rows dwarf the cost).
+ */
+const MAX_CACHED_SQL_LENGTH = 2048;
 
 /**
- * The handle Kysely drives, with each SQL text prepared once and reused (as the stores did before
- * Kysely): preparing costs more than running a small query. Least recently used texts are dropped.
+ * The handle Kysely drives, with each short SQL text prepared once and reused (as the stores did
+ * before Kysely): preparing costs more than running a small query. Least recently used are dropped.
  */
 function preparedOnce(raw: SqliteDatabase) {
   const statements = new Map<string, Sqlite.Statement>();
   return {
     close: () => raw.close(),
     prepare: (text: string) => {
+      if (text.length > MAX_CACHED_SQL_LENGTH) return raw.prepare(text);
       let statement = statements.get(text);
       if (statement) statements.delete(text);
       else {
