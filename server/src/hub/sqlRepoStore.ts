@@ -5,6 +5,7 @@ import { chunks, containsPattern, isUniqueViolation, likeNoCase, sameName } from
 import type { Database } from '../db/openDatabase.js';
 import { prepared } from '../db/prepared.js';
 import type { Tables } from '../db/tables.js';
+import { conflict } from '../errors.js';
 import type {
   CommitOutcome,
   CommitRecord,
@@ -374,7 +375,22 @@ export function sqlRepoStore(database: Database): RepoStore {
             })
             .execute();
           if (input.forkedFrom) {
-            for (const ref of input.forkedFrom.refs) await setRef(q, id, ref.name, ref.commit);
+            const { refs } = input.forkedFrom;
+            for (const ref of refs) await setRef(q, id, ref.name, ref.commit);
+            // The refs were read before this transaction; a collection that ran since (after the
+            // source was deleted) may have pruned them. Read after the ref writes, which wait for
+            // a collection in flight (pruneUnreachable's lock), so this sees what it left.
+            const wanted = new Set(refs.map((r) => r.commit));
+            const kept =
+              wanted.size === 0
+                ? []
+                : await q
+                    .selectFrom('hub_commits')
+                    .select('oid')
+                    .where('oid', 'in', [...wanted])
+                    .execute();
+            if (kept.length < wanted.size)
+              throw conflict('The source repository changed while it was being forked; try again');
           } else {
             const oid = await applyCommit(q, { ...input.initialCommit, repoId: id, branch: 'main' }, null);
             await setRef(q, id, 'main', oid);
@@ -585,6 +601,10 @@ export function sqlRepoStore(database: Database): RepoStore {
 
     pruneUnreachable: async () =>
       db.transaction().execute(async (q) => {
+        // The reachable set must hold for all three deletes: on PostgreSQL no branch may move or be
+        // made (a fork of a commit about to be pruned) until they are done; SHARE waits for writers in
+        // flight and keeps new ones out. SQLite's single writer already has that.
+        if (engine === 'postgres') await sql`LOCK TABLE hub_refs IN SHARE MODE`.execute(q);
         await sql`${REACHABLE} DELETE FROM hub_entries WHERE commit_oid NOT IN (SELECT oid FROM r)`.execute(
           q,
         );

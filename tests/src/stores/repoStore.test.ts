@@ -1,7 +1,9 @@
 import { sqlAccountStore } from '@atrium/server/accounts/sqlAccountStore';
 import type { FileEntry, NewCommit, RepoStore } from '@atrium/server/hub/RepoStore';
 import { sqlRepoStore } from '@atrium/server/hub/sqlRepoStore';
+import { sql } from 'kysely';
 import { beforeEach, expect, it } from 'vitest';
+import { waitFor } from '../harness/waitFor.js';
 import { describeOnEngines } from './engines.js';
 
 const file = (p: string, sha = 'a'.repeat(64)): FileEntry => ({
@@ -12,7 +14,7 @@ const file = (p: string, sha = 'a'.repeat(64)): FileEntry => ({
   lfs: false,
 });
 
-describeOnEngines('the repository store', ({ db, second }) => {
+describeOnEngines('the repository store', ({ engine, db, second }) => {
   let store: RepoStore;
   let ownerId: string;
 
@@ -186,6 +188,60 @@ describeOnEngines('the repository store', ({ db, second }) => {
     // Abbreviated ids resolve through the fork's history to the shared commit.
     expect(await store.resolveRevision(fork!.id, src.head!.slice(0, 8))).toBe(src.head);
     expect(await store.resolveRevision(fork!.id, 'f'.repeat(40))).toBeUndefined();
+  });
+
+  const forkOf = (srcId: string, head: string, refs: { name: string; commit: string }[], name = 'fork') =>
+    store.create({
+      type: 'model',
+      ownerId,
+      name,
+      private: false,
+      sdk: null,
+      createdAt: new Date().toISOString(),
+      initialCommit: {
+        authorId: null,
+        authorName: '',
+        title: '',
+        message: '',
+        createdAt: '',
+        changes: { put: [], deleteFiles: [], deleteFolders: [] },
+      },
+      forkedFrom: { repoId: srcId, commit: head, refs },
+    });
+
+  it('refuses a fork whose commits a collection pruned after its refs were read', async () => {
+    const src = await newRepo('gone');
+    const refs = await store.refs(src.id);
+    // The source's branch goes meanwhile (as a branch deletion would): its history is unreachable.
+    await db().kysely.deleteFrom('hub_refs').where('repo_id', '=', src.id).execute();
+    expect((await store.pruneUnreachable()).commits).toBeGreaterThan(0);
+    await expect(forkOf(src.id, src.head!, refs)).rejects.toMatchObject({ status: 409 });
+    expect(await store.find('model', 'owner', 'fork')).toBeUndefined();
+  });
+
+  it('keeps what a branch written during a collection points to', async ({ skip }) => {
+    if (engine !== 'postgres') skip('SQLite has one writer: a collection never overlaps a branch write');
+    const orphan = await newRepo('orphan');
+    const keeper = await newRepo('keeper');
+    await store.remove(orphan.id);
+    const other = await second();
+    const writing = await other.kysely.startTransaction().execute();
+    await writing
+      .insertInto('hub_refs')
+      .values({ repo_id: keeper.id, name: 'rescued', commit_oid: orphan.head! })
+      .execute();
+    const collecting = store.pruneUnreachable();
+    // The collection must wait for the branch write in flight (it would otherwise prune `orphan`).
+    const waiting = async () =>
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND query LIKE '%hub_refs%'`.execute(other.kysely)
+      ).rows[0]!.n > 0;
+    const settled = collecting.then(() => 'done');
+    await Promise.race([waitFor(waiting, { timeout: 30_000, what: 'the collection to wait' }), settled]);
+    await writing.commit().execute();
+    await collecting;
+    expect((await store.entries(orphan.head!, '')).map((e) => e.path)).toEqual(['README.md']);
   });
 
   it("counts an account's storage as the distinct blobs its branches' history names, and what an upload adds", async () => {
