@@ -34,7 +34,6 @@ export interface NewAccount {
   fullname: string;
   email: string | null;
   passwordHash: string | null;
-  isAdmin?: boolean;
 }
 
 /**

@@ -29,16 +29,22 @@ const toToken = (r: TokenRow): TokenRecord => ({
   revokedAt: r.revoked_at,
 });
 
-const ACCOUNT_COLS = [
-  'a.id',
-  'a.kind',
-  'a.name',
-  'a.fullname',
-  'a.email',
-  'a.password_hash',
-  'a.is_admin',
-  'a.created_at',
+const ACCOUNT_FIELDS = [
+  'id',
+  'kind',
+  'name',
+  'fullname',
+  'email',
+  'password_hash',
+  'is_admin',
+  'created_at',
 ] as const;
+const ACCOUNT_COLS = ACCOUNT_FIELDS.map((f) => `a.${f}` as const);
+/** An account's columns under a prefix, for a row that carries two accounts (`o_name`, `u_name`). */
+const prefixedAccountCols = <P extends 'o' | 'u'>(p: P) =>
+  ACCOUNT_FIELDS.map((f) => `${p}.${f} as ${p}_${f}` as const);
+const prefixedAccount = (row: Record<string, unknown>, p: 'o' | 'u'): AccountRow =>
+  Object.fromEntries(ACCOUNT_FIELDS.map((f) => [f, row[`${p}_${f}`]])) as unknown as AccountRow;
 const TOKEN_COLS = [
   'id',
   'user_id',
@@ -92,27 +98,27 @@ export function sqlAccountStore(database: Database): AccountStore {
   const roleIn = prepared(database, 2, (orgId: string, userId: string) =>
     db.selectFrom('org_members').select('role').where('org_id', '=', orgId).where('user_id', '=', userId),
   );
-  const account = async (id: string): Promise<AccountRecord> => {
-    const row = await byId(id);
-    if (!row) throw new Error(`account ${id} vanished`);
-    return toAccount(row);
-  };
   // Members in the order they joined: SQLite's rowid, PostgreSQL's `added` sequence.
-  const joined = sql.raw(engine === 'sqlite' ? 'rowid' : 'added');
-  const membershipsBy = (column: 'user_id' | 'org_id') =>
+  const joined = sql.raw(engine === 'sqlite' ? 'm.rowid' : 'm.added');
+  // One query per list, both accounts joined in (not two lookups per membership).
+  const membershipsBy = (column: 'm.user_id' | 'm.org_id') =>
     prepared(database, 1, (id: string) =>
       db
-        .selectFrom('org_members')
-        .select(['role', 'org_id', 'user_id'])
+        .selectFrom('org_members as m')
+        .innerJoin('accounts as o', 'o.id', 'm.org_id')
+        .innerJoin('accounts as u', 'u.id', 'm.user_id')
+        .select(['m.role', ...prefixedAccountCols('o'), ...prefixedAccountCols('u')])
         .where(column, '=', id)
         .orderBy(joined),
     );
-  const membershipRows = { user_id: membershipsBy('user_id'), org_id: membershipsBy('org_id') };
+  const membershipRows = { user_id: membershipsBy('m.user_id'), org_id: membershipsBy('m.org_id') };
   const memberships = async (column: 'user_id' | 'org_id', id: string): Promise<MembershipRecord[]> => {
     const { rows } = await membershipRows[column](id);
-    return Promise.all(
-      rows.map(async (r) => ({ role: r.role, org: await account(r.org_id), user: await account(r.user_id) })),
-    );
+    return rows.map((r) => ({
+      role: r.role,
+      org: toAccount(prefixedAccount(r, 'o')),
+      user: toAccount(prefixedAccount(r, 'u')),
+    }));
   };
 
   return {
@@ -132,7 +138,8 @@ export function sqlAccountStore(database: Database): AccountStore {
         fullname: a.fullname,
         email: a.email,
         password_hash: a.passwordHash,
-        is_admin: a.isAdmin ? 1 : 0,
+        // Administrators are made only by claimFirstAdmin (or an administrator), never at creation.
+        is_admin: 0,
         created_at: new Date().toISOString(),
       };
       const inserted = await db
@@ -152,16 +159,19 @@ export function sqlAccountStore(database: Database): AccountStore {
             .executeTakeFirst()
         )?.n ?? 0,
       ),
-    claimFirstAdmin: async (userId) => {
-      const claimed = await db
-        .insertInto('first_admin')
-        .values({ slot: 1, user_id: userId })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (claimed.numInsertedOrUpdatedRows !== 1n) return false;
-      await db.updateTable('accounts').set({ is_admin: 1 }).where('id', '=', userId).execute();
-      return true;
-    },
+    // One transaction: a claim that crashed between its two writes would leave the slot taken and
+    // no administrator.
+    claimFirstAdmin: async (userId) =>
+      db.transaction().execute(async (q) => {
+        const claimed = await q
+          .insertInto('first_admin')
+          .values({ slot: 1, user_id: userId })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (claimed.numInsertedOrUpdatedRows !== 1n) return false;
+        await q.updateTable('accounts').set({ is_admin: 1 }).where('id', '=', userId).execute();
+        return true;
+      }),
     membershipsOfUser: (userId) => memberships('user_id', userId),
     membersOfOrg: (orgId) => memberships('org_id', orgId),
     roleInOrg: async (orgId, userId) => (await roleIn(orgId, userId)).rows[0]?.role,
