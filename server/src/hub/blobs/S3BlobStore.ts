@@ -244,6 +244,19 @@ export class S3BlobStore implements BlobStore {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }
 
+  /** When the blob was last claimed (its marker's date in ms), 0 if never. */
+  private async markerDate(sha256: string): Promise<number> {
+    try {
+      const head = await this.s3.send(
+        new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.marker(sha256) }),
+      );
+      return head.LastModified?.getTime() ?? 0;
+    } catch (err) {
+      if (notFound(err)) return 0;
+      throw err;
+    }
+  }
+
   /** Every object under a prefix with its size and date, page by page. */
   private async *list(prefix: string) {
     let ContinuationToken: string | undefined;
@@ -263,9 +276,9 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * Deletes blobs not in `keep` whose own date and last claim are older than the grace period, then
-   * their markers, and temporary uploads a crash left behind. Unlike one disk, several processes
-   * share a bucket: a claim landing between the check and the delete of an old unreferenced blob is
-   * not excluded (the grace period makes it need a day-old orphan reused at that instant).
+   * their markers, and temporary uploads a crash left behind. Several processes share a bucket and
+   * the walk is long, so each candidate's marker is read again right before its delete: only a claim
+   * landing between that read and the delete (one round trip, on a day-old orphan) is not excluded.
    */
   async sweep(keep: ReadonlySet<string>, graceMs: number): Promise<{ blobs: number; bytes: number }> {
     // Listings date objects in whole seconds (Swift rounds up): the grace period holds to within one.
@@ -279,6 +292,8 @@ export class S3BlobStore implements BlobStore {
       const sha256 = o.key.slice(blobPrefix.length).replace('/', '');
       if (!isSha256(sha256) || keep.has(sha256)) continue;
       if (o.at > cutoff || (claimed.get(sha256) ?? 0) > cutoff) continue;
+      // Claimed since the markers were listed (a commit reusing the orphan): kept.
+      if ((await this.markerDate(sha256)) > cutoff) continue;
       await this.delete(o.key);
       blobs++;
       bytes += o.size;
