@@ -5,6 +5,7 @@ import { badRequest, conflict } from '../../errors.js';
 import { checkStorageQuota } from '../../quota/storageQuota.js';
 import type { Services } from '../../services.js';
 import { splitRepoId } from '../access.js';
+import { boundedStores } from '../boundedStores.js';
 import { gitBlobOid, lfsGitOid } from '../gitOid.js';
 import { entryNotFound, repoNotFound, revisionNotFound } from '../hubErrors.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
@@ -132,11 +133,13 @@ export async function commitFiles(
   const parts = splitRepoId(input.id);
   const repo = parts && (await services.hub.repos.find(input.type, parts.owner, parts.name));
   if (!repo) throw repoNotFound(input.id);
-  const puts = await Promise.all(
-    input.files.map((f) =>
-      storeSmallFile(services, f.path, typeof f.content === 'string' ? Buffer.from(f.content) : f.content),
-    ),
-  );
+  const stores = boundedStores();
+  const storing: Promise<FileEntry>[] = [];
+  for (const f of input.files) {
+    const content = typeof f.content === 'string' ? Buffer.from(f.content) : f.content;
+    storing.push((await stores.add(content.length, () => storeSmallFile(services, f.path, content))).task);
+  }
+  const puts = await Promise.all(storing);
   const [title = '', ...rest] = input.message.split('\n');
   return applyCommit(services, repo, input.author, {
     branch: input.branch ?? 'main',

@@ -2,6 +2,7 @@ import type { AccountRecord } from '../../accounts/AccountStore.js';
 import { badRequest } from '../../errors.js';
 import { byteLength } from '../../http/rawBody.js';
 import type { Services } from '../../services.js';
+import { boundedStores } from '../boundedStores.js';
 import { ndjsonLines } from '../ndjsonLines.js';
 import type { FileEntry, RepoRecord } from '../RepoStore.js';
 import { checkPath } from '../repoPaths.js';
@@ -14,37 +15,6 @@ const MAX_BODY = 1024 * 1024 * 1024;
 const INLINE_LINE_BYTES = 256 * 1024;
 /** Time one line may take in the worker (a 64 MiB line decodes in well under a second). */
 const LINE_BUDGET_MS = 30_000;
-/**
- * Files being stored while the next lines are read: on S3 each file is a request, and one after the
- * other a 1,000-file commit outlasted the body deadline. Bytes bound the memory the queue holds.
- */
-const STORES_IN_FLIGHT = 16;
-const STORE_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
-
-/**
- * Runs stores concurrently up to the bounds above; `add` waits (back-pressure) while they are full and
- * hands back the store's promise wrapped, so that awaiting `add` does not await the store itself.
- */
-function boundedStores() {
-  const running = new Set<Promise<unknown>>();
-  let bytes = 0;
-  return {
-    async add<T>(size: number, store: () => Promise<T>): Promise<{ task: Promise<T> }> {
-      while (running.size >= STORES_IN_FLIGHT || (running.size > 0 && bytes + size > STORE_BYTES_IN_FLIGHT))
-        await Promise.race(running); // a failed store throws here and ends the commit
-      const task = store();
-      const settled = () => {
-        running.delete(task);
-        bytes -= size;
-      };
-      task.then(settled, settled); // also marks a rejection handled until the commit awaits it
-      running.add(task);
-      bytes += size;
-      return { task };
-    },
-  };
-}
-
 const str = (v: unknown, what: string): string => {
   if (typeof v !== 'string') throw badRequest(`Invalid ${what}: expected a string`, 'malformed_ndjson');
   return v;
@@ -107,7 +77,9 @@ export async function commitNdjson(
         const size = value.size;
         if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
           throw badRequest(`Invalid size for ${path}`, 'malformed_ndjson');
-        puts.push(Promise.resolve(await lfsEntry(services, path, str(value.oid, `oid of ${path}`), size)));
+        const oid = str(value.oid, `oid of ${path}`);
+        // A stat of the uploaded object (on S3 a request): run alongside the others, not one by one.
+        puts.push((await stores.add(0, () => lfsEntry(services, path, oid, size))).task);
         break;
       }
       case 'deletedFile':
