@@ -153,6 +153,9 @@ export function sqlRepoStore(database: Database): RepoStore {
     db.selectFrom('hub_entries').select(ENTRY_COLS).where('commit_oid', '=', commit).where('path', '=', path),
   );
   const repoById = prepared(database, 1, (id: string) => repoSelect(db).where('r.id', '=', id));
+  const refQuery = prepared(database, 2, (repoId: string, name: string) =>
+    db.selectFrom('hub_refs').select('commit_oid').where('repo_id', '=', repoId).where('name', '=', name),
+  );
   const repoByName = prepared(database, 3, (type: RepoRecord['type'], owner: string, name: string) =>
     repoSelect(db)
       .where('r.type', '=', type)
@@ -464,16 +467,17 @@ export function sqlRepoStore(database: Database): RepoStore {
           .execute()
       ).map((r) => ({ name: r.name, commit: r.commit_oid })),
     resolveRevision: async (repoId, rev) => {
-      const branch = rev === 'HEAD' ? 'main' : rev;
-      const refs = await db
-        .selectFrom('hub_refs')
-        .select(['name', 'commit_oid'])
-        .where('repo_id', '=', repoId)
-        .execute();
-      const ref = refs.find((r) => r.name === branch);
+      const ref = (await refQuery(repoId, rev === 'HEAD' ? 'main' : rev)).rows[0];
       if (ref) return ref.commit_oid;
       if (!/^[0-9a-f]{7,40}$/.test(rev)) return undefined;
-      for (const r of refs.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      // An abbreviated commit id: looked for in each branch's history (rare; refs listed only here).
+      const refs = await db
+        .selectFrom('hub_refs')
+        .select('commit_oid')
+        .where('repo_id', '=', repoId)
+        .orderBy('name')
+        .execute();
+      for (const r of refs) {
         const { rows } = await sql<{ oid: string }>`${historyFrom(r.commit_oid)}
           SELECT oid FROM h WHERE oid >= ${rev} AND oid < ${`${rev}g`} LIMIT 2`.execute(db);
         if (rows.length === 1) return rows[0]?.oid;
@@ -496,15 +500,8 @@ export function sqlRepoStore(database: Database): RepoStore {
             .where('name', '=', c.branch)
             .where('commit_oid', '=', head)
             .executeTakeFirst();
-          if (moved.numUpdatedRows !== 1n) {
-            const now = await q
-              .selectFrom('hub_refs')
-              .select('commit_oid')
-              .where('repo_id', '=', c.repoId)
-              .where('name', '=', c.branch)
-              .executeTakeFirst();
-            throw new Rollback({ ok: false, reason: 'stale_parent', head: now?.commit_oid ?? null });
-          }
+          // Cannot happen under the lock lockedHead took; if it ever did, nothing must be committed.
+          if (moved.numUpdatedRows !== 1n) throw new Error(`branch ${c.branch} moved under its row lock`);
           await q
             .updateTable('hub_repos')
             .set({ last_modified: c.createdAt })
@@ -563,9 +560,12 @@ export function sqlRepoStore(database: Database): RepoStore {
         if (!isFolderLike) return (await entry(db, oid, path))?.sha256 ?? '';
         return (await folderEntries(db, oid, path)).map((e) => `${e.path}:${e.sha256}`).join('\n');
       };
+      // Each commit's signature is computed once: a step's parent is the next step's commit.
+      let mine = current ? await signature(current.oid) : '';
       for (let depth = 0; current && depth < maxDepth; depth++) {
-        if ((await signature(current.oid)) !== (await signature(current.parent_oid)))
-          return toCommit(current);
+        const parents = await signature(current.parent_oid);
+        if (mine !== parents) return toCommit(current);
+        mine = parents;
         current = current.parent_oid ? await getCommit(db, current.parent_oid) : undefined;
       }
       // Not found within the depth bound: say nothing rather than something wrong.
@@ -620,17 +620,26 @@ export function sqlRepoStore(database: Database): RepoStore {
         (await db.selectFrom('hub_entries').select('sha256').distinct().execute()).map((r) => r.sha256),
       ),
     storageUsage: async (ownerId, adding = []) => {
-      const used = await sql<{ used: number }>`${ownedBlobs(ownerId)}
-        SELECT COALESCE(SUM(size), 0) AS used FROM owned`.execute(db);
       const fresh = new Map(adding.map((a) => [a.sha256, a.size]));
-      for (const part of chunks([...fresh.keys()], 1)) {
-        const { rows } = await sql<{ sha256: string }>`${ownedBlobs(ownerId)}
-          SELECT DISTINCT sha256 FROM owned WHERE sha256 IN (${sql.join(part)})`.execute(db);
-        for (const r of rows) fresh.delete(r.sha256);
+      const parts = fresh.size === 0 ? [[]] : chunks([...fresh.keys()], 1);
+      let usedBytes = 0;
+      // One walk of the history (the CTE, used twice, is materialised on both engines) gives the sum
+      // and which of the added blobs it already holds; another only past 30,000 added blobs.
+      for (const part of parts) {
+        const held =
+          part.length === 0
+            ? sql``
+            : sql`UNION ALL SELECT NULL, sha256 FROM owned WHERE sha256 IN (${sql.join(part)})`;
+        const { rows } = await sql<{ used: number | null; held: string | null }>`${ownedBlobs(ownerId)}
+          SELECT COALESCE(SUM(size), 0) AS used, NULL AS held FROM owned ${held}`.execute(db);
+        for (const r of rows) {
+          if (r.used !== null) usedBytes = Number(r.used);
+          if (r.held) fresh.delete(r.held);
+        }
       }
       let addingBytes = 0;
       for (const size of fresh.values()) addingBytes += size;
-      return { usedBytes: Number(used.rows[0]?.used ?? 0), addingBytes };
+      return { usedBytes, addingBytes };
     },
 
     // The count moves only with a row that was really added or removed: a like is counted once,
