@@ -45,7 +45,6 @@ export interface AccountStore {
   findById(id: string): Promise<AccountRecord | undefined>;
   /** Creates the account; returns undefined when the name (any case) is taken. */
   create(account: NewAccount): Promise<AccountRecord | undefined>;
-  countUsers(): Promise<number>;
   /**
    * Makes `userId` the instance's administrator if no user has claimed that yet; true for the one
    * winner however many sign-ups race (first sign-up becomes admin).

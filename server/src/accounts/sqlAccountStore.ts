@@ -149,16 +149,6 @@ export function sqlAccountStore(database: Database): AccountStore {
         .executeTakeFirst();
       return inserted.numInsertedOrUpdatedRows === 1n ? toAccount(row) : undefined;
     },
-    countUsers: async () =>
-      Number(
-        (
-          await db
-            .selectFrom('accounts')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('kind', '=', 'user')
-            .executeTakeFirst()
-        )?.n ?? 0,
-      ),
     // One transaction: a claim that crashed between its two writes would leave the slot taken and
     // no administrator.
     claimFirstAdmin: async (userId) =>

@@ -20,8 +20,6 @@ export interface CollabStore {
   append(doc: string, update: Uint8Array): Promise<number>;
   /** Replaces the snapshot with `state` and drops the log up to `uptoSeq` (both in one transaction). */
   compact(doc: string, state: Uint8Array, uptoSeq: number): Promise<void>;
-  /** Updates in the log and their bytes, to decide when to compact. */
-  logSize(doc: string): Promise<{ count: number; bytes: number }>;
   /** Moves everything stored for `from` to `to` (its repository was renamed); whatever `to` held is dropped. */
   rename(from: string, to: string): Promise<void>;
   /** Forgets the document (its repository was deleted). */

@@ -77,16 +77,5 @@ export function sqlCollabStore({ kysely: db, engine }: Database): CollabStore {
     async remove(doc) {
       await db.transaction().execute((q) => remove(q, doc));
     },
-    async logSize(doc) {
-      const row = await db
-        .selectFrom('collab_updates')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('count'),
-          eb.fn.sum<number | null>(sql`length(data)`).as('bytes'),
-        ])
-        .where('doc', '=', doc)
-        .executeTakeFirst();
-      return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
-    },
   };
 }

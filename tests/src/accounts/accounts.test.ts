@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, startTestServer, type TestServer, uniqueName } from '../harness/index.js';
 
 let server: TestServer;
-const userCount = () => server.services.accounts.countUsers();
+const userCount = async () =>
+  (
+    await server.services.db.kysely
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'user')
+      .executeTakeFirstOrThrow()
+  ).n;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, {
     method: 'POST',

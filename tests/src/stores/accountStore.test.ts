@@ -17,13 +17,21 @@ describeOnEngines('the account store', ({ db, second }) => {
   beforeEach(() => {
     store = sqlAccountStore(db());
   });
+  const userCount = async () =>
+    (
+      await db()
+        .kysely.selectFrom('accounts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('kind', '=', 'user')
+        .executeTakeFirstOrThrow()
+    ).n;
 
   it('finds an account by its name in any case, and refuses the same name in another case', async () => {
     const alice = await store.create(user('Alice'));
     expect(alice).toMatchObject({ name: 'Alice', kind: 'user', isAdmin: false });
     expect((await store.findByName('aLICE'))?.id).toBe(alice!.id);
     expect(await store.create(user('ALICE'))).toBeUndefined();
-    expect(await store.countUsers()).toBe(1);
+    expect(await userCount()).toBe(1);
   });
 
   it('makes one account of two sign-ups racing for one name', async () => {
@@ -35,7 +43,7 @@ describeOnEngines('the account store', ({ db, second }) => {
       other.create(user('racer')),
     ]);
     expect(made.filter((a) => a !== undefined)).toHaveLength(1);
-    expect(await store.countUsers()).toBe(1);
+    expect(await userCount()).toBe(1);
   });
 
   it('makes one administrator of first sign-ups racing on two connections', async () => {

@@ -10,6 +10,15 @@ describeOnEngines('the live document store', ({ db, second }) => {
   beforeEach(() => {
     store = sqlCollabStore(db());
   });
+  /** Updates in the log and their bytes, read from the table. */
+  const logSize = async (doc: string) => {
+    const rows = await db()
+      .kysely.selectFrom('collab_updates')
+      .select('data')
+      .where('doc', '=', doc)
+      .execute();
+    return { count: rows.length, bytes: rows.reduce((n, r) => n + r.data.length, 0) };
+  };
 
   it('returns the snapshot and the updates appended after it, in order', async () => {
     expect(await store.isEmpty('d')).toBe(true);
@@ -18,7 +27,7 @@ describeOnEngines('the live document store', ({ db, second }) => {
     const s2 = await store.append('d', bytes(2, 2));
     expect(s2).toBeGreaterThan(s1);
     expect(await store.isEmpty('d')).toBe(false);
-    expect(await store.logSize('d')).toEqual({ count: 2, bytes: 3 });
+    expect(await logSize('d')).toEqual({ count: 2, bytes: 3 });
     await store.compact('d', bytes(9, 9, 9), s1);
     const s3 = await store.append('d', bytes(3));
     const loaded = await store.load('d');
@@ -26,7 +35,7 @@ describeOnEngines('the live document store', ({ db, second }) => {
     expect(loaded.updates).toEqual([bytes(2, 2), bytes(3)]);
     expect(loaded.lastSeq).toBe(s3);
     expect(loaded.storedBytes).toBe(6);
-    expect(await store.logSize('d')).toEqual({ count: 2, bytes: 3 });
+    expect(await logSize('d')).toEqual({ count: 2, bytes: 3 });
   });
 
   it('keeps every update appended at once from two connections', async () => {
