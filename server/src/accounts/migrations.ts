@@ -70,4 +70,11 @@ export const accountMigrations: Migration[] = [
     sqlite: FIRST_ADMIN,
     postgres: FIRST_ADMIN,
   },
+  {
+    // Lists ordered by account name (collaborators, members) follow byte order as on SQLite,
+    // whatever the PostgreSQL database's locale. SQLite already compares bytes.
+    id: 'accounts/003-name-byte-order',
+    sqlite: 'SELECT 1;',
+    postgres: 'ALTER TABLE accounts ALTER COLUMN name TYPE TEXT COLLATE "C";',
+  },
 ];

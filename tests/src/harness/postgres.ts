@@ -1,8 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { spawnHelper } from './helperProcess.js';
+import { requirement } from './requirements.js';
 import { waitFor } from './waitFor.js';
 
 /** A PostgreSQL server of the test's own, in a temporary folder, reached over a unix socket there. */
@@ -26,14 +28,8 @@ export function postgresBinDir(): string | undefined {
 }
 
 /** Whether PostgreSQL's server binaries are here; with ATRIUM_REQUIRE_POSTGRES=1 their absence fails. */
-export function hasPostgres(): boolean {
-  const ok = postgresBinDir() !== undefined;
-  if (!ok && process.env.ATRIUM_REQUIRE_POSTGRES === '1')
-    throw new Error(
-      'PostgreSQL is required (ATRIUM_REQUIRE_POSTGRES=1) but its server binaries are not installed',
-    );
-  return ok;
-}
+export const hasPostgres = () =>
+  requirement('PostgreSQL', 'ATRIUM_REQUIRE_POSTGRES', () => postgresBinDir() !== undefined);
 
 /** initdb refuses root: as root the server runs as the `postgres` account (else `nobody`). */
 function serverUser(): { uid: number; gid: number } | undefined {
@@ -76,10 +72,6 @@ function removeAbandonedFolders(): void {
   }
 }
 
-/** `setpriv --pdeathsig`: the server is killed with its test process, even one killed with SIGKILL. */
-const DIES_WITH_PARENT = fs.existsSync('/usr/bin/setpriv')
-  ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--']
-  : [];
 let databases = 0;
 
 /**
@@ -107,14 +99,9 @@ export async function startTestPostgres(
     { ...asServer, env, stdio: 'pipe', cwd: dir, timeout: 60_000 },
   );
   const settings = { fsync: 'off', full_page_writes: 'off', ...options.settings };
-  const [launcher = path.join(bin, 'postgres'), ...launcherArgs] = [
-    ...DIES_WITH_PARENT,
+  const { child, exited, release } = spawnHelper(
     path.join(bin, 'postgres'),
-  ];
-  const child: ChildProcess = spawn(
-    launcher,
     [
-      ...launcherArgs,
       '-D',
       data,
       '-k',
@@ -124,20 +111,12 @@ export async function startTestPostgres(
       ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ],
     { ...asServer, env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    () => fs.rmSync(dir, { recursive: true, force: true }),
   );
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // On a clean exit the server and its folder go at once (a killed process: DIES_WITH_PARENT above).
-  const killOnExit = () => {
-    child.kill('SIGKILL');
-    try {
-      fs.rmSync(dir, { recursive: true, force: true });
-    } catch {}
-  };
-  process.once('exit', killOnExit);
   const urlOf = (database: string) => `postgres://${SUPERUSER}@/${database}?host=${encodeURIComponent(dir)}`;
 
   const ready = async () => {
@@ -170,14 +149,18 @@ export async function startTestPostgres(
       const admin = new pg.Client({ connectionString: urlOf('postgres') });
       await admin.connect();
       try {
-        await admin.query(`CREATE DATABASE ${name}`);
+        // A natural-language collation (ICU English: case-blind, punctuation after letters), not the
+        // server's C: the stores must get byte order from their own COLLATE "C", not from the locale.
+        await admin.query(
+          `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C'`,
+        );
       } finally {
         await admin.end();
       }
       return urlOf(name);
     },
     async stop() {
-      process.off('exit', killOnExit);
+      release();
       if (child.exitCode === null) {
         child.kill('SIGINT');
         const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 
 /**
  * Whether a real component is present. When it is absent the suite is skipped, unless
- * ATRIUM_REQUIRE_DOCKER / ATRIUM_REQUIRE_BROWSER say it must be there (CI), in which case it fails.
+ * its ATRIUM_REQUIRE_* flag (ATRIUM_REQUIRE_DOCKER, _BROWSER, _POSTGRES, _SWIFT) says it must be there
+ * (CI), in which case it fails.
  */
 export function requirement(name: string, envFlag: string, present: () => boolean) {
   const ok = present();

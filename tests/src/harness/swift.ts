@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { type HelperProcess, spawnHelper } from './helperProcess.js';
 import { requirement } from './requirements.js';
 import { waitFor } from './waitFor.js';
 
@@ -121,14 +122,17 @@ b.get_ring().save('${dir}/${kind}.ring.gz')
 `,
   ).join('\n');
   execFileSync(PYTHON, ['-c', rings], { stdio: 'pipe', timeout: START_TIMEOUT_MS });
-  const children: ChildProcess[] = [];
+  const children: HelperProcess[] = [];
   const output: string[] = [];
   const launch = (binary: string, conf: string, text: string) => {
     const file = path.join(dir, conf);
     fs.writeFileSync(file, text);
-    const child = spawn(PYTHON, [binary, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const s of [child.stdout, child.stderr]) s?.on('data', (c: Buffer) => output.push(c.toString()));
-    children.push(child);
+    const helper = spawnHelper(PYTHON, [binary, file], { stdio: ['ignore', 'pipe', 'pipe'] }, () =>
+      fs.rmSync(dir, { recursive: true, force: true }),
+    );
+    for (const s of [helper.child.stdout, helper.child.stderr])
+      s?.on('data', (c: Buffer) => output.push(c.toString()));
+    children.push(helper);
   };
   for (const kind of SERVERS)
     launch(`/usr/bin/swift-${kind}-server`, `${kind}.conf`, serverConf(dir, kind, ports[kind]));
@@ -136,21 +140,18 @@ b.get_ring().save('${dir}/${kind}.ring.gz')
 
   const stop = async () => {
     await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGKILL');
-          }),
-      ),
+      children.map(({ child, exited, release }) => {
+        release();
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        return exited;
+      }),
     );
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const endpoint = `http://127.0.0.1:${ports.proxy}`;
   // A server that dies at start (bad config, port taken) fails the start at once, with its output.
   const died = new Promise<never>((_, reject) => {
-    for (const child of children)
+    for (const { child } of children)
       child.once('exit', (code) =>
         reject(new Error(`a Swift server exited (${code}): ${output.join('').slice(-2000)}`)),
       );

@@ -360,6 +360,13 @@ describeOnEngines('the repository store', ({ engine, db, second }) => {
     ]);
   });
 
+  it('lists collaborators by byte order of their names, whatever the database locale', async () => {
+    const repo = await newRepo('people');
+    for (const name of ['bob', '_x', 'Alice'])
+      await store.setCollaborator(repo.id, await newUser(name), 'read');
+    expect((await store.collaborators(repo.id)).map((c) => c.userName)).toEqual(['Alice', '_x', 'bob']);
+  });
+
   it('commits a thousand files at once', async () => {
     const repo = await newRepo('big');
     const files = Array.from({ length: 1000 }, (_, i) =>
