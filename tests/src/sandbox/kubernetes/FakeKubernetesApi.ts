@@ -133,6 +133,13 @@ export class FakeKubernetesApi {
     return n;
   }
 
+  /** Ends every attach WebSocket while the pods run on, as a restarted API server or a dropped connection would. */
+  dropAttaches(): number {
+    const n = this.sockets.clients.size;
+    for (const client of this.sockets.clients) client.terminate();
+    return n;
+  }
+
   get openWatches(): number {
     return this.watches.size;
   }

@@ -255,4 +255,28 @@ describe('an Atrium server with ATRIUM_SANDBOX_DRIVER=kubernetes on a fake API s
     expect(shutdown.status).toBeLessThan(300);
     await waitFor(() => !api?.pods.has(kernel.containerId), { what: 'the kernel pod to be deleted' });
   });
+
+  it('ends a kernel whose attach dropped while its pod ran on, and deletes the pod', async () => {
+    api = await new FakeKubernetesApi({
+      token: TOKEN,
+      pathMap: { '/opt/atrium/': `${sandboxDist}/` },
+    }).start();
+    server = await startTestServer({
+      sandboxDriver: kubernetes(api.writeKubeconfig()),
+      instanceId: uniqueInstance(),
+      sandboxPoolSize: 0,
+      sandboxPoolEager: false,
+    });
+    await server.services.runtime.whenReady();
+    const user = await createUser(server.url);
+    const kernel: KernelView = await startKernel(server.url, bearer(user.token));
+    expect(api.dropAttaches()).toBe(1);
+    const view = async () =>
+      (await (
+        await fetch(`${server?.url}/api/kernels/${kernel.id}`, { headers: bearer(user.token) })
+      ).json()) as KernelView;
+    await waitFor(async () => (await view()).state === 'dead', { what: 'the kernel to be dead', timeout: 20_000 });
+    expect((await view()).reason).toBe('lost its channel');
+    await waitFor(() => !api?.pods.has(kernel.containerId), { what: 'the cut-off pod to be deleted' });
+  });
 });
