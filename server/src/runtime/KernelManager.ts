@@ -458,7 +458,11 @@ export class KernelManager {
    * ended while its sandbox still runs (an attach dropped by the API server or the network) is a
    * broken sandbox: nothing can reach its runner again, so it is ended rather than left to hang cells.
    */
-  private async noticeDeath(containerId: string, exitCode: number | null, from: 'event' | 'channel'): Promise<void> {
+  private async noticeDeath(
+    containerId: string,
+    exitCode: number | null,
+    from: 'event' | 'channel',
+  ): Promise<void> {
     if (this.removing.has(containerId) || this.noticing.has(containerId)) return;
     this.noticing.add(containerId);
     try {
