@@ -37,7 +37,10 @@ afterEach(async () => {
   api = undefined;
 });
 
-const startFake = async (options: Partial<ConstructorParameters<typeof FakeKubernetesApi>[0]> = {}) => {
+const startFake = async (
+  options: Partial<ConstructorParameters<typeof FakeKubernetesApi>[0]> = {},
+  driverOptions: { policyRecheckMs?: number } = {},
+) => {
   api = await new FakeKubernetesApi({ token: TOKEN, ...options }).start();
   const driver = createKubernetesDriver(log, {
     kubeconfig: api.writeKubeconfig(),
@@ -47,6 +50,7 @@ const startFake = async (options: Partial<ConstructorParameters<typeof FakeKuber
     volumesClaim: undefined,
     volumesDir: undefined,
     pollMs: 20,
+    ...driverOptions,
   });
   return { api, driver };
 };
@@ -175,6 +179,41 @@ describe('the Kubernetes driver against a fake API server', () => {
     const repaired = put?.body as V1NetworkPolicy;
     expect(networkPolicyProblems(repaired)).toEqual([]);
     expect(repaired.metadata?.resourceVersion).toBe('7');
+  });
+
+  it('makes the NetworkPolicy again before a pod once its last check is old, after someone deleted it', async () => {
+    const { api, driver } = await startFake({}, { policyRecheckMs: 0 });
+    await driver.create(spec(uniqueInstance()));
+    api.networkPolicies.clear();
+    await driver.create(spec(uniqueInstance()));
+    expect(api.made('POST', /networkpolicies/)).toHaveLength(2);
+    expect(
+      networkPolicyProblems(api.networkPolicies.get('atrium-sandboxes-deny-all') as V1NetworkPolicy),
+    ).toEqual([]);
+  });
+
+  it('repairs a NetworkPolicy loosened while pods run when the pod list is read again', async () => {
+    const { api, driver } = await startFake({}, { policyRecheckMs: 0 });
+    const instance = uniqueInstance();
+    await driver.create(spec(instance));
+    const stop = driver.events({ 'atrium.instance': instance }, () => {});
+    try {
+      await waitFor(() => api.openWatches > 0, { what: 'the pod watch' });
+      const policy = api.networkPolicies.get('atrium-sandboxes-deny-all') as V1NetworkPolicy;
+      api.networkPolicies.set('atrium-sandboxes-deny-all', {
+        ...policy,
+        spec: { ...policy.spec, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
+      });
+      api.dropWatches();
+      await waitFor(
+        () =>
+          networkPolicyProblems(api.networkPolicies.get('atrium-sandboxes-deny-all') as V1NetworkPolicy)
+            .length === 0,
+        { what: 'the policy to be repaired' },
+      );
+    } finally {
+      stop();
+    }
   });
 
   it('deletes pods at once on remove and says nothing of one already gone', async () => {
