@@ -19,7 +19,7 @@ import type { ModelView } from '../models/sandboxViews/ModelView.js';
 import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import type { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
-import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
+import { type SandboxDriver, SandboxLabel, type SandboxRuntime, TIME_LIMIT_REASON } from './SandboxDriver.js';
 import { WarmPool } from './WarmPool.js';
 
 export interface KernelManagerOptions {
@@ -480,7 +480,11 @@ export class KernelManager {
       }
       const code = info?.exitCode ?? exitCode;
       const oom = info?.oomKilled || this.oomSeen.has(containerId) || code === 137;
-      const reason = oom ? OUT_OF_MEMORY_REASON : `exited with code ${code ?? 'unknown'}`;
+      const reason = info?.timeLimitReached
+        ? TIME_LIMIT_REASON
+        : oom
+          ? OUT_OF_MEMORY_REASON
+          : `exited with code ${code ?? 'unknown'}`;
       session.markDead(reason);
       this.options.log.warn({ kernel: kernel?.id, containerId, reason }, 'sandbox died');
       if (pooled) this.pools[pooled.image].remove(pooled);

@@ -7,6 +7,7 @@ import { fullId } from '../../hub/views.js';
 import type { Logger } from '../../logger.js';
 import { cardModels } from '../../models/declaredModels.js';
 import { logModelFetch } from '../../models/provideToSandbox.js';
+import { TIME_LIMIT_REASON } from '../../runtime/SandboxDriver.js';
 import type { Services } from '../../services.js';
 import { DemoHostBackend } from '../gradio/DemoHostBackend.js';
 import type { AppSandbox } from './AppSandbox.js';
@@ -431,6 +432,10 @@ export class SpaceRuntimes implements SpaceCommitListener {
       sandbox.ended
         .then(async (reason) => {
           if (inst.app?.sandbox !== target) return;
+          // A pod's deadline (ATRIUM_K8S_POD_DEADLINE_S) is a backstop for a server that is gone, not
+          // a verdict on the app: one that outlives it (a Space that never sleeps) starts afresh.
+          if (reason === TIME_LIMIT_REASON)
+            return void (await this.restartNow(inst, `The app's sandbox ${reason}: restarting it`));
           inst.runLog.write(`The app stopped: ${reason}`);
           await this.stop(inst, 'RUNTIME_ERROR', `The app stopped: ${reason}`);
         })
