@@ -180,7 +180,7 @@ export async function startAtrium(
   services.onShutdown(() => services.notebooks.close());
   services.onShutdown(() => services.gradio.close());
   services.spaceRuntimes = createSpaceRuntimes(services);
-  services.health.register('database', databaseCheck(services));
+  services.health.register('database', databaseCheck(services), { maxAgeMs: 2000 });
   services.health.register('blobs', () => services.hub.blobs.check(), { maxAgeMs: 2000 });
   services.onShutdown(() => services.hub.blobs.close());
   services.health.register('docker', services.runtime.dockerHealth, { maxAgeMs: 2000 });

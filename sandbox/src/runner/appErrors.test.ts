@@ -76,4 +76,13 @@ describe('errors of a Space app', () => {
     );
     expect(describeAppError('a string', dir)).toBe('a string');
   });
+
+  it('describe whatever the app threw without throwing: a stack that is no string, an unprintable value', () => {
+    const err = new Error('broken');
+    Object.defineProperty(err, 'stack', { value: 42 });
+    expect(appStack(err, dir)).toBe('broken');
+    const unprintable = Object.create(null);
+    expect(appStack(unprintable, dir)).toMatch(/cannot be shown/);
+    expect(describeAppError(unprintable, dir)).toMatch(/cannot be shown/);
+  });
 });

@@ -18,11 +18,27 @@ export function appErrorLocation(err: unknown, appDir: string): string | undefin
   return undefined;
 }
 
+/**
+ * Text for whatever an app threw, never throwing itself: an app may throw an object whose toString
+ * throws, or an Error whose message or stack is not a string.
+ */
+export function thrownText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `a thrown ${typeof value} that cannot be shown as text`;
+  }
+}
+
 /** An error of the app for its author: the message, then where it was thrown (`… (app.ts:3:7)`). */
 export function describeAppError(err: unknown, appDir: string): string {
   // A plain Error says only its message; a TypeError or RangeError keeps its name, which says much.
   const message =
-    err instanceof Error ? (err.name === 'Error' ? err.message : `${err.name}: ${err.message}`) : String(err);
+    err instanceof Error
+      ? err.name === 'Error'
+        ? thrownText(err.message)
+        : `${thrownText(err.name)}: ${thrownText(err.message)}`
+      : thrownText(err);
   const at = appErrorLocation(err, appDir);
   return at ? `${message} (${at})` : message;
 }
@@ -32,7 +48,12 @@ const PLUMBING = /^\s+at .*(node:internal\/|\/runner\/appMain\.js)/;
 
 /** The stack for the run log: the app's folder taken off its paths (it reads `app.ts:3:7` too), plumbing left out. */
 export function appStack(err: unknown, appDir: string): string {
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const text =
+    err instanceof Error
+      ? typeof err.stack === 'string'
+        ? err.stack
+        : thrownText(err.message)
+      : thrownText(err);
   const dir = appDir.endsWith('/') ? appDir : `${appDir}/`;
   return text
     .replaceAll(`file://${dir}`, '')

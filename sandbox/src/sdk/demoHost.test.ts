@@ -38,6 +38,38 @@ describe('createDemoHost (app mode)', () => {
     ]);
   });
 
+  it('answers a call whose function threw an odd value even when hearing the error fails', async () => {
+    const odd = demo({
+      fn() {
+        const err = new Error('broken');
+        Object.defineProperty(err, 'stack', { value: 42 });
+        throw err;
+      },
+      inputs: [],
+      outputs: [Textbox({ name: 'out' })],
+    });
+    const unprintable = demo({
+      fn() {
+        throw Object.create(null);
+      },
+      inputs: [],
+      outputs: [Textbox({ name: 'out' })],
+    });
+    for (const d of [odd, unprintable]) {
+      const replies: DemoHostReply[] = [];
+      const handle = createDemoHost(
+        d,
+        (r) => replies.push(r),
+        () => {
+          throw new Error('the log failed');
+        },
+      );
+      handle({ type: 'call', id: 'c', apiName: 'predict', inputs: [] });
+      await waitFor(() => replies.length > 0);
+      expect(replies[0]).toMatchObject({ type: 'error', id: 'c', kind: 'function' });
+    }
+  });
+
   it('reports bad input and an unknown endpoint as input errors, and stops a cancelled call', async () => {
     const replies: DemoHostReply[] = [];
     const handle = createDemoHost(counter, (r) => replies.push(r));

@@ -7,6 +7,15 @@ import { DemoError } from './errors.js';
  * demo with description/partial/result/error replies (protocol/src/demo.ts). The runner feeds it
  * lines from its control channel; a test can feed it directly.
  */
+/** A thrown value's message, never throwing: an app can throw anything (an object whose toString throws). */
+function messageOf(err: unknown): string {
+  try {
+    return err instanceof Error ? String(err.message) : String(err);
+  } catch {
+    return 'The function threw a value that cannot be shown as text';
+  }
+}
+
 export function createDemoHost(
   demo: Demo,
   send: (reply: DemoHostReply) => void,
@@ -49,15 +58,15 @@ export function createDemoHost(
               }),
             (err: unknown) => {
               const kind = err instanceof DemoError ? err.kind : 'function';
+              // The reply first: whatever hearing the error does, the caller is answered.
+              send({ type: 'error', id: request.id, message: messageOf(err), kind });
               // What the function itself threw, with its own stack, rather than the SDK's wrapper.
               if (kind === 'function')
-                onFunctionError?.(err instanceof DemoError && err.cause ? err.cause : err);
-              send({
-                type: 'error',
-                id: request.id,
-                message: err instanceof Error ? err.message : String(err),
-                kind,
-              });
+                try {
+                  onFunctionError?.(err instanceof DemoError && err.cause ? err.cause : err);
+                } catch {
+                  // Logging an error must not end the app.
+                }
             },
           )
           .finally(() => calls.delete(request.id));

@@ -51,9 +51,8 @@ export async function publishDemos(
     let space = await services.hub.repos.find('space', owner.name, name);
     if (space) report.skipped.push(`spaces/${owner.name}/${name}`);
     else {
-      space = await createSpaceFromTemplate(services, owner, { template: name, name });
       // Five apps starting at once would slow the first start: each wakes on its first visit instead.
-      services.spaceRuntimes.leaveAsleep(space.id);
+      space = await createSpaceFromTemplate(services, owner, { template: name, name }, { asleep: true });
       report.created.push(`spaces/${owner.name}/${name}`);
     }
     await likeOnce(services, space, owner);

@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { runnerCommand } from '@atrium/sandbox/image/runnerCommand';
 import Docker from 'dockerode';
 import type { Logger } from '../logger.js';
+import { unpacedShare } from '../sandboxOutput/LoopShare.js';
 import { parseJsonLine } from '../sandboxOutput/parseJsonLine.js';
 import { readBoundedLines } from '../sandboxOutput/readBoundedLines.js';
 import type {
@@ -287,6 +288,8 @@ export class DockerDriver implements SandboxDriver {
         readBoundedLines(stream as unknown as Readable, {
           maxBytes: EVENT_LINE_BYTES,
           longLines: 'cut',
+          // Docker's own events, not a sandbox's output: never paced behind sandboxes that flood.
+          loopShare: unpacedShare,
           onLine: (line) => {
             const event = parseJsonLine(line.trim());
             if (!event.ok || !event.value || typeof event.value !== 'object') return;

@@ -19,7 +19,7 @@ import type { ModelView } from '../models/sandboxViews/ModelView.js';
 import type { ModelViews } from '../models/sandboxViews/ModelViews.js';
 import type { ChannelViolations } from '../sandboxOutput/ChannelViolations.js';
 import { KernelSession, type MessageListener } from './KernelSession.js';
-import { type SandboxDriver, SandboxLabel, type SandboxRuntime } from './SandboxDriver.js';
+import { type SandboxDriver, SandboxLabel, type SandboxRuntime, TIME_LIMIT_REASON } from './SandboxDriver.js';
 import { WarmPool } from './WarmPool.js';
 
 export interface KernelManagerOptions {
@@ -83,6 +83,10 @@ interface Sandbox {
 const IMAGES: readonly KernelImage[] = ['node', 'python'];
 
 const READY_TIMEOUT_MS = 30_000;
+/** How long a sandbox may still read as running after its channel ended before it counts as cut off. */
+const CHANNEL_END_GRACE_MS = 5_000;
+/** Why a kernel whose channel ended while its sandbox ran on is dead. */
+const LOST_CHANNEL_REASON = 'lost its channel';
 
 /**
  * Kernels over sandboxes: starts (from a warm pool when it can), reuses, interrupts, restarts and
@@ -151,7 +155,7 @@ export class KernelManager {
       this.options.log.info({ removed: leftovers.length }, 'removed sandboxes left by an earlier run');
     this.stopEvents = this.driver.events(this.labels, (e) => {
       if (e.action === 'oom') this.oomSeen.add(e.id);
-      if (e.action === 'die') this.noticeDeathLater(e.id, e.exitCode);
+      if (e.action === 'die') this.noticeDeathLater(e.id, e.exitCode, 'event');
     });
     const every = Math.max(1000, Math.min(30_000, (this.options.idleTimeoutS * 1000) / 4));
     this.cullTimer = setInterval(
@@ -214,7 +218,7 @@ export class KernelManager {
         violations: this.options.violations,
         onBroken: (reason) => this.endBroken(containerId, reason),
       });
-      void channel.ended.then(() => this.noticeDeathLater(containerId, null));
+      void channel.ended.then(() => this.noticeDeathLater(containerId, null, 'channel'));
       await this.driver.start(containerId);
       await session.waitReady(READY_TIMEOUT_MS);
       return { containerId, session, runtime, image: kind, view };
@@ -436,38 +440,76 @@ export class KernelManager {
     this.removing.add(containerId);
     this.driver
       .remove(containerId)
+      // A pooled sandbox has no record to shut down later: its view goes with it.
+      .then(() => this.releaseView(pooled?.view))
       .catch((err) => this.options.log.warn({ err, containerId }, 'could not remove a sandbox'));
     if (pooled) this.fillPool(pooled.image);
   }
 
   /** noticeDeath from an event or a stream end: a failure there is logged, never left unhandled. */
-  private noticeDeathLater(containerId: string, exitCode: number | null): void {
-    this.noticeDeath(containerId, exitCode).catch((err) =>
+  private noticeDeathLater(containerId: string, exitCode: number | null, from: 'event' | 'channel'): void {
+    this.noticeDeath(containerId, exitCode, from).catch((err) =>
       this.options.log.error({ err, containerId }, 'could not tell why a sandbox died'),
     );
   }
 
-  /** Called from the events stream and when the attach stream ends: why did it die? */
-  private async noticeDeath(containerId: string, exitCode: number | null): Promise<void> {
+  /**
+   * Called from the events stream and when the attach stream ends: why did it die? A channel that
+   * ended while its sandbox still runs (an attach dropped by the API server or the network) is a
+   * broken sandbox: nothing can reach its runner again, so it is ended rather than left to hang cells.
+   */
+  private async noticeDeath(
+    containerId: string,
+    exitCode: number | null,
+    from: 'event' | 'channel',
+  ): Promise<void> {
     if (this.removing.has(containerId) || this.noticing.has(containerId)) return;
     this.noticing.add(containerId);
-    const kernel = this.byContainer.get(containerId);
-    const pooled = this.pooled(containerId);
-    const session = kernel?.session ?? pooled?.session;
-    if (!session || session.state === 'dead') return;
-    const info = await this.driver.inspect(containerId).catch(() => null);
-    if (info?.running) return;
-    const code = info?.exitCode ?? exitCode;
-    const oom = info?.oomKilled || this.oomSeen.has(containerId) || code === 137;
-    const reason = oom ? OUT_OF_MEMORY_REASON : `exited with code ${code ?? 'unknown'}`;
-    session.markDead(reason);
-    this.options.log.warn({ kernel: kernel?.id, containerId, reason }, 'sandbox died');
-    if (pooled) this.pools[pooled.image].remove(pooled);
-    // The record stays (state dead, with its reason) until shut down; the container goes now.
-    this.removing.add(containerId);
-    await this.driver.remove(containerId).catch(() => {});
-    await this.releaseView(kernel?.view ?? pooled?.view);
-    if (pooled) this.fillPool(pooled.image);
+    try {
+      const kernel = this.byContainer.get(containerId);
+      const pooled = this.pooled(containerId);
+      const session = kernel?.session ?? pooled?.session;
+      if (!session || session.state === 'dead') return;
+      const info = await this.inspectAfter(containerId, from);
+      if (info?.running) {
+        if (from === 'channel' && !this.removing.has(containerId)) {
+          session.markDead(LOST_CHANNEL_REASON);
+          this.endBroken(containerId, LOST_CHANNEL_REASON);
+        }
+        return;
+      }
+      const code = info?.exitCode ?? exitCode;
+      const oom = info?.oomKilled || this.oomSeen.has(containerId) || code === 137;
+      const reason = info?.timeLimitReached
+        ? TIME_LIMIT_REASON
+        : oom
+          ? OUT_OF_MEMORY_REASON
+          : `exited with code ${code ?? 'unknown'}`;
+      session.markDead(reason);
+      this.options.log.warn({ kernel: kernel?.id, containerId, reason }, 'sandbox died');
+      if (pooled) this.pools[pooled.image].remove(pooled);
+      // The record stays (state dead, with its reason) until shut down; the container goes now.
+      this.removing.add(containerId);
+      await this.driver.remove(containerId).catch(() => {});
+      await this.releaseView(kernel?.view ?? pooled?.view);
+      if (pooled) this.fillPool(pooled.image);
+    } finally {
+      // A later notice (the die event after a channel end) must be heard, not dropped as a repeat.
+      this.noticing.delete(containerId);
+    }
+  }
+
+  /**
+   * The sandbox's state. After its channel ended the engine may not have recorded the exit yet (a
+   * kubelet reports a pod's status on its own schedule): look again for a while before calling it alive.
+   */
+  private async inspectAfter(containerId: string, from: 'event' | 'channel') {
+    const deadline = Date.now() + (from === 'channel' ? CHANNEL_END_GRACE_MS : 0);
+    for (;;) {
+      const info = await this.driver.inspect(containerId).catch(() => null);
+      if (!info?.running || Date.now() >= deadline || this.removing.has(containerId)) return info;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   private async cullIdle(): Promise<void> {

@@ -23,6 +23,9 @@ export interface LocalProcessDriverOptions {
   runnerCommand: (memoryMb: number) => string[];
 }
 
+/** How long after a process exits its channel ends even if something it left still holds its output. */
+const EXIT_DRAIN_MS = 2000;
+
 interface LocalSandbox {
   id: string;
   spec: SandboxSpec;
@@ -106,11 +109,31 @@ export class LocalProcessDriver implements SandboxDriver {
     child.stdin.on('error', () => {}); // the runner exited first: its input has nowhere to go
     child.stdout.pipe(s.output);
     child.stderr.pipe(s.errors);
-    child.once('exit', (code, signal) => {
-      // A signal is reported as a shell (and Docker) would: 128 + its number.
-      s.exitCode = code ?? 128 + (signal ? os.constants.signals[signal] : 0);
+    let spawned = false;
+    let finished = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
+      // A signal is reported as a shell (and Docker) would: 128 + its number; a command that never
+      // ran as a shell reports one it cannot find.
+      s.exitCode = !spawned ? 127 : (code ?? 128 + (signal ? os.constants.signals[signal] : 0));
       s.end();
       this.emit(s, 'die');
+    };
+    // 'close', not 'exit': stdout and stderr are drained by then, so the channel ends after the last
+    // output; unless a process it left holds them open, which only delays the end by a moment.
+    child.once('close', finish);
+    child.once('exit', (code, signal) => setTimeout(() => finish(code, signal), EXIT_DRAIN_MS).unref());
+    // A command that cannot be spawned (ENOENT, EACCES) fails start, as a missing image does on Docker;
+    // 'error' stays heard afterwards (a failed kill) so it never reaches the process.
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => {
+        spawned = true;
+        resolve();
+      });
+      child.on('error', (err) => {
+        if (!spawned) reject(new Error(`the sandbox's command could not start: ${err.message}`));
+      });
     });
     this.emit(s, 'start');
   }
@@ -130,9 +153,9 @@ export class LocalProcessDriver implements SandboxDriver {
     if (!s) return;
     this.sandboxes.delete(id);
     if (s.child && s.child.exitCode === null && s.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => s.child?.once('exit', () => resolve()));
       s.child.kill('SIGKILL');
-      await exited;
+      // Its 'die' (and the channel's end) before its 'destroy', as an engine reports them.
+      await s.ended;
     } else {
       s.end();
     }

@@ -63,8 +63,13 @@ export interface SandboxInfo {
   running: boolean;
   exitCode: number | null;
   oomKilled: boolean;
+  /** The engine ended it for running past its time limit (a pod's activeDeadlineSeconds); only Kubernetes has one. */
+  timeLimitReached?: boolean;
   labels: Record<string, string>;
 }
+
+/** Why a sandbox the engine ended for its time limit is gone (a Space app restarts on it). */
+export const TIME_LIMIT_REASON = 'reached its time limit';
 
 /** A lifecycle event of a sandbox, from the engine's event stream. */
 export interface SandboxEvent {

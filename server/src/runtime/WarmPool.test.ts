@@ -48,6 +48,17 @@ describe('WarmPool', () => {
     expect(p.length).toBe(2);
   });
 
+  it('replaces a pooled one that died while waiting on the next fill, discarding it', async () => {
+    const { p, discarded, launched } = pool(2);
+    await p.fill();
+    p.find((s) => s.n === 1)!.alive = false;
+    await p.fill();
+    expect(discarded).toEqual([1]);
+    expect(launched()).toBe(3);
+    expect(p.length).toBe(2);
+    expect(p.find((s) => s.n === 1)).toBeUndefined();
+  });
+
   it('hands out the oldest live one and discards the dead ones met on the way', async () => {
     const { p, discarded } = pool(3);
     await p.fill();

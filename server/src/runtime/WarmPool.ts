@@ -37,6 +37,8 @@ export class WarmPool<T> {
       // it, leaving a settled promise that every later fill returns without filling.
       await null;
       try {
+        // A dead one waiting (an app sandbox has no death watch to take it out) must not hold its slot.
+        this.discardDead();
         while (!this.closed && this.items.length < this.options.size() && this.options.canLaunch()) {
           const item = await this.options.launch();
           if (this.closed) {
@@ -52,6 +54,13 @@ export class WarmPool<T> {
       }
     })();
     return this.filling;
+  }
+
+  private discardDead(): void {
+    for (const item of this.items.filter((i) => !this.options.alive(i))) {
+      this.remove(item);
+      void this.options.discard(item).catch(() => {});
+    }
   }
 
   /** The oldest live one, or undefined; dead ones met on the way are discarded. */

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LoopShare } from './LoopShare.js';
+import { LoopShare, unpacedShare } from './LoopShare.js';
 import { readBoundedLines } from './readBoundedLines.js';
 
 describe('LoopShare', () => {
@@ -13,6 +13,11 @@ describe('LoopShare', () => {
     expect(share.left(20)).toBe(0);
     expect(share.untilNextWindow(20)).toBe(80);
     expect(share.left(100)).toBe(50);
+  });
+
+  it('never makes a reader of the unpaced share wait, however much was spent', () => {
+    unpacedShare.spend(1e9);
+    expect(unpacedShare.left()).toBeGreaterThan(1000);
   });
 
   it('keeps busy readers within their share of the loop, losing no line', async () => {

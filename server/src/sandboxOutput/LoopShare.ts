@@ -35,3 +35,9 @@ export class LoopShare {
 
 /** The one share every sandbox reader of this process draws from. */
 export const sandboxOutputShare = new LoopShare();
+
+/**
+ * No cap: for trusted, low-rate streams (the engine's own lifecycle events), which must not wait
+ * behind flooding sandboxes: a death notice delayed there leaves cells hanging.
+ */
+export const unpacedShare = new LoopShare(100, Number.POSITIVE_INFINITY);

@@ -33,6 +33,8 @@ export interface KubernetesDriverOptions extends KubernetesSandboxSettings {
   startTimeoutMs?: number;
   /** How often a pod's state is read while waiting for it. */
   pollMs?: number;
+  /** How long a verified NetworkPolicy is trusted before it is read again (a minute by default). */
+  policyRecheckMs?: number;
 }
 
 const statusOf = (err: unknown) => (err instanceof ApiException ? err.code : undefined);
@@ -53,6 +55,8 @@ const bytesOf = (quantity: unknown): number | null => {
   return m ? Math.round(Number(m[1]) * (m[2] ? (UNITS[m[2]] ?? 1) : 1)) : null;
 };
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a verified NetworkPolicy is trusted before it is read again. */
+const POLICY_RECHECK_MS = 60_000;
 
 /**
  * Sandboxes as pods of one namespace, hardened as the Docker driver's containers are (sandboxPod.ts),
@@ -65,6 +69,8 @@ export class KubernetesDriver implements SandboxDriver {
   private readonly custom: CustomObjectsApi;
   private readonly volumes: SharedFolderVolumes;
   private policy: Promise<void> | null = null;
+  /** When the policy was last read or written. */
+  private policyCheckedAt = 0;
 
   constructor(
     private readonly log: Logger,
@@ -103,11 +109,18 @@ export class KubernetesDriver implements SandboxDriver {
   }
 
   /**
-   * The default-deny policy, made or repaired once per process before the first pod: a sandbox is never
+   * The default-deny policy, made or repaired before a pod when the last check is older than a minute
+   * (someone may have deleted or loosened it since), and from the pods' relist loop: a sandbox is never
    * created where it would have the network (the create fails instead, and the next one tries again).
    */
   private ensureNetworkPolicy(): Promise<void> {
+    if (
+      this.policy &&
+      Date.now() - this.policyCheckedAt >= (this.options.policyRecheckMs ?? POLICY_RECHECK_MS)
+    )
+      this.policy = null;
     this.policy ??= (async () => {
+      this.policyCheckedAt = Date.now();
       const body = buildSandboxNetworkPolicy(this.namespace);
       try {
         await this.networking.createNamespacedNetworkPolicy({ namespace: this.namespace, body });
@@ -289,6 +302,10 @@ export class KubernetesDriver implements SandboxDriver {
         });
         if (stopped) return;
         tracker.resync(listed.items);
+        // Every relist (minutes apart) also notices a policy deleted or edited while pods run.
+        this.ensureNetworkPolicy().catch((err) =>
+          this.log.error({ err: (err as Error).message }, 'the sandboxes NetworkPolicy is not in place'),
+        );
         let opened = false;
         const watch = await new Watch(this.kubeConfig).watch(
           `/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods`,

@@ -62,6 +62,13 @@ describe('pod states as sandbox events', () => {
     expect(actions()).toEqual(['b:start:3', 'b:die:3', 'b:destroy:3']);
   });
 
+  it('says a pod the kubelet ended at its deadline reached its time limit', () => {
+    const ended = pod('e', 'exit3');
+    expect(sandboxInfoOf(ended).timeLimitReached).toBe(false);
+    ended.status = { phase: 'Failed', reason: 'DeadlineExceeded', containerStatuses: [] };
+    expect(sandboxInfoOf(ended)).toMatchObject({ running: false, timeLimitReached: true });
+  });
+
   it('after a relist, reports as destroyed what went while nobody watched, and nothing twice', () => {
     const { tracker, actions } = track();
     tracker.update(pod('c', 'running'));

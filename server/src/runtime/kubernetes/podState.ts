@@ -16,6 +16,7 @@ export function sandboxInfoOf(pod: V1Pod): SandboxInfo {
     // A pod ended by its deadline has no container state left to read: no exit code, as Docker's "unknown".
     exitCode: running ? null : (terminated?.exitCode ?? null),
     oomKilled: terminated?.reason === 'OOMKilled',
+    timeLimitReached: pod.status?.reason === 'DeadlineExceeded',
     labels: decodeLabels(pod.metadata?.labels, pod.metadata?.annotations),
   };
 }

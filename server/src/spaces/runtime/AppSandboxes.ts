@@ -7,7 +7,7 @@ import type { ModelView } from '../../models/sandboxViews/ModelView.js';
 import type { ModelViews } from '../../models/sandboxViews/ModelViews.js';
 import type { SandboxPrincipal } from '../../models/sandboxViews/sandboxReaders.js';
 import type { SandboxDriver, SandboxRuntime } from '../../runtime/SandboxDriver.js';
-import { SandboxLabel } from '../../runtime/SandboxDriver.js';
+import { SandboxLabel, TIME_LIMIT_REASON } from '../../runtime/SandboxDriver.js';
 import { WarmPool } from '../../runtime/WarmPool.js';
 import type { ChannelViolations } from '../../sandboxOutput/ChannelViolations.js';
 import { AppSandbox } from './AppSandbox.js';
@@ -90,6 +90,7 @@ export class AppSandboxes {
         channel,
         async () => {
           const info = await this.driver.inspect(id);
+          if (info?.timeLimitReached) return TIME_LIMIT_REASON;
           if (info?.oomKilled || info?.exitCode === 137) return 'killed: out of memory';
           return `exited with code ${info?.exitCode ?? 'unknown'}`;
         },

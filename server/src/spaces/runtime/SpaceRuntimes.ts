@@ -7,6 +7,7 @@ import { fullId } from '../../hub/views.js';
 import type { Logger } from '../../logger.js';
 import { cardModels } from '../../models/declaredModels.js';
 import { logModelFetch } from '../../models/provideToSandbox.js';
+import { TIME_LIMIT_REASON } from '../../runtime/SandboxDriver.js';
 import type { Services } from '../../services.js';
 import { DemoHostBackend } from '../gradio/DemoHostBackend.js';
 import type { AppSandbox } from './AppSandbox.js';
@@ -69,7 +70,10 @@ export class SpaceRuntimes implements SpaceCommitListener {
   private readonly spaces = new Map<string, SpaceInstance>();
   private readonly events = new EventEmitter();
   private readonly sleepTimer: NodeJS.Timeout;
-  /** Spaces whose creation leaves them asleep until their first visit (seeded demos: no start-up cost). */
+  /**
+   * Spaces (owner/name) to be created asleep until their first visit (seeded demos: no start-up
+   * cost), named before the creation so no ordering of its report matters.
+   */
   private readonly bornAsleep = new Set<string>();
   private closed = false;
 
@@ -218,13 +222,19 @@ export class SpaceRuntimes implements SpaceCommitListener {
   /** A new Space starts; a duplicate first takes its source's variables and sleep time (never secrets). */
   async onCreated(repoId: string, forkedFromRepoId: string | null): Promise<void> {
     if (forkedFromRepoId) await this.settings.copyPublicSettings(forkedFromRepoId, repoId);
-    if (this.bornAsleep.delete(repoId)) return;
+    const repo = await this.services.hub.repos.findById(repoId);
+    if (repo && this.bornAsleep.delete(`${repo.ownerName}/${repo.name}`)) return;
     await this.onNewCommit(repoId);
   }
 
-  /** The Space just created (its creation is reported on the next turn) sleeps until someone visits it. */
-  leaveAsleep(repoId: string): void {
-    this.bornAsleep.add(repoId);
+  /**
+   * The Space about to be created as owner/name sleeps until someone visits it; call before creating
+   * it. Returns the undo for a creation that failed.
+   */
+  expectAsleep(owner: string, name: string): () => void {
+    const key = `${owner}/${name}`;
+    this.bornAsleep.add(key);
+    return () => this.bornAsleep.delete(key);
   }
 
   /** The Space was deleted: its app stops and its state goes. */
@@ -431,6 +441,10 @@ export class SpaceRuntimes implements SpaceCommitListener {
       sandbox.ended
         .then(async (reason) => {
           if (inst.app?.sandbox !== target) return;
+          // A pod's deadline (ATRIUM_K8S_POD_DEADLINE_S) is a backstop for a server that is gone, not
+          // a verdict on the app: one that outlives it (a Space that never sleeps) starts afresh.
+          if (reason === TIME_LIMIT_REASON)
+            return void (await this.restartNow(inst, `The app's sandbox ${reason}: restarting it`));
           inst.runLog.write(`The app stopped: ${reason}`);
           await this.stop(inst, 'RUNTIME_ERROR', `The app stopped: ${reason}`);
         })

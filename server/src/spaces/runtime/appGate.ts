@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { atLeast, permissionOn } from '../../hub/access.js';
 import type { Services } from '../../services.js';
@@ -55,6 +56,13 @@ export function spaceAppGate(services: Services) {
     if (req.headers['if-none-match'] === `"${entry.gitOid}"`) return void res.status(304).end();
     res.set('Content-Length', String(entry.size));
     if (req.method === 'HEAD') return void res.end();
-    (await services.hub.blobs.read(entry.sha256)).on('error', next).pipe(res);
+    // A missing blob rejects here, before any byte: the error middleware answers.
+    const blob = await services.hub.blobs.read(entry.sha256);
+    try {
+      // pipeline destroys the blob's stream when the client goes (pipe left it open).
+      await pipeline(blob, res);
+    } catch {
+      // The client went away, or the blob failed mid-response (the response is destroyed): nothing to answer.
+    }
   };
 }

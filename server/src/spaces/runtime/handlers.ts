@@ -46,20 +46,25 @@ export function spaceRuntimeHandlers(services: Services) {
     const updatedAt = new Date().toISOString();
     // The source's secrets first (asked for, and checked: the actor may manage them), so named ones win.
     const copied = secretsOf ? await settings.env(secretsOf.id, 'secret') : [];
+    let envWritten = false;
     for (const [kind, entries] of [
       ['secret', [...copied, ...(extras.secrets ?? [])]],
       ['variable', extras.variables],
     ] as const)
-      for (const e of entries ?? [])
+      for (const e of entries ?? []) {
+        envWritten = true;
         await settings.putEnv(repoId, kind, {
           key: e.key,
           value: e.value,
           description: e.description ?? null,
           updatedAt,
         });
+      }
     if (extras.sleepTimeSeconds !== undefined)
       await settings.setSleepSeconds(repoId, extras.sleepTimeSeconds === -1 ? null : extras.sleepTimeSeconds);
-    // The copy's first build may have read its environment already: it starts again with these.
+    // The copy's first build may have read its environment already: it starts again with these (a
+    // sleep time alone changes nothing the app sees).
+    if (!envWritten) return;
     const copy = await services.hub.repos.findById(repoId);
     if (copy) await runtimes().onSettingsChanged(copy);
   };

@@ -83,6 +83,8 @@ export class FakeKubernetesApi {
   readonly requests: RecordedRequest[] = [];
   readonly pods = new Map<string, PodRun>();
   readonly networkPolicies = new Map<string, Record<string, unknown>>();
+  /** The largest stdin frame an attach carried, its stream byte included. */
+  largestStdinFrame = 0;
   private readonly events: WatchEvent[] = [];
   private readonly watches = new Set<{ res: http.ServerResponse; selector: Record<string, string> }>();
   private version = 1;
@@ -130,6 +132,13 @@ export class FakeKubernetesApi {
     const n = this.watches.size;
     for (const w of this.watches) w.res.destroy();
     this.watches.clear();
+    return n;
+  }
+
+  /** Ends every attach WebSocket while the pods run on, as a restarted API server or a dropped connection would. */
+  dropAttaches(): number {
+    const n = this.sockets.clients.size;
+    for (const client of this.sockets.clients) client.terminate();
     return n;
   }
 
@@ -341,8 +350,10 @@ export class FakeKubernetesApi {
       child.stdout?.on('data', onOut);
       child.stderr?.on('data', onErr);
       ws.on('message', (data: Buffer) => {
-        if (data[0] === 0) child.stdin?.write(data.subarray(1));
-        else if (v5 && data[0] === 255 && data[1] === 0) child.stdin?.end();
+        if (data[0] === 0) {
+          this.largestStdinFrame = Math.max(this.largestStdinFrame, data.length);
+          child.stdin?.write(data.subarray(1));
+        } else if (v5 && data[0] === 255 && data[1] === 0) child.stdin?.end();
       });
       const finish = () => {
         if (ws.readyState !== ws.OPEN) return;

@@ -1,12 +1,16 @@
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { KernelView } from '@atrium/protocol';
 import { createLogger } from '@atrium/server/logger';
+import { openAttachChannel } from '@atrium/server/runtime/kubernetes/attachChannel';
 import { createKubernetesDriver } from '@atrium/server/runtime/kubernetes/createKubernetesDriver';
 import { networkPolicyProblems, podHardeningProblems } from '@atrium/server/runtime/kubernetes/hardening';
 import type { KubernetesConfig } from '@atrium/server/runtime/kubernetes/kubernetesConfig';
 import type { SandboxSpec } from '@atrium/server/runtime/SandboxDriver';
-import type { V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
+import { KubeConfig, type V1NetworkPolicy, type V1Pod } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, createUser, startTestServer, type TestServer, waitFor } from '../../harness/index.js';
 import { execute, startKernel, uniqueInstance } from '../sandboxTesting.js';
@@ -33,7 +37,10 @@ afterEach(async () => {
   api = undefined;
 });
 
-const startFake = async (options: Partial<ConstructorParameters<typeof FakeKubernetesApi>[0]> = {}) => {
+const startFake = async (
+  options: Partial<ConstructorParameters<typeof FakeKubernetesApi>[0]> = {},
+  driverOptions: { policyRecheckMs?: number } = {},
+) => {
   api = await new FakeKubernetesApi({ token: TOKEN, ...options }).start();
   const driver = createKubernetesDriver(log, {
     kubeconfig: api.writeKubeconfig(),
@@ -43,6 +50,7 @@ const startFake = async (options: Partial<ConstructorParameters<typeof FakeKuber
     volumesClaim: undefined,
     volumesDir: undefined,
     pollMs: 20,
+    ...driverOptions,
   });
   return { api, driver };
 };
@@ -131,6 +139,24 @@ describe('the Kubernetes driver against a fake API server', () => {
     await driver.remove(id);
   });
 
+  it('sends a stdin line of several MiB in frames of at most 1 MiB, each on the stdin stream', async () => {
+    const { api, driver } = await startFake();
+    const id = await driver.create(spec(uniqueInstance()));
+    const channel = await driver.attach(id);
+    let out = '';
+    channel.output.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const line = 'x'.repeat(3 * 1024 * 1024 + 17);
+    channel.input.write(`${line}\n`);
+    await waitFor(() => out.endsWith('\n'), { what: 'the long line echoed', timeout: 30_000 });
+    expect(out).toBe(`out:${line}\n`);
+    expect(api.largestStdinFrame).toBeGreaterThan(1);
+    expect(api.largestStdinFrame).toBeLessThanOrEqual(1024 * 1024 + 1);
+    channel.close();
+    await driver.remove(id);
+  });
+
   it('refuses to create a sandbox when the NetworkPolicy cannot be made, and makes no pod', async () => {
     const { api, driver } = await startFake({ refuseNetworkPolicies: true });
     await expect(driver.create(spec(uniqueInstance()))).rejects.toThrow(/NetworkPolicy could not be ensured/);
@@ -155,6 +181,41 @@ describe('the Kubernetes driver against a fake API server', () => {
     expect(repaired.metadata?.resourceVersion).toBe('7');
   });
 
+  it('makes the NetworkPolicy again before a pod once its last check is old, after someone deleted it', async () => {
+    const { api, driver } = await startFake({}, { policyRecheckMs: 0 });
+    await driver.create(spec(uniqueInstance()));
+    api.networkPolicies.clear();
+    await driver.create(spec(uniqueInstance()));
+    expect(api.made('POST', /networkpolicies/)).toHaveLength(2);
+    expect(
+      networkPolicyProblems(api.networkPolicies.get('atrium-sandboxes-deny-all') as V1NetworkPolicy),
+    ).toEqual([]);
+  });
+
+  it('repairs a NetworkPolicy loosened while pods run when the pod list is read again', async () => {
+    const { api, driver } = await startFake({}, { policyRecheckMs: 0 });
+    const instance = uniqueInstance();
+    await driver.create(spec(instance));
+    const stop = driver.events({ 'atrium.instance': instance }, () => {});
+    try {
+      await waitFor(() => api.openWatches > 0, { what: 'the pod watch' });
+      const policy = api.networkPolicies.get('atrium-sandboxes-deny-all') as V1NetworkPolicy;
+      api.networkPolicies.set('atrium-sandboxes-deny-all', {
+        ...policy,
+        spec: { ...policy.spec, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
+      });
+      api.dropWatches();
+      await waitFor(
+        () =>
+          networkPolicyProblems(api.networkPolicies.get('atrium-sandboxes-deny-all') as V1NetworkPolicy)
+            .length === 0,
+        { what: 'the policy to be repaired' },
+      );
+    } finally {
+      stop();
+    }
+  });
+
   it('deletes pods at once on remove and says nothing of one already gone', async () => {
     const { api, driver } = await startFake();
     const id = await driver.create(spec(uniqueInstance()));
@@ -164,6 +225,60 @@ describe('the Kubernetes driver against a fake API server', () => {
     expect(deletes).toHaveLength(2);
     expect(deletes.map((d) => d.query.gracePeriodSeconds)).toEqual(['0', '0']);
     expect(await driver.inspect(id)).toBeNull();
+  });
+});
+
+describe('the attach channel against an API server that misbehaves', () => {
+  const servers: http.Server[] = [];
+  const upgraded: Duplex[] = [];
+  afterEach(async () => {
+    for (const socket of upgraded.splice(0)) socket.destroy();
+    for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
+  });
+  /** An HTTP server whose upgrade handler is `onUpgrade`, and a kubeconfig pointing at it. */
+  const apiServer = async (onUpgrade: (socket: Duplex) => void) => {
+    const s = http.createServer();
+    s.on('upgrade', (_req, socket: Duplex) => {
+      upgraded.push(socket);
+      onUpgrade(socket);
+    });
+    servers.push(s);
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        { name: 'c', server: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, skipTLSVerify: true },
+      ],
+      users: [{ name: 'u', token: TOKEN }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    return kubeConfig;
+  };
+
+  it('fails a refused attach and closes its connection', async () => {
+    let closed = false;
+    const kubeConfig = await apiServer((socket) => {
+      // The client's end of the connection (the server keeps its half open: allowHalfOpen).
+      socket.on('end', () => {
+        closed = true;
+      });
+      // A body that never completes: only the client giving the request up ends this connection.
+      socket.write('HTTP/1.1 403 Forbidden\r\ncontent-length: 1000\r\n\r\nforbidden');
+    });
+    await expect(openAttachChannel(kubeConfig, 'sandboxes', 'p', 'sandbox')).rejects.toThrow(
+      'attach to p refused: HTTP 403',
+    );
+    await waitFor(() => closed, { what: 'the refused connection to be closed' });
+  });
+
+  it('fails an attach the API server never answers once its handshake time is up', async () => {
+    const kubeConfig = await apiServer(() => {});
+    const started = performance.now();
+    await expect(
+      openAttachChannel(kubeConfig, 'sandboxes', 'p', 'sandbox', { handshakeTimeoutMs: 300 }),
+    ).rejects.toThrow(/handshake has timed out/);
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
 
@@ -254,5 +369,32 @@ describe('an Atrium server with ATRIUM_SANDBOX_DRIVER=kubernetes on a fake API s
     });
     expect(shutdown.status).toBeLessThan(300);
     await waitFor(() => !api?.pods.has(kernel.containerId), { what: 'the kernel pod to be deleted' });
+  });
+
+  it('ends a kernel whose attach dropped while its pod ran on, and deletes the pod', async () => {
+    api = await new FakeKubernetesApi({
+      token: TOKEN,
+      pathMap: { '/opt/atrium/': `${sandboxDist}/` },
+    }).start();
+    server = await startTestServer({
+      sandboxDriver: kubernetes(api.writeKubeconfig()),
+      instanceId: uniqueInstance(),
+      sandboxPoolSize: 0,
+      sandboxPoolEager: false,
+    });
+    await server.services.runtime.whenReady();
+    const user = await createUser(server.url);
+    const kernel: KernelView = await startKernel(server.url, bearer(user.token));
+    expect(api.dropAttaches()).toBe(1);
+    const view = async () =>
+      (await (
+        await fetch(`${server?.url}/api/kernels/${kernel.id}`, { headers: bearer(user.token) })
+      ).json()) as KernelView;
+    await waitFor(async () => (await view()).state === 'dead', {
+      what: 'the kernel to be dead',
+      timeout: 20_000,
+    });
+    expect((await view()).reason).toBe('lost its channel');
+    await waitFor(() => !api?.pods.has(kernel.containerId), { what: 'the cut-off pod to be deleted' });
   });
 });

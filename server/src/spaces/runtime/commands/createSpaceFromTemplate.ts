@@ -17,18 +17,28 @@ export async function createSpaceFromTemplate(
   services: Services,
   actor: AccountRecord,
   input: CreateFromTemplateInput,
+  /** asleep: the Space does not start until its first visit (the intent travels with the creation). */
+  options: { asleep?: boolean } = {},
 ): Promise<RepoRecord> {
   const template = /^[a-z0-9][a-z0-9-]{0,63}$/.test(input.template)
     ? spaceTemplateFiles(input.template)
     : undefined;
   if (!template)
     throw badRequest(`There is no Space template named "${input.template}"`, 'template_not_found');
-  return createRepo(services, actor, {
-    type: 'space',
-    name: input.name,
-    organization: input.organization,
-    private: input.private,
-    sdk: template.sdk,
-    files: template.files,
-  });
+  const undoAsleep = options.asleep
+    ? services.spaceRuntimes.expectAsleep(input.organization ?? actor.name, input.name)
+    : undefined;
+  try {
+    return await createRepo(services, actor, {
+      type: 'space',
+      name: input.name,
+      organization: input.organization,
+      private: input.private,
+      sdk: template.sdk,
+      files: template.files,
+    });
+  } catch (err) {
+    undoAsleep?.();
+    throw err;
+  }
 }
