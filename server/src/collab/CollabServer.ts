@@ -129,6 +129,8 @@ export class CollabServer {
       const parsed = parseDocumentName(request.documentName);
       if (!parsed)
         return conn.close(CloseCode.NotFound, `no such document: ${request.documentName.slice(0, 60)}`);
+      // Read before the queries: an access change published while they run is applied to the watch below.
+      const since = this.options.access.changesHeard();
       // Case variants of a name reach the one room of the repository; unknown ones are refused below.
       const ref = (await this.options.access.canonical(parsed)) ?? parsed;
       const permission = await this.options.access.permission(request.identity, ref);
@@ -138,16 +140,19 @@ export class CollabServer {
       conn.canWrite =
         (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
       // From here on, access taken away closes (or demotes) this socket at once.
-      unwatch = this.options.access.watch({
-        identity: request.identity,
-        doc: ref,
-        canWrite: conn.canWrite,
-        close: (code, reason) => conn.close(code, reason),
-        demote: () => {
-          conn.canWrite = false;
-          conn.send(encodePermissionDenied(DEMOTED_REASON));
+      unwatch = this.options.access.watch(
+        {
+          identity: request.identity,
+          doc: ref,
+          canWrite: conn.canWrite,
+          close: (code, reason) => conn.close(code, reason),
+          demote: () => {
+            conn.canWrite = false;
+            conn.send(encodePermissionDenied(DEMOTED_REASON));
+          },
         },
-      });
+        since,
+      );
       if (conn.ended) unwatch();
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
