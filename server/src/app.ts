@@ -15,6 +15,7 @@ import { collabMigrations } from './collab/migrations.js';
 import { type Config, loadConfig } from './config.js';
 import { metaMigrations, sqlMetaStore } from './db/metaStore.js';
 import type { Migration } from './db/migrations.js';
+import { holdOneProcessLock } from './db/oneProcessLock.js';
 import { openDatabase } from './db/openDatabase.js';
 import { demoSeeds } from './demoContent/demoSeeds.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
@@ -88,6 +89,8 @@ export async function startAtrium(
   // Everyone's content and secrets live here: owner-only, whatever the umask (server/src/atRest).
   ensurePrivateDir(config.dataDir);
   const secretBox = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
+  // One process per PostgreSQL database: a second one refuses to start (db/oneProcessLock.ts).
+  const releaseLock = config.databaseUrl ? await holdOneProcessLock(config.databaseUrl, log) : async () => {};
   const db = await openDatabase(
     {
       file: path.join(config.dataDir, 'atrium.db'),
@@ -95,7 +98,10 @@ export async function startAtrium(
       onConnectionError: (err) => log.warn({ err }, 'a PostgreSQL connection broke; the pool replaces it'),
     },
     migrations,
-  );
+  ).catch(async (err) => {
+    await releaseLock();
+    throw err;
+  });
   const sealed = await sealPlaintextSecrets(db, secretBox);
   if (sealed > 0)
     log.info({ secrets: sealed }, 'sealed Space secrets stored in plaintext by an earlier version');
@@ -242,6 +248,7 @@ export async function startAtrium(
       server.closeAllConnections();
       await closed;
       await db.close();
+      await releaseLock();
       log.info('Atrium stopped');
     })();
     return closing;
