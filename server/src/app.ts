@@ -188,7 +188,6 @@ export async function startAtrium(
   services.spaceRuntimes = createSpaceRuntimes(services);
   services.health.register('database', databaseCheck(services));
   services.health.register('blobs', () => services.hub.blobs.check(), { maxAgeMs: 2000 });
-  services.onShutdown(() => services.hub.blobs.close());
   services.health.register('docker', services.runtime.dockerHealth, { maxAgeMs: 2000 });
   services.health.register('sandboxImage', services.runtime.imageHealth);
   services.health.register('pythonSandboxImage', services.runtime.pythonImageHealth);
@@ -247,6 +246,13 @@ export async function startAtrium(
       server.closeIdleConnections();
       server.closeAllConnections();
       await closed;
+      // Storage closes last: shutdown hooks (Spaces, notebooks, live documents) and requests still
+      // being answered read and write blobs and rows until here.
+      try {
+        services.hub.blobs.close();
+      } catch (err) {
+        log.warn({ err }, 'closing the blob store failed');
+      }
       await db.close();
       await releaseLock();
       log.info('Atrium stopped');
