@@ -6,6 +6,7 @@ import { accountMigrations } from './accounts/migrations.js';
 import { sqlAccountStore } from './accounts/sqlAccountStore.js';
 import { ensurePrivateDir } from './atRest/privateFiles.js';
 import { loadSecretKey, SecretBox } from './atRest/SecretBox.js';
+import { sealPlaintextSecretsOnce } from './atRest/sealSecretsOnce.js';
 import { inProcessAccessEvents } from './auth/AccessEvents.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
@@ -44,7 +45,6 @@ import { findClientDir, serveClient, serveClientAssets } from './shell/serveClie
 import { GradioApps } from './spaces/gradio/GradioApps.js';
 import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
 import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
-import { sealPlaintextSecrets } from './spaces/runtime/sqlSpaceSettingsStore.js';
 import { routeUpgrades } from './upgrade.js';
 import { taskWorkerLimits } from './work/limits.js';
 import { TaskWorker } from './work/TaskWorker.js';
@@ -102,11 +102,9 @@ export async function startAtrium(
     await releaseLock();
     throw err;
   });
-  const sealed = await sealPlaintextSecrets(db, secretBox);
-  if (sealed > 0)
-    log.info({ secrets: sealed }, 'sealed Space secrets stored in plaintext by an earlier version');
-  const accounts = sqlAccountStore(db);
   const meta = sqlMetaStore(db);
+  await sealPlaintextSecretsOnce(db, meta, secretBox, log);
+  const accounts = sqlAccountStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
   const hub = await createHub(db, await openBlobStore(config), meta);
   const modelCache = new ModelCache(hub, modelCacheDir(config.dataDir), {
