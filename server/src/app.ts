@@ -6,6 +6,7 @@ import { accountMigrations } from './accounts/migrations.js';
 import { sqlAccountStore } from './accounts/sqlAccountStore.js';
 import { ensurePrivateDir } from './atRest/privateFiles.js';
 import { loadSecretKey, SecretBox } from './atRest/SecretBox.js';
+import { sealPlaintextSecretsOnce } from './atRest/sealSecretsOnce.js';
 import { inProcessAccessEvents } from './auth/AccessEvents.js';
 import { authenticate, identityResolver } from './auth/authenticate.js';
 import { csrfProtection } from './auth/csrf.js';
@@ -15,6 +16,7 @@ import { collabMigrations } from './collab/migrations.js';
 import { type Config, loadConfig } from './config.js';
 import { metaMigrations, sqlMetaStore } from './db/metaStore.js';
 import type { Migration } from './db/migrations.js';
+import { holdOneProcessLock } from './db/oneProcessLock.js';
 import { openDatabase } from './db/openDatabase.js';
 import { demoSeeds } from './demoContent/demoSeeds.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
@@ -43,7 +45,6 @@ import { findClientDir, serveClient, serveClientAssets } from './shell/serveClie
 import { GradioApps } from './spaces/gradio/GradioApps.js';
 import { createSpaceRuntimes } from './spaces/runtime/createSpaceRuntimes.js';
 import { spaceRuntimeMigrations } from './spaces/runtime/migrations.js';
-import { sealPlaintextSecrets } from './spaces/runtime/sqlSpaceSettingsStore.js';
 import { routeUpgrades } from './upgrade.js';
 import { taskWorkerLimits } from './work/limits.js';
 import { TaskWorker } from './work/TaskWorker.js';
@@ -88,6 +89,8 @@ export async function startAtrium(
   // Everyone's content and secrets live here: owner-only, whatever the umask (server/src/atRest).
   ensurePrivateDir(config.dataDir);
   const secretBox = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
+  // One process per PostgreSQL database: a second one refuses to start (db/oneProcessLock.ts).
+  const releaseLock = config.databaseUrl ? await holdOneProcessLock(config.databaseUrl, log) : async () => {};
   const db = await openDatabase(
     {
       file: path.join(config.dataDir, 'atrium.db'),
@@ -95,12 +98,13 @@ export async function startAtrium(
       onConnectionError: (err) => log.warn({ err }, 'a PostgreSQL connection broke; the pool replaces it'),
     },
     migrations,
-  );
-  const sealed = await sealPlaintextSecrets(db, secretBox);
-  if (sealed > 0)
-    log.info({ secrets: sealed }, 'sealed Space secrets stored in plaintext by an earlier version');
-  const accounts = sqlAccountStore(db);
+  ).catch(async (err) => {
+    await releaseLock();
+    throw err;
+  });
   const meta = sqlMetaStore(db);
+  await sealPlaintextSecretsOnce(db, meta, secretBox, log);
+  const accounts = sqlAccountStore(db);
   const shutdownHooks: (() => Promise<void> | void)[] = [];
   const hub = await createHub(db, await openBlobStore(config), meta);
   const modelCache = new ModelCache(hub, modelCacheDir(config.dataDir), {
@@ -182,7 +186,6 @@ export async function startAtrium(
   services.spaceRuntimes = createSpaceRuntimes(services);
   services.health.register('database', databaseCheck(services), { maxAgeMs: 2000 });
   services.health.register('blobs', () => services.hub.blobs.check(), { maxAgeMs: 2000 });
-  services.onShutdown(() => services.hub.blobs.close());
   services.health.register('docker', services.runtime.dockerHealth, { maxAgeMs: 2000 });
   services.health.register('sandboxImage', services.runtime.imageHealth);
   services.health.register('pythonSandboxImage', services.runtime.pythonImageHealth);
@@ -241,7 +244,15 @@ export async function startAtrium(
       server.closeIdleConnections();
       server.closeAllConnections();
       await closed;
+      // Storage closes last: shutdown hooks (Spaces, notebooks, live documents) and requests still
+      // being answered read and write blobs and rows until here.
+      try {
+        services.hub.blobs.close();
+      } catch (err) {
+        log.warn({ err }, 'closing the blob store failed');
+      }
       await db.close();
+      await releaseLock();
       log.info('Atrium stopped');
     })();
     return closing;

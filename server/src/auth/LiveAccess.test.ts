@@ -101,4 +101,58 @@ describe('LiveAccess', () => {
     await events.publish({ kind: 'repo-moved', repoId: 'r', repoType: 'notebook', from: 'a/x', to: 'b/y' });
     expect(reasons).toEqual(['moved to notebooks/b/y']);
   });
+
+  it('applies a change published while a claim’s permission was being checked, and only such changes', async () => {
+    const { events, permissions, live, closes, claim } = setUp();
+    permissions.set('u', 'r', 'write');
+    const since = live.changesHeard;
+    // The query answered 'write'; the collaborator is removed and announced before the claim registers.
+    permissions.set('u', 'r', 'none');
+    await events.publish({ kind: 'repo', repoId: 'r', repoType: 'notebook', userId: 'u' });
+    live.claim(
+      {
+        identity: session('u', 'late'),
+        repoId: 'r',
+        need: 'write',
+        lost: (code) => closes.push({ who: 'late', code }),
+      },
+      since,
+    );
+    // Checked after the change: nothing to replay.
+    claim('fresh', session('v', 'fresh'), { repoId: 'r' });
+    live.claim(
+      {
+        identity: session('w', 'current'),
+        repoId: 'r',
+        need: 'read',
+        lost: (code) => closes.push({ who: 'current', code }),
+      },
+      live.changesHeard,
+    );
+    await until(() => closes.length > 0);
+    expect(closes).toEqual([{ who: 'late', code: CloseCode.AccessRevoked }]);
+  });
+
+  it('closes a claim that missed more changes than are remembered (unsure is not allowed)', async () => {
+    const { events, live, closes } = setUp();
+    const since = live.changesHeard;
+    for (let i = 0; i < 1100; i++)
+      await events.publish({ kind: 'token-revoked', tokenId: `t${i}`, userId: 'someone' });
+    live.claim(
+      {
+        identity: session('u', 's'),
+        repoId: 'r',
+        need: 'read',
+        lost: (code) => closes.push({ who: 'u', code }),
+      },
+      since,
+    );
+    await until(() => closes.length > 0);
+    expect(closes).toEqual([{ who: 'u', code: CloseCode.AccessRevoked }]);
+  });
 });
+
+/** Polls a condition (the replay runs after `claim` returns). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -21,6 +21,9 @@ export type PermissionOf = (identity: Identity, repoId: string) => Promise<RepoP
 
 const WRITES: RepoPermission[] = ['write', 'admin'];
 
+/** Changes kept to replay to claims whose permission query they overtook (a query takes milliseconds). */
+const REMEMBERED_CHANGES = 1024;
+
 /**
  * Every open connection that holds access (live-document sockets, kernel channels and execute
  * streams, log streams, app sessions) registers a claim here; on each access change this process
@@ -28,6 +31,10 @@ const WRITES: RepoPermission[] = ['write', 'admin'];
  */
 export class LiveAccess {
   private readonly claims = new Set<AccessClaim>();
+  /** Access changes heard so far; each bumps it as it arrives, before anything awaits. */
+  private heard = 0;
+  /** The latest changes with their number, for `claim(…, since)`. */
+  private readonly recent: { seq: number; change: AccessChange }[] = [];
 
   constructor(
     events: AccessEvents,
@@ -37,9 +44,21 @@ export class LiveAccess {
     events.subscribe((change) => this.apply(change));
   }
 
-  /** Registers a connection; call the returned function when it closes. */
-  claim(claim: AccessClaim): () => void {
+  /**
+   * The number of access changes heard so far. Read it before the permission query that lets a
+   * connection in, and pass it to `claim`: a change published while the query ran is then not missed.
+   */
+  get changesHeard(): number {
+    return this.heard;
+  }
+
+  /**
+   * Registers a connection; call the returned function when it closes. `since` (`changesHeard` read
+   * before the connection's permission was checked): changes heard after it are applied to this claim now.
+   */
+  claim(claim: AccessClaim, since?: number): () => void {
     this.claims.add(claim);
+    if (since !== undefined && since < this.heard) void this.catchUp(claim, since);
     return () => {
       this.claims.delete(claim);
     };
@@ -50,9 +69,31 @@ export class LiveAccess {
     return this.claims.size;
   }
 
-  private async apply(change: AccessChange): Promise<void> {
+  private apply(change: AccessChange): Promise<void> {
+    this.heard++;
+    this.recent.push({ seq: this.heard, change });
+    if (this.recent.length > REMEMBERED_CHANGES) this.recent.shift();
     // Linear in open connections: access changes are rare next to keystrokes, and each check is one lookup.
-    const affected = [...this.claims].filter((c) => concerns(change, c));
+    return this.applyTo(change, [...this.claims]);
+  }
+
+  /** Applies the changes a claim's permission query may not have seen (heard after `since`). */
+  private async catchUp(claim: AccessClaim, since: number): Promise<void> {
+    // After `claim` returns, so the caller holds its release function when `lost` is called.
+    await Promise.resolve();
+    const missed = this.recent.filter((r) => r.seq > since);
+    if (missed.length < this.heard - since) {
+      // More changes than are remembered: unsure is not allowed, the client reconnects and is checked anew.
+      return this.end(claim, CloseCode.AccessRevoked, 'access changed while the connection was opening');
+    }
+    for (const { change } of missed) {
+      if (!this.claims.has(claim)) return;
+      await this.applyTo(change, [claim]);
+    }
+  }
+
+  private async applyTo(change: AccessChange, claims: AccessClaim[]): Promise<void> {
+    const affected = claims.filter((c) => concerns(change, c));
     switch (change.kind) {
       case 'session-ended':
         for (const c of affected) this.end(c, CloseCode.SessionEnded, 'you signed out');

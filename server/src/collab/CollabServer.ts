@@ -52,6 +52,8 @@ export class CollabServer {
   private seeding = new Map<string, Promise<void>>();
   /** Rooms being read from the store: everyone asking meanwhile gets the same one. */
   private loading = new Map<string, Promise<Room>>();
+  /** Rename, delete and unloads in progress, by document name (`exclusively`). */
+  private pending = new Map<string, Promise<void>>();
 
   constructor(private readonly options: CollabServerOptions) {}
 
@@ -127,6 +129,8 @@ export class CollabServer {
       const parsed = parseDocumentName(request.documentName);
       if (!parsed)
         return conn.close(CloseCode.NotFound, `no such document: ${request.documentName.slice(0, 60)}`);
+      // Read before the queries: an access change published while they run is applied to the watch below.
+      const since = this.options.access.changesHeard();
       // Case variants of a name reach the one room of the repository; unknown ones are refused below.
       const ref = (await this.options.access.canonical(parsed)) ?? parsed;
       const permission = await this.options.access.permission(request.identity, ref);
@@ -136,16 +140,19 @@ export class CollabServer {
       conn.canWrite =
         (permission === 'write' || permission === 'admin') && credentialCanWrite(request.identity);
       // From here on, access taken away closes (or demotes) this socket at once.
-      unwatch = this.options.access.watch({
-        identity: request.identity,
-        doc: ref,
-        canWrite: conn.canWrite,
-        close: (code, reason) => conn.close(code, reason),
-        demote: () => {
-          conn.canWrite = false;
-          conn.send(encodePermissionDenied(DEMOTED_REASON));
+      unwatch = this.options.access.watch(
+        {
+          identity: request.identity,
+          doc: ref,
+          canWrite: conn.canWrite,
+          close: (code, reason) => conn.close(code, reason),
+          demote: () => {
+            conn.canWrite = false;
+            conn.send(encodePermissionDenied(DEMOTED_REASON));
+          },
         },
-      });
+        since,
+      );
       if (conn.ended) unwatch();
       await this.ensureSeeded(ref);
       if (conn.closed || this.closing) return;
@@ -191,25 +198,65 @@ export class CollabServer {
    * The repository was renamed: the room under the old name closes with DocumentMoved (naming the
    * new document) and what it stored, unsaved edits included, moves to the new name.
    */
-  async moveDocument(from: string, to: string): Promise<void> {
-    await this.unload(from, CloseCode.DocumentMoved, movedReason(to));
-    await this.options.store.rename(from, to);
+  moveDocument(from: string, to: string): Promise<void> {
+    return this.exclusively([from, to], async () => {
+      await this.unload(from, CloseCode.DocumentMoved, movedReason(to));
+      await this.options.store.rename(from, to);
+    });
   }
 
   /** The repository was deleted: its room closes and its stored state goes, so the name starts afresh. */
-  async removeDocument(name: string): Promise<void> {
-    await this.unload(name, CloseCode.DocumentDeleted, 'this document was deleted');
-    await this.options.store.remove(name);
+  removeDocument(name: string): Promise<void> {
+    return this.exclusively([name], async () => {
+      // No final snapshot: it would be written only to be deleted.
+      await this.unload(name, CloseCode.DocumentDeleted, 'this document was deleted', false);
+      await this.options.store.remove(name);
+    });
   }
 
-  /** Closes the room, if loaded; resolves once its last writes are stored. */
-  private async unload(name: string, code: CloseCode, reason: string): Promise<void> {
+  /**
+   * Runs `operation` on the stored documents `names` with nothing else touching them: it starts
+   * after earlier operations on them and after seeding and loading in progress, and seeding and
+   * loading wait for it (`quiet`), so a reconnect cannot open a room between an unload and a rename.
+   */
+  private exclusively(names: string[], operation: () => Promise<void>): Promise<void> {
+    const before = Promise.all(
+      names
+        .flatMap((name) => [this.pending.get(name), this.seeding.get(name)])
+        .map((p) => p?.catch(() => {})),
+    );
+    const done = before.then(operation);
+    const settled = done.catch(() => {});
+    for (const name of names) this.pending.set(name, settled);
+    void settled.then(() => {
+      for (const name of names) if (this.pending.get(name) === settled) this.pending.delete(name);
+    });
+    return done;
+  }
+
+  /** Resolves once no operation holds the document; synchronous from then until the caller's next await. */
+  private async quiet(name: string): Promise<void> {
+    for (let p = this.pending.get(name); p; p = this.pending.get(name)) await p;
+  }
+
+  /** Closes the room, if loaded; resolves once its last writes are stored (unless `finalSnapshot` is false). */
+  private async unload(name: string, code: CloseCode, reason: string, finalSnapshot = true): Promise<void> {
     this.cancelEviction(name);
     const room = this.rooms.get(name) ?? (await this.loading.get(name)?.catch(() => undefined));
     if (!room) return;
     if (this.rooms.get(name) === room) this.rooms.delete(name);
-    await room.destroy(code, reason);
+    await room.destroy(code, reason, { finalSnapshot });
   }
+
+  /** A room whose store failed leaves at once: the next client loads what is durable, in a fresh room. */
+  private dropBroken = (room: Room): void => {
+    if (this.rooms.get(room.name) !== room) return;
+    this.rooms.delete(room.name);
+    this.cancelEviction(room.name);
+    void this.exclusively([room.name], () =>
+      room.destroy(CloseCode.InternalError, 'storage failed; reconnect', { finalSnapshot: false }),
+    );
+  };
 
   /** Rooms in memory, for health and tests. */
   get loadedRooms(): number {
@@ -222,6 +269,8 @@ export class CollabServer {
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
     const loading = await Promise.allSettled(this.loading.values());
+    // Renames, deletes and unloads under way finish storing before the database closes.
+    await Promise.allSettled(this.pending.values());
     const rooms = new Set(this.rooms.values());
     for (const r of loading) if (r.status === 'fulfilled') rooms.add(r.value);
     this.rooms.clear();
@@ -231,11 +280,14 @@ export class CollabServer {
   }
 
   /** Gives a document that was never opened the content of its repository, once. */
-  private ensureSeeded(ref: DocumentRef): Promise<void> {
+  private async ensureSeeded(ref: DocumentRef): Promise<void> {
     const seeder = this.options.seeder;
-    if (!seeder || this.rooms.has(ref.name) || this.loading.has(ref.name)) return Promise.resolve();
+    if (!seeder) return;
+    await this.quiet(ref.name);
+    if (this.rooms.has(ref.name) || this.loading.has(ref.name)) return;
     let pending = this.seeding.get(ref.name);
     if (!pending) {
+      // Rename and delete wait for this (`exclusively`), and no room loads meanwhile (callers await it first).
       pending = (async () => {
         if (!(await this.options.store.isEmpty(ref.name))) return;
         const state = await seeder.stateOf(ref);
@@ -249,18 +301,19 @@ export class CollabServer {
 
   /** The document's room, loaded from the store on first use (once, however many ask at once). */
   private async room(ref: DocumentRef): Promise<Room> {
+    // A rename, delete or the last writes of a room that left finish first.
+    await this.quiet(ref.name);
     const loaded = this.rooms.get(ref.name);
-    if (loaded && !loaded.destroyed) return loaded;
+    if (loaded && !loaded.destroyed && !loaded.broken) return loaded;
     let pending = this.loading.get(ref.name);
     if (!pending) {
       pending = (async () => {
-        // A room of this name still writing its last snapshot finishes first.
-        await loaded?.settled();
         const room = await Room.open(ref.name, {
           store: this.options.store,
           decoder: this.options.decoder,
           log: this.options.log,
           docMaxBytes: this.options.docMaxBytes,
+          onBroken: this.dropBroken,
         });
         this.rooms.set(ref.name, room);
         try {
@@ -286,7 +339,8 @@ export class CollabServer {
       this.idleTimers.delete(room.name);
       if (room.connections.size > 0 || room.holds > 0) return;
       if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
-      void room.destroy(CloseCode.ServerShutdown, 'room unloaded');
+      // The next load of this name reads what this final snapshot stores, not a half-written state.
+      void this.exclusively([room.name], () => room.destroy(CloseCode.ServerShutdown, 'room unloaded'));
     }, this.options.idleMs);
     timer.unref();
     this.idleTimers.set(room.name, timer);

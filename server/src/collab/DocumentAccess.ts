@@ -24,6 +24,11 @@ export interface DocumentAccess {
    */
   canonical(doc: DocumentRef): Promise<DocumentRef | null>;
   permission(identity: Identity, doc: DocumentRef): Promise<DocumentPermission>;
-  /** Watches a connection's access until the returned function is called (auth/LiveAccess). */
-  watch(connection: WatchedConnection): () => void;
+  /** Access changes heard so far: read before `canonical`/`permission`, passed to `watch` (auth/LiveAccess). */
+  changesHeard(): number;
+  /**
+   * Watches a connection's access until the returned function is called (auth/LiveAccess); changes
+   * heard after `since` (they may have overtaken the permission query) are applied to it at once.
+   */
+  watch(connection: WatchedConnection, since: number): () => void;
 }

@@ -21,6 +21,8 @@ export interface RoomDeps {
   decoder: UpdateDecoder;
   log: Logger;
   docMaxBytes: number;
+  /** An update could not be stored: the room is unusable and must leave memory at once. */
+  onBroken?: (room: Room) => void;
 }
 
 // As long as y-protocols keeps a silent client's presence before timing it out.
@@ -73,7 +75,8 @@ export class Room {
   private recentlyLeft = new Map<number, { user: string; at: number }>();
   private presenceTimer: NodeJS.Timeout | null = null;
   private compactTimer: NodeJS.Timeout | null = null;
-  private broken = false;
+  /** An append failed: nothing more is stored or relayed here; clients reconnect to a fresh room. */
+  broken = false;
   /** The tail of the write queue: resolves once everything applied so far is stored and relayed. */
   private writes: Promise<void> = Promise.resolve();
   destroyed = false;
@@ -149,7 +152,12 @@ export class Room {
           return;
         }
         // Access may have been taken away (or demoted) while the update was being checked.
-        if (verdict.empty || this.destroyed || this.broken || conn.closed || !conn.canWrite) return;
+        if (verdict.empty || conn.closed || !conn.canWrite) return;
+        // Never dropped in silence: a client whose edit cannot be stored here reconnects and resends it.
+        if (this.destroyed || this.broken) {
+          conn.close(CloseCode.InternalError, 'storage failed; reconnect');
+          return;
+        }
         // Measured against this document: the update may hang deep chains from items it already has.
         const tooDeep = nestingProblem(this.doc, verdict.nesting, collabLimits.maxNestingDepth);
         if (tooDeep) {
@@ -267,6 +275,7 @@ export class Room {
         this.deps.log.error({ err, doc: this.name }, 'could not store an update; closing the room');
         this.broken = true;
         for (const c of this.connections) c.close(CloseCode.InternalError, 'storage failed; reconnect');
+        this.deps.onBroken?.(this);
         return;
       }
       const message = encodeSync(SyncType.Update, update);
@@ -334,8 +343,15 @@ export class Room {
     });
   }
 
-  /** Closes every client with a code, frees the document; resolves once its final snapshot is stored. */
-  destroy(code: number = CloseCode.ServerShutdown, reason = 'server is shutting down'): Promise<void> {
+  /**
+   * Closes every client with a code, frees the document; resolves once its final snapshot is stored.
+   * `finalSnapshot: false` skips that snapshot (the stored document is about to be deleted).
+   */
+  destroy(
+    code: number = CloseCode.ServerShutdown,
+    reason = 'server is shutting down',
+    { finalSnapshot = true } = {},
+  ): Promise<void> {
     if (this.destroyed) return this.writes;
     for (const c of this.connections) c.close(code, reason);
     this.connections.clear();
@@ -345,7 +361,7 @@ export class Room {
     this.fullSync = null;
     let final = this.writes;
     try {
-      final = this.compact();
+      if (finalSnapshot) final = this.compact();
     } catch (err) {
       this.deps.log.warn({ err, doc: this.name }, 'final compaction failed; the log stays');
     }

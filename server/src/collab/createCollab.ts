@@ -19,7 +19,8 @@ export function createCollab(
     access: {
       canonical: (doc) => access().canonical(doc),
       permission: (identity, doc) => access().permission(identity, doc),
-      watch: (connection) => access().watch(connection),
+      changesHeard: () => access().changesHeard(),
+      watch: (connection, since) => access().watch(connection, since),
     },
     seeder: { stateOf: (doc) => hubDocumentSeeder(all()).stateOf(doc) },
     decoder,

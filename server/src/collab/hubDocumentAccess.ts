@@ -22,13 +22,17 @@ export function hubDocumentAccess(services: Services): DocumentAccess {
       doc.repoKey
         ? permissionOnStored(services, identity, doc.repoKey)
         : repoPermission(services, identity, doc.kind, doc.repoId),
-    watch: (connection) =>
-      services.liveAccess.claim({
-        identity: connection.identity,
-        repoId: connection.doc.repoKey,
-        need: connection.canWrite ? 'write' : 'read',
-        lost: (code, reason) => connection.close(code, reason),
-        demoted: () => connection.demote(),
-      }),
+    changesHeard: () => services.liveAccess.changesHeard,
+    watch: (connection, since) =>
+      services.liveAccess.claim(
+        {
+          identity: connection.identity,
+          repoId: connection.doc.repoKey,
+          need: connection.canWrite ? 'write' : 'read',
+          lost: (code, reason) => connection.close(code, reason),
+          demoted: () => connection.demote(),
+        },
+        since,
+      ),
   };
 }

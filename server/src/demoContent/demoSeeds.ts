@@ -1,7 +1,6 @@
-import { NOTEBOOK_FILE } from '@atrium/protocol';
 import type { AccountRecord } from '../accounts/AccountStore.js';
-import { createRepo } from '../hub/commands/createRepo.js';
 import type { RepoRecord } from '../hub/RepoStore.js';
+import { createNotebook } from '../notebooks/commands/createNotebook.js';
 import { notebookFile } from '../notebooks/importTask.js';
 import { notebookTemplate } from '../notebooks/notebookTemplate.js';
 import type { SeedStep } from '../seed.js';
@@ -28,11 +27,10 @@ export interface DemoReport {
   skipped: string[];
 }
 
-async function likeOnce(services: Services, repo: RepoRecord, by: AccountRecord) {
-  // The publisher's like: trending lists have something to rank, and a visitor sees it counted.
-  if (!(await services.hub.repos.hasLiked(repo.id, by.id)))
-    await services.hub.repos.like(repo.id, by.id, new Date().toISOString());
-}
+/** The publisher's like: trending lists have something to rank, and a visitor sees it counted. */
+const like = (services: Services, repo: RepoRecord, by: AccountRecord) =>
+  // Liking twice is a no-op in the store (a re-run does not count it again).
+  services.hub.repos.like(repo.id, by.id, new Date().toISOString());
 
 /**
  * Publishes a Space and a notebook per showcase template under `ownerName`, each liked by it. An
@@ -55,25 +53,23 @@ export async function publishDemos(
       space = await createSpaceFromTemplate(services, owner, { template: name, name }, { asleep: true });
       report.created.push(`spaces/${owner.name}/${name}`);
     }
-    await likeOnce(services, space, owner);
+    await like(services, space, owner);
 
     let notebook = await services.hub.repos.find('notebook', owner.name, name);
     if (notebook) report.skipped.push(`notebooks/${owner.name}/${name}`);
     else {
       const template = notebookTemplate(name, dir);
       if (!template) throw new Error(`cannot publish demos: template ${name} has no notebook`);
-      const { content, gitOid } = notebookFile(template.ipynb, services.config.collabDocMaxBytes);
-      notebook = await createRepo(services, owner, {
-        type: 'notebook',
+      await createNotebook(services, owner, {
         name,
-        files: [
-          { path: NOTEBOOK_FILE, content, gitOid },
-          { path: 'README.md', content: Buffer.from(template.card ?? '') },
-        ],
+        notebook: notebookFile(template.ipynb, services.config.collabDocMaxBytes),
+        card: template.card ?? undefined,
       });
+      notebook = await services.hub.repos.find('notebook', owner.name, name);
+      if (!notebook) throw new Error(`cannot publish demos: notebook ${name} vanished as it was created`);
       report.created.push(`notebooks/${owner.name}/${name}`);
     }
-    await likeOnce(services, notebook, owner);
+    await like(services, notebook, owner);
   }
   return report;
 }

@@ -16,6 +16,14 @@ export interface EventStreamMessage {
 export const EVENT_STREAM_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /**
+ * How long a reader closed for being slow has to read the backlog and the close event before the
+ * connection is cut (as `collab/Connection.ts` does for WebSockets): otherwise a client that never
+ * reads again pins up to 64 MiB for as long as it keeps the connection open. Longer than the
+ * WebSocket's 2 s: reading a 64 MiB backlog took close to a second on a busy 2-core machine.
+ */
+export const SLOW_READER_GRACE_MS = 5_000;
+
+/**
  * Opens a Server-Sent Events response (kernel output, Space logs, the Gradio queue): headers that
  * stop caches and proxies from buffering, flushed at once, Nagle off so each message leaves now.
  * Returns a writer that is a no-op once the response has ended.
@@ -51,6 +59,9 @@ export function openEventStream(res: Response): (message: EventStreamMessage) =>
     if (!closing && res.writableLength > EVENT_STREAM_MAX_BUFFERED_BYTES) {
       closing = true;
       closeEventStream(res, write, CloseCode.SlowReader, 'the stream was not read fast enough');
+      const cut = setTimeout(() => res.destroy(), SLOW_READER_GRACE_MS).unref();
+      // Read in time: the connection may carry the next request (keep-alive), so it is left alone.
+      res.once('finish', () => clearTimeout(cut));
     }
   };
   return write;

@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { splitRepoId } from '../hub/access.js';
+import { BlobRejected } from '../hub/blobs/BlobStore.js';
+import { verifyingStream } from '../hub/blobs/verifyingStream.js';
 import type { Hub } from '../hub/hub.js';
 import type { RepoRecord } from '../hub/RepoStore.js';
 
@@ -179,6 +181,11 @@ export class ModelCache {
       const staging = `${commitDir}.tmp-${process.pid}-${Date.now()}`;
       const entries = await this.hub.repos.entries(head, '');
       const bytesTotal = entries.reduce((sum, e) => sum + e.size, 0);
+      // A file that fails leaves nothing half-cached behind (a crash's leftovers: `collect`).
+      const cleanUp = async (err: unknown) => {
+        await fs.rm(staging, { recursive: true, force: true });
+        throw err;
+      };
       for (const entry of entries) {
         const target = path.join(staging, entry.path);
         // Hub paths are already checked; never let one escape the staging folder anyway.
@@ -188,7 +195,7 @@ export class ModelCache {
         // A hard link costs no bytes; across file systems fall back to a copy; blobs kept elsewhere
         // (S3) are streamed into the cache, which sandbox views then link from as usual.
         if (blob) await fs.link(blob, target).catch(() => fs.copyFile(blob, target));
-        else await pipeline(await this.hub.blobs.read(entry.sha256), createWriteStream(target));
+        else await this.streamBlob(entry, target).catch(cleanUp);
         // Sandboxes read as an unprivileged (per-sandbox) uid: the file must be readable by others.
         await fs.chmod(target, 0o644);
         added++;
@@ -211,6 +218,24 @@ export class ModelCache {
     }
     await this.point(canonical, commitDir);
     return { id: canonical, commit: head, repoId: repo.id, folder: head, added, bytes };
+  }
+
+  /**
+   * Streams a blob kept elsewhere (S3) into `target`, checked against the size and sha256 the
+   * repository records: a truncated or damaged object must fail now, not stay cached for good.
+   */
+  private async streamBlob(entry: { path: string; size: number; sha256: string }, target: string) {
+    const check = verifyingStream({ size: entry.size, sha256: entry.sha256 });
+    const source = await this.hub.blobs.read(entry.sha256);
+    try {
+      await pipeline(source, check.step, createWriteStream(target));
+      check.result();
+    } catch (err) {
+      if (!(err instanceof BlobRejected)) throw err;
+      throw new Error(
+        `${entry.path} as read from the blob store is not what was stored: ${(err as Error).message}`,
+      );
+    }
   }
 
   /**

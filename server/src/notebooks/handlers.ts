@@ -72,17 +72,22 @@ export function notebookHandlers(services: Services) {
   };
 
   const run: RequestHandler = async (req, res) => {
+    // Read before the permission query: a revocation published while it runs still reaches the claim.
+    const since = services.liveAccess.changesHeard;
     const { ref, user } = await notebookOf(req, 'write');
     const body = validate(RunBody, req.body ?? {}, 'body');
     const session = services.notebooks.session(ref);
     // The asker's access is held while their cells wait or run: losing it drops them (auth/README.md).
     const asked = new AbortController();
-    const release = services.liveAccess.claim({
-      identity: req.identity,
-      repoId: ref.repoKey,
-      need: 'write',
-      lost: () => asked.abort(),
-    });
+    const release = services.liveAccess.claim(
+      {
+        identity: req.identity,
+        repoId: ref.repoKey,
+        need: 'write',
+        lost: () => asked.abort(),
+      },
+      since,
+    );
     const request = { signal: asked.signal, settled: release };
     try {
       const status = body.all

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NOTEBOOK_FILE } from '@atrium/protocol';
-import { listTemplates, templatesDir } from '../spaces/runtime/templates.js';
+import { hasTemplate, templatesDir } from '../spaces/runtime/templates.js';
 
 /** A notebook template's files: its notebook (parsed) and its card, without the Space keys. */
 export interface NotebookTemplate {
@@ -16,11 +16,11 @@ export function notebookCard(readme: string): string {
 }
 
 /**
- * The notebook template called `name`, or undefined when there is none: only names `listTemplates`
- * reports are read, so a name never reaches the file system as a path.
+ * The notebook template called `name`, or undefined when there is none: only a name `hasTemplate`
+ * accepts (a plain folder name) is read, so a name never reaches the file system as a path.
  */
 export function notebookTemplate(name: string, dir = templatesDir()): NotebookTemplate | undefined {
-  if (!listTemplates(dir).some((t) => t.name === name && t.kind === 'notebook')) return undefined;
+  if (!hasTemplate(name, 'notebook', dir)) return undefined;
   const folder = path.join(dir, name);
   const readme = path.join(folder, 'README.md');
   return {

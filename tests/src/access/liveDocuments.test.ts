@@ -103,6 +103,28 @@ describe('losing access closes live documents', () => {
     expect(text(theirs)).not.toContain('owner');
   });
 
+  it('closes a socket whose collaborator role is removed while its permission is being checked', async () => {
+    const repo = await makeRepo(server, owner, 'notebook', { private: true });
+    await addCollaborator(server, 'notebook', repo, other, 'write');
+    const doc = `notebooks/${repo}`;
+    // biome-ignore lint/complexity/useLiteralKeys: the access checker is private to the collab server; only this test reaches in.
+    const access = server.services.collab['options'].access;
+    const permissionOf = access.permission;
+    // The removal lands (and is announced) after the query read 'write' and before the socket is watched.
+    const racing = vi.spyOn(access, 'permission').mockImplementation(async (identity, ref) => {
+      const permission = await permissionOf(identity, ref);
+      if (ref.name === doc && identity.user?.name === other.name)
+        await removeCollaborator(server.url, owner, 'notebook', repo, other.name);
+      return permission;
+    });
+    try {
+      const theirs = open(doc, { cookie: other.cookie });
+      expect(await closedWith(theirs, CLOSE_WITHIN_MS)).toMatchObject({ code: CloseCode.AccessRevoked });
+    } finally {
+      racing.mockRestore();
+    }
+  });
+
   it('demotes an editor whose role became read to a viewer in place: the socket stays, their edits are refused with a reason', async () => {
     const { repo, doc, mine, theirs } = await sharedNotebook();
     const reasons: string[] = [];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SECRETS_SEALED_STEP } from '@atrium/server/atRest/sealSecretsOnce';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createUser, startTestServer, type TestServer, tempDataDir } from '../harness/index.js';
@@ -124,12 +125,14 @@ describe('state at rest', () => {
     try {
       const repoId = await withServer(dataDir, async (server) => {
         const id = await spaceWithSecret(server, 'replaced');
-        // As the previous version wrote it: the value in the clear, not marked sealed.
+        // As the previous version wrote it: the value in the clear, not marked sealed, and no record
+        // of the sealing step (which that version did not have).
         await server.services.db.kysely
           .updateTable('space_env')
           .set({ value, sealed: 0 })
           .where('kind', '=', 'secret')
           .execute();
+        await server.services.db.kysely.deleteFrom('meta').where('key', '=', SECRETS_SEALED_STEP).execute();
         return id;
       });
       expect(inDatabaseFiles(dataDir, value)).toBe(true);

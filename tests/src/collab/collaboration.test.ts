@@ -227,6 +227,47 @@ describe('durability and lifecycle', () => {
     await until(() => text(b).length === 700, 5_000, 'reload');
   });
 
+  it('replaces a room whose store failed, so a reconnecting writer’s edit is stored and seen, not dropped', async () => {
+    const repo = await makeRepo(server, owner, 'notebook');
+    const doc = `notebooks/${repo}`;
+    const a = open(server, doc, { cookie: owner.cookie });
+    await synced(a);
+    a.doc.getText('t').insert(0, '<before>');
+    await until(async () => (await storedBytesOf(doc)).includes('<before>'), 5_000, 'first edit stored');
+    const broken = server.services.collab.rooms.get(doc);
+    // The real store, failing one append (a dropped database connection, a full disk).
+    // biome-ignore lint/complexity/useLiteralKeys: the store is private to the collab server; only this test reaches in.
+    const store = server.services.collab['options'].store;
+    const append = vi.spyOn(store, 'append').mockRejectedValueOnce(new Error('injected storage failure'));
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const closed = closedWith(a);
+      a.doc.getText('t').insert(0, '<during>');
+      expect((await closed).code).toBe(CloseCode.InternalError);
+      // y-websocket reconnects by itself and sends what the server lacks: it must land in a fresh room.
+      a.doc.getText('t').insert(0, '<after>');
+      await until(
+        async () => {
+          const stored = await storedBytesOf(doc);
+          return stored.includes('<during>') && stored.includes('<after>');
+        },
+        10_000,
+        'edits stored after the reconnect',
+      );
+      expect(server.services.collab.rooms.get(doc)).not.toBe(broken);
+      const b = open(server, doc, { cookie: owner.cookie });
+      await synced(b);
+      await until(
+        () => text(b).includes('<during>') && text(b).includes('<after>'),
+        5_000,
+        'seen by a newcomer',
+      );
+    } finally {
+      append.mockRestore();
+      error.mockRestore();
+    }
+  });
+
   it('saves a notebook into its repository history as nbformat 4.5 JSON', async () => {
     const repo = await makeRepo(server, owner, 'notebook');
     const doc = `notebooks/${repo}`;

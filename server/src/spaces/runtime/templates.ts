@@ -58,6 +58,15 @@ export function listTemplates(dir = templatesDir()): TemplateView[] {
   return [...all.filter((t) => t.kind === 'space'), ...all.filter((t) => t.kind === 'notebook')];
 }
 
+/** A folder name `listTemplates` could report: no separators, no leading dot, so never a path. */
+const TEMPLATE_NAME = /^[A-Za-z0-9_][\w.-]*$/;
+
+/** Whether `name` is a template of `kind`, reading only that template's folder (not every template). */
+export function hasTemplate(name: string, kind: TemplateView['kind'], dir = templatesDir()): boolean {
+  if (!TEMPLATE_NAME.test(name) || name === 'node_modules') return false;
+  return readTemplate(dir, name).some((t) => t.kind === kind);
+}
+
 /** The files a Space made from `name` starts with (the notebook stays out); undefined if it has no Space. */
 export function spaceTemplateFiles(
   name: string,
