@@ -142,7 +142,15 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
     expect(embed).toContain(`src="${server.url}/embed/notebooks/${id}"`);
     await page.getByRole('button', { name: 'Copy link' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/notebooks/${id}`);
+    await page.getByRole('button', { name: 'Copied!' }).waitFor();
     await page.screenshot({ path: screenshotPath('notebook-share') });
+    // The popover closes on Escape and on a press outside it, as menus do.
+    await page.keyboard.press('Escape');
+    await page.locator('.share-popover').waitFor({ state: 'detached' });
+    await actions.getByRole('button', { name: 'Share' }).click();
+    await page.locator('.share-popover').waitFor();
+    await page.locator('[data-testid="cells"]').click({ position: { x: 5, y: 5 } });
+    await page.locator('.share-popover').waitFor({ state: 'detached' });
 
     // The embed page: the cells alone, read-only, and frameable by other sites.
     const framed = await get(`/embed/notebooks/${id}`);
