@@ -18,7 +18,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../harness/index.js';
-import { createNotebook, notebookOf } from '../notebook/notebookClient.js';
+import { createNotebook, notebookOf, openNotebook } from '../notebook/notebookClient.js';
 import { api, commitFiles, waitForStage } from '../spaces/runtimeTesting.js';
 import { requireClientDist } from './clientDist.js';
 
@@ -186,9 +186,8 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
       metadata: {},
       source: `# Notes\n${HOSTILE_HTML}`,
     });
-    const id = await createNotebook(server.url, owner, uniqueName('nb'), nb);
-    await page.goto(`/notebooks/${id}`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), { notebook: nb });
+    await openNotebook(page, id);
     const output = page.locator('.nb-output-html', { has: page.locator('#frame, [id$="frame"]') });
     await output.waitFor();
     await page.locator('.nb-output-chart svg .mark-rect path').first().waitFor();
@@ -256,7 +255,7 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
       ...base,
       cells: [{ cell_type: 'markdown', id: 'm0', metadata: {}, source: `$\\sqrt{x^2}$\n\n${KATEX_COSTUME}` }],
     };
-    const id = await createNotebook(server.url, owner, uniqueName('nb'), nb);
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), { notebook: nb });
     await page.goto(`/notebooks/${id}`);
     const cell = page.locator('.nb-markdown');
     await cell.locator('.katex').first().waitFor();
@@ -269,7 +268,9 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
   });
 
   it('lets CodeMirror and Monaco edit under the Content-Security-Policy, with no violation reported', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('nb'), notebookOf(['const a = 1;']));
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf(['const a = 1;']),
+    });
     const watcher = connectClient(server, collabDocumentName('notebook', id), { token: owner.token });
     clients.push(watcher);
     await synced(watcher);
