@@ -1,6 +1,7 @@
 import { collabDocumentName } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
+import { deleteRepo } from '../access/accessChanges.js';
 import { type Client, connectClient, synced, until } from '../collab/collabClients.js';
 import {
   bearer,
@@ -171,11 +172,7 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
     await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'run');
     const kernelsOf = () => server.services.runtime.kernels.list().filter((k) => k.key === `notebooks/${id}`);
     expect(kernelsOf()).toHaveLength(1);
-    const res = await fetch(`${server.url}/api/repos/delete`, {
-      method: 'DELETE',
-      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name, type: 'notebook' }),
-    });
+    const res = await deleteRepo(server.url, owner, 'notebook', id);
     expect(res.status).toBeLessThan(300);
     await until(() => kernelsOf().length === 0, 20_000, 'kernel shut down');
   });

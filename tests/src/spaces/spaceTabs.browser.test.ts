@@ -12,7 +12,7 @@ import {
 } from '../harness/index.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
-import { api, commitFiles, waitForStage } from './runtimeTesting.js';
+import { api, spaceWithApp, waitForStage } from './runtimeTesting.js';
 
 // The Space page as a whole (issue 17): every tab under the Space's banner, Settings and Repository
 // each on its own page, the sleep time the runtime applies, a status line that only moves forward,
@@ -50,16 +50,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page, its tabs and dia
     page.screenshot({ path: screenshotPath(`space-tabs-${name}`), fullPage: true });
 
   /** A Space of Alice's from the blank template with `app` as its app.ts. */
-  async function aliceSpace(name: string, app: string): Promise<string> {
-    const made = await api(server.url, '/api/spaces/from-template', {
-      body: { template: 'blank-space', name },
-      user: alice,
-    });
-    expect(made.status).toBe(201);
-    const id = `${alice.name}/${name}`;
-    await commitFiles(server.url, id, alice, { 'app.ts': app });
-    return id;
-  }
+  const aliceSpace = (name: string, app: string) => spaceWithApp(server.url, alice, name, app);
 
   beforeAll(async () => {
     requireClientDist();

@@ -15,6 +15,7 @@ import {
 } from '../harness/index.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
+import { callAppEvents } from './runtimeTesting.js';
 
 // The issue's proof, in Chromium with three people: Alice creates the sentiment Space from its
 // template and uses it; Bob co-edits its code in Monaco at the same time and saves; the app
@@ -306,15 +307,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     // the stream itself must carry partial results before the final one.
     expect(seen.length).toBeGreaterThanOrEqual(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.startsWith(seen[i - 1] ?? '')).toBe(true);
-    const call = `${server.url}/spaces/${alice.name}/writer/app/gradio_api/call/predict`;
-    const joined = await fetch(call, {
-      method: 'POST',
-      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ data: ['Alice was', 24] }),
-    });
-    const { event_id } = (await joined.json()) as { event_id: string };
-    const stream = await (await fetch(`${call}/${event_id}`, { headers: bearer(alice.token) })).text();
-    const events = [...stream.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    const events = (
+      await callAppEvents(server.url, `${alice.name}/writer`, ['Alice was', 24], 'predict', alice)
+    ).map((e) => e.event);
     expect(events.filter((e) => e === 'generating').length).toBeGreaterThanOrEqual(2);
     expect(events.at(-1)).toBe('complete');
     expect(seen[0]?.startsWith('Alice was')).toBe(true);
