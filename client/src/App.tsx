@@ -77,7 +77,7 @@ const router = createBrowserRouter([
       },
       // Spaces (pages/space): every tab under the Space's banner; they carry Monaco and @gradio/client,
       // loaded on first visit. `/runtime` was the Settings tab's address before it took `/settings`.
-      ...Object.entries(SPACE_TABS).map(([tab, suffix]) => ({
+      ...Object.entries(SPACE_TABS).map(([tab, { path: suffix }]) => ({
         path: suffix ? `/spaces/:owner/:name/${suffix}` : '/spaces/:owner/:name',
         lazy: async () => {
           const { SpacePage } = await import('./pages/space');

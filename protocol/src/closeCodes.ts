@@ -47,9 +47,12 @@ export const RETRYABLE_CLOSE_CODES: readonly number[] = [
   CloseCode.FrameTooLarge,
 ];
 
+/** Whether a close code is one of the retryable ones: reconnect, backing off. */
+export const isRetryableClose = (code: number): boolean => RETRYABLE_CLOSE_CODES.includes(code);
+
 /** Whether a close code means "do not reconnect": 4400–4499 except the retryable ones. */
 export const isPermanentClose = (code: number): boolean =>
-  code >= 4400 && code < 4500 && !RETRYABLE_CLOSE_CODES.includes(code);
+  code >= 4400 && code < 4500 && !isRetryableClose(code);
 
 const MOVED_PREFIX = 'moved to ';
 

@@ -1,3 +1,4 @@
 export * from './ApiError';
 export * from './accounts';
 export * from './request';
+export * from './templates';

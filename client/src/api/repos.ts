@@ -14,12 +14,25 @@ const encodePath = (path: string) => path.split('/').map(seg).join('/');
 export const fileUrl = (type: RepoType, id: string, rev: string, path: string) =>
   `${repoPrefix(type)}/${id}/resolve/${seg(rev)}/${encodePath(path)}`;
 
+/** The three kinds of repository, in the order pages list them, with their listing page. */
+export const REPO_KINDS: { type: RepoType; label: string; path: string }[] = [
+  { type: 'space', label: 'Spaces', path: '/spaces' },
+  { type: 'model', label: 'Models', path: '/models' },
+  { type: 'notebook', label: 'Notebooks', path: '/notebooks' },
+];
+
 /** Every Hub call the repository pages make. */
 export const reposApi = {
   info: (type: RepoType, id: string, rev?: string) =>
     api<RepoInfoView>('GET', rev ? `${apiBase(type, id)}/revision/${seg(rev)}` : apiBase(type, id)),
   list: (type: RepoType, params: Record<string, string>) =>
     api<RepoInfoView[]>('GET', `/api/${type}s?${new URLSearchParams(params)}`),
+  /** Searches every kind at once: `limit` of each, most liked first. */
+  async search(search: string, limit: number) {
+    const query = { search, sort: 'likes', limit: String(limit) };
+    const lists = await Promise.all(REPO_KINDS.map((k) => reposApi.list(k.type, query)));
+    return REPO_KINDS.map((k, i) => ({ ...k, items: lists[i] ?? [] }));
+  },
   /**
    * One folder at a revision: up to 1,000 entries (`more` when the folder holds more), each with its
    * last commit when the folder is small enough for that to be cheap.

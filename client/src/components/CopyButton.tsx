@@ -1,7 +1,15 @@
 import { useState } from 'react';
 
 /** Copies text to the clipboard and says so for a moment. */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = 'button button-secondary',
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+}) {
   const [copied, setCopied] = useState<boolean | null>(null);
   const copy = async () => {
     try {
@@ -13,7 +21,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     setTimeout(() => setCopied(null), 2000);
   };
   return (
-    <button type="button" className="button button-secondary" onClick={copy}>
+    <button type="button" className={className} onClick={copy}>
       {copied === null ? label : copied ? 'Copied!' : 'Select and copy manually'}
     </button>
   );

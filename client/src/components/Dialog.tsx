@@ -1,10 +1,12 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useAction } from '../hooks/useAction';
 import { ErrorMessage } from './ErrorMessage';
 
 /**
  * A modal dialog on the native `<dialog>` (showModal): focus moves in and stays in, Escape closes,
- * the page behind is inert, with no library and nothing the CSP forbids.
+ * the page behind is inert, with no library and nothing the CSP forbids. It is put in the page's
+ * body, not where its opener sits: a dialog is no part of a banner's or a toolbar's layout.
  */
 export function Dialog({
   open,
@@ -25,7 +27,7 @@ export function Dialog({
     if (open && !dialog.open) dialog.showModal();
     else if (!open && dialog.open) dialog.close();
   }, [open]);
-  return (
+  return createPortal(
     <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
       {open && (
         <>
@@ -33,7 +35,8 @@ export function Dialog({
           {children}
         </>
       )}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
 
@@ -126,7 +129,8 @@ export function ConfirmDialog({
   );
 }
 
-function DialogButtons({
+/** Cancel and the confirming submit button, at the foot of a dialog's form. */
+export function DialogButtons({
   confirmLabel,
   danger = false,
   pending = false,

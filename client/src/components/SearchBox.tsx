@@ -1,9 +1,8 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { repoPrefix } from '../api/repos';
+import { repoPrefix, reposApi } from '../api/repos';
 import { useDebounced } from '../hooks/useDebounced';
-import { searchAll } from '../pages/repo/SearchResults';
 import { Icon } from './Icon';
 
 const title = (r: RepoInfoView) => (typeof r.cardData?.title === 'string' ? r.cardData.title : undefined);
@@ -28,7 +27,7 @@ export function SearchBox() {
   useEffect(() => {
     if (!typed) return;
     let live = true;
-    searchAll(typed, 3).then(
+    reposApi.search(typed, 3).then(
       (kinds) => {
         if (!live) return;
         setFound({ words: typed, items: kinds.flatMap((k) => k.items) });

@@ -1,15 +1,18 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useDismiss } from '../hooks/useDismiss';
+import { CopyButton } from './CopyButton';
 
 /** "Share": a page's link (and, where it has an embed page, an iframe snippet), copied with one click. */
 export function SharePopover({ link, embed }: { link: string; embed?: string }) {
   const [open, setOpen] = useState(false);
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = async (what: string, text: string) => {
-    await navigator.clipboard?.writeText(text).catch(() => undefined);
-    setCopied(what);
-  };
+  const root = useRef<HTMLSpanElement>(null);
+  useDismiss(
+    open,
+    root,
+    useCallback(() => setOpen(false), []),
+  );
   return (
-    <span className="share">
+    <span className="share" ref={root}>
       <button
         type="button"
         className="button button-secondary button-small"
@@ -24,18 +27,14 @@ export function SharePopover({ link, embed }: { link: string; embed?: string }) 
             Link
             <input name="share-link" readOnly value={link} onFocus={(e) => e.target.select()} />
           </label>
-          <button type="button" className="button button-small" onClick={() => void copy('link', link)}>
-            {copied === 'link' ? 'Copied' : 'Copy link'}
-          </button>
+          <CopyButton text={link} label="Copy link" className="button button-small" />
           {embed && (
             <>
               <label>
                 Embed
                 <input name="share-embed" readOnly value={embed} onFocus={(e) => e.target.select()} />
               </label>
-              <button type="button" className="button button-small" onClick={() => void copy('embed', embed)}>
-                {copied === 'embed' ? 'Copied' : 'Copy embed code'}
-              </button>
+              <CopyButton text={embed} label="Copy embed code" className="button button-small" />
             </>
           )}
         </div>

@@ -1,4 +1,4 @@
-import { CloseCode, isPermanentClose, isReadOnlyReason, movedTo } from '@atrium/protocol';
+import { CloseCode, isPermanentClose, isReadOnlyReason, isRetryableClose, movedTo } from '@atrium/protocol';
 import { readAuthMessage } from 'y-protocols/auth';
 import { messageAuth, type WebsocketProvider } from 'y-websocket';
 
@@ -53,15 +53,14 @@ export function followLiveAccess(
   provider.shouldReconnect = (event) => !isPermanentClose(event.code);
   let retryableCloses = 0;
   const closed = (event: CloseEvent | null) => {
-    if (event && !isPermanentClose(event.code) && event.code >= 4400 && event.code < 4500) {
+    if (event && isRetryableClose(event.code)) {
       retryableCloses += 1;
       // The library adds one after this event, then waits min(2^n × 100 ms, maxBackoffTime).
       provider.wsUnsuccessfulReconnects = backoffAttempts(provider.wsUnsuccessfulReconnects, retryableCloses);
     }
+    // shouldReconnect above already stops y-websocket reconnecting after a close for good.
     const end = event && liveDocumentEnd(event.code, event.reason, what);
-    if (!end) return;
-    provider.shouldConnect = false;
-    on.ended(end);
+    if (end) on.ended(end);
   };
   provider.on('connection-close', closed);
   provider.messageHandlers[messageAuth] = (_encoder, decoder) =>

@@ -99,16 +99,13 @@ describe.runIf(hasDocker()).each(RUNTIMES)('kernels follow access under %s', (ru
   it('drops the queued cells of a collaborator who was removed and interrupts their running one; the owner’s cells run on', async () => {
     const owner = await createUser(server.url);
     const other = await createUser(server.url);
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('nb'),
-      notebookOf([
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf([
         'for (let i = 0; ; i++) { console.log(`tick ${i}`); await new Promise((r) => setTimeout(r, 100)); }',
         'console.log("theirs, queued")',
         'console.log("the owner’s")',
       ]),
-    );
+    });
     await setCollaborator(server.url, owner, 'notebook', id, other.name, 'write');
     const watcher = connectClient(server, `notebooks/${id}`, { token: owner.token });
     clients.push(watcher);

@@ -53,7 +53,9 @@ describe.skipIf(!hasBrowser())('the notebook page when access changes while it i
   });
 
   it('turns read-only in place when the editor’s role becomes read, then says their access was taken away and stops reconnecting', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('shared'), notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, uniqueName('shared'), {
+      notebook: notebookOf(['1 + 1']),
+    });
     await setPrivate(server.url, owner, 'notebook', id, true);
     await setCollaborator(server.url, owner, 'notebook', id, collaborator.name, 'write');
     const { page, sockets } = await openNotebook(collaborator, id);
@@ -75,7 +77,9 @@ describe.skipIf(!hasBrowser())('the notebook page when access changes while it i
   });
 
   it('tells the people on a renamed notebook where it went, and takes them there', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('before'), notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, uniqueName('before'), {
+      notebook: notebookOf(['1 + 1']),
+    });
     const { page } = await openNotebook(owner, id);
     const to = `${owner.name}/${uniqueName('after')}`;
 

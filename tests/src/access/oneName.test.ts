@@ -65,7 +65,7 @@ describe('one name, one room', () => {
   }
 
   it('saves from either spelling into the one notebook of the repository', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('Nb'), notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, uniqueName('Nb'), { notebook: notebookOf(['1 + 1']) });
     const a = open(`notebooks/${id}`, { cookie: owner.cookie });
     const b = open(`notebooks/${swapCase(id)}`, { token: owner.token });
     await Promise.all([synced(a), synced(b)]);
@@ -113,15 +113,12 @@ describe.runIf(hasDocker()).each(RUNTIMES)('one notebook, one kernel under %s', 
   });
 
   it('runs cells asked for under different spellings in one kernel, with one session', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('Nb'),
-      notebookOf([
+    const id = await createNotebook(server.url, owner, uniqueName('Nb'), {
+      notebook: notebookOf([
         'globalThis.n = (globalThis.n ?? 0) + 1; console.log(`run ${globalThis.n}`)',
         'console.log(`seen ${globalThis.n}`)',
       ]),
-    );
+    });
     const watcher = connectClient(server, `notebooks/${id.toLowerCase()}`, { token: owner.token });
     clients.push(watcher);
     await synced(watcher);

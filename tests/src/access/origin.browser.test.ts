@@ -13,7 +13,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../harness/index.js';
-import { notebookOf } from '../notebook/notebookClient.js';
+import { createNotebook, notebookOf } from '../notebook/notebookClient.js';
 import { ensureImage, startKernel, startSandboxServer } from '../sandbox/sandboxTesting.js';
 
 /** What a page's script got from a WebSocket: whether it opened, and every text it received. */
@@ -85,16 +85,10 @@ describe.skipIf(!hasBrowser() || !hasDocker())('a page on another port of the sa
     server = await startSandboxServer('runc');
     await createUser(server.url);
     owner = await createUser(server.url);
-    const created = await fetch(`${server.url}/api/notebooks/new`, {
-      method: 'POST',
-      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: uniqueName('private'),
-        private: true,
-        notebook: notebookOf([`// ${secret}`]),
-      }),
+    notebook = await createNotebook(server.url, owner, uniqueName('private'), {
+      private: true,
+      notebook: notebookOf([`// ${secret}`]),
     });
-    notebook = ((await created.json()) as { id: string }).id;
     kernelId = (await startKernel(server.url, bearer(owner.token))).id;
     // The "other site": any page on the same host, another port (cookies are not port-scoped).
     foreign = http.createServer((_req, res) =>

@@ -50,7 +50,7 @@ async function saveStatus(id: string): Promise<number> {
 
 describe('nesting depth of live documents', () => {
   it('closes a y-websocket client writing 20,000 nested maps with NestingTooDeep; export and save still work', async () => {
-    const id = await createNotebook(server.url, owner, 'deep-maps', notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, 'deep-maps', { notebook: notebookOf(['1 + 1']) });
     const attacker = connectClient(server, `notebooks/${id}`, { token: owner.token });
     await synced(attacker);
     const closed = closedWith(attacker);
@@ -67,7 +67,7 @@ describe('nesting depth of live documents', () => {
   });
 
   it('refuses a write that hangs levels below an accepted deep chain once the total passes the limit', async () => {
-    const id = await createNotebook(server.url, owner, 'deep-steps', notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, 'deep-steps', { notebook: notebookOf(['1 + 1']) });
     const client = connectClient(server, `notebooks/${id}`, { token: owner.token });
     await synced(client);
     let innermost: Y.Map<unknown> | undefined;
@@ -94,7 +94,7 @@ describe('nesting depth of live documents', () => {
   });
 
   it('closes a raw socket sending a JSON value nested 20,000 deep with NestingTooDeep', async () => {
-    const id = await createNotebook(server.url, owner, 'deep-json', notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, 'deep-json', { notebook: notebookOf(['1 + 1']) });
     // An update setting meta.v = [[7]], its inner array then deepened byte by byte to 20,000 levels.
     const doc = new Y.Doc();
     doc.getMap('meta').set('v', [[7]]);

@@ -28,9 +28,18 @@ describe.runIf(hasBrowser() && hasDocker()).each(RUNTIMES)('trying a model on it
   });
 
   it('labels a sentence typed by an anonymous visitor, as bars with scores and the time it took', async () => {
+    const runtimeAsks: string[] = [];
+    page.on('request', (r) => {
+      if (/\/runtime\b/.test(new URL(r.url()).pathname)) runtimeAsks.push(r.url());
+    });
     await page.goto('/atrium/tiny-sentiment-bert');
     const widget = page.getByRole('region', { name: 'Try this model' });
-    // The model's Space was asleep: the page wakes it, then shows its form.
+    const tryIt = widget.getByRole('button', { name: 'Try it' });
+    await tryIt.waitFor();
+    // Viewing the page does not ask for the Space's runtime (which would wake it and keep it awake).
+    expect(runtimeAsks).toEqual([]);
+    await tryIt.click();
+    // The model's Space was asleep: trying it wakes it, then shows its form.
     await widget.getByLabel('Text').fill('I love this wonderful film!');
     await widget.getByRole('button', { name: 'Submit' }).click();
     await widget.locator('.demo-done').waitFor();

@@ -3,6 +3,7 @@ import { collabLimits } from '@atrium/server/collab/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { followLiveAccess, type LiveDocumentEnd } from '../../../client/src/hooks/liveDocumentAccess.js';
+import { deleteRepo } from '../access/accessChanges.js';
 import { clientPool, makeRepo, synced } from '../collab/collabClients.js';
 import { createUser, startTestServer, type TestServer, type TestUser, waitFor } from '../harness/index.js';
 
@@ -61,11 +62,7 @@ describe('the web client’s live documents after the server closes them', () =>
     const ends: LiveDocumentEnd[] = [];
     followLiveAccess(client.provider, 'notebook', { ended: (e) => ends.push(e), readOnly: () => {} });
     await synced(client);
-    const res = await fetch(`${server.url}/api/repos/delete`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'notebook', name: id.split('/')[1] }),
-    });
+    const res = await deleteRepo(server.url, alice, 'notebook', id);
     expect(res.status).toBe(200);
     await waitFor(() => ends.length === 1, { what: 'the end of the document' });
     expect(ends[0]?.message).toBe('This notebook was deleted.');

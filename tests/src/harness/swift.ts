@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Config } from '@atrium/server';
 import { type HelperProcess, spawnHelper } from './helperProcess.js';
 import { requirement } from './requirements.js';
 import { waitFor } from './waitFor.js';
@@ -179,4 +180,23 @@ b.get_ring().save('${dir}/${kind}.ring.gz')
     throw err;
   }
   return { endpoint, region: 'us-east-1', accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, stop };
+}
+
+/** Atrium's S3 blob store settings for a bucket on this Swift (path-style, no presigned downloads unless `extra` says). */
+export function swiftS3Options(
+  swift: SwiftS3,
+  bucket: string,
+  extra: Partial<Extract<Config['blobStore'], { kind: 's3' }>> = {},
+): Extract<Config['blobStore'], { kind: 's3' }> {
+  return {
+    kind: 's3',
+    endpoint: swift.endpoint,
+    bucket,
+    region: swift.region,
+    prefix: '',
+    credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey },
+    forcePathStyle: true,
+    presignDownloads: false,
+    ...extra,
+  };
 }

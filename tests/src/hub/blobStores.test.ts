@@ -7,7 +7,14 @@ import { DiskBlobStore } from '@atrium/server/hub/blobs/DiskBlobStore';
 import { S3BlobStore, type S3BlobStoreOptions } from '@atrium/server/hub/blobs/S3BlobStore';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSwift, type SwiftS3, startSwift, tempDataDir, waitFor } from '../harness/index.js';
+import {
+  hasSwift,
+  type SwiftS3,
+  startSwift,
+  swiftS3Options,
+  tempDataDir,
+  waitFor,
+} from '../harness/index.js';
 
 /**
  * One contract for every BlobStore (DESIGN.md §5.7): the disk store and the S3 store against a real
@@ -57,13 +64,7 @@ const diskFixture: Fixture = {
 const s3Fixture: Fixture = {
   open: async (extra = {}) =>
     S3BlobStore.open({
-      endpoint: swift!.endpoint,
-      region: swift!.region,
-      bucket: 'atrium-contract',
-      prefix: `run-${randomBytes(6).toString('hex')}/`,
-      credentials: { accessKeyId: swift!.accessKeyId, secretAccessKey: swift!.secretAccessKey },
-      forcePathStyle: true,
-      presignDownloads: false,
+      ...swiftS3Options(swift!, 'atrium-contract', { prefix: `run-${randomBytes(6).toString('hex')}/` }),
       ...extra,
     }),
   leftovers: async (store) => {

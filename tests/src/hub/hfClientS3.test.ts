@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@atrium/server';
 import { createRepo, deleteRepo, downloadFile, listFiles, uploadFiles } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +10,7 @@ import {
   type SwiftS3,
   startSwift,
   startTestServer,
+  swiftS3Options,
   type TestServer,
   type TestUser,
 } from '../harness/index.js';
@@ -29,16 +29,7 @@ describe.skipIf(!hasSwift())('the Hub API with blobs on S3 (OpenStack Swift)', (
   const bigSha = sha(big);
 
   const s3Server = async (prefix: string, presignDownloads: boolean) => {
-    const blobStore: Config['blobStore'] = {
-      kind: 's3',
-      endpoint: swift.endpoint,
-      bucket: 'atrium-hub',
-      region: swift.region,
-      prefix,
-      credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey },
-      forcePathStyle: true,
-      presignDownloads,
-    };
+    const blobStore = swiftS3Options(swift, 'atrium-hub', { prefix, presignDownloads });
     const server = await startTestServer({ blobStore, seed: false });
     servers.push(server);
     const user = await createUser(server.url);

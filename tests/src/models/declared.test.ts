@@ -56,7 +56,7 @@ const [out] = await generate('Alice was', { max_new_tokens: 6 });
 console.log(out.generated_text);`,
     ]) as ReturnType<typeof notebookOf> & { metadata: Record<string, unknown> };
     if (declare) notebook.metadata.atrium = { models: [model] };
-    const id = await createNotebook(server.url, owner, name, notebook);
+    const id = await createNotebook(server.url, owner, name, { notebook: notebook });
     expect((await kernelCall(server.url, owner.token, id, 'run', { all: true })).status).toBe(202);
     return waitFor(
       async () => {

@@ -10,7 +10,7 @@ import {
   type TestServer,
   type TestUser,
 } from '../harness/index.js';
-import { createNotebook, notebookOf } from '../notebook/notebookClient.js';
+import { createNotebook, notebookOf, openNotebook, outputsOf } from '../notebook/notebookClient.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
 import { pushAliceModel } from './pushModel.js';
@@ -40,24 +40,20 @@ describe.skipIf(!hasBrowser() || !hasDocker())('a model fetched at run time, in 
   });
 
   it('shows the fetch under the cell, then the generated text', async () => {
-    const id = await createNotebook(
-      server.url,
-      user,
-      'fetches-a-model',
-      notebookOf([
+    const id = await createNotebook(server.url, user, 'fetches-a-model', {
+      notebook: notebookOf([
         `import { pipeline } from '@huggingface/transformers';
 const model = [${JSON.stringify(user.name)}, 'my-alice'].join('/');
 const generate = await pipeline('text-generation', model);
 const [out] = await generate('Alice was', { max_new_tokens: 8 });
 console.log(out.generated_text);`,
       ]),
-    );
+    });
     const page = await openPageAs(browser, server.url, user, { contexts, errors, timeoutMs: 30_000 });
-    await page.goto(`/notebooks/${id}`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    await openNotebook(page, id);
     await page.locator('[data-cell-id="c0"] .cm-content').click();
     await page.keyboard.press('Shift+Enter');
-    const outputs = page.locator('[data-cell-id="c0"] [data-testid="outputs"]');
+    const outputs = outputsOf(page, 'c0');
     await expect
       .poll(() => outputs.textContent(), { timeout: 90_000 })
       .toContain('Alice was to get very tired');

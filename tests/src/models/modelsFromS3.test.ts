@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@atrium/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createUser,
@@ -8,6 +7,7 @@ import {
   hasSwift,
   type SwiftS3,
   startSwift,
+  swiftS3Options,
   type TestServer,
 } from '../harness/index.js';
 import {
@@ -30,29 +30,18 @@ afterAll(async () => {
 });
 
 describe.runIf(runs).each(RUNTIMES)('models in a sandbox with blobs on S3 (%s)', (runtime) => {
-  let swift: SwiftS3;
   let server: TestServer;
   let headers: Record<string, string>;
 
   beforeAll(async () => {
     ensureImage();
-    swift = await startSwift();
-    const blobStore: Config['blobStore'] = {
-      kind: 's3',
-      endpoint: swift.endpoint,
-      bucket: `atrium-models-${runtime}`,
-      region: swift.region,
-      prefix: '',
-      credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey },
-      forcePathStyle: true,
-      presignDownloads: false,
-    };
+    // The file's one Swift; each runtime has its own bucket in it.
+    const blobStore = swiftS3Options(swift, `atrium-models-${runtime}`);
     server = await startSandboxServer(runtime, { seed: true, executionTimeoutS: 120, blobStore });
     headers = { authorization: `Bearer ${(await createUser(server.url)).token}` };
   }, 300_000);
   afterAll(async () => {
     await server?.stop();
-    await swift?.stop();
   });
 
   it('classifies with a seed model whose files were published to the bucket', async () => {

@@ -1,6 +1,7 @@
 import { collabDocumentName } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
+import { deleteRepo } from '../access/accessChanges.js';
 import { type Client, connectClient, synced, until } from '../collab/collabClients.js';
 import {
   bearer,
@@ -53,12 +54,9 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
   });
 
   it('streams a 2 s run into every client live, sets execution_count at the end and records who ran it', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('nb'),
-      notebookOf([PRINT_2S, 'const x: number = 40; x + 2']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf([PRINT_2S, 'const x: number = 40; x + 2']),
+    });
     const watcher = await open(id, viewer);
     const res = await kernelCall(server.url, owner.token, id, 'run', { all: true });
     expect(res.status).toBe(202);
@@ -97,12 +95,9 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
   });
 
   it('lets another collaborator interrupt a running cell and drops the queued ones', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('nb'),
-      notebookOf([FOREVER, 'console.log("never")']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf([FOREVER, 'console.log("never")']),
+    });
     const collaborator = await createUser(server.url);
     const put = await fetch(`${server.url}/api/notebooks/${id}/collaborators/${collaborator.name}`, {
       method: 'PUT',
@@ -139,12 +134,9 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
   });
 
   it('restarts the shared kernel: variables are gone and counting starts again', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('nb'),
-      notebookOf(['var kept = 41; kept + 1', 'typeof kept']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf(['var kept = 41; kept + 1', 'typeof kept']),
+    });
     const watcher = await open(id, owner);
     await kernelCall(server.url, owner.token, id, 'run', { cells: ['c0'] });
     await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'first run');
@@ -161,12 +153,9 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
   });
 
   it('caps a run that prints too much with a clear notice in the cell', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('nb'),
-      notebookOf(['for (let i = 0; i < 40; i++) console.log("y".repeat(100_000));']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf(['for (let i = 0; i < 40; i++) console.log("y".repeat(100_000));']),
+    });
     const watcher = await open(id, owner);
     await kernelCall(server.url, owner.token, id, 'run', { all: true });
     await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'big run');
@@ -177,23 +166,19 @@ describe.skipIf(!hasDocker())('notebook execution into the live document', () =>
 
   it('ends the notebook’s kernel soon after the notebook is deleted', async () => {
     const name = uniqueName('nb');
-    const id = await createNotebook(server.url, owner, name, notebookOf(['1']));
+    const id = await createNotebook(server.url, owner, name, { notebook: notebookOf(['1']) });
     const watcher = await open(id, owner);
     await kernelCall(server.url, owner.token, id, 'run', { all: true });
     await until(() => cellOf(watcher.doc, 'c0')?.get('execution_count') != null, 60_000, 'run');
     const kernelsOf = () => server.services.runtime.kernels.list().filter((k) => k.key === `notebooks/${id}`);
     expect(kernelsOf()).toHaveLength(1);
-    const res = await fetch(`${server.url}/api/repos/delete`, {
-      method: 'DELETE',
-      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name, type: 'notebook' }),
-    });
+    const res = await deleteRepo(server.url, owner, 'notebook', id);
     expect(res.status).toBeLessThan(300);
     await until(() => kernelsOf().length === 0, 20_000, 'kernel shut down');
   });
 
   it('refuses runs, interrupts and restarts from readers with a clear error', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('nb'), notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), { notebook: notebookOf(['1 + 1']) });
     for (const verb of ['run', 'interrupt', 'restart'] as const) {
       const res = await kernelCall(
         server.url,

@@ -125,7 +125,7 @@ describe('notebook import and export over HTTP', () => {
   });
 
   async function roundTrip(nb: Nb): Promise<Nb> {
-    const id = await createNotebook(server.url, user, uniqueName('nb'), nb);
+    const id = await createNotebook(server.url, user, uniqueName('nb'), { notebook: nb });
     const res = await fetch(`${server.url}/api/notebooks/${id}/export`, { headers: bearer(user.token) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('.ipynb');

@@ -63,7 +63,9 @@ describe.runIf(hasDocker()).each(RUNTIMES)('a cell running when the server is ki
     procs.push(first);
     await waitForImage(first.url);
     const owner = await createUser(first.url);
-    const id = await createNotebook(first.url, owner, uniqueName('nb'), notebookOf([FOREVER, '1 + 1']));
+    const id = await createNotebook(first.url, owner, uniqueName('nb'), {
+      notebook: notebookOf([FOREVER, '1 + 1']),
+    });
     const doc = collabDocumentName('notebook', id);
     const watcher = connectClient(first, doc, { token: owner.token });
     clients.push(watcher);

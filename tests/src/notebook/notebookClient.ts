@@ -1,20 +1,34 @@
 import { KERNEL_PRESENCE_FIELD, type NotebookKernelStatus } from '@atrium/protocol';
+import type { Page } from 'playwright-core';
 import type * as Y from 'yjs';
 import type { TestUser } from '../harness/index.js';
 import { bearer } from '../harness/index.js';
 
-/** Creates a notebook over HTTP (blank, or from an .ipynb) and returns its repo id. */
+/** What a new notebook starts from and where it goes: an .ipynb, or a template; an organization; private. */
+export interface NewNotebook {
+  notebook?: unknown;
+  template?: string;
+  organization?: string;
+  private?: boolean;
+}
+
+/** POSTs /api/notebooks/new as `user`: the raw response, for tests of refusals. */
+export function postNewNotebook(url: string, user: TestUser, name: string, options: NewNotebook = {}) {
+  return fetch(`${url}/api/notebooks/new`, {
+    method: 'POST',
+    headers: { ...bearer(user.token), 'content-type': 'application/json' },
+    body: JSON.stringify({ name, ...options }),
+  });
+}
+
+/** Creates a notebook over HTTP (blank, from an .ipynb or a template) and returns its repo id. */
 export async function createNotebook(
   url: string,
   user: TestUser,
   name: string,
-  notebook?: unknown,
+  options: NewNotebook = {},
 ): Promise<string> {
-  const res = await fetch(`${url}/api/notebooks/new`, {
-    method: 'POST',
-    headers: { ...bearer(user.token), 'content-type': 'application/json' },
-    body: JSON.stringify({ name, notebook }),
-  });
+  const res = await postNewNotebook(url, user, name, options);
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
@@ -126,3 +140,13 @@ export function bigNotebook(targetBytes: number) {
   }
   return { ...notebookOf([]), cells };
 }
+
+/** Opens a notebook's page (`prefix`: `/embed/notebooks` for the embed) and waits until its cells are synced. */
+export async function openNotebook(page: Page, id: string, prefix = '/notebooks') {
+  await page.goto(`${prefix}/${id}`);
+  await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+}
+
+/** The outputs area of a cell on a notebook page. */
+export const outputsOf = (page: Page, cell: string) =>
+  page.locator(`[data-cell-id="${cell}"] [data-testid="outputs"]`);

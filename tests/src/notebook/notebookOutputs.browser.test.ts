@@ -1,50 +1,37 @@
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  bearer,
   createUser,
   hasBrowser,
   hasDocker,
-  launchBrowser,
-  openPageAs,
   screenshotPath,
   startTestServer,
   type TestServer,
   type TestUser,
   uniqueName,
+  useBrowserSuite,
 } from '../harness/index.js';
 import { requireClientDist } from '../shell/clientDist.js';
-import { createNotebook, kernelCall, notebookOf } from './notebookClient.js';
-
-const outputsOf = (page: Page, cell: string) =>
-  page.locator(`[data-cell-id="${cell}"] [data-testid="outputs"]`);
+import { createNotebook, kernelCall, notebookOf, openNotebook, outputsOf } from './notebookClient.js';
 
 // What a notebook shows and how its page behaves: images, errors at the cell's own lines, typeset
 // math, long outputs in a scroll box, a toolbar that stays in view, the type menu, a confirmed restart.
 describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar and keys', () => {
   let server: TestServer;
-  let browser: Browser;
   let owner: TestUser;
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
   /** Console messages about the Content-Security-Policy: math and outputs must need no exception. */
   const cspReports: string[] = [];
-  const nativeDialogs: string[] = [];
+  const suite = useBrowserSuite(() => server.url, { trapNativeDialogs: true, freshContexts: true });
 
   async function open(id: string): Promise<Page> {
-    const page = await openPageAs(browser, server.url, owner, { contexts, errors });
+    const page = await suite.pageAs(owner);
     page.on('console', (m) => {
       // Chromium reports an inline handler it meets while DOMPurify parses (inert, then removed): not a breach.
       if (/Content.Security.Policy|Refused to/i.test(m.text()) && !/inline event handler/.test(m.text()))
         cspReports.push(m.text());
     });
-    page.on('dialog', (d) => {
-      nativeDialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.goto(`/notebooks/${id}`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    await openNotebook(page, id);
     return page;
   }
   const run = (id: string, cells: string[]) => kernelCall(server.url, owner.token, id, 'run', { cells });
@@ -53,28 +40,19 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
     requireClientDist();
     server = await startTestServer();
     await server.services.runtime.whenReady();
-    browser = await launchBrowser();
     owner = await createUser(server.url, uniqueName('ada'));
   });
   afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-    expect(errors.splice(0)).toEqual([]);
     expect(cspReports.splice(0)).toEqual([]);
-    expect(nativeDialogs.splice(0)).toEqual([]);
   });
   afterAll(async () => {
-    await browser?.close();
     await server?.stop();
   });
 
   it('draws the image of the image-classification template where it says "The image is drawn here"', async () => {
-    const res = await fetch(`${server.url}/api/notebooks/new`, {
-      method: 'POST',
-      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: uniqueName('colours'), template: 'image-classification' }),
+    const id = await createNotebook(server.url, owner, uniqueName('colours'), {
+      template: 'image-classification',
     });
-    expect(res.status).toBe(201);
-    const { id } = (await res.json()) as { id: string };
     const page = await open(id);
     expect((await kernelCall(server.url, owner.token, id, 'run', { all: true })).status).toBe(202);
     const drawn = page.locator('[data-testid="cell"]', { hasText: 'display.png(png)' });
@@ -91,16 +69,13 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
   });
 
   it('reports an error at the line and column of the cell as the person sees it', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('lines'),
-      notebookOf([
+    const id = await createNotebook(server.url, owner, uniqueName('lines'), {
+      notebook: notebookOf([
         'null.boom',
         'const a: number = 1;\nfunction f() {\n  throw new Error("inside f");\n}',
         'f()',
       ]),
-    );
+    });
     const page = await open(id);
     expect((await run(id, ['c0'])).status).toBe(202);
     await expect.poll(() => outputsOf(page, 'c0').textContent(), { timeout: 60_000 }).toContain('TypeError');
@@ -124,7 +99,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
       outputs: [],
       execution_count: null,
     });
-    const id = await createNotebook(server.url, owner, uniqueName('math'), nb);
+    const id = await createNotebook(server.url, owner, uniqueName('math'), { notebook: nb });
     const page = await open(id);
     const cell = page.locator('[data-cell-id="m0"]');
     await cell.locator('.katex').first().waitFor();
@@ -147,12 +122,12 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
   });
 
   it('shows a 2,000-line output in a scroll box of bounded height, unfolded on request', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('huge'),
-      notebookOf(['for (let i = 0; i < 2000; i++) console.log(`line ${i}`);', 'console.log("short")']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('huge'), {
+      notebook: notebookOf([
+        'for (let i = 0; i < 2000; i++) console.log(`line ${i}`);',
+        'console.log("short")',
+      ]),
+    });
     const page = await open(id);
     expect((await run(id, ['c0', 'c1'])).status).toBe(202);
     await expect.poll(() => outputsOf(page, 'c0').textContent(), { timeout: 60_000 }).toContain('line 1999');
@@ -172,12 +147,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
   });
 
   it('keeps the toolbar in view just below the site header when the notebook scrolls', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('long'),
-      notebookOf(Array.from({ length: 40 }, (_, i) => `// cell ${i}\nconst v${i} = ${i};`)),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('long'), {
+      notebook: notebookOf(Array.from({ length: 40 }, (_, i) => `// cell ${i}\nconst v${i} = ${i};`)),
+    });
     const page = await open(id);
     const toolbar = page.getByRole('toolbar', { name: 'Notebook' });
     await page.mouse.wheel(0, 3000);
@@ -198,7 +170,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
   });
 
   it('shows the new type in the cell-type menu after m and y', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('types'), notebookOf(['1', '2']));
+    const id = await createNotebook(server.url, owner, uniqueName('types'), {
+      notebook: notebookOf(['1', '2']),
+    });
     const page = await open(id);
     const menu = page.getByRole('toolbar', { name: 'Notebook' }).getByLabel('Cell type');
     await page.locator('[data-cell-id="c1"] .cm-content').click();
@@ -216,12 +190,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: outputs, toolbar 
   });
 
   it('asks before restarting the kernel, and keeps it when the person cancels', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('restart'),
-      notebookOf(['globalThis.kept = 41; "set"', 'typeof kept === "number" ? kept + 1 : "gone"']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('restart'), {
+      notebook: notebookOf(['globalThis.kept = 41; "set"', 'typeof kept === "number" ? kept + 1 : "gone"']),
+    });
     const page = await open(id);
     expect((await run(id, ['c0'])).status).toBe(202);
     await expect.poll(() => outputsOf(page, 'c0').textContent(), { timeout: 60_000 }).toContain('set');

@@ -15,7 +15,13 @@ import {
   uniqueName,
 } from '../harness/index.js';
 import { requireClientDist } from '../shell/clientDist.js';
-import { createNotebook, kernelCall, notebookOf } from './notebookClient.js';
+import {
+  createNotebook,
+  kernelCall,
+  notebookOf,
+  openNotebook as openCells,
+  outputsOf,
+} from './notebookClient.js';
 
 const PRINT_2S =
   'for (let i = 0; i < 10; i++) {\n  console.log(`line ${i}`);\n  await new Promise((r) => setTimeout(r, 200));\n}';
@@ -41,9 +47,6 @@ const editorText = (page: Page, cell: string) =>
       })
       .join('\n'),
   );
-const outputsOf = (page: Page, cell: string) =>
-  page.locator(`[data-cell-id="${cell}"] [data-testid="outputs"]`);
-
 describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one kernel, live outputs', () => {
   let server: TestServer;
   let browser: Browser;
@@ -57,8 +60,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
     openPageAs(browser, server.url, user, { contexts, errors });
 
   async function openNotebook(page: Page, which: string) {
-    await page.goto(`/notebooks/${which}`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    await openCells(page, which);
     await page.locator('[data-cell-id="c0"] .cm-content').waitFor();
   }
 
@@ -77,7 +79,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
       outputs: [],
       execution_count: null,
     });
-    const id = await createNotebook(server.url, owner, uniqueName('shared'), nb);
+    const id = await createNotebook(server.url, owner, uniqueName('shared'), { notebook: nb });
     const put = await fetch(`${server.url}/api/notebooks/${id}/collaborators/${collaborator.name}`, {
       method: 'PUT',
       headers: { ...bearer(owner.token), 'content-type': 'application/json' },
@@ -346,7 +348,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('notebook page: two people, one k
   it('renames, forks and deletes a notebook through dialogs on the page, keeping unsaved edits across the rename', async () => {
     const [a, b] = await Promise.all([pageAs(owner), pageAs(collaborator)]);
     const name = uniqueName('moving');
-    const own = await createNotebook(server.url, owner, name, notebookOf(['']));
+    const own = await createNotebook(server.url, owner, name, { notebook: notebookOf(['']) });
     await openNotebook(a, own);
     await a.locator('[data-cell-id="c0"] .cm-content').click();
     await a.keyboard.type('const unsaved = true;');

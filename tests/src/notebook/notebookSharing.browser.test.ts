@@ -1,59 +1,37 @@
-/// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg } from '../access/accessChanges.js';
 import {
   bearer,
   createUser,
   hasBrowser,
-  launchBrowser,
-  openPageAs,
   screenshotPath,
   startTestServer,
   type TestServer,
   type TestUser,
   uniqueName,
+  useBrowserSuite,
 } from '../harness/index.js';
 import { requireClientDist } from '../shell/clientDist.js';
-import { createNotebook, notebookOf } from './notebookClient.js';
+import { createNotebook, notebookOf, postNewNotebook } from './notebookClient.js';
 
 // The notebook as a repository, from the page: made from a template under an organization and
 // private; liked, shared (link, embed), its settings reached, forked through a dialog.
 describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share, settings, fork', () => {
   let server: TestServer;
-  let browser: Browser;
   let owner: TestUser;
   let reader: TestUser;
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
-  /** Every browser dialog (prompt, confirm, alert) a page raised: the page must ask in its own. */
-  const nativeDialogs: string[] = [];
-
-  const pageAs = async (user: TestUser): Promise<Page> => {
-    const page = await openPageAs(browser, server.url, user, { contexts, errors });
-    page.on('dialog', (d) => {
-      nativeDialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
-    });
-    return page;
-  };
+  // Every browser dialog (prompt, confirm, alert) a page raised fails the test: the page must ask in its own.
+  const { pageAs } = useBrowserSuite(() => server.url, { trapNativeDialogs: true, freshContexts: true });
   const get = (path: string, user?: TestUser) =>
     fetch(`${server.url}${path}`, { headers: user ? bearer(user.token) : {} });
 
   beforeAll(async () => {
     requireClientDist();
     server = await startTestServer();
-    browser = await launchBrowser();
     owner = await createUser(server.url, uniqueName('ada'));
     reader = await createUser(server.url, uniqueName('rob'));
   });
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-    expect(errors.splice(0)).toEqual([]);
-    expect(nativeDialogs.splice(0)).toEqual([]);
-  });
   afterAll(async () => {
-    await browser?.close();
     await server?.stop();
   });
 
@@ -109,23 +87,19 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
     await page.waitForURL(`**/notebooks/${owner.name}/${name}`);
     await expect.poll(() => page.getByTestId('kernel-language').inputValue()).toBe('python');
 
-    const unknown = await fetch(`${server.url}/api/notebooks/new`, {
-      method: 'POST',
-      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: uniqueName('x'), template: 'no-such-template' }),
+    const unknown = await postNewNotebook(server.url, owner, uniqueName('x'), {
+      template: 'no-such-template',
     });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: string }).error).toContain('no-such-template');
-    const traversal = await fetch(`${server.url}/api/notebooks/new`, {
-      method: 'POST',
-      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: uniqueName('x'), template: '../../etc' }),
-    });
+    const traversal = await postNewNotebook(server.url, owner, uniqueName('x'), { template: '../../etc' });
     expect(traversal.status).toBe(400);
   });
 
   it('likes, shares a link and an embed, and links admins to the sharing settings', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('shared'), notebookOf(['1 + 1']));
+    const id = await createNotebook(server.url, owner, uniqueName('shared'), {
+      notebook: notebookOf(['1 + 1']),
+    });
     const page = await pageAs(owner);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto(`/notebooks/${id}`);
@@ -142,7 +116,15 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
     expect(embed).toContain(`src="${server.url}/embed/notebooks/${id}"`);
     await page.getByRole('button', { name: 'Copy link' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/notebooks/${id}`);
+    await page.getByRole('button', { name: 'Copied!' }).waitFor();
     await page.screenshot({ path: screenshotPath('notebook-share') });
+    // The popover closes on Escape and on a press outside it, as menus do.
+    await page.keyboard.press('Escape');
+    await page.locator('.share-popover').waitFor({ state: 'detached' });
+    await actions.getByRole('button', { name: 'Share' }).click();
+    await page.locator('.share-popover').waitFor();
+    await page.locator('[data-testid="cells"]').click({ position: { x: 5, y: 5 } });
+    await page.locator('.share-popover').waitFor({ state: 'detached' });
 
     // The embed page: the cells alone, read-only, and frameable by other sites.
     const framed = await get(`/embed/notebooks/${id}`);
@@ -170,7 +152,9 @@ describe.skipIf(!hasBrowser())('notebook page: new from a template, like, share,
   });
 
   it('forks through a dialog asking the new name; a reader sees no settings, rename or delete', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('orig'), notebookOf(['const x = 1;']));
+    const id = await createNotebook(server.url, owner, uniqueName('orig'), {
+      notebook: notebookOf(['const x = 1;']),
+    });
     const page = await pageAs(reader);
     await page.goto(`/notebooks/${id}`);
     await page.getByText('Read only').waitFor();

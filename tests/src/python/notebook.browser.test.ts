@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -16,7 +16,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../harness/index.js';
-import { createNotebook, kernelCall } from '../notebook/notebookClient.js';
+import { createNotebook, kernelCall, openNotebook, outputsOf } from '../notebook/notebookClient.js';
 import { requireClientDist } from '../shell/clientDist.js';
 import { ensurePythonImage, startPythonServer } from './pythonTesting.js';
 
@@ -54,9 +54,6 @@ const pythonNotebook = (sources: string[]) => ({
   })),
 });
 
-const outputsOf = (page: Page, cell: string) =>
-  page.locator(`[data-cell-id="${cell}"] [data-testid="outputs"]`);
-
 describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -66,11 +63,6 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser'
   const errors: string[] = [];
   const pageAs = (user: TestUser) =>
     openPageAs(browser, server.url, user, { contexts, errors, timeoutMs: 60_000 });
-
-  async function open(page: Page, id: string) {
-    await page.goto(`/notebooks/${id}`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
-  }
 
   beforeAll(async () => {
     requireClientDist();
@@ -90,15 +82,11 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser'
   });
 
   it('opens the imported Hugging Face course notebook as Python with its published outputs', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('course'),
-      JSON.parse(fs.readFileSync(FIXTURE, 'utf8')),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('course'), {
+      notebook: JSON.parse(fs.readFileSync(FIXTURE, 'utf8')),
+    });
     const page = await pageAs(owner);
-    await page.goto(`/notebooks/${id}?eager=1`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    await openNotebook(page, `${id}?eager=1`);
     await expect.poll(() => page.locator('[data-testid="kernel-language"]').inputValue()).toBe('python');
     // The published result of the sentiment cell is there before anything runs.
     await expect
@@ -110,7 +98,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser'
   });
 
   it('runs scikit-learn and matplotlib, and a second writer sees the figure arrive', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('plot'), pythonNotebook([TRAIN_AND_PLOT]));
+    const id = await createNotebook(server.url, owner, uniqueName('plot'), {
+      notebook: pythonNotebook([TRAIN_AND_PLOT]),
+    });
     const put = await fetch(`${server.url}/api/notebooks/${id}/collaborators/${collaborator.name}`, {
       method: 'PUT',
       headers: { ...bearer(owner.token), 'content-type': 'application/json' },
@@ -118,7 +108,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser'
     });
     expect(put.status).toBeLessThan(300);
     const [a, b] = await Promise.all([pageAs(owner), pageAs(collaborator)]);
-    await Promise.all([open(a, id), open(b, id)]);
+    await Promise.all([openNotebook(a, id), openNotebook(b, id)]);
     await a.locator('[data-cell-id="p0"] .cm-content').click();
     await a.keyboard.press('Shift+Enter');
     const figure = b.locator('[data-cell-id="p0"] [data-testid="outputs"] img');
@@ -129,9 +119,11 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser'
   });
 
   it('shows a tqdm loop as one line updated in place', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('tqdm'), pythonNotebook([TQDM]));
+    const id = await createNotebook(server.url, owner, uniqueName('tqdm'), {
+      notebook: pythonNotebook([TQDM]),
+    });
     const page = await pageAs(owner);
-    await open(page, id);
+    await openNotebook(page, id);
     expect((await kernelCall(server.url, owner.token, id, 'run', { cells: ['p0'] })).status).toBe(202);
     await expect.poll(() => outputsOf(page, 'p0').textContent(), { timeout: 240_000 }).toContain('40/40');
     const text = (await outputsOf(page, 'p0').locator('pre').first().textContent()) ?? '';
@@ -142,14 +134,11 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Python notebooks in the browser'
   });
 
   it('completes `pipe` to `pipeline` with Tab once transformers is imported', async () => {
-    const id = await createNotebook(
-      server.url,
-      owner,
-      uniqueName('tab'),
-      pythonNotebook(['from transformers import pipeline', '']),
-    );
+    const id = await createNotebook(server.url, owner, uniqueName('tab'), {
+      notebook: pythonNotebook(['from transformers import pipeline', '']),
+    });
     const page = await pageAs(owner);
-    await open(page, id);
+    await openNotebook(page, id);
     expect((await kernelCall(server.url, owner.token, id, 'run', { cells: ['p0'] })).status).toBe(202);
     await expect
       .poll(() => page.locator('[data-cell-id="p0"] [data-testid="prompt"]').textContent(), {

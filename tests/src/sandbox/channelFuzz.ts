@@ -1,6 +1,6 @@
 import type { KernelView } from '@atrium/protocol';
 import { bearer, createUser, type TestUser } from '../harness/index.js';
-import { api, callApp, commitFiles, waitForStage } from '../spaces/runtimeTesting.js';
+import { callApp, spaceWithApp, waitForStage } from '../spaces/runtimeTesting.js';
 import { HOSTILE_LINES_JS, OVERSIZED_WRITE_JS } from './hostileLines.js';
 import type { KeyTap } from './hostileTesting.js';
 import { type Execution, execute, startKernel } from './sandboxTesting.js';
@@ -263,10 +263,7 @@ async function hostileStart(url: string, as: Record<string, string>, tap: KeyTap
 
 /** A Space from the blank template (its app says "Hello, <name>!"), or running `app` instead; once it serves. */
 async function space(url: string, user: TestUser, name: string, app?: string): Promise<string> {
-  const made = await api(url, '/api/spaces/from-template', { body: { template: 'blank-space', name }, user });
-  if (made.status !== 201) throw new Error(`Space ${name}: ${made.status} ${JSON.stringify(made.body)}`);
-  const id = `${user.name}/${name}`;
-  if (app) await commitFiles(url, id, user, { 'app.ts': app });
+  const id = await spaceWithApp(url, user, name, app);
   for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(200)) {
     await waitForStage(url, id, ['RUNNING'], user, 180_000);
     const out = await callApp(url, id, ['ping'], 'predict', user).catch(() => []);

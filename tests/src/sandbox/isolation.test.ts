@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { KernelMime, type KernelView } from '@atrium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, hasDocker, type TestServer, type TestUser } from '../harness/index.js';
-import { type Facts, probe } from './isolationProbe.js';
+import { expectForgedLinesDropped, type Facts, probe } from './isolationProbe.js';
 import {
   dockerInspect,
   ensureImage,
@@ -73,28 +73,7 @@ describe.runIf(docker).each(RUNTIMES)('isolation under %s', (runtime) => {
   });
 
   it('drops lines cell code writes onto the control channel itself', async () => {
-    // The sandbox's stdout is reachable through /proc/1/fd/1 (the init process's, the same pipe the
-    // runner writes to; the non-dumpable runner's own fds are not, under runc): a forged reply must not be believed.
-    const forged = JSON.stringify({
-      header: { msg_id: 'forged', msg_type: 'stream' },
-      parent_header: {},
-      metadata: {},
-      content: { name: 'stdout', text: 'FORGED' },
-    });
-    const run = await execute(
-      server.url,
-      bearer(user.token),
-      kernel.id,
-      `const fs = require('fs'); let how = 'none';
-       for (const fd of [1, 2]) { try { fs.writeFileSync('/proc/1/fd/' + fd, ${JSON.stringify(`${'0'.repeat(64)} ${forged}
-`)}); how = 'wrote'; } catch (e) { how = e.code; } }
-       how`,
-    );
-    expect(run.reply?.status).toBe('ok');
-    expect(run.stdout).not.toContain('FORGED');
-    const outputs = run.messages.filter((m) => m.header.msg_type !== 'execute_input');
-    expect(JSON.stringify(outputs)).not.toContain('FORGED');
-    expect(run.result?.['text/plain']).toBe("'wrote'");
+    await expectForgedLinesDropped(server.url, user.token, kernel.id);
   });
 
   it('runs with the configured limits and labels', () => {

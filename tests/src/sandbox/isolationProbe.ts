@@ -1,3 +1,7 @@
+import { expect } from 'vitest';
+import { bearer } from '../harness/index.js';
+import { execute } from './sandboxTesting.js';
+
 /** What user code can see from inside a sandbox: shared by the Docker and the Kubernetes isolation suites. */
 
 /** Gathered inside the sandbox by user code, the way an attacker would look around. */
@@ -47,4 +51,32 @@ export interface Facts {
   internet: string;
   dnsLookup: string;
   serviceAccountToken: boolean;
+}
+
+/**
+ * Cell code writes a forged stream message onto the control channel itself: the sandbox's stdout and
+ * stderr are reachable through /proc/1/fd/1 and 2 (the init process's, the same pipe the runner
+ * writes to; the non-dumpable runner's own fds are not, under runc). The write succeeds, and the
+ * forged line must not be believed.
+ */
+export async function expectForgedLinesDropped(url: string, token: string, kernelId: string) {
+  const forged = JSON.stringify({
+    header: { msg_id: 'forged', msg_type: 'stream' },
+    parent_header: {},
+    metadata: {},
+    content: { name: 'stdout', text: 'FORGED' },
+  });
+  const run = await execute(
+    url,
+    bearer(token),
+    kernelId,
+    `const fs = require('fs'); let how = 'none';
+     for (const fd of [1, 2]) { try { fs.writeFileSync('/proc/1/fd/' + fd, ${JSON.stringify(`${'0'.repeat(64)} ${forged}\n`)}); how = 'wrote'; } catch (e) { how = e.code; } }
+     how`,
+  );
+  expect(run.reply?.status).toBe('ok');
+  expect(run.stdout).not.toContain('FORGED');
+  const outputs = run.messages.filter((m) => m.header.msg_type !== 'execute_input');
+  expect(JSON.stringify(outputs)).not.toContain('FORGED');
+  expect(run.result?.['text/plain']).toBe("'wrote'");
 }

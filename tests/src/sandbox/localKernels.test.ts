@@ -1,13 +1,11 @@
 // Kernel lifecycles without Docker: the real KernelManager and runner on the local-process driver.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { KernelMessage } from '@atrium/protocol';
 import { createLogger } from '@atrium/server/logger';
 import { KernelManager } from '@atrium/server/runtime/KernelManager';
 import { LocalProcessDriver, localRunnerCommand } from '@atrium/server/runtime/LocalProcessDriver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../harness/index.js';
+import { tempDataDir, waitFor } from '../harness/index.js';
 import { uniqueInstance } from '../sandbox/sandboxTesting.js';
 
 describe('kernels on the local-process driver (no Docker)', () => {
@@ -16,7 +14,7 @@ describe('kernels on the local-process driver (no Docker)', () => {
   let kernels: KernelManager;
 
   beforeAll(async () => {
-    baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-local-kernels-'));
+    baseDir = tempDataDir('atrium-local-kernels');
     driver = new LocalProcessDriver({ baseDir, runnerCommand: localRunnerCommand });
     kernels = new KernelManager(driver, {
       instanceId: uniqueInstance(),

@@ -1,12 +1,17 @@
 // A whole Atrium server whose sandboxes are local processes (LocalProcessDriver, no Docker): the
 // kernel API and a Space's build, run and call work the same, in seconds. No isolation is claimed.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { LocalProcessDriver, localRunnerCommand } from '@atrium/server/runtime/LocalProcessDriver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, startTestServer, type TestServer, type TestUser } from '../harness/index.js';
-import { api, callApp, waitForStage } from '../spaces/runtimeTesting.js';
+import {
+  bearer,
+  createUser,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  tempDataDir,
+} from '../harness/index.js';
+import { api, callApp, spaceWithApp, waitForStage } from '../spaces/runtimeTesting.js';
 import { execute, startKernel, uniqueInstance } from './sandboxTesting.js';
 
 describe('an Atrium server on the local-process driver', () => {
@@ -15,7 +20,7 @@ describe('an Atrium server on the local-process driver', () => {
   let ada: TestUser;
 
   beforeAll(async () => {
-    baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-local-server-'));
+    baseDir = tempDataDir('atrium-local-server');
     server = await startTestServer(
       { instanceId: uniqueInstance(), sandboxPoolSize: 0, sandboxPoolEager: false },
       { sandboxDriver: new LocalProcessDriver({ baseDir, runnerCommand: localRunnerCommand }) },
@@ -41,12 +46,7 @@ describe('an Atrium server on the local-process driver', () => {
   });
 
   it('builds a Space from a template, runs it and answers a call', async () => {
-    const made = await api(server.url, '/api/spaces/from-template', {
-      body: { template: 'blank-space', name: 'hello-local' },
-      user: ada,
-    });
-    expect(made.status).toBe(201);
-    const id = `${ada.name}/hello-local`;
+    const id = await spaceWithApp(server.url, ada, 'hello-local');
     const view = await waitForStage(server.url, id, ['RUNNING', 'BUILD_ERROR', 'RUNTIME_ERROR']);
     expect(view).toMatchObject({ stage: 'RUNNING' });
     expect(await callApp(server.url, id, ['Ada'])).toEqual(['Hello, Ada!']);

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collabDocumentName } from '@atrium/protocol';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { type Client, connectClient, synced, until } from '../collab/collabClients.js';
@@ -18,7 +18,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../harness/index.js';
-import { createNotebook, notebookOf } from '../notebook/notebookClient.js';
+import { createNotebook, notebookOf, openNotebook } from '../notebook/notebookClient.js';
 import { api, commitFiles, waitForStage } from '../spaces/runtimeTesting.js';
 import { requireClientDist } from './clientDist.js';
 
@@ -53,6 +53,26 @@ const PROBE_PAGE = `<!doctype html><html><body><pre id="probe">running</pre><scr
   document.getElementById('probe').textContent = JSON.stringify(out);
 })();
 </script></body></html>`;
+
+/**
+ * User HTML wearing KaTeX's class: a box that KaTeX's own style rule would size and pull up over the
+ * page (plain lengths and colours, all that rule allows), a page-sized SVG and a MathML element.
+ */
+const KATEX_COSTUME = [
+  '<div class="katex" id="costume"><span class="katex-html" id="costume-box" style="height: 900px; margin-top: -600px; border-top-width: 600px; border-color: red">COSTUME</span>',
+  '<svg id="costume-svg" width="2000" height="2000"><rect width="2000" height="2000" fill="red"></rect></svg>',
+  '<math id="costume-math"><mi>x</mi></math></div>',
+].join('');
+
+/** The costume lost its KaTeX classes and style; its SVG and MathML are gone. */
+async function expectCostumeUndressed(where: Locator) {
+  const box = where.locator('[id$="costume-box"]');
+  expect(await box.getAttribute('style')).toBeNull();
+  expect(await where.locator('[id$="costume"]').getAttribute('class')).not.toMatch(/katex/);
+  expect(await box.getAttribute('class')).not.toMatch(/katex/);
+  expect(await where.locator('[id$="costume-svg"], [id$="costume-math"]').count()).toBe(0);
+  expect(await box.evaluate((el) => getComputedStyle(el).marginTop)).toBe('0px');
+}
 
 const CSP_LISTENER = () => {
   const w = window as unknown as { __csp: string[] };
@@ -166,9 +186,8 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
       metadata: {},
       source: `# Notes\n${HOSTILE_HTML}`,
     });
-    const id = await createNotebook(server.url, owner, uniqueName('nb'), nb);
-    await page.goto(`/notebooks/${id}`);
-    await page.locator('[data-testid="cells"][data-synced="true"]').waitFor();
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), { notebook: nb });
+    await openNotebook(page, id);
     const output = page.locator('.nb-output-html', { has: page.locator('#frame, [id$="frame"]') });
     await output.waitFor();
     await page.locator('.nb-output-chart svg .mark-rect path').first().waitFor();
@@ -215,8 +234,43 @@ describe.skipIf(!hasBrowser())('web hardening in a real browser', () => {
     await onlyBlockedHandlers(page);
   });
 
+  it('gives HTML dressed as KaTeX no inline styles, SVG or MathML in a card or a markdown cell; real formulas keep theirs', async () => {
+    const card = `---\nlicense: mit\n---\n# Dressed as math\n\n${KATEX_COSTUME}\n\nThe rest of the card.\n`;
+    const made = await fetch(`${server.url}/api/repos/create`, {
+      method: 'POST',
+      headers: { ...bearer(owner.token), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'costume',
+        files: [{ path: 'README.md', content: Buffer.from(card).toString('base64') }],
+      }),
+    });
+    expect(made.status).toBe(200);
+    await page.goto(`/${owner.name}/costume`);
+    const markdown = page.locator('.markdown');
+    await markdown.getByText('The rest of the card.').waitFor();
+    await expectCostumeUndressed(markdown);
+
+    const base = notebookOf(['1']);
+    const nb = {
+      ...base,
+      cells: [{ cell_type: 'markdown', id: 'm0', metadata: {}, source: `$\\sqrt{x^2}$\n\n${KATEX_COSTUME}` }],
+    };
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), { notebook: nb });
+    await page.goto(`/notebooks/${id}`);
+    const cell = page.locator('.nb-markdown');
+    await cell.locator('.katex').first().waitFor();
+    await shot('katex-costume');
+    await expectCostumeUndressed(cell);
+    // The real formula still has KaTeX's box sizes, its MathML copy and its stretchy SVG root sign.
+    expect(await cell.locator('.katex-html .strut').first().getAttribute('style')).toMatch(/height:/);
+    expect(await cell.locator('.katex math').count()).toBe(1);
+    expect(await cell.locator('.katex svg').count()).toBeGreaterThanOrEqual(1);
+  });
+
   it('lets CodeMirror and Monaco edit under the Content-Security-Policy, with no violation reported', async () => {
-    const id = await createNotebook(server.url, owner, uniqueName('nb'), notebookOf(['const a = 1;']));
+    const id = await createNotebook(server.url, owner, uniqueName('nb'), {
+      notebook: notebookOf(['const a = 1;']),
+    });
     const watcher = connectClient(server, collabDocumentName('notebook', id), { token: owner.token });
     clients.push(watcher);
     await synced(watcher);

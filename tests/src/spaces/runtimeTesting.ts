@@ -59,6 +59,22 @@ export const waitForCommit = (url: string, id: string, commitOid: string, stages
     `to reach ${stages.join('|')} on ${commitOid.slice(0, 12)}`,
   );
 
+/** A Gradio `/call/<api>` round trip as curl does it; returns every event of its stream, in order. */
+export async function callAppEvents(
+  url: string,
+  id: string,
+  inputs: unknown[],
+  apiName = 'predict',
+  user?: TestUser,
+): Promise<{ event: string | undefined; data: string | undefined }[]> {
+  const base = `${url}/spaces/${id}/app/gradio_api/call/${apiName}`;
+  const join = await api(url, base.slice(url.length), { body: { data: inputs }, user });
+  if (join.status !== 200) throw new Error(`call ${id}: ${join.status} ${JSON.stringify(join.body)}`);
+  const res = await fetch(`${base}/${join.body.event_id}`, { headers: user ? bearer(user.token) : {} });
+  const text = await res.text();
+  return [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1], data: m[2] }));
+}
+
 /** A Gradio `/call/<api>` round trip as curl does it; returns the final outputs (or throws the error event). */
 export async function callApp(
   url: string,
@@ -67,12 +83,7 @@ export async function callApp(
   apiName = 'predict',
   user?: TestUser,
 ) {
-  const base = `${url}/spaces/${id}/app/gradio_api/call/${apiName}`;
-  const join = await api(url, base.slice(url.length), { body: { data: inputs }, user });
-  if (join.status !== 200) throw new Error(`call ${id}: ${join.status} ${JSON.stringify(join.body)}`);
-  const res = await fetch(`${base}/${join.body.event_id}`, { headers: user ? bearer(user.token) : {} });
-  const text = await res.text();
-  const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1], data: m[2] }));
+  const events = await callAppEvents(url, id, inputs, apiName, user);
   const last = events.at(-1);
   if (last?.event !== 'complete') throw new Error(`call ${id} ended with ${last?.event}: ${last?.data}`);
   return JSON.parse(last.data ?? 'null') as unknown[];
@@ -134,4 +145,13 @@ export async function readLog(
     controller.abort();
   }
   return { lines, raw, contentType: res.headers.get('content-type') };
+}
+
+/** A Space of `user`'s from the blank template (its app says "Hello, <name>!"), with `app` as its app.ts if given; its id. */
+export async function spaceWithApp(url: string, user: TestUser, name: string, app?: string): Promise<string> {
+  const made = await api(url, '/api/spaces/from-template', { body: { template: 'blank-space', name }, user });
+  if (made.status !== 201) throw new Error(`Space ${name}: ${made.status} ${JSON.stringify(made.body)}`);
+  const id = `${user.name}/${name}`;
+  if (app) await commitFiles(url, id, user, { 'app.ts': app });
+  return id;
 }

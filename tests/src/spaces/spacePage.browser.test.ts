@@ -10,6 +10,7 @@ import {
   screenshotPath,
   type TestServer,
   type TestUser,
+  waitForStageBadge,
 } from '../harness/index.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
@@ -61,8 +62,6 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     openPageAs(browser, server.url, user, { contexts, errors });
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: screenshotPath(`space-page-${name}`), fullPage: true });
-  const waitForStage = (page: Page, want: string, timeout = 120_000) =>
-    page.locator(`.stage-badge[data-stage="${want}"]`).waitFor({ timeout });
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${server.url}${path}`, {
       ...init,
@@ -130,7 +129,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
 
   it('shows outputs as they stream, word by word, and the Label as bars', async () => {
     await a.goto(`/spaces/${space}`);
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING');
     await a.getByRole('heading', { name: 'Slow words', exact: true }).waitFor();
     await a.getByLabel('Text').fill('one two three four five');
     await recordOutput(a, 'echo');
@@ -156,8 +155,8 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
 
   it("shows a second caller its place in the queue, then its result; and the demo's errors", async () => {
     await Promise.all([a.goto(`/spaces/${space}`), b.goto(`/spaces/${space}`)]);
-    await waitForStage(a, 'RUNNING');
-    await waitForStage(b, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING');
+    await waitForStageBadge(b, 'RUNNING');
     await a.getByLabel('Text').fill('a b c d e f g h');
     await b.getByLabel('Text').fill('second caller');
     await a.getByRole('button', { name: 'Submit' }).click();
@@ -243,7 +242,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
 
     // The app restarted with the variable in its environment.
     await a.goto(`/spaces/${knobs}`);
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING');
     await a.getByLabel('Text').fill('hello');
     await a.getByRole('button', { name: 'Submit' }).click();
     await a.locator('.demo-done').waitFor();
@@ -252,12 +251,12 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     // Pause, then restart, from the settings.
     await a.goto(`/spaces/${knobs}/runtime`);
     await a.getByRole('button', { name: 'Pause' }).click();
-    await waitForStage(a, 'PAUSED');
+    await waitForStageBadge(a, 'PAUSED');
     await b.goto(`/spaces/${knobs}`);
     await b.getByText('The owner paused this Space.').waitFor();
     await a.getByRole('button', { name: 'Restart' }).click();
-    await waitForStage(a, 'RUNNING');
-    await waitForStage(b, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING');
+    await waitForStageBadge(b, 'RUNNING');
     await b.getByRole('heading', { name: 'Slow words', exact: true }).waitFor();
   }, 240_000);
 
@@ -313,7 +312,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
     const guest = await context.newPage();
     guest.on('pageerror', (err) => errors.push(`guest: ${err.message}`));
     await guest.goto(`/spaces/${space}`);
-    await waitForStage(guest, 'RUNNING');
+    await waitForStageBadge(guest, 'RUNNING');
     await guest.getByLabel('Text').fill('from a guest');
     await guest.getByRole('button', { name: 'Submit' }).click();
     await guest.locator('.demo-done').waitFor();
@@ -355,7 +354,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page against a real sa
       .locator('.stage-badge[data-stage]:not([data-stage="UNKNOWN"])')
       .getAttribute('data-stage');
     expect(first).not.toBe('RUNNING');
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING');
     await a.getByLabel('Text').fill('awake');
     await a.getByRole('button', { name: 'Submit' }).click();
     await a.locator('.demo-done').waitFor();

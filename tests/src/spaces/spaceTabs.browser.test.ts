@@ -1,18 +1,18 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createUser,
   hasBrowser,
   hasDocker,
-  launchBrowser,
-  openPageAs,
   screenshotPath,
   type TestServer,
   type TestUser,
+  useBrowserSuite,
+  waitForStageBadge,
 } from '../harness/index.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
-import { api, commitFiles, waitForStage } from './runtimeTesting.js';
+import { api, spaceWithApp, waitForStage } from './runtimeTesting.js';
 
 // The Space page as a whole (issue 17): every tab under the Space's banner, Settings and Repository
 // each on its own page, the sleep time the runtime applies, a status line that only moves forward,
@@ -39,54 +39,31 @@ throw new Error(\`the mood is \${mood}\`);
 
 describe.skipIf(!hasBrowser() || !hasDocker())('the Space page, its tabs and dialogs', () => {
   let server: TestServer;
-  let browser: Browser;
   let alice: TestUser;
   let bob: TestUser;
   let space: string;
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
+  const { pageAs } = useBrowserSuite(() => server.url);
   let a: Page;
   let b: Page;
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: screenshotPath(`space-tabs-${name}`), fullPage: true });
-  const stage = (page: Page, want: string) =>
-    page.locator(`.stage-badge[data-stage="${want}"]`).waitFor({ timeout: 120_000 });
 
   /** A Space of Alice's from the blank template with `app` as its app.ts. */
-  async function aliceSpace(name: string, app: string): Promise<string> {
-    const made = await api(server.url, '/api/spaces/from-template', {
-      body: { template: 'blank-space', name },
-      user: alice,
-    });
-    expect(made.status).toBe(201);
-    const id = `${alice.name}/${name}`;
-    await commitFiles(server.url, id, alice, { 'app.ts': app });
-    return id;
-  }
+  const aliceSpace = (name: string, app: string) => spaceWithApp(server.url, alice, name, app);
 
   beforeAll(async () => {
     requireClientDist();
     ensureImage();
     server = await startSandboxServer('runc');
-    browser = await launchBrowser();
     // One after the other: the first person to sign up is the instance admin.
     alice = await createUser(server.url);
     bob = await createUser(server.url);
     space = await aliceSpace('echo', ECHO);
-    [a, b] = await Promise.all([
-      openPageAs(browser, server.url, alice, { contexts, errors }),
-      openPageAs(browser, server.url, bob, { contexts, errors }),
-    ]);
+    [a, b] = await Promise.all([pageAs(alice), pageAs(bob)]);
   }, 600_000);
 
-  afterEach(() => {
-    expect(errors.splice(0)).toEqual([]);
-  });
-
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
     await server?.stop();
   });
 
@@ -165,7 +142,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page, its tabs and dia
 
   it("never says 'In queue' after 'Running' for the same call", async () => {
     await b.goto(`/spaces/${space}`);
-    await stage(b, 'RUNNING');
+    await waitForStageBadge(b, 'RUNNING');
     await b.getByLabel('Text').fill('hello');
     await b.evaluate(() => {
       const seen: string[] = [];
@@ -244,7 +221,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page, its tabs and dia
     const broken = await aliceSpace('broken', CRASHING);
     await waitForStage(server.url, broken, ['RUNTIME_ERROR']);
     await b.goto(`/spaces/${broken}`);
-    await stage(b, 'RUNTIME_ERROR');
+    await waitForStageBadge(b, 'RUNTIME_ERROR');
     await expect.poll(() => b.locator('.app-error').textContent()).toBe('the mood is bad (app.ts:3:7)');
     await shot(b, 'app-error');
     await b.getByRole('link', { name: 'See the logs' }).click();
@@ -254,7 +231,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('the Space page, its tabs and dia
   });
 
   it('shows every Space tab whole on a 390 px wide phone screen, without widening the page', async () => {
-    const phone = await openPageAs(browser, server.url, alice, { contexts, errors });
+    const phone = await pageAs(alice);
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`/spaces/${space}`);
     await phone.getByRole('heading', { name: 'Echo', exact: true }).waitFor();

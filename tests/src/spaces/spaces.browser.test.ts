@@ -11,9 +11,11 @@ import {
   screenshotPath,
   type TestServer,
   type TestUser,
+  waitForStageBadge,
 } from '../harness/index.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
+import { callAppEvents } from './runtimeTesting.js';
 
 // The issue's proof, in Chromium with three people: Alice creates the sentiment Space from its
 // template and uses it; Bob co-edits its code in Monaco at the same time and saves; the app
@@ -50,8 +52,6 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: screenshotPath(`spaces-${name}`), fullPage: true });
   const stage = (page: Page) => page.locator('.stage-badge').getAttribute('data-stage');
-  const waitForStage = (page: Page, want: string, timeout = RUNNING_TIMEOUT) =>
-    page.locator(`.stage-badge[data-stage="${want}"]`).waitFor({ timeout });
 
   /** Types a sentence into the generated UI, submits it and returns the confidences shown as bars. */
   async function classify(page: Page, text: string) {
@@ -113,7 +113,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     await a.locator('.space-emoji', { hasText: '😊' }).waitFor();
     await a.locator('.space-title', { hasText: 'Sentiment Analysis' }).waitFor();
     await a.locator('.sdk-badge', { hasText: 'atrium' }).waitFor();
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING', RUNNING_TIMEOUT);
     await a.getByRole('heading', { name: 'Sentiment analysis', exact: true }).waitFor();
     const bars = await classify(a, 'I love this wonderful film!');
     expect(bars.map((x) => x.label).sort()).toEqual(['NEGATIVE', 'POSITIVE']);
@@ -170,7 +170,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
 
     // Bob saves; Alice watches the App tab: the app restarts on the new commit and shows the new title.
     await a.goto(`/spaces/${space}`);
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING', RUNNING_TIMEOUT);
     const before = await a.locator('.stage-badge').getAttribute('data-sha');
     const seen = new Set<string>();
     const watch = setInterval(() => {
@@ -197,7 +197,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     await b.locator(`.stage-badge[data-stage="RUNNING"][data-sha="${headSha}"]`).waitFor();
     console.log(`stages seen around the save: ${[...seen].join(', ')}`);
     await b.goto(`/spaces/${space}`);
-    await waitForStage(b, 'RUNNING');
+    await waitForStageBadge(b, 'RUNNING', RUNNING_TIMEOUT);
     await b.getByRole('heading', { name: 'Sentiment analysis (edited live)', exact: true }).waitFor();
     const bars = await classify(b, 'This was a terrible waste of time.');
     expect(bars[0]?.label).toBe('NEGATIVE');
@@ -217,7 +217,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     await c.locator('.duplicate-form').getByRole('button', { name: 'Duplicate' }).click();
     await c.waitForURL(`**/spaces/${carol.name}/sentiment-copy`);
     await c.getByText('Duplicated from').waitFor();
-    await waitForStage(c, 'RUNNING');
+    await waitForStageBadge(c, 'RUNNING', RUNNING_TIMEOUT);
     await c.getByRole('heading', { name: 'Sentiment analysis', exact: true }).waitFor();
     const bars = await classify(c, 'What a wonderful, lovely day!');
     expect(bars[0]?.label).toBe('POSITIVE');
@@ -286,7 +286,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     });
     expect(made.status).toBe(201);
     await a.goto(`/spaces/${alice.name}/writer`);
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING', RUNNING_TIMEOUT);
     await a.getByLabel('Prompt').fill('Alice was');
     await a.evaluate(() => {
       const seen: string[] = [];
@@ -307,15 +307,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
     // the stream itself must carry partial results before the final one.
     expect(seen.length).toBeGreaterThanOrEqual(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.startsWith(seen[i - 1] ?? '')).toBe(true);
-    const call = `${server.url}/spaces/${alice.name}/writer/app/gradio_api/call/predict`;
-    const joined = await fetch(call, {
-      method: 'POST',
-      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
-      body: JSON.stringify({ data: ['Alice was', 24] }),
-    });
-    const { event_id } = (await joined.json()) as { event_id: string };
-    const stream = await (await fetch(`${call}/${event_id}`, { headers: bearer(alice.token) })).text();
-    const events = [...stream.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    const events = (
+      await callAppEvents(server.url, `${alice.name}/writer`, ['Alice was', 24], 'predict', alice)
+    ).map((e) => e.event);
     expect(events.filter((e) => e === 'generating').length).toBeGreaterThanOrEqual(2);
     expect(events.at(-1)).toBe('complete');
     expect(seen[0]?.startsWith('Alice was')).toBe(true);
@@ -336,7 +330,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('Spaces end to end in Chromium, t
       .png()
       .toBuffer();
     await a.goto(`/spaces/${alice.name}/colours`);
-    await waitForStage(a, 'RUNNING');
+    await waitForStageBadge(a, 'RUNNING', RUNNING_TIMEOUT);
     await a.getByLabel('Image').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: red });
     await a.locator('.demo-image-input img').waitFor();
     await a.getByRole('button', { name: 'Submit' }).click();

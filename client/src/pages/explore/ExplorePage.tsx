@@ -1,7 +1,7 @@
 import type { RepoType } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { REPO_KINDS, reposApi } from '../../api/repos';
 import { useSession } from '../../auth';
 import { EmptyState } from '../../components';
 import { useDebounced } from '../../hooks/useDebounced';
@@ -13,16 +13,12 @@ import { TASKS } from './tasks';
 import '../space/space.css';
 import './explore.css';
 
-const KINDS: { type: RepoType; label: string; path: string; create: { to: string; label: string } }[] = [
-  { type: 'space', label: 'Spaces', path: '/spaces', create: { to: '/spaces/new', label: '+ New Space' } },
-  { type: 'model', label: 'Models', path: '/models', create: { to: '/new', label: '+ New model' } },
-  {
-    type: 'notebook',
-    label: 'Notebooks',
-    path: '/notebooks',
-    create: { to: '/notebooks/new', label: '+ New notebook' },
-  },
-];
+/** What each kind's page offers to make. */
+const CREATE: Record<RepoType, { to: string; label: string }> = {
+  space: { to: '/spaces/new', label: '+ New Space' },
+  model: { to: '/new', label: '+ New model' },
+  notebook: { to: '/notebooks/new', label: '+ New notebook' },
+};
 const SORTS = [
   { sort: 'trendingScore', label: 'Trending' },
   { sort: 'likes', label: 'Most liked' },
@@ -38,8 +34,10 @@ const SORTS = [
 export function ExplorePage({ defaultType = 'space' }: { defaultType?: RepoType }) {
   const [params, setParams] = useSearchParams();
   const { user } = useSession().session;
-  const kind = KINDS.find((k) => k.type === params.get('type')) ?? KINDS.find((k) => k.type === defaultType);
-  const { type, label, create } = kind ?? KINDS[0]!;
+  const kind =
+    REPO_KINDS.find((k) => k.type === params.get('type')) ?? REPO_KINDS.find((k) => k.type === defaultType);
+  const { type, label } = kind ?? REPO_KINDS[0]!;
+  const create = CREATE[type];
   const sort = SORTS.find((s) => s.sort === params.get('sort'))?.sort ?? 'trendingScore';
   const task = TASKS.find((t) => t.tag === params.get('task'))?.tag ?? '';
   const search = params.get('search') ?? '';
@@ -82,7 +80,7 @@ export function ExplorePage({ defaultType = 'space' }: { defaultType?: RepoType 
         )}
       </div>
       <nav className="explore-kinds" aria-label="Kind">
-        {KINDS.map((k) => (
+        {REPO_KINDS.map((k) => (
           <Link
             key={k.type}
             to={`${k.path}${carried.size ? `?${carried}` : ''}`}

@@ -1,9 +1,10 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { reposApi } from '../../api/repos';
 import { useResource } from '../../hooks/useResource';
 import { RepoItem } from '../repo/RepoList';
+import { StageBadge } from '../space/StageBadge';
 import { isRunning } from '../space/spaceApi';
 import { useRuntime } from '../space/useRuntime';
 import '../space/space.css';
@@ -34,7 +35,7 @@ export function ModelUsage({ id }: { id: string }) {
         <h3>Try it</h3>
         {runner ? (
           <>
-            <ModelWidget space={runner} />
+            <TryIt space={runner} />
             <p className="small muted">
               Runs in the Space <Link to={`/spaces/${runner.id}`}>{runner.id}</Link>
             </p>
@@ -62,6 +63,20 @@ export function ModelUsage({ id }: { id: string }) {
   );
 }
 
+/**
+ * Asking for a Space's runtime wakes it and keeps it awake: the widget (and its polling) starts only
+ * when the visitor asks to try the model, not with every view of the model's page.
+ */
+function TryIt({ space }: { space: RepoInfoView }) {
+  const [trying, setTrying] = useState(false);
+  if (trying) return <ModelWidget space={space} />;
+  return (
+    <button type="button" className="button button-primary button-small" onClick={() => setTrying(true)}>
+      Try it
+    </button>
+  );
+}
+
 /** The Space's demo form once it runs; asking for its runtime wakes it if it sleeps. */
 function ModelWidget({ space }: { space: RepoInfoView }) {
   const { runtime, error } = useRuntime(space.id);
@@ -69,9 +84,13 @@ function ModelWidget({ space }: { space: RepoInfoView }) {
   if (!isRunning(runtime.stage))
     return (
       <p className="muted small">
-        {runtime.stage === 'SLEEPING' || runtime.stage === 'BUILDING'
-          ? 'Waking the model up…'
-          : `The model's Space is not running (${runtime.stage.toLowerCase().replace('_', ' ')}).`}
+        {runtime.stage === 'SLEEPING' || runtime.stage === 'BUILDING' ? (
+          'Waking the model up…'
+        ) : (
+          <>
+            The model's Space is not running: <StageBadge runtime={runtime} />
+          </>
+        )}
       </p>
     );
   return (

@@ -1,6 +1,7 @@
 import { type KernelLanguage, LANGUAGE_LABELS, NOTEBOOK_KERNELSPECS } from '@atrium/protocol';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { listTemplates } from '../../api';
 import { useSession } from '../../auth';
 import { ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
@@ -37,7 +38,7 @@ export function NewNotebook() {
   usePageTitle('New notebook');
   const { user } = useSession().session;
   const navigate = useNavigate();
-  const { resource } = useResource('templates', () => notebookApi.templates());
+  const { resource } = useResource('templates', listTemplates);
   const [owner, setOwner] = useState(user?.name ?? '');
   const [name, setName] = useState('');
   const [choice, setChoice] = useState<Choice>({ blank: 'python' });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import { reposApi } from '../../api/repos';
 import { ConfirmDialog, NameDialog, SharePopover } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import { LikeButton } from '../repo/LikeButton';
@@ -23,7 +24,7 @@ export function NotebookActions({
   onError: (message: string) => void;
 }) {
   const navigate = useNavigate();
-  const { resource } = useResource(`${id}:info`, () => notebookApi.info(id));
+  const { resource } = useResource(`${id}:info`, () => reposApi.info('notebook', id));
   const [asking, setAsking] = useState<Asking>(null);
   const [owner = '', name = ''] = id.split('/');
   const info = resource.state === 'ready' ? resource.data : null;
@@ -39,13 +40,13 @@ export function NotebookActions({
     navigate(`/notebooks/${target}`);
   };
   const fork = async (to: string) => {
-    const res = await notebookApi.fork(id, `${me}/${to}`);
+    const res = await reposApi.duplicate('notebook', id, `${me}/${to}`);
     close();
     const path = new URL(res.url, origin).pathname;
     navigate(path.startsWith('/notebooks/') ? path : `/notebooks/${me}/${to}`);
   };
   const remove = () =>
-    notebookApi.remove(id).then(
+    reposApi.remove('notebook', id).then(
       () => navigate('/'),
       (err: unknown) => onError(err instanceof Error ? err.message : String(err)),
     );

@@ -5,17 +5,13 @@ import type {
   NotebookCreateRequest,
   NotebookKernelStatus,
   NotebookSessionView,
-  RepoInfoView,
-  TemplateView,
 } from '@atrium/protocol';
 import { api } from '../../api';
 
 const base = (id: string) => `/api/notebooks/${id}`;
 
-/** The notebook routes (server/src/notebooks) and the hub routes a notebook page uses. */
+/** The notebook routes (server/src/notebooks); the Hub's repository calls are `reposApi`'s. */
 export const notebookApi = {
-  info: (id: string) => api<RepoInfoView>('GET', base(id)),
-  templates: () => api<TemplateView[]>('GET', '/api/templates'),
   session: (id: string) => api<NotebookSessionView>('GET', `${base(id)}/session`),
   run: (id: string, cells: string[]) => api<NotebookKernelStatus>('POST', `${base(id)}/run`, { cells }),
   runAll: (id: string) => api<NotebookKernelStatus>('POST', `${base(id)}/run`, { all: true }),
@@ -32,11 +28,5 @@ export const notebookApi = {
   history: (id: string) => api<CommitView[]>('GET', `${base(id)}/commits/main`),
   rename: (from: string, to: string) =>
     api<unknown>('POST', '/api/repos/move', { fromRepo: from, toRepo: to, type: 'notebook' }),
-  remove: (id: string) => {
-    const [organization, name] = id.split('/');
-    return api<unknown>('DELETE', '/api/repos/delete', { name, organization, type: 'notebook' });
-  },
-  fork: (id: string, repository: string) =>
-    api<{ url: string }>('POST', `${base(id)}/duplicate`, { repository }),
   exportUrl: (id: string) => `${base(id)}/export`,
 };

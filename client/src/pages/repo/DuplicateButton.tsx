@@ -1,10 +1,9 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { repoPrefix, reposApi } from '../../api/repos';
 import { useSession } from '../../auth';
-import { ErrorMessage, OwnerSelect } from '../../components';
+import { Dialog, DialogButtons, ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { spaceApi } from '../space/spaceApi';
 
@@ -27,12 +26,7 @@ export function DuplicateButton({ repo }: { repo: RepoInfoView }) {
       >
         Duplicate
       </button>
-      {/* In the page's body, not the header's row: the dialog is no part of the banner's layout. */}
-      {open &&
-        createPortal(
-          <DuplicateDialog repo={repo} owner={user.name} onClose={() => setOpen(false)} />,
-          document.body,
-        )}
+      {open && <DuplicateDialog repo={repo} owner={user.name} onClose={() => setOpen(false)} />}
     </>
   );
 }
@@ -47,7 +41,6 @@ function DuplicateDialog({
   onClose: () => void;
 }) {
   const navigate = useNavigate();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [owner, setOwner] = useState(me);
   const [name, setName] = useState(repo.id.split('/')[1] ?? '');
   const [isPrivate, setPrivate] = useState(repo.private);
@@ -57,7 +50,6 @@ function DuplicateDialog({
     repo.type === 'space' && (repo.permission === 'write' || repo.permission === 'admin');
   const [secretNames, setSecretNames] = useState<string[]>([]);
   useEffect(() => {
-    dialog.current?.showModal();
     if (!mayCopySecrets) return;
     spaceApi.secrets(repo.id).then(
       (all) => setSecretNames(Object.keys(all)),
@@ -78,9 +70,8 @@ function DuplicateDialog({
   };
   const what = repo.type === 'space' ? 'Space' : repo.type;
   return (
-    <dialog ref={dialog} className="duplicate-dialog" aria-labelledby="duplicate-title" onClose={onClose}>
-      <form className="duplicate-form" onSubmit={submit}>
-        <h2 id="duplicate-title">Duplicate this {what}</h2>
+    <Dialog open title={`Duplicate this ${what}`} onClose={onClose}>
+      <form className="dialog-form duplicate-form" onSubmit={submit}>
         <p className="muted small">
           A copy of {repo.id} with its whole history, under the owner you choose. It is yours to change.
         </p>
@@ -136,15 +127,12 @@ function DuplicateDialog({
             )}
           </fieldset>
         )}
-        <div className="duplicate-actions">
-          <button type="button" className="button button-secondary" onClick={() => dialog.current?.close()}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={pending}>
-            {pending ? 'Duplicating…' : `Duplicate ${what}`}
-          </button>
-        </div>
+        <DialogButtons
+          confirmLabel={pending ? 'Duplicating…' : `Duplicate ${what}`}
+          pending={pending}
+          onClose={onClose}
+        />
       </form>
-    </dialog>
+    </Dialog>
   );
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
+import { listTemplates } from '../../api';
 import { useSession } from '../../auth';
 import { ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
@@ -14,7 +15,7 @@ export function NewSpace() {
   const { user } = useSession().session;
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const { resource } = useResource('templates', () => spaceApi.templates());
+  const { resource } = useResource('templates', listTemplates);
   const [template, setTemplate] = useState(params.get('template') ?? 'blank-space');
   const [name, setName] = useState('');
   const [owner, setOwner] = useState(user?.name ?? '');

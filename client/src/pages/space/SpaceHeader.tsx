@@ -7,7 +7,7 @@ import { ShareButton } from './ShareButton';
 import { StageBadge } from './StageBadge';
 import type { SpaceRuntime } from './spaceApi';
 import { spaceEmoji, spaceGradient, spaceTitle } from './spaceColors';
-import { type SpaceTab, spaceTabPath } from './spaceTabs';
+import { SPACE_TABS, type SpaceTab, spaceTabPath } from './spaceTabs';
 import { useRuntime } from './useRuntime';
 
 /** Title band of a Space: emoji and colours from its card, title, owner, sdk, stage, likes and actions. */
@@ -57,20 +57,22 @@ export function SpaceHeader({ repo, runtime }: { repo: RepoInfoView; runtime: Sp
         </p>
       )}
       <nav className="repo-tabs space-tabs" aria-label="Space" ref={tabs}>
-        <NavLink to={tab('app')} end>
-          App
-        </NavLink>
-        <NavLink to={tab('files')}>Files</NavLink>
-        <NavLink to={tab('logs')}>Logs</NavLink>
-        <NavLink to={tab('card')}>Card</NavLink>
-        {/* History stays lit on any revision's history (`commits/<rev>`). */}
-        <NavLink to={tab('history')} className={() => (onHistory ? 'active' : '')}>
-          History
-        </NavLink>
-        <NavLink to={tab('api')}>Use via API</NavLink>
-        <NavLink to={tab('duplicates')}>Duplicates {repo.forks ? `(${repo.forks})` : ''}</NavLink>
-        {canWrite && <NavLink to={tab('settings')}>Settings</NavLink>}
-        {repo.permission === 'admin' && <NavLink to={tab('repository')}>Repository</NavLink>}
+        {(Object.keys(SPACE_TABS) as SpaceTab[]).map((key) => {
+          const { label, only } = SPACE_TABS[key] as { label: string; only?: 'write' | 'admin' };
+          if (only === 'write' && !canWrite) return null;
+          if (only === 'admin' && repo.permission !== 'admin') return null;
+          return (
+            <NavLink
+              key={key}
+              to={tab(key)}
+              end={key === 'app'}
+              // History stays lit on any revision's history (`commits/<rev>`).
+              className={key === 'history' ? () => (onHistory ? 'active' : '') : undefined}
+            >
+              {key === 'duplicates' && repo.forks ? `${label} (${repo.forks})` : label}
+            </NavLink>
+          );
+        })}
       </nav>
     </header>
   );

@@ -24,18 +24,6 @@ export interface SpaceRuntime {
   replicas?: { current: number; requested: number };
 }
 
-/** A template a Space or notebook can start from (GET /api/templates). */
-export interface TemplateView {
-  name: string;
-  kind: 'space' | 'notebook';
-  title: string;
-  emoji?: string;
-  colorFrom?: string;
-  colorTo?: string;
-  short_description?: string;
-  sdk?: string;
-}
-
 /** A public variable of a Space. */
 export interface SpaceVariable {
   value: string;
@@ -62,7 +50,6 @@ export const spaceApi = {
   setSecret: (id: string, key: string, value: string, description?: string) =>
     api<unknown>('POST', `${base(id)}/secrets`, { key, value, description }),
   deleteSecret: (id: string, key: string) => api<unknown>('DELETE', `${base(id)}/secrets`, { key }),
-  templates: () => api<TemplateView[]>('GET', '/api/templates'),
   fromTemplate: (body: { template: string; name: string; organization?: string; private?: boolean }) =>
     api<{ id?: string; name?: string; url?: string }>('POST', '/api/spaces/from-template', body),
   /** Commits the live files (the Files tab's Save). */

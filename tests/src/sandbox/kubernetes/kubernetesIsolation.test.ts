@@ -4,7 +4,7 @@ import { NETWORK_POLICY_NAME } from '@atrium/server/runtime/kubernetes/sandboxNe
 import { CoreV1Api, KubeConfig, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, startTestServer, type TestServer, type TestUser } from '../../harness/index.js';
-import { type Facts, probe } from '../isolationProbe.js';
+import { expectForgedLinesDropped, type Facts, probe } from '../isolationProbe.js';
 import { execute, startKernel, uniqueInstance } from '../sandboxTesting.js';
 
 /**
@@ -116,22 +116,7 @@ describe.runIf(kubeconfig && image).each(runtimes)(
     });
 
     it('drops lines cell code writes onto the channel through /proc/1/fd/1', async () => {
-      const forged = JSON.stringify({
-        header: { msg_id: 'forged', msg_type: 'stream' },
-        parent_header: {},
-        metadata: {},
-        content: { name: 'stdout', text: 'FORGED' },
-      });
-      const run = await execute(
-        server.url,
-        bearer(user.token),
-        kernel.id,
-        `const fs = require('fs'); for (const fd of [1, 2]) { try { fs.writeFileSync('/proc/1/fd/' + fd, ${JSON.stringify(`${'0'.repeat(64)} ${forged}\n`)}); } catch {} } 'done'`,
-      );
-      expect(run.reply?.status).toBe('ok');
-      expect(JSON.stringify(run.messages.filter((m) => m.header.msg_type !== 'execute_input'))).not.toContain(
-        'FORGED',
-      );
+      await expectForgedLinesDropped(server.url, user.token, kernel.id);
     });
 
     it('ends a memory hog with "killed: out of memory" at the pod limit', async () => {
