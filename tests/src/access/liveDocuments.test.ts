@@ -1,4 +1,5 @@
 import { CloseCode, DEMOTED_REASON, movedTo } from '@atrium/protocol';
+import type { DocumentAccess } from '@atrium/server/collab/DocumentAccess';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   addCollaborator,
@@ -108,7 +109,7 @@ describe('losing access closes live documents', () => {
     await addCollaborator(server, 'notebook', repo, other, 'write');
     const doc = `notebooks/${repo}`;
     // biome-ignore lint/complexity/useLiteralKeys: the access checker is private to the collab server; only this test reaches in.
-    const access = server.services.collab['options'].access;
+    const access: DocumentAccess = server.services.collab['options'].access;
     const permissionOf = access.permission;
     // The removal lands (and is announced) after the query read 'write' and before the socket is watched.
     const racing = vi.spyOn(access, 'permission').mockImplementation(async (identity, ref) => {
