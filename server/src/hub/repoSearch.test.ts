@@ -45,7 +45,7 @@ describe('repositories using a model', () => {
 });
 
 describe('the card data cache', () => {
-  it('reads each commit once and forgets the oldest past its capacity', async () => {
+  it('reads each commit once and forgets the least recently used past its capacity', async () => {
     const cache = new CardDataCache(2);
     const reads: string[] = [];
     const read = async (c: string) => {
@@ -55,8 +55,28 @@ describe('the card data cache', () => {
     await cache.get('a', read);
     await cache.get('a', read);
     await cache.get('b', read);
-    await cache.get('c', read);
+    await cache.get('a', read); // a is now more recent than b
+    await cache.get('c', read); // b goes
     await cache.get('a', read);
-    expect(reads).toEqual(['a', 'b', 'c', 'a']);
+    await cache.get('b', read);
+    expect(reads).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  it('shares a read in flight and forgets a failed one', async () => {
+    const cache = new CardDataCache(4);
+    let reads = 0;
+    let fail = true;
+    const read = async (c: string) => {
+      reads++;
+      await new Promise((r) => setTimeout(r, 5));
+      if (fail) throw new Error('unreachable blob');
+      return { title: c };
+    };
+    const both = await Promise.allSettled([cache.get('a', read), cache.get('a', read)]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(reads).toBe(1);
+    fail = false;
+    expect(await cache.get('a', read)).toEqual({ title: 'a' });
+    expect(reads).toBe(2);
   });
 });

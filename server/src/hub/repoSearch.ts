@@ -45,19 +45,30 @@ export function repoMatches(
   return words.every((w) => haystack.includes(w.replace(/[-_]/g, ' ')));
 }
 
-/** Card data is fixed per commit: kept by commit id so a search reads each README once. */
+/**
+ * Card data is fixed per commit: kept by commit id so a search reads each README once. Least recently
+ * used out, and larger than a search's scan, so one search never evicts the cards it is about to
+ * read again on its next page; a read in flight is shared by every caller that asks for it.
+ */
 export class CardDataCache {
-  private readonly byCommit = new Map<string, Record<string, unknown> | undefined>();
+  private readonly byCommit = new Map<string, Promise<Record<string, unknown> | undefined>>();
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(private readonly capacity = 25_000) {}
 
-  async get(
+  get(
     commit: string,
     read: (commit: string) => Promise<Record<string, unknown> | undefined>,
   ): Promise<Record<string, unknown> | undefined> {
-    if (this.byCommit.has(commit)) return this.byCommit.get(commit);
-    const card = await read(commit);
-    // Oldest first out: a Map iterates in insertion order.
+    const kept = this.byCommit.get(commit);
+    if (kept) {
+      // Most recently used last: a Map iterates in insertion order.
+      this.byCommit.delete(commit);
+      this.byCommit.set(commit, kept);
+      return kept;
+    }
+    const card = read(commit);
+    // A failed read is not kept: the next search tries again.
+    card.catch(() => this.byCommit.get(commit) === card && this.byCommit.delete(commit));
     if (this.byCommit.size >= this.capacity) this.byCommit.delete(this.byCommit.keys().next().value ?? '');
     this.byCommit.set(commit, card);
     return card;

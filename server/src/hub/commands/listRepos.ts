@@ -21,8 +21,12 @@ export interface ListReposInput {
   siblings: boolean;
 }
 
-/** A search reads at most this many repositories, in the listing's order, a batch at a time. */
-export const searchLimits = { scan: 20_000, batch: 500 } as const;
+/**
+ * A search reads at most `scan` repositories, in the listing's order, a batch at a time, with at most
+ * `cardReads` README reads at once (on S3 each is a GET): an anonymous search over a big instance
+ * costs bounded time, and the card cache is larger than the scan.
+ */
+export const searchLimits = { scan: 5_000, batch: 500, cardReads: 16 } as const;
 
 const cards = new CardDataCache();
 
@@ -75,7 +79,11 @@ async function searchRepos(
   const matched: RepoRecord[] = [];
   for (let offset = 0; matched.length < wanted && offset < searchLimits.scan; offset += searchLimits.batch) {
     const rows = await services.hub.repos.list({ ...query, offset, limit: searchLimits.batch });
-    for (const repo of rows) if (repoMatches(repo, await cardOf(repo), match)) matched.push(repo);
+    for (let i = 0; i < rows.length; i += searchLimits.cardReads) {
+      const group = rows.slice(i, i + searchLimits.cardReads);
+      const groupCards = await Promise.all(group.map(cardOf));
+      matched.push(...group.filter((repo, j) => repoMatches(repo, groupCards[j], match)));
+    }
     if (rows.length < searchLimits.batch) break;
   }
   return matched.slice(query.offset, wanted);
