@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalProcessDriver } from './LocalProcessDriver.js';
 import type { SandboxEvent, SandboxSpec } from './SandboxDriver.js';
@@ -56,7 +57,7 @@ describe('LocalProcessDriver', () => {
     await driver.start(id);
     await channel.ended;
     // Everything the process wrote is in the output stream, which was ended after it.
-    expect(channel.output.writableEnded).toBe(true);
+    expect((channel.output as PassThrough).writableEnded).toBe(true);
     if (!channel.output.readableEnded) await new Promise((resolve) => channel.output.once('end', resolve));
     expect(received).toBe(big);
     await driver.remove(id);
