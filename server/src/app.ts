@@ -138,12 +138,9 @@ export async function startAtrium(
     accessEvents,
     liveAccess,
     health: new HealthChecks(),
-    runtime: await Runtime.create(
-      config,
-      meta,
-      log,
-      options.sandboxDriver,
-      (driver, instanceId) =>
+    runtime: await Runtime.create(config, meta, log, {
+      driver: options.sandboxDriver,
+      makeModelViews: (driver, instanceId) =>
         new ModelViews({
           cache: modelCache,
           hub,
@@ -157,7 +154,7 @@ export async function startAtrium(
             }),
           log: log.child({ concern: 'models' }),
         }),
-    ),
+    }),
     onShutdown: (hook) => shutdownHooks.push(hook),
     secretBox,
     work: new TaskWorker(new URL('./work/workerMain.js', import.meta.url), taskWorkerLimits, log),

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { runnerCommand } from '@atrium/sandbox/image/runnerCommand';
 import Docker from 'dockerode';
@@ -14,6 +13,7 @@ import type {
   SandboxSpec,
   SandboxVolume,
 } from './SandboxDriver.js';
+import { sandboxUser } from './sandboxUid.js';
 
 /**
  * Processes (threads, in fact) each sandbox's user may run: RLIMIT_NPROC makes a fork bomb's spawn
@@ -28,19 +28,6 @@ const RUNC_PIDS_LIMIT = 512;
  * alone grows them past 128 (the sandbox then dies with exit 2); the guest is held by SANDBOX_NPROC.
  */
 const RUNSC_PIDS_LIMIT = 1024;
-/** Sandbox users are drawn from here: far above any uid the host (or the image) gives a name. */
-const SANDBOX_UID_MIN = 100_000;
-const SANDBOX_UID_MAX = 2 ** 30;
-
-/** A uid no other sandbox uses (collisions are negligible in a range of a billion); Kubernetes draws too. */
-export const sandboxUid = () => randomInt(SANDBOX_UID_MIN, SANDBOX_UID_MAX);
-
-/** The uid:gid of a sandbox of its own. */
-export const sandboxUser = () => {
-  const id = sandboxUid();
-  return `${id}:${id}`;
-};
-
 /** Docker's event lines are small; a longer one is cut (and then not JSON). */
 const EVENT_LINE_BYTES = 1024 * 1024;
 
@@ -216,20 +203,6 @@ export class DockerDriver implements SandboxDriver {
     } catch (err) {
       if (statusOf(err) === 404) return null;
       throw err;
-    }
-  }
-
-  async memoryUsage(id: string): Promise<number | null> {
-    try {
-      const stats = (await this.docker.getContainer(id).stats({ stream: false })) as {
-        memory_stats?: { usage?: number; stats?: { cache?: number; total_inactive_file?: number } };
-      };
-      const m = stats.memory_stats;
-      if (!m?.usage) return null;
-      // Same as `docker stats`: usage minus the page cache the kernel can drop.
-      return m.usage - (m.stats?.total_inactive_file ?? m.stats?.cache ?? 0);
-    } catch {
-      return null;
     }
   }
 

@@ -172,19 +172,6 @@ export class LocalProcessDriver implements SandboxDriver {
     return s ? info(s) : null;
   }
 
-  /** The runner process's resident memory (its children are not counted: there is no cgroup). */
-  async memoryUsage(id: string): Promise<number | null> {
-    const pid = this.sandboxes.get(id)?.child?.pid;
-    if (!pid) return null;
-    try {
-      const status = await fs.promises.readFile(`/proc/${pid}/status`, 'utf8');
-      const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-      return kb ? Number(kb) * 1024 : null;
-    } catch {
-      return null;
-    }
-  }
-
   events(labels: Record<string, string>, onEvent: (event: SandboxEvent) => void): () => void {
     const listener = (event: SandboxEvent) => {
       if (matches(event.labels, labels)) onEvent(event);

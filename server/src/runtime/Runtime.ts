@@ -43,16 +43,23 @@ export class Runtime {
   private ready: Promise<void> | null = null;
   private pythonJob: Promise<void> | null = null;
 
+  /**
+   * Where sandboxes run: the local Docker (images built here), a Kubernetes cluster (images pulled
+   * from the configured references), or a driver the embedder injected (it runs its own runner).
+   */
+  private readonly driverKind: 'docker' | 'kubernetes' | 'injected';
+
   private constructor(
     private readonly config: Config,
     private readonly log: Logger,
     readonly instanceId: string,
     makeModelViews: MakeModelViews | undefined,
-    external: SandboxDriver | null,
+    external: { driver: SandboxDriver; kind: 'kubernetes' | 'injected' } | null,
   ) {
     const where = config.sandboxDriver;
+    this.driverKind = external?.kind ?? 'docker';
     this.docker = external ? null : new DockerDriver(log);
-    this.driver = external ?? (this.docker as DockerDriver);
+    this.driver = external?.driver ?? (this.docker as DockerDriver);
     // Model views are volumes; on Kubernetes only with a shared claim (runtime/kubernetes/README.md).
     const views = where.kind === 'docker' || where.volumesClaim !== undefined;
     if (!views)
@@ -93,8 +100,7 @@ export class Runtime {
     config: Config,
     meta: MetaStore,
     log: Logger,
-    injected?: SandboxDriver,
-    makeModelViews?: MakeModelViews,
+    options: { driver?: SandboxDriver; makeModelViews?: MakeModelViews } = {},
   ): Promise<Runtime> {
     let instanceId = config.instanceId ?? (await meta.get('instance_id'));
     if (!instanceId) {
@@ -104,12 +110,18 @@ export class Runtime {
     const runtimeLog = log.child({ concern: 'runtime' });
     const where = config.sandboxDriver;
     // Loaded only when asked for: @kubernetes/client-node takes seconds to import on a busy machine.
-    const external =
-      injected ??
-      (where.kind === 'kubernetes'
-        ? (await import('./kubernetes/createKubernetesDriver.js')).createKubernetesDriver(runtimeLog, where)
-        : null);
-    return new Runtime(config, runtimeLog, instanceId, makeModelViews, external);
+    const external = options.driver
+      ? { driver: options.driver, kind: 'injected' as const }
+      : where.kind === 'kubernetes'
+        ? {
+            driver: (await import('./kubernetes/createKubernetesDriver.js')).createKubernetesDriver(
+              runtimeLog,
+              where,
+            ),
+            kind: 'kubernetes' as const,
+          }
+        : null;
+    return new Runtime(config, runtimeLog, instanceId, options.makeModelViews, external);
   }
 
   /** In the background: reconcile leftovers, make sure the image exists, warm the pool. */
@@ -117,7 +129,7 @@ export class Runtime {
     this.ready ??= (async () => {
       if (!(await this.driver.ping())) {
         this.image.state = 'no-docker';
-        this.log.warn(`${this.docker ? 'Docker' : 'Kubernetes'} is not reachable: sandboxes are unavailable`);
+        this.log.warn(`The ${this.driverKind} sandbox driver is not reachable: sandboxes are unavailable`);
         return;
       }
       try {
@@ -137,13 +149,13 @@ export class Runtime {
   /** Ensures one image, its progress and outcome in `status` (shown by /api/health) and the log. */
   private async ensureImage(status: ImageStatus, options: Pick<EnsureImageOptions, 'recipe'>): Promise<void> {
     const where = this.config.sandboxDriver;
-    if (!this.docker && where.kind !== 'kubernetes') {
+    if (this.driverKind === 'injected') {
       // An injected driver runs its own runner: there is no image to build.
       Object.assign(status, { state: 'present', tag: 'injected', progress: null, error: null });
       this.kernels.fillPoolIfWanted();
       return;
     }
-    if (where.kind === 'kubernetes') {
+    if (this.driverKind === 'kubernetes' && where.kind === 'kubernetes') {
       // A cluster pulls a pushed image: nothing is built here, the configured reference is used as it is.
       const tag = options.recipe ? where.pythonImage : where.image;
       Object.assign(

@@ -94,8 +94,6 @@ export interface SandboxDriver {
   /** Every sandbox carrying all these labels, in any state. */
   list(labels: Record<string, string>): Promise<SandboxInfo[]>;
   inspect(id: string): Promise<SandboxInfo | null>;
-  /** Memory in use by a running sandbox, in bytes (cgroup accounting). */
-  memoryUsage(id: string): Promise<number | null>;
   /** Follows lifecycle events of sandboxes carrying these labels, reconnecting when the stream drops. */
   events(labels: Record<string, string>, onEvent: (event: SandboxEvent) => void): () => void;
   /** Creates a named volume carrying these labels. */

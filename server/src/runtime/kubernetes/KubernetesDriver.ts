@@ -1,14 +1,12 @@
 import {
   ApiException,
   CoreV1Api,
-  CustomObjectsApi,
   type KubeConfig,
   NetworkingV1Api,
   type V1Pod,
   Watch,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../logger.js';
-import { sandboxUid } from '../DockerDriver.js';
 import type {
   SandboxChannel,
   SandboxDriver,
@@ -17,6 +15,7 @@ import type {
   SandboxSpec,
   SandboxVolume,
 } from '../SandboxDriver.js';
+import { sandboxUid } from '../sandboxUid.js';
 import { openAttachChannel } from './attachChannel.js';
 import { networkPolicyProblems, podHardeningProblems } from './hardening.js';
 import { PodEventTracker } from './PodEventTracker.js';
@@ -38,22 +37,6 @@ export interface KubernetesDriverOptions extends KubernetesSandboxSettings {
 }
 
 const statusOf = (err: unknown) => (err instanceof ApiException ? err.code : undefined);
-/** Kubernetes memory quantities (`123456Ki`, `512Mi`, `1G`) in bytes. */
-const QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-const UNITS: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-};
-const bytesOf = (quantity: unknown): number | null => {
-  const m = typeof quantity === 'string' ? QUANTITY.exec(quantity) : null;
-  return m ? Math.round(Number(m[1]) * (m[2] ? (UNITS[m[2]] ?? 1) : 1)) : null;
-};
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long a verified NetworkPolicy is trusted before it is read again. */
 const POLICY_RECHECK_MS = 60_000;
@@ -66,7 +49,6 @@ const POLICY_RECHECK_MS = 60_000;
 export class KubernetesDriver implements SandboxDriver {
   private readonly core: CoreV1Api;
   private readonly networking: NetworkingV1Api;
-  private readonly custom: CustomObjectsApi;
   private readonly volumes: SharedFolderVolumes;
   private policy: Promise<void> | null = null;
   /** When the policy was last read or written. */
@@ -79,7 +61,6 @@ export class KubernetesDriver implements SandboxDriver {
   ) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
-    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.volumes = new SharedFolderVolumes(options.volumesClaim ? options.volumesDir : undefined);
   }
 
@@ -239,22 +220,6 @@ export class KubernetesDriver implements SandboxDriver {
   async inspect(id: string): Promise<SandboxInfo | null> {
     const pod = await this.readPod(id);
     return pod ? sandboxInfoOf(pod) : null;
-  }
-
-  /** From metrics-server (metrics.k8s.io): the working set, what the kubelet's OOM decisions use. */
-  async memoryUsage(id: string): Promise<number | null> {
-    try {
-      const metrics = (await this.custom.getNamespacedCustomObject({
-        group: 'metrics.k8s.io',
-        version: 'v1beta1',
-        namespace: this.namespace,
-        plural: 'pods',
-        name: id,
-      })) as { containers?: { name?: string; usage?: { memory?: string } }[] };
-      return bytesOf(metrics.containers?.find((c) => c.name === SANDBOX_CONTAINER)?.usage?.memory);
-    } catch {
-      return null;
-    }
   }
 
   createVolume(name: string, labels: Record<string, string>): Promise<SandboxVolume> {

@@ -180,8 +180,6 @@ export class FakeKubernetesApi {
       );
     if (pods) return this.handlePods(req.method ?? '', pods[1] ?? '', pods[2], url, body, res);
     if (policies) return this.handlePolicies(req.method ?? '', policies[2], body, res);
-    if (url.pathname.startsWith('/apis/metrics.k8s.io/'))
-      return json(res, 404, statusBody(404, 'NotFound', 'no metrics'));
     json(res, 404, statusBody(404, 'NotFound', `the fake does not serve ${url.pathname}`));
   }
 
