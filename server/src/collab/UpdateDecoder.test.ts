@@ -20,6 +20,20 @@ describe('UpdateDecoder', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux')(
+    'does not count time its thread waited for the CPU against an update (the budget is CPU time)',
+    async () => {
+      expect(collabLimits.decodeBaseMs).toBeLessThan(3000); // the fixture waits longer than the budget
+      const decoder = new UpdateDecoder(fixture('starvedDecoder.mjs'), log, 0);
+      try {
+        expect(await decoder.check(update)).toMatchObject({ ok: true });
+        expect(decoder.restarts).toBe(0);
+      } finally {
+        await decoder.close();
+      }
+    },
+  );
+
   it('ends a decoder that spins past its budget and replaces the worker', async () => {
     const decoder = new UpdateDecoder(fixture('spinningDecoder.mjs'), log, 0);
     try {

@@ -4,11 +4,15 @@ import type { Logger } from '../logger.js';
 import { inspectUpdate } from './inspectUpdate.js';
 import { collabLimits } from './limits.js';
 import { type NestingReport, NestingTooDeep } from './nesting.js';
+import { threadCpuMs } from './threadCpu.js';
 
 /** Outcome of checking one untrusted update; `tooDeep` when it was refused for its nesting. */
 export type DecodeVerdict =
   | { ok: true; empty: boolean; nesting: NestingReport }
   | { ok: false; reason: string; tooDeep?: boolean };
+
+/** An inline decode that overran its watchdog without the CPU to have spun: the worker decides. */
+const STARVED = Symbol('starved');
 
 const NO_NESTING: NestingReport = { depth: 0, anchored: [] };
 
@@ -26,8 +30,10 @@ const isEmptyUpdate = (u: Uint8Array) => u.length === 2 && u[0] === 0 && u[1] ==
  * Small updates (keystrokes, up to `inlineMaxBytes`) are decoded on the event loop under V8's
  * script watchdog (vm `timeout`), which terminates a decoder that spins; V1 decoding allocates in
  * proportion to its input, so their memory is bounded by their size. Larger updates go to a worker
- * thread with `resourceLimits` and a time budget; one task runs at a time, and when it overruns the
- * worker is terminated and replaced. Either way only that update fails.
+ * thread with `resourceLimits` and a budget of its CPU time; one task runs at a time, and when it
+ * overruns the worker is terminated and replaced. Either way only that update fails. Budgets count
+ * CPU rather than the clock where the thread's CPU time can be read (threadCpu.ts): on a loaded
+ * machine an honest writer's update must not fail because the decoder waited for a core.
  */
 export class UpdateDecoder {
   private worker: Worker | null = null;
@@ -38,6 +44,10 @@ export class UpdateDecoder {
   private timer: NodeJS.Timeout | null = null;
   /** The current worker has loaded its module; until then a task waits without spending its budget. */
   private workerReady = false;
+  /** The current worker's thread id (null where /proc cannot tell its CPU time: wall time then). */
+  private workerTid: number | null = null;
+  /** The current task's budget: its CPU allowance, the worker's CPU at its start, and a wall deadline. */
+  private budget: { cpuMs: number; cpuAtStart: number | null; wallDeadline: number } | null = null;
   private nextId = 1;
   private closed = false;
   /** Workers killed for overrunning their budget (spins, memory), for health and tests. */
@@ -59,7 +69,10 @@ export class UpdateDecoder {
   check(update: Uint8Array): Promise<DecodeVerdict> {
     if (isEmptyUpdate(update)) return Promise.resolve({ ok: true, empty: true, nesting: NO_NESTING });
     if (this.closed) return Promise.resolve({ ok: false, reason: 'server is shutting down' });
-    if (update.length <= this.inlineMaxBytes) return Promise.resolve(this.checkInline(update));
+    if (update.length <= this.inlineMaxBytes) {
+      const verdict = this.checkInline(update);
+      if (verdict !== STARVED) return Promise.resolve(verdict);
+    }
     this.workerChecks++;
     return new Promise((resolve) => {
       // A copy that owns its buffer can be transferred, and frees the socket's frame early.
@@ -69,9 +82,11 @@ export class UpdateDecoder {
     });
   }
 
-  private checkInline(update: Uint8Array): DecodeVerdict {
+  private checkInline(update: Uint8Array): DecodeVerdict | typeof STARVED {
     this.inlineChecks++;
     this.inlineContext.update = update;
+    // The event loop is the main thread, whose id is the process id.
+    const cpuBefore = threadCpuMs(process.pid);
     try {
       const { structs, deletes, nesting } = this.inlineScript.runInContext(this.inlineContext, {
         timeout: collabLimits.inlineDecodeMs,
@@ -80,6 +95,15 @@ export class UpdateDecoder {
     } catch (err) {
       if (err instanceof NestingTooDeep) return { ok: false, reason: err.message, tooDeep: true };
       if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        const cpuAfter = threadCpuMs(process.pid);
+        if (
+          cpuBefore !== null &&
+          cpuAfter !== null &&
+          cpuAfter - cpuBefore < collabLimits.inlineDecodeMs / 2
+        ) {
+          this.log.info('inline update decoding was starved of CPU; the worker decodes it');
+          return STARVED;
+        }
         this.log.warn('inline update decoding overran its time budget');
         return { ok: false, reason: 'update exceeded the decoding time budget' };
       }
@@ -112,6 +136,7 @@ export class UpdateDecoder {
       'message',
       (msg: {
         ready?: true;
+        tid?: number | null;
         id: number;
         ok: boolean;
         structs?: number;
@@ -123,6 +148,7 @@ export class UpdateDecoder {
         if (msg.ready) {
           if (this.worker !== worker) return;
           this.workerReady = true;
+          this.workerTid = typeof msg.tid === 'number' ? msg.tid : null;
           this.startBudget();
           return;
         }
@@ -151,6 +177,7 @@ export class UpdateDecoder {
     });
     this.worker = worker;
     this.workerReady = false;
+    this.workerTid = null;
     return worker;
   }
 
@@ -171,9 +198,29 @@ export class UpdateDecoder {
   private startBudget(): void {
     if (!this.current) return;
     if (this.timer) clearTimeout(this.timer);
-    const budget =
+    const cpuMs =
       collabLimits.decodeBaseMs + (this.currentSize / (1024 * 1024)) * collabLimits.decodeMsPerMiB;
-    this.timer = setTimeout(() => this.overrun(), budget);
+    const cpuAtStart = this.workerTid === null ? null : threadCpuMs(this.workerTid);
+    this.budget = { cpuMs, cpuAtStart, wallDeadline: Date.now() + cpuMs * collabLimits.decodeWallFactor };
+    this.timer = setTimeout(() => this.checkBudget(), cpuMs);
+  }
+
+  /**
+   * The budget's time has passed on the clock: the decode overran if the worker spent it on the CPU
+   * (or its CPU cannot be read, or the wall deadline passed); otherwise the timer waits for the rest.
+   */
+  private checkBudget(): void {
+    const budget = this.budget;
+    if (!budget) return;
+    const cpuNow = this.workerTid === null ? null : threadCpuMs(this.workerTid);
+    const used = budget.cpuAtStart === null || cpuNow === null ? null : cpuNow - budget.cpuAtStart;
+    const wallLeft = budget.wallDeadline - Date.now();
+    if (used === null || used >= budget.cpuMs || wallLeft <= 0) this.overrun();
+    else
+      this.timer = setTimeout(
+        () => this.checkBudget(),
+        Math.min(Math.max(budget.cpuMs - used, 20), wallLeft),
+      );
   }
 
   private overrun(): void {
@@ -188,6 +235,7 @@ export class UpdateDecoder {
   private finish(verdict: DecodeVerdict): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.budget = null;
     const task = this.current;
     this.current = null;
     if (task) task.resolve(verdict);

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { inspectUpdate } from './inspectUpdate.js';
 import { NestingTooDeep } from './nesting.js';
+import { currentThreadId } from './threadCpu.js';
 
 // Runs in a worker thread: fully decodes an untrusted update so a decoder that spins or
 // swells is killed here, on a budget, instead of freezing the server's event loop.
@@ -17,5 +18,6 @@ parentPort?.on('message', (msg: { id: number; update: Uint8Array }) => {
   }
 });
 // Loaded and listening: the budget of the first update starts now, not while this thread boots
-// (which takes seconds on a loaded machine, and must not count against an honest writer).
-parentPort?.postMessage({ ready: true });
+// (which takes seconds on a loaded machine, and must not count against an honest writer). Its thread
+// id lets the server count the budget in this thread's CPU time.
+parentPort?.postMessage({ ready: true, tid: currentThreadId() });

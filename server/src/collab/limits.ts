@@ -24,15 +24,23 @@ export const collabLimits = {
   /**
    * Watchdog budget of an inline decode, in wall time: a 64 KiB update decodes in about a
    * millisecond, but a busy machine may not schedule us for tens of them; a spin stalls at most this.
+   * An update that overran it while the event loop got less than half of it in CPU was not spinning:
+   * it goes to the worker, whose budget counts CPU.
    */
   inlineDecodeMs: 500,
   /**
-   * Time budget for decoding an untrusted update in the worker: base plus per-byte share. Dense
-   * updates (nested maps: ~11 bytes a struct) decode at ~0.5 s/MiB idle and 2–3 s/MiB on this loaded
-   * 2-core machine; the budget only has to stop a decoder that spins, so it leaves room for that.
+   * Budget for decoding an untrusted update in the worker, in the worker thread's CPU time (Linux;
+   * wall time elsewhere): base plus per-byte share. Dense updates (nested maps: ~11 bytes a struct)
+   * decode at ~0.5 s/MiB; the budget only has to stop a decoder that spins, so it leaves room.
    */
   decodeBaseMs: 2_000,
   decodeMsPerMiB: 4_000,
+  /**
+   * However starved the worker is, a decode ends after this many times its budget in wall time: under
+   * load 12 an honest update's decode waited seconds for the CPU; this only catches a machine so
+   * overloaded that no decode would finish.
+   */
+  decodeWallFactor: 15,
   /**
    * How long a fresh decoding worker may take to load (after one was killed for overrunning): not part
    * of any update's budget, since a loaded machine takes seconds to boot a thread and that is not the
