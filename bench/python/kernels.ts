@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Atrium, loadConfig, startAtrium } from '@atrium/server';
+import { containerMemoryBytes } from '../lib/containerMemory.js';
 import { median, percentile, printTable } from '../lib/stats.js';
 
 const RUNTIMES = ['runc', 'runsc'] as const;
@@ -80,7 +81,7 @@ async function measure(runtime: RuntimeName) {
     rts.push(ms(t));
   }
   await sleep(3000);
-  const idleMiB = ((await a.services.runtime.driver.memoryUsage(k.containerId)) ?? Number.NaN) / 1048576;
+  const idleMiB = ((await containerMemoryBytes(k.containerId)) ?? Number.NaN) / 1048576;
   await stop(a);
 
   // From the warm pool: a sandbox started and idle before the request.

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Atrium, loadConfig, startAtrium } from '@atrium/server';
 import { signUp } from '../lib/accounts.js';
+import { containerMemoryBytes } from '../lib/containerMemory.js';
 import { median, percentile, printTable } from '../lib/stats.js';
 
 const RUNTIMES = ['runc', 'runsc'] as const;
@@ -64,7 +65,7 @@ export function dockerRun(
 }
 
 /** Idle memory of a plain `node` in the same image, as docker stats reports it. */
-async function peerIdleMemory(a: Atrium, runtime: RuntimeName, image: string): Promise<number> {
+async function peerIdleMemory(runtime: RuntimeName, image: string): Promise<number> {
   const id = execFileSync(
     'docker',
     [
@@ -85,7 +86,7 @@ async function peerIdleMemory(a: Atrium, runtime: RuntimeName, image: string): P
     { encoding: 'utf8' },
   ).trim();
   await sleep(3000);
-  const bytes = (await a.services.runtime.driver.memoryUsage(id)) ?? Number.NaN;
+  const bytes = (await containerMemoryBytes(id)) ?? Number.NaN;
   execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
   return bytes / 1048576;
 }
@@ -198,8 +199,8 @@ async function measure(runtime: RuntimeName): Promise<Figures> {
   await sleep(3000);
   const mem: number[] = [];
   for (const kernel of idle)
-    mem.push(((await cold.services.runtime.driver.memoryUsage(kernel.containerId)) ?? Number.NaN) / 1048576);
-  const peerIdleMiB = await peerIdleMemory(cold, runtime, image);
+    mem.push(((await containerMemoryBytes(kernel.containerId)) ?? Number.NaN) / 1048576);
+  const peerIdleMiB = await peerIdleMemory(runtime, image);
   await stop(cold);
 
   // Warm pool: a started sandbox is waiting; time from start() to the first execute_reply.
