@@ -1,7 +1,7 @@
 import type { RepoType } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { REPO_KINDS, reposApi } from '../../api/repos';
+import { REPO_KINDS, reposApi } from '../../api';
 import { useSession } from '../../auth';
 import { EmptyState } from '../../components';
 import { useDebounced } from '../../hooks/useDebounced';

@@ -8,6 +8,7 @@ import {
 import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { errorMessage, notebookApi } from '../../api';
 import { useSession } from '../../auth';
 import { ConfirmDialog, ErrorMessage } from '../../components';
 import { useResource } from '../../hooks/useResource';
@@ -16,7 +17,6 @@ import { CellView } from './CellView';
 import { HistoryPanel } from './HistoryPanel';
 import { KernelBadge } from './KernelBadge';
 import { NotebookActions } from './NotebookActions';
-import { notebookApi } from './notebookApi';
 import {
   type CellType,
   cellId,
@@ -131,7 +131,7 @@ function Notebook({
     try {
       await work();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   }, []);
 

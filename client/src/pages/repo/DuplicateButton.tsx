@@ -1,11 +1,10 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
+import { repoPrefix, reposApi, spaceApi } from '../../api';
 import { useSession } from '../../auth';
 import { Dialog, DialogButtons, ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
-import { spaceApi } from '../space/spaceApi';
 
 /**
  * "Duplicate": copies the repository (by reference, instantly) in a modal dialog, as the Hub does:

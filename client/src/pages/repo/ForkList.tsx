@@ -1,6 +1,6 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
+import { repoPrefix, reposApi } from '../../api';
 import { EmptyState, RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 

@@ -1,6 +1,6 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { useSession } from '../../auth';
 
 /** ♥ with the count; toggles the viewer's like (signed-in users only). */

@@ -1,6 +1,6 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link, NavLink } from 'react-router-dom';
-import { repoPrefix } from '../../api/repos';
+import { repoPrefix } from '../../api';
 import { Icon } from '../../components';
 import { DuplicateButton } from './DuplicateButton';
 import { LikeButton } from './LikeButton';

@@ -1,7 +1,7 @@
 import type { RepoInfoView, RepoType } from '@atrium/protocol';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
+import { repoPrefix, reposApi } from '../../api';
 import { Icon, RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import './repo.css';

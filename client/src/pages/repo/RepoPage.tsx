@@ -1,6 +1,6 @@
 import type { RepoType } from '@atrium/protocol';
 import { useParams } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { NotFound } from '../NotFound';

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { EmptyState, Section } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import { RepoItem } from './RepoList';

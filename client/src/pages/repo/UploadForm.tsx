@@ -1,6 +1,6 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { type FormEvent, useState } from 'react';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 
