@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { errorMessage, notebookApi, reposApi } from '../../api';
-import { ConfirmDialog, NameDialog, SharePopover } from '../../components';
+import { ConfirmDialog, LikeButton, NameDialog, SharePopover } from '../../components';
 import { useResource } from '../../hooks/useResource';
-import { LikeButton } from '../repo/LikeButton';
 
 type Asking = 'fork' | 'rename' | 'delete' | null;
 
