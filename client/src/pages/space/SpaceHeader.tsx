@@ -1,8 +1,7 @@
 import type { RepoInfoView, SpaceRuntimeView } from '@atrium/protocol';
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, useLocation } from 'react-router-dom';
-import { DuplicateButton } from '../repo/DuplicateButton';
-import { LikeButton } from '../repo/LikeButton';
+import { DuplicateButton, LikeButton } from '../../components';
 import { ShareButton } from './ShareButton';
 import { StageBadge } from './StageBadge';
 
