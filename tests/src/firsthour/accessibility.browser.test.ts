@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createUser,
+  hasBrowser,
+  hasDocker,
+  type TestServer,
+  type TestUser,
+  useBrowserSuite,
+  waitForStageBadge,
+} from '../harness/index.js';
+import { createNotebook, openNotebook } from '../notebook/notebookClient.js';
+import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
+import { requireClientDist } from '../shell/clientDist.js';
+import { spaceWithApp } from '../spaces/runtimeTesting.js';
+
+// Issue 17, part 6: the main pages have no serious or critical accessibility violations as axe-core
+// (the engine behind Lighthouse's and the browsers' accessibility audits) finds them: labels, roles,
+// names, contrast, keyboard reachability. Each page is checked once it shows what it is for.
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One rule axe found broken, with where. */
+interface Violation {
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * The serious and critical violations on the page as it is now. axe-core goes in through the
+ * DevTools protocol (the page's CSP forbids injected script tags, not the debugger).
+ */
+async function seriousViolations(page: Page): Promise<Violation[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        rule: v.id,
+        impact: v.impact ?? '',
+        help: v.help,
+        targets: v.nodes.map((n) => n.target.join(' ')),
+      }));
+  });
+}
+
+/** Opens `path`, waits for `ready`, and expects no serious or critical violation there. */
+async function expectAccessible(page: Page, path: string, ready: (page: Page) => Promise<unknown>) {
+  await page.goto(path);
+  await ready(page);
+  expect(await seriousViolations(page), `axe on ${path}`).toEqual([]);
+}
+
+const heading = (name: string | RegExp) => (page: Page) =>
+  page.getByRole('heading', { name }).first().waitFor();
+
+describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages (axe-core)', () => {
+  let server: TestServer;
+  let alice: TestUser;
+  let space: string;
+  let notebook: string;
+  const { pageAs } = useBrowserSuite(() => server.url, { freshContexts: true, timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    requireClientDist();
+    ensureImage();
+    server = await startSandboxServer('runc', { seed: true });
+    alice = await createUser(server.url);
+    space = await spaceWithApp(server.url, alice, 'greeter');
+    notebook = await createNotebook(server.url, alice, 'tour', { template: 'sentiment-analysis' });
+  }, 600_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('finds no serious or critical violation on the pages an anonymous visitor opens', async () => {
+    const page = await pageAs(null);
+    await expectAccessible(page, '/', (p) => p.locator('.repo-item').first().waitFor());
+    await expectAccessible(page, '/models', (p) => p.locator('.repo-item').first().waitFor());
+    await expectAccessible(page, '/spaces', (p) => p.locator('.space-card').first().waitFor());
+    await expectAccessible(page, '/notebooks', (p) => p.locator('.repo-item').first().waitFor());
+    await expectAccessible(page, '/atrium/tiny-sentiment-bert', (p) =>
+      p.getByRole('region', { name: 'Try this model' }).waitFor(),
+    );
+    await expectAccessible(page, '/login', heading(/log in/i));
+    await expectAccessible(page, '/signup', heading('Join Atrium'));
+  }, 240_000);
+
+  it('finds none on any tab of a running Space, for its owner', async () => {
+    const page = await pageAs(alice);
+    await page.goto(`/spaces/${space}`);
+    await waitForStageBadge(page, 'RUNNING');
+    await page.getByRole('button', { name: 'Submit' }).waitFor();
+    expect(await seriousViolations(page), 'axe on the App tab').toEqual([]);
+    await expectAccessible(page, `/spaces/${space}/files`, (p) =>
+      p.locator('.monaco-editor').first().waitFor(),
+    );
+    await expectAccessible(page, `/spaces/${space}/logs`, (p) => p.locator('.log-panel').waitFor());
+    await expectAccessible(page, `/spaces/${space}/card`, (p) => p.locator('.repo-card').waitFor());
+    await expectAccessible(page, `/spaces/${space}/commits/main`, (p) => p.locator('.commit-list').waitFor());
+    await expectAccessible(page, `/spaces/${space}/api`, heading('Use via API'));
+    await expectAccessible(page, `/spaces/${space}/forks`, (p) =>
+      p.locator('.space-banner .space-title').waitFor(),
+    );
+    await expectAccessible(page, `/spaces/${space}/settings`, heading('Runtime'));
+    await expectAccessible(page, `/spaces/${space}/repository`, heading('Collaborators'));
+  }, 300_000);
+
+  it('finds none on a notebook page, for its writer and for an anonymous reader', async () => {
+    const writer = await pageAs(alice);
+    await openNotebook(writer, notebook);
+    expect(await seriousViolations(writer), 'axe on the notebook for its writer').toEqual([]);
+    const reader = await pageAs(null);
+    await openNotebook(reader, notebook);
+    expect(await seriousViolations(reader), 'axe on the notebook for a reader').toEqual([]);
+  }, 240_000);
+
+  it('finds none on the forms: new notebook, new Space, tokens and storage settings', async () => {
+    const page = await pageAs(alice);
+    await expectAccessible(page, '/notebooks/new', (p) =>
+      p.getByRole('button', { name: 'Create notebook' }).waitFor(),
+    );
+    await expectAccessible(page, '/spaces/new', (p) =>
+      p.getByRole('button', { name: 'Create Space' }).waitFor(),
+    );
+    await expectAccessible(page, '/settings/tokens', heading('Access Tokens'));
+    await expectAccessible(page, '/settings/storage', heading('Storage'));
+  }, 240_000);
+});
