@@ -11,7 +11,7 @@ import {
   useBrowserSuite,
   waitForStageBadge,
 } from '../harness/index.js';
-import { createNotebook, openNotebook } from '../notebook/notebookClient.js';
+import { createNotebook, notebookOf, openNotebook, outputsOf } from '../notebook/notebookClient.js';
 import { ensureImage, startSandboxServer } from '../sandbox/sandboxTesting.js';
 import { requireClientDist } from '../shell/clientDist.js';
 import { spaceWithApp } from '../spaces/runtimeTesting.js';
@@ -57,6 +57,51 @@ async function expectAccessible(page: Page, path: string, ready: (page: Page) =>
   expect(await seriousViolations(page), `axe on ${path}`).toEqual([]);
 }
 
+/** Elements that say they are controls by their role: each must take the focus too. */
+const ROLE_CONTROLS = '[role=button], [role=link], [role=tab], [role=checkbox], [role=switch], [role=slider]';
+
+/**
+ * The controls of the page that Tab should reach (visible, enabled, not taken out of the tab order;
+ * of a radio group only the checked one, as browsers do) and which of them Tab never focused while
+ * going once round the page. `within` narrows the controls looked at to part of the page.
+ */
+async function unreachableByTab(page: Page, within = 'body'): Promise<string[]> {
+  const count = await page.evaluate(
+    ([scope, ROLE_CONTROLS]) => {
+      const controls = [
+        ...document.querySelectorAll<HTMLElement>(
+          `${scope} :is(a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"]), ${ROLE_CONTROLS})`,
+        ),
+      ].filter((el) => {
+        if (!el.checkVisibility() || el.matches(':disabled, [tabindex="-1"], [type=hidden]')) return false;
+        if (el instanceof HTMLInputElement && el.type === 'radio' && el.name)
+          return el.checked || !document.querySelector(`input[type=radio][name="${el.name}"]:checked`);
+        return true;
+      });
+      controls.forEach((el, i) => {
+        el.dataset.tabProbe = String(i);
+      });
+      return controls.length;
+    },
+    [within, ROLE_CONTROLS] as const,
+  );
+  const seen = new Set<string>();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // Twice the number of controls: enough to go round once even with focusable things between them.
+  for (let press = 0; press < count * 2 + 20 && seen.size < count; press++) {
+    await page.keyboard.press('Tab');
+    const probe = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.tabProbe);
+    if (probe !== undefined) seen.add(probe);
+  }
+  return page.evaluate(
+    (reached) =>
+      [...document.querySelectorAll<HTMLElement>('[data-tab-probe]')]
+        .filter((el) => !reached.includes(el.dataset.tabProbe ?? ''))
+        .map((el) => el.outerHTML.slice(0, 120)),
+    [...seen],
+  );
+}
+
 const heading = (name: string | RegExp) => (page: Page) =>
   page.getByRole('heading', { name }).first().waitFor();
 
@@ -82,6 +127,9 @@ describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages 
   it('finds no serious or critical violation on the pages an anonymous visitor opens', async () => {
     const page = await pageAs(null);
     await expectAccessible(page, '/', (p) => p.locator('.repo-item').first().waitFor());
+    // The check sees what it is for: an image without a text alternative is a critical violation.
+    await page.evaluate(() => document.querySelector('main')?.append(document.createElement('img')));
+    expect((await seriousViolations(page)).map((v) => v.rule)).toContain('image-alt');
     await expectAccessible(page, '/models', (p) => p.locator('.repo-item').first().waitFor());
     await expectAccessible(page, '/spaces', (p) => p.locator('.space-card').first().waitFor());
     await expectAccessible(page, '/notebooks', (p) => p.locator('.repo-item').first().waitFor());
@@ -131,5 +179,67 @@ describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages 
     );
     await expectAccessible(page, '/settings/tokens', heading('Access Tokens'));
     await expectAccessible(page, '/settings/storage', heading('Storage'));
+  }, 240_000);
+
+  it('finds none with a result, the share popover, a dialog, the menus and the search suggestions open', async () => {
+    const page = await pageAs(alice);
+    await page.goto(`/spaces/${space}`);
+    await waitForStageBadge(page, 'RUNNING');
+    await page.getByLabel('Your name').fill('Ada');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('.demo-done').waitFor();
+    expect(await seriousViolations(page), 'axe with a result').toEqual([]);
+    await page.getByRole('button', { name: 'Share' }).click();
+    await page.locator('.share-popover').waitFor();
+    expect(await seriousViolations(page), 'axe with the share popover').toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('dialog').waitFor();
+    expect(await seriousViolations(page), 'axe with the duplicate dialog').toEqual([]);
+    await page.keyboard.press('Escape');
+    for (const menu of ['Create new', 'User menu']) {
+      await page.getByRole('button', { name: menu }).click();
+      await page.getByRole('menu').waitFor();
+      expect(await seriousViolations(page), `axe with the ${menu} menu`).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.getByRole('menu').waitFor({ state: 'detached' });
+    }
+    await page.getByRole('combobox', { name: 'Search' }).fill('sentiment');
+    await page.getByRole('listbox', { name: 'Suggestions' }).getByRole('option').first().waitFor();
+    expect(await seriousViolations(page), 'axe with the search suggestions').toEqual([]);
+
+    const outputs = await createNotebook(server.url, alice, 'outputs', {
+      notebook: notebookOf(["console.log('hello'); ({ answer: 42 })"]),
+    });
+    await openNotebook(page, outputs);
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await expect.poll(() => outputsOf(page, 'c0').textContent(), { timeout: 60_000 }).toContain('hello');
+    expect(await seriousViolations(page), 'axe on a notebook with outputs').toEqual([]);
+  }, 300_000);
+
+  it('reaches every control with the keyboard alone on the home page, a Space, its settings and the new notebook form', async () => {
+    const page = await pageAs(alice);
+    await page.goto('/');
+    await page.locator('.repo-item').first().waitFor();
+    expect(await unreachableByTab(page), 'Tab on the home page').toEqual([]);
+    // The probe sees what it is for: a "button" that is only a clickable box cannot be reached.
+    await page.evaluate(() => {
+      const fake = Object.assign(document.createElement('div'), { textContent: 'Fake' });
+      fake.setAttribute('role', 'button');
+      document.querySelector('main')?.append(fake);
+    });
+    const missed = await unreachableByTab(page);
+    expect(missed).toHaveLength(1);
+    expect(missed[0]).toMatch(/^<div role="button".*>Fake<\/div>$/);
+    await page.goto(`/spaces/${space}`);
+    await waitForStageBadge(page, 'RUNNING');
+    await page.getByRole('button', { name: 'Submit' }).waitFor();
+    expect(await unreachableByTab(page), 'Tab on the Space page').toEqual([]);
+    await page.goto(`/spaces/${space}/settings`);
+    await page.getByRole('heading', { name: 'Runtime' }).waitFor();
+    expect(await unreachableByTab(page), 'Tab on the Space settings').toEqual([]);
+    await page.goto('/notebooks/new');
+    await page.getByRole('button', { name: 'Create notebook' }).waitFor();
+    expect(await unreachableByTab(page), 'Tab on the new notebook form').toEqual([]);
   }, 240_000);
 });
