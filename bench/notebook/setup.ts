@@ -68,7 +68,7 @@ export async function startNotebookBench(): Promise<NotebookBench> {
       return page;
     },
     notebook: async (nb) => {
-      const id = await createNotebook(server.url, owner, uniqueName('bench'), nb);
+      const id = await createNotebook(server.url, owner, uniqueName('bench'), { notebook: nb });
       // Public by default; the friend gets write access so both may type and run.
       await fetch(`${server.url}/api/notebooks/${id}/collaborators/${friend.name}`, {
         method: 'PUT',
