@@ -242,4 +242,20 @@ describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages 
     await page.getByRole('button', { name: 'Create notebook' }).waitFor();
     expect(await unreachableByTab(page), 'Tab on the new notebook form').toEqual([]);
   }, 240_000);
+
+  it("finds none on profiles, Explore, search results and a model's files, a file and its history", async () => {
+    const page = await pageAs(alice);
+    const model = '/atrium/tiny-sentiment-bert';
+    await expectAccessible(page, `/${alice.name}`, (p) => p.locator('.profile-header h1').waitFor());
+    await expectAccessible(page, '/atrium', (p) => p.locator('.profile-header h1').waitFor());
+    await expectAccessible(page, '/explore', (p) => p.locator('.space-card').first().waitFor());
+    await expectAccessible(page, '/search?search=sentiment', (p) =>
+      p.locator('.repo-item').first().waitFor(),
+    );
+    await expectAccessible(page, `${model}/tree/main`, (p) => p.locator('.file-table').waitFor());
+    await expectAccessible(page, `${model}/blob/main/README.md`, (p) =>
+      p.locator('.file-view .hljs').waitFor(),
+    );
+    await expectAccessible(page, `${model}/commits/main`, (p) => p.locator('.commit-list').waitFor());
+  }, 240_000);
 });

@@ -45,9 +45,12 @@ export function FileView({ repo, rev, path }: { repo: RepoInfoView; rev: string;
         {resource.state === 'loading' && <p className="muted">Loading…</p>}
         {resource.state === 'failed' && <p className="muted">{resource.error}</p>}
         {resource.state === 'ready' && resource.data.kind === 'text' && (
-          <pre className="code-view">
-            <HighlightedCode html={highlightCode(path, resource.data.text)} />
-          </pre>
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take the focus to be scrolled with the keys (WCAG 2.1.1).
+          <section className="code-view" aria-label={`Source of ${path}`} tabIndex={0}>
+            <pre>
+              <HighlightedCode html={highlightCode(path, resource.data.text)} />
+            </pre>
+          </section>
         )}
         {resource.state === 'ready' && resource.data.kind !== 'text' && (
           <p className="muted">
