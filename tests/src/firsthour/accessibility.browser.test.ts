@@ -138,6 +138,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages 
     );
     await expectAccessible(page, '/login', heading(/log in/i));
     await expectAccessible(page, '/signup', heading('Join Atrium'));
+    await expectAccessible(page, '/nobody-is-called-this', heading('404'));
   }, 240_000);
 
   it('finds none on any tab of a running Space, for its owner', async () => {
@@ -169,7 +170,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages 
     expect(await seriousViolations(reader), 'axe on the notebook for a reader').toEqual([]);
   }, 240_000);
 
-  it('finds none on the forms: new notebook, new Space, tokens and storage settings', async () => {
+  it('finds none on the forms: new notebook, new Space, tokens and storage settings, new organization', async () => {
     const page = await pageAs(alice);
     await expectAccessible(page, '/notebooks/new', (p) =>
       p.getByRole('button', { name: 'Create notebook' }).waitFor(),
@@ -179,6 +180,7 @@ describe.skipIf(!hasBrowser() || !hasDocker())('accessibility of the main pages 
     );
     await expectAccessible(page, '/settings/tokens', heading('Access Tokens'));
     await expectAccessible(page, '/settings/storage', heading('Storage'));
+    await expectAccessible(page, '/organizations/new', heading('New organization'));
   }, 240_000);
 
   it('finds none with a result, the share popover, a dialog, the menus and the search suggestions open', async () => {
