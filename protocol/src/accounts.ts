@@ -99,3 +99,25 @@ export interface TokenView {
   /** Only in the answer to the creation request. */
   token?: string;
 }
+
+/** `GET /api/whoami-v2` in the Hub's shape: the fields Atrium's pages read (the server sends more). */
+export interface WhoAmIView {
+  type: 'user';
+  id: string;
+  name: string;
+  fullname: string;
+  avatarUrl: string;
+  isAdmin: boolean;
+  orgs: { name: string; fullname: string; avatarUrl: string; roleInOrg: OrgRole }[];
+}
+
+/** Answer of `POST /api/signup` and `POST /api/login`: the user and the CSRF token for changes. */
+export interface SignedInView {
+  user: UserView;
+  csrfToken: string;
+}
+
+/** `GET /api/users/:name`: the user and the organizations they belong to, with their role. */
+export type UserProfileView = UserView & { orgs: (OrgView & { roleInOrg: OrgRole })[] };
+/** `GET /api/organizations/:name`: the organization and its members. */
+export type OrgProfileView = OrgView & { members: OrgMemberView[] };

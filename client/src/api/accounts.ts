@@ -1,43 +1,27 @@
 import type {
   OrgMemberView,
+  OrgProfileView,
   OrgRole,
   OrgView,
+  SignedInView,
   StorageView,
   TokenRole,
   TokenView,
-  UserView,
+  UserProfileView,
+  WhoAmIView,
 } from '@atrium/protocol';
 import { api } from './request';
-
-/** The signed-in user as GET /api/whoami-v2 describes it (the Hub's shape, trimmed to what pages use). */
-export interface WhoAmI {
-  type: 'user';
-  id: string;
-  name: string;
-  fullname: string;
-  avatarUrl: string;
-  isAdmin: boolean;
-  orgs: { name: string; fullname: string; avatarUrl: string; roleInOrg: OrgRole }[];
-}
-
-export interface SignedIn {
-  user: UserView;
-  csrfToken: string;
-}
-
-export type UserProfile = UserView & { orgs: (OrgView & { roleInOrg: OrgRole })[] };
-export type OrgProfile = OrgView & { members: OrgMemberView[] };
 
 const seg = encodeURIComponent;
 
 /** Every accounts call the shell makes, one line each. */
 export const accountsApi = {
-  whoAmI: () => api<WhoAmI>('GET', '/api/whoami-v2'),
-  signUp: (name: string, password: string) => api<SignedIn>('POST', '/api/signup', { name, password }),
-  logIn: (name: string, password: string) => api<SignedIn>('POST', '/api/login', { name, password }),
+  whoAmI: () => api<WhoAmIView>('GET', '/api/whoami-v2'),
+  signUp: (name: string, password: string) => api<SignedInView>('POST', '/api/signup', { name, password }),
+  logIn: (name: string, password: string) => api<SignedInView>('POST', '/api/login', { name, password }),
   logOut: () => api<void>('POST', '/api/logout'),
-  user: (name: string) => api<UserProfile>('GET', `/api/users/${seg(name)}`),
-  org: (name: string) => api<OrgProfile>('GET', `/api/organizations/${seg(name)}`),
+  user: (name: string) => api<UserProfileView>('GET', `/api/users/${seg(name)}`),
+  org: (name: string) => api<OrgProfileView>('GET', `/api/organizations/${seg(name)}`),
   createOrg: (name: string, fullname?: string) =>
     api<OrgView>('POST', '/api/organizations', { name, fullname }),
   setMember: (org: string, user: string, role: OrgRole) =>

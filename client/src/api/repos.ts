@@ -1,6 +1,13 @@
-import type { CommitView, RepoInfoView, RepoRole, RepoType, TreeEntryView } from '@atrium/protocol';
+import type {
+  CommitResultView,
+  CommitView,
+  RepoInfoView,
+  RepoRole,
+  RepoType,
+  TreeEntryView,
+} from '@atrium/protocol';
 import { ApiError } from './ApiError';
-import { api, csrfToken } from './request';
+import { api, send } from './request';
 
 const seg = encodeURIComponent;
 
@@ -39,11 +46,8 @@ export const reposApi = {
    */
   async tree(type: RepoType, id: string, rev: string, path: string) {
     const url = `${apiBase(type, id)}/tree/${seg(rev)}${path ? `/${encodePath(path)}` : ''}`;
-    const res = await fetch(`${url}?limit=1000`, {
-      credentials: 'same-origin',
-      headers: { accept: 'application/json' },
-    });
-    const entries = (await jsonOrThrow(res, 'Could not list files')) as TreeEntryView[];
+    const res = await send('GET', `${url}?limit=1000`, { headers: { accept: 'application/json' } });
+    const entries = (await res.json()) as TreeEntryView[];
     if (entries.length <= 100) {
       const expanded = await api<TreeEntryView[]>('GET', `${url}?expand=true&limit=100`);
       const last = new Map(expanded.map((e) => [e.path, e.lastCommit]));
@@ -85,11 +89,10 @@ export const reposApi = {
    * first through the LFS batch endpoint (hashed with WebCrypto, then PUT to the signed link).
    */
   async commit(type: RepoType, id: string, summary: string, files: { path: string; content: ArrayBuffer }[]) {
-    const csrf = { 'x-csrf-token': csrfToken() ?? '' };
     const lines = [JSON.stringify({ key: 'header', value: { summary } })];
     for (const f of files) {
       if (f.content.byteLength > LFS_ABOVE && globalThis.crypto?.subtle) {
-        const oid = await uploadLfs(type, id, f.content, csrf);
+        const oid = await uploadLfs(type, id, f.content);
         lines.push(
           JSON.stringify({
             key: 'lfsFile',
@@ -105,58 +108,58 @@ export const reposApi = {
         );
       }
     }
-    const res = await fetch(`${apiBase(type, id)}/commit/main`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/x-ndjson', ...csrf },
-      body: lines.join('\n'),
-    });
-    return (await jsonOrThrow(res, 'Upload failed')) as { commitOid?: string };
+    return commitLines(type, id, lines);
   },
+  /** Deletes files in one commit. */
+  removeFiles: (type: RepoType, id: string, paths: string[]) =>
+    commitLines(type, id, [
+      JSON.stringify({ key: 'header', value: { summary: `Delete ${paths.join(', ')}` } }),
+      ...paths.map((path) => JSON.stringify({ key: 'deletedFile', value: { path } })),
+    ]),
+  /** A file's text at a revision, or null when it is not there. */
+  async fileText(type: RepoType, id: string, rev: string, path: string): Promise<string | null> {
+    try {
+      return await (await send('GET', fileUrl(type, id, rev, path))).text();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  },
+  /** A file's size at a revision (HEAD), without its bytes. */
+  fileSize: async (url: string) => Number((await send('HEAD', url)).headers.get('content-length') ?? 0),
+  fileBytes: async (url: string) => new Uint8Array(await (await send('GET', url)).arrayBuffer()),
 };
+
+/** The Hub's NDJSON commit form (a header line, then one line per file change) to main. */
+async function commitLines(type: RepoType, id: string, lines: string[]) {
+  const res = await send('POST', `${apiBase(type, id)}/commit/main`, {
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: lines.join('\n'),
+  });
+  return (await res.json()) as CommitResultView;
+}
 
 /** Files above this go through LFS, as the Hub's own web upload does. */
 const LFS_ABOVE = 10 * 1024 * 1024;
 
-async function jsonOrThrow(res: Response, what: string): Promise<unknown> {
-  const body = (await res.json().catch(() => ({}))) as { error?: string; id?: string };
-  if (!res.ok) throw new ApiError(body.error ?? `${what} (${res.status})`, res.status, body.id);
-  return body;
-}
-
 /** Sends one big file through the Git LFS basic transfer; returns its sha256. */
-async function uploadLfs(
-  type: RepoType,
-  id: string,
-  content: ArrayBuffer,
-  csrf: Record<string, string>,
-): Promise<string> {
+async function uploadLfs(type: RepoType, id: string, content: ArrayBuffer): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', content));
   const oid = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const batch = await fetch(`${repoPrefix(type)}/${id}.git/info/lfs/objects/batch`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: {
-      'content-type': 'application/vnd.git-lfs+json',
-      accept: 'application/vnd.git-lfs+json',
-      ...csrf,
-    },
+  const batch = await send('POST', `${repoPrefix(type)}/${id}.git/info/lfs/objects/batch`, {
+    headers: { 'content-type': 'application/vnd.git-lfs+json', accept: 'application/vnd.git-lfs+json' },
     body: JSON.stringify({
       operation: 'upload',
       transfers: ['basic'],
       objects: [{ oid, size: content.byteLength }],
     }),
   });
-  const answer = (await jsonOrThrow(batch, 'Upload refused')) as {
+  const answer = (await batch.json()) as {
     objects: { actions?: { upload?: { href: string } } }[];
   };
   const href = answer.objects[0]?.actions?.upload?.href;
   // No upload action: the server already holds these bytes.
-  if (href)
-    await jsonOrThrow(
-      await fetch(href, { method: 'PUT', credentials: 'same-origin', headers: csrf, body: content }),
-      'Upload failed',
-    );
+  if (href) await send('PUT', href, { body: content });
   return oid;
 }
 

@@ -1,11 +1,12 @@
+import type { WhoAmIView } from '@atrium/protocol';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, accountsApi, type WhoAmI } from '../api';
+import { ApiError, accountsApi } from '../api';
 
 /** Who is using the page: still asking the server, nobody, or a signed-in user. */
 export type Session =
   | { status: 'loading'; user: null }
   | { status: 'signedOut'; user: null }
-  | { status: 'signedIn'; user: WhoAmI };
+  | { status: 'signedIn'; user: WhoAmIView };
 
 interface SessionApi {
   session: Session;

@@ -1,7 +1,7 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../api/repos';
+import { repoPrefix, reposApi } from '../api';
 import { useDebounced } from '../hooks/useDebounced';
 import { Icon } from './Icon';
 

@@ -1,11 +1,11 @@
+import type { WhoAmIView } from '@atrium/protocol';
 import { Link, useNavigate } from 'react-router-dom';
-import type { WhoAmI } from '../api';
 import { useSession } from '../auth';
 import { Avatar } from './Avatar';
 import { Menu } from './Menu';
 
 /** The signed-in person's menu: profile, organizations, settings, log out. */
-export function UserMenu({ user }: { user: WhoAmI }) {
+export function UserMenu({ user }: { user: WhoAmIView }) {
   const { logOut } = useSession();
   const navigate = useNavigate();
   const onLogOut = async () => {

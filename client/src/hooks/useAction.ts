@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { ApiError } from '../api';
+import { errorMessage } from '../api';
 
 /** Runs one async action at a time for a form: `pending` disables submit, `error` is the server's message. */
 export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>) {
@@ -12,7 +12,7 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<v
       try {
         await action(...args);
       } catch (err) {
-        setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
+        setError(errorMessage(err));
       } finally {
         setPending(false);
       }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../api';
+import { ApiError, errorMessage } from '../api';
 
 /** What a page loaded from the API: loading, the data, or the error (with its status for 404 pages). */
 export type Resource<T> =
@@ -26,7 +26,7 @@ export function useResource<T>(key: string, load: () => Promise<T>) {
         current &&
         setResource({
           state: 'failed',
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
           status: err instanceof ApiError ? err.status : 0,
         }),
     );

@@ -1,12 +1,13 @@
+import type { OrgProfileView, UserProfileView } from '@atrium/protocol';
 import { useParams } from 'react-router-dom';
-import { ApiError, accountsApi, type OrgProfile, type UserProfile } from '../api';
+import { ApiError, accountsApi } from '../api';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { useResource } from '../hooks/useResource';
 import { NotFound } from './NotFound';
 import { OrganizationPage } from './OrganizationPage';
 import { UserPage } from './UserPage';
 
-type Account = { kind: 'user'; user: UserProfile } | { kind: 'org'; org: OrgProfile };
+type Account = { kind: 'user'; user: UserProfileView } | { kind: 'org'; org: OrgProfileView };
 
 /** A name is a user or an organization (one namespace, as on the Hub): ask for a user, then an org. */
 async function loadAccount(name: string): Promise<Account> {

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth';
-import { EmptyState, Section } from '../components';
+import { EmptyState, RepoList, Section } from '../components';
 import { usePageTitle } from '../hooks/usePageTitle';
-import { RepoList } from './repo/RepoList';
 
 /** Explore: the landing page. Later issues replace each empty state with real lists. */
 export function Home() {

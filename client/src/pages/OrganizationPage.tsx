@@ -1,6 +1,6 @@
-import type { OrgRole } from '@atrium/protocol';
+import type { OrgProfileView, OrgRole } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
-import { accountsApi, type OrgProfile } from '../api';
+import { accountsApi } from '../api';
 import { useSession } from '../auth';
 import { Avatar, ErrorMessage, ProfileHeader } from '../components';
 import { useAction } from '../hooks/useAction';
@@ -10,7 +10,7 @@ import { OwnerRepos } from './OwnerRepos';
 export const ROLES: OrgRole[] = ['admin', 'write', 'read'];
 
 /** An organization's page: its members, and for its admins the controls to manage them. */
-export function OrganizationPage({ org, onChange }: { org: OrgProfile; onChange: () => void }) {
+export function OrganizationPage({ org, onChange }: { org: OrgProfileView; onChange: () => void }) {
   const { session, refresh } = useSession();
   const me = session.user?.name;
   const isAdmin = org.members.some((m) => m.user === me && m.role === 'admin');

@@ -1,6 +1,5 @@
 import type { RepoType } from '@atrium/protocol';
-import { EmptyState, Section } from '../components';
-import { RepoList } from './repo/RepoList';
+import { EmptyState, RepoList, Section } from '../components';
 
 const KINDS: { type: RepoType; title: string; plural: string }[] = [
   { type: 'space', title: 'Spaces', plural: 'Spaces' },

@@ -1,10 +1,10 @@
+import type { UserProfileView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
-import type { UserProfile } from '../api';
 import { Avatar, ProfileHeader, RelativeTime } from '../components';
 import { OwnerRepos } from './OwnerRepos';
 
 /** A user's public page: who they are, their organizations, and (later) what they published. */
-export function UserPage({ user }: { user: UserProfile }) {
+export function UserPage({ user }: { user: UserProfileView }) {
   return (
     <div className="profile">
       <ProfileHeader name={user.name} fullname={user.fullname} avatarUrl={user.avatarUrl}>

@@ -1,13 +1,12 @@
 import type { RepoType } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { REPO_KINDS, reposApi } from '../../api/repos';
+import { REPO_KINDS, reposApi } from '../../api';
 import { useSession } from '../../auth';
-import { EmptyState } from '../../components';
+import { EmptyState, RepoItem } from '../../components';
 import { useDebounced } from '../../hooks/useDebounced';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
-import { RepoItem } from '../repo/RepoList';
 import { SpaceCard } from '../space/SpaceCard';
 import { TASKS } from './tasks';
 import '../space/space.css';

@@ -1,4 +1,4 @@
-import { modelsApi } from '../../api/models';
+import { modelsApi } from '../../api';
 import { CopyButton } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import './model.css';

@@ -1,11 +1,10 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { isRunning, reposApi } from '../../api';
+import { RepoItem } from '../../components';
 import { useResource } from '../../hooks/useResource';
-import { RepoItem } from '../repo/RepoList';
 import { StageBadge } from '../space/StageBadge';
-import { isRunning } from '../space/spaceApi';
 import { useRuntime } from '../space/useRuntime';
 import '../space/space.css';
 

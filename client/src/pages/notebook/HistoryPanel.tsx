@@ -1,5 +1,5 @@
+import { notebookApi } from '../../api';
 import { useResource } from '../../hooks/useResource';
-import { notebookApi } from './notebookApi';
 
 /** The notebook's commits, newest first (each Save is one). */
 export function HistoryPanel({ id, version }: { id: string; version: number }) {

@@ -1,13 +1,12 @@
 import { type KernelLanguage, LANGUAGE_LABELS, NOTEBOOK_KERNELSPECS } from '@atrium/protocol';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { listTemplates } from '../../api';
+import { listTemplates, notebookApi } from '../../api';
 import { useSession } from '../../auth';
 import { ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
-import { notebookApi } from './notebookApi';
 
 /** The blank choices, one per kernel language; the templates folder's own blank is the TypeScript one. */
 const BLANKS: KernelLanguage[] = ['python', 'typescript'];

@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
-import { ConfirmDialog, NameDialog, SharePopover } from '../../components';
+import { errorMessage, notebookApi, reposApi } from '../../api';
+import { ConfirmDialog, LikeButton, NameDialog, SharePopover } from '../../components';
 import { useResource } from '../../hooks/useResource';
-import { LikeButton } from '../repo/LikeButton';
-import { notebookApi } from './notebookApi';
 
 type Asking = 'fork' | 'rename' | 'delete' | null;
 
@@ -48,7 +46,7 @@ export function NotebookActions({
   const remove = () =>
     reposApi.remove('notebook', id).then(
       () => navigate('/'),
-      (err: unknown) => onError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => onError(errorMessage(err)),
     );
 
   return (

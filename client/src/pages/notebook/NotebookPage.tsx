@@ -5,33 +5,22 @@ import {
   LANGUAGE_LABELS,
   type NotebookKernelStatus,
 } from '@atrium/protocol';
-import type { EditorView } from '@codemirror/view';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { notebookApi } from '../../api';
 import { useSession } from '../../auth';
-import { ConfirmDialog, ErrorMessage } from '../../components';
+import { ErrorMessage } from '../../components';
 import { useResource } from '../../hooks/useResource';
-import { CellTypeSelect } from './CellTypeSelect';
 import { CellView } from './CellView';
 import { HistoryPanel } from './HistoryPanel';
 import { KernelBadge } from './KernelBadge';
 import { NotebookActions } from './NotebookActions';
-import { notebookApi } from './notebookApi';
-import {
-  type CellType,
-  cellId,
-  cellType,
-  deleteCell,
-  insertCell,
-  languageOf,
-  moveCell,
-  setCellType,
-  setNotebookLanguage,
-  splitCell,
-} from './notebookModel';
+import { NotebookToolbar } from './NotebookToolbar';
+import { cellId, languageOf, setNotebookLanguage } from './notebookModel';
 import { PresenceList } from './PresenceList';
+import { useCellActions } from './useCellActions';
+import { useCommandModeKeys } from './useCommandModeKeys';
 import { type LiveNotebook, useNotebookDoc } from './useNotebookDoc';
-import { useStickyBelowHeader } from './useStickyBelowHeader';
 import './notebook.css';
 
 /**
@@ -81,17 +70,11 @@ function Notebook({
   const kernel = live.kernel ?? initialKernel;
   const [search] = useSearchParams();
   const eager = search.get('eager') === '1';
-  const [selected, setSelected] = useState<string | null>(null);
-  const [editing, setEditing] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [historyVersion, setHistoryVersion] = useState(0);
-  const [message, setMessage] = useState('');
-  const [askRestart, setAskRestart] = useState(false);
-  const toolbar = useRef<HTMLDivElement>(null);
-  useStickyBelowHeader(toolbar);
-  const views = useRef(new Map<string, EditorView>());
-  const lastD = useRef(0);
+  const actions = useCellActions({ id, doc, cells, canWrite });
+  const { ids, current, editing, error, setError } = actions;
+  const onKeyDown = useCommandModeKeys(doc, actions, canWrite);
 
   const [language, setLanguage] = useState(() => languageOf(doc));
   useEffect(() => {
@@ -119,107 +102,9 @@ function Notebook({
     [id],
   );
 
-  const ids = useMemo(() => cells.map(cellId), [cells]);
-  const current = selected && ids.includes(selected) ? selected : (ids[0] ?? null);
-
   useEffect(() => {
     provider.awareness.setLocalStateField('cell', current);
   }, [provider, current]);
-
-  const act = useCallback(async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  }, []);
-
-  const select = useCallback((cell: string) => setSelected(cell), []);
-  const edit = useCallback(
-    (cell: string) => {
-      setSelected(cell);
-      if (canWrite) setEditing(cell);
-    },
-    [canWrite],
-  );
-  const commandMode = useCallback((cell: string) => {
-    setSelected(cell);
-    setEditing(null);
-  }, []);
-  const registerView = useCallback((cell: string, view: EditorView | null) => {
-    if (view) views.current.set(cell, view);
-    else views.current.delete(cell);
-  }, []);
-
-  const cellIds = useRef(ids);
-  cellIds.current = ids;
-  const run = useCallback(
-    (cell: string, advance: boolean) => {
-      const map = live.cells.find((c) => cellId(c) === cell);
-      if (!map) return;
-      if (cellType(map) === 'code' && canWrite) void act(() => notebookApi.run(id, [cell]));
-      if (!advance) {
-        if (cellType(map) === 'markdown') commandMode(cell);
-        return;
-      }
-      const i = cellIds.current.indexOf(cell);
-      const next = cellIds.current[i + 1];
-      if (next) commandMode(next);
-      else if (canWrite) edit(insertCell(doc, i + 1, 'code'));
-      else commandMode(cell);
-    },
-    [live.cells, canWrite, act, id, commandMode, edit, doc],
-  );
-
-  const addCell = (where: 'above' | 'below', type: CellType = 'code') => {
-    const i = current ? ids.indexOf(current) : ids.length - 1;
-    const fresh = insertCell(doc, where === 'above' ? Math.max(i, 0) : i + 1, type);
-    commandMode(fresh);
-    return fresh;
-  };
-  const removeCell = () => {
-    if (!current) return;
-    const i = ids.indexOf(current);
-    deleteCell(doc, current);
-    const next = ids[i + 1] ?? ids[i - 1] ?? null;
-    setSelected(next);
-    setEditing(null);
-  };
-  const split = () => {
-    if (!current) return;
-    const view = views.current.get(current);
-    const fresh = splitCell(doc, current, view ? view.state.selection.main.head : 0);
-    if (fresh) edit(fresh);
-  };
-
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    if (editing || !current) return;
-    const target = e.target as HTMLElement;
-    if (target.closest('input, textarea, select, button, .cm-editor, a')) return;
-    const i = ids.indexOf(current);
-    const key = e.key;
-    let handled = true;
-    if (key === 'Enter' && e.shiftKey) run(current, true);
-    else if (key === 'Enter' && (e.ctrlKey || e.metaKey)) run(current, false);
-    else if (key === 'Enter') edit(current);
-    else if (key === 'ArrowUp' || key === 'k') setSelected(ids[Math.max(0, i - 1)] ?? current);
-    else if (key === 'ArrowDown' || key === 'j') setSelected(ids[Math.min(ids.length - 1, i + 1)] ?? current);
-    else if (!canWrite || e.ctrlKey || e.metaKey || e.altKey) handled = false;
-    else if (key === 'a') addCell('above');
-    else if (key === 'b') addCell('below');
-    else if (key === 'm') setCellType(doc, current, 'markdown');
-    else if (key === 'y') setCellType(doc, current, 'code');
-    else if (key === 'r') setCellType(doc, current, 'raw');
-    else if (key === 'd') {
-      // dd deletes, as in Jupyter: two presses within a moment.
-      if (Date.now() - lastD.current < 800) {
-        removeCell();
-        lastD.current = 0;
-      } else lastD.current = Date.now();
-    } else handled = false;
-    if (handled) e.preventDefault();
-  };
 
   const marks = useMemo(() => {
     const m = new Map<string, 'running' | 'queued'>();
@@ -233,14 +118,6 @@ function Notebook({
     return m;
   }, [people]);
 
-  const save = () =>
-    act(async () => {
-      await notebookApi.save(id, message);
-      setMessage('');
-      setHistoryVersion((v) => v + 1);
-    });
-
-  const disabled = !canWrite;
   return (
     <div className={`nb-page${embedded ? ' nb-embedded' : ''}`}>
       <header className="nb-header">
@@ -275,126 +152,17 @@ function Notebook({
           Open in Atrium ↗
         </a>
       ) : (
-        <div className="nb-toolbar" role="toolbar" aria-label="Notebook" ref={toolbar}>
-          <button
-            type="button"
-            className="button button-primary button-small"
-            disabled={disabled || !current}
-            onClick={() => current && run(current, true)}
-          >
-            ▶ Run
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled}
-            onClick={() => act(() => notebookApi.runAll(id))}
-          >
-            Run all
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled}
-            onClick={() => act(() => notebookApi.interrupt(id))}
-          >
-            ■ Interrupt
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled}
-            onClick={() => setAskRestart(true)}
-          >
-            ↻ Restart
-          </button>
-          <span className="nb-toolbar-sep" />
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled}
-            onClick={() => addCell('below')}
-          >
-            + Cell
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled || !current}
-            onClick={removeCell}
-            aria-label="Delete cell"
-          >
-            Delete
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled || !current}
-            onClick={() => current && moveCell(doc, current, -1)}
-            aria-label="Move cell up"
-          >
-            ↑
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled || !current}
-            onClick={() => current && moveCell(doc, current, 1)}
-            aria-label="Move cell down"
-          >
-            ↓
-          </button>
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            disabled={disabled || !current}
-            onClick={split}
-          >
-            Split
-          </button>
-          <CellTypeSelect
-            cell={current ? cells.find((c) => cellId(c) === current) : undefined}
-            disabled={disabled}
-            onChange={(type) => current && setCellType(doc, current, type)}
-          />
-          <span className="nb-toolbar-sep" />
-          {canWrite && (
-            <>
-              <input
-                className="nb-commit-message"
-                placeholder="Commit message"
-                aria-label="Commit message"
-                value={message}
-                onChange={(e) => setMessage(e.target.value)}
-              />
-              <button type="button" className="button button-primary button-small" onClick={save}>
-                Save
-              </button>
-            </>
-          )}
-          <button
-            type="button"
-            className="button button-small button-secondary"
-            onClick={() => setShowHistory((s) => !s)}
-            aria-pressed={showHistory}
-          >
-            History
-          </button>
-          <a className="button button-small button-secondary" href={notebookApi.exportUrl(id)} download>
-            Export .ipynb
-          </a>
-        </div>
+        <NotebookToolbar
+          id={id}
+          doc={doc}
+          cells={cells}
+          canWrite={canWrite}
+          actions={actions}
+          showHistory={showHistory}
+          onToggleHistory={() => setShowHistory((s) => !s)}
+          onSaved={() => setHistoryVersion((v) => v + 1)}
+        />
       )}
-      <ConfirmDialog
-        open={askRestart}
-        title="Restart the kernel?"
-        confirmLabel="Restart"
-        danger
-        onConfirm={() => void act(() => notebookApi.restart(id))}
-        onClose={() => setAskRestart(false)}
-      >
-        <p>Every variable is lost, for everyone using this notebook; outputs stay.</p>
-      </ConfirmDialog>
       {error && <ErrorMessage message={error} />}
       {live.closedReason && <ErrorMessage message={live.closedReason} />}
       {live.movedTo && (
@@ -421,11 +189,11 @@ function Notebook({
                 eager={eager}
                 kernelMark={marks.get(cid) ?? null}
                 people={peopleByCell.get(cid) ?? NOBODY}
-                onSelect={select}
-                onEdit={edit}
-                onCommandMode={commandMode}
-                onRun={run}
-                registerView={registerView}
+                onSelect={actions.select}
+                onEdit={actions.edit}
+                onCommandMode={actions.commandMode}
+                onRun={actions.run}
+                registerView={actions.registerView}
                 language={language}
                 complete={complete}
                 inspect={inspect}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../api';
 
 /**
  * A Vega-Lite chart from a spec (vega-embed, loaded on first use); actions menu off, no network loads.
@@ -26,7 +27,7 @@ export default function VegaChart({ spec }: { spec: object }) {
         if (!live) result?.finalize();
         else finalize = result?.finalize;
       })
-      .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
+      .catch((err: unknown) => live && setError(errorMessage(err)));
     return () => {
       live = false;
       finalize?.();

@@ -1,6 +1,6 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
-import { repoPrefix } from '../../api/repos';
+import { repoPrefix } from '../../api';
 
 /** `name / folder / file`, each part a link to its folder. */
 export function Breadcrumbs({ repo, rev, path }: { repo: RepoInfoView; rev: string; path: string }) {

@@ -1,7 +1,7 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import prettyBytes from 'pretty-bytes';
 import { Link } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
+import { repoPrefix, reposApi } from '../../api';
 import { useResource } from '../../hooks/useResource';
 import { Breadcrumbs } from './Breadcrumbs';
 import { UploadForm } from './UploadForm';

@@ -1,5 +1,5 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { fileUrl } from '../../api/repos';
+import { ApiError, fileUrl, reposApi } from '../../api';
 import { useResource } from '../../hooks/useResource';
 import { Breadcrumbs } from './Breadcrumbs';
 import { highlightCode } from './highlightCode';
@@ -10,16 +10,13 @@ const MAX_INLINE = 1_000_000;
 type Loaded = { kind: 'text'; text: string; size: number } | { kind: 'binary' | 'large'; size: number };
 
 async function loadFile(url: string): Promise<Loaded> {
-  const head = await fetch(url, { method: 'HEAD', credentials: 'same-origin' });
-  if (!head.ok)
-    throw new Error(
-      head.status === 404
-        ? 'This file does not exist at this revision.'
-        : `Could not load the file (${head.status}).`,
-    );
-  const size = Number(head.headers.get('content-length') ?? 0);
+  const size = await reposApi.fileSize(url).catch((err: unknown) => {
+    throw err instanceof ApiError && err.status === 404
+      ? new Error('This file does not exist at this revision.')
+      : err;
+  });
   if (size > MAX_INLINE) return { kind: 'large', size };
-  const bytes = new Uint8Array(await (await fetch(url, { credentials: 'same-origin' })).arrayBuffer());
+  const bytes = await reposApi.fileBytes(url);
   if (bytes.subarray(0, 8000).includes(0)) return { kind: 'binary', size };
   return { kind: 'text', text: new TextDecoder().decode(bytes), size };
 }
@@ -48,9 +45,12 @@ export function FileView({ repo, rev, path }: { repo: RepoInfoView; rev: string;
         {resource.state === 'loading' && <p className="muted">Loading…</p>}
         {resource.state === 'failed' && <p className="muted">{resource.error}</p>}
         {resource.state === 'ready' && resource.data.kind === 'text' && (
-          <pre className="code-view">
-            <HighlightedCode html={highlightCode(path, resource.data.text)} />
-          </pre>
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take the focus to be scrolled with the keys (WCAG 2.1.1).
+          <section className="code-view" aria-label={`Source of ${path}`} tabIndex={0}>
+            <pre>
+              <HighlightedCode html={highlightCode(path, resource.data.text)} />
+            </pre>
+          </section>
         )}
         {resource.state === 'ready' && resource.data.kind !== 'text' && (
           <p className="muted">

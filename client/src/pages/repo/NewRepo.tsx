@@ -1,7 +1,7 @@
 import type { RepoType } from '@atrium/protocol';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
+import { repoPrefix, reposApi } from '../../api';
 import { ErrorMessage, OwnerSelect, useWritableOwners } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { usePageTitle } from '../../hooks/usePageTitle';

@@ -1,5 +1,5 @@
 import type { RepoInfoView } from '@atrium/protocol';
-import { fileUrl } from '../../api/repos';
+import { reposApi } from '../../api';
 import { EmptyState, RelativeTime } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import { renderMarkdown } from '../../safeHtml';
@@ -8,10 +8,7 @@ import { ModelUsage } from '../model/ModelUsage';
 
 async function loadCard(repo: RepoInfoView): Promise<string | null> {
   if (!repo.siblings?.some((s) => s.rfilename === 'README.md')) return null;
-  const res = await fetch(fileUrl(repo.type, repo.id, repo.sha ?? 'main', 'README.md'), {
-    credentials: 'same-origin',
-  });
-  return res.ok ? res.text() : null;
+  return reposApi.fileText(repo.type, repo.id, repo.sha ?? 'main', 'README.md');
 }
 
 const isScalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);

@@ -1,9 +1,7 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link, NavLink } from 'react-router-dom';
-import { repoPrefix } from '../../api/repos';
-import { Icon } from '../../components';
-import { DuplicateButton } from './DuplicateButton';
-import { LikeButton } from './LikeButton';
+import { repoPrefix } from '../../api';
+import { DuplicateButton, Icon, LikeButton } from '../../components';
 
 /** Title row of a model or notebook repository page (a Space has its banner, pages/space): kind, owner/name, badges, likes, lineage and tabs. */
 export function RepoHeader({ repo }: { repo: RepoInfoView }) {

@@ -1,14 +1,13 @@
 import type { RepoType } from '@atrium/protocol';
 import { useParams } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
+import { CommitList, ForkList } from '../../components';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { NotFound } from '../NotFound';
 import { SpaceBanner } from '../space/SpaceHeader';
-import { CommitList } from './CommitList';
 import { FileBrowser } from './FileBrowser';
 import { FileView } from './FileView';
-import { ForkList } from './ForkList';
 import { RepoCard } from './RepoCard';
 import { RepoHeader } from './RepoHeader';
 import { RepoSettings } from './RepoSettings';

@@ -1,7 +1,7 @@
 import type { RepoInfoView, RepoRole } from '@atrium/protocol';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { useResource } from '../../hooks/useResource';

@@ -1,8 +1,7 @@
 import { Link } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
-import { EmptyState, Section } from '../../components';
+import { reposApi } from '../../api';
+import { EmptyState, RepoItem, Section } from '../../components';
 import { useResource } from '../../hooks/useResource';
-import { RepoItem } from './RepoList';
 
 /** Spaces, models and notebooks whose id, title, description or tags hold every word, by kind. */
 export function SearchResults({ search }: { search: string }) {

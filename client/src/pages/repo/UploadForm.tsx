@@ -1,6 +1,6 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { type FormEvent, useState } from 'react';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 
@@ -56,10 +56,12 @@ export function UploadForm({
         type="file"
         multiple
         name="files"
+        aria-label="Files to upload"
         onChange={(e) => setFiles([...(e.target.files ?? [])])}
       />
       <input
         name="summary"
+        aria-label="Commit message"
         placeholder="Commit message"
         value={summary}
         onChange={(e) => setSummary(e.target.value)}

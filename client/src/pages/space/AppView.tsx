@@ -1,8 +1,8 @@
-import type { RepoInfoView } from '@atrium/protocol';
+import type { RepoInfoView, SpaceRuntimeView } from '@atrium/protocol';
 import { spaceAppPath } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
+import { isRunning } from '../../api';
 import { DemoApp } from './DemoApp';
-import { isRunning, type SpaceRuntime } from './spaceApi';
 
 /** Stages whose story is in the logs: the App tab links there. */
 const LOG_STAGES = new Set(['BUILDING', 'BUILD_ERROR', 'RUNTIME_ERROR', 'CONFIG_ERROR']);
@@ -14,7 +14,7 @@ export function AppView({
   error,
 }: {
   repo: RepoInfoView;
-  runtime: SpaceRuntime | null;
+  runtime: SpaceRuntimeView | null;
   error?: string | null;
 }) {
   if (!runtime) return <p className="muted">{error ?? 'Asking the Space how it is…'}</p>;

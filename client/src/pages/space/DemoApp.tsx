@@ -1,7 +1,7 @@
 import { type DemoDescription, spaceAppPath } from '@atrium/protocol';
 import { Client } from '@gradio/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api, csrfToken } from '../../api/request';
+import { csrfToken, spaceApi } from '../../api';
 import { useResource } from '../../hooks/useResource';
 import { type CallState, nextCallState } from './callState';
 import { DemoInput, initialValue } from './DemoInput';
@@ -14,10 +14,7 @@ import { Markdown } from './Markdown';
  * `revision` changes when the app restarts, which reloads the description.
  */
 export function DemoApp({ spaceId, revision }: { spaceId: string; revision: string }) {
-  const appPath = spaceAppPath(spaceId);
-  const { resource } = useResource(`demo:${spaceId}@${revision}`, () =>
-    api<DemoDescription>('GET', `${appPath}/demo`),
-  );
+  const { resource } = useResource(`demo:${spaceId}@${revision}`, () => spaceApi.demo(spaceId));
   if (resource.state === 'loading') return <p className="muted">Loading the app…</p>;
   if (resource.state === 'failed') return <p className="demo-error">{resource.error}</p>;
   return <DemoForm key={revision} spaceId={spaceId} demo={resource.data} />;

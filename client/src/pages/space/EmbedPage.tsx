@@ -1,5 +1,5 @@
 import { useParams } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { AppView } from './AppView';

@@ -1,8 +1,8 @@
-import type { RepoInfoView, TreeEntryView } from '@atrium/protocol';
+import type { RepoInfoView } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import * as Y from 'yjs';
-import { api, csrfToken } from '../../api/request';
+import { reposApi, spaceApi } from '../../api';
 import { useSession } from '../../auth';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
@@ -10,24 +10,7 @@ import { FileTree } from './FileTree';
 import { pathProblem } from './filePath';
 import { MonacoEditor } from './MonacoEditor';
 import { RemoteCursorStyles } from './RemoteCursorStyles';
-import { spaceApi } from './spaceApi';
 import { useSpaceDoc } from './useSpaceDoc';
-
-/** Removes deleted and renamed-away files from the repository after a Save (the Hub's commit). */
-async function commitRemovals(spaceId: string, paths: string[]) {
-  const lines = [
-    JSON.stringify({ key: 'header', value: { summary: `Delete ${paths.join(', ')}` } }),
-    ...paths.map((path) => JSON.stringify({ key: 'deletedFile', value: { path } })),
-  ];
-  const res = await fetch(`/api/spaces/${spaceId}/commit/main`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/x-ndjson', 'x-csrf-token': csrfToken() ?? '' },
-    body: lines.join('\n'),
-  });
-  if (!res.ok)
-    throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? 'Delete failed');
-}
 
 /**
  * The Files tab: every file of the Space, co-edited live in Monaco (y-monaco on the Space's Y.Doc),
@@ -50,13 +33,10 @@ export function FilesTab({ repo, onSaved }: { repo: RepoInfoView; onSaved: () =>
     const result = await spaceApi.save(repo.id);
     if (removed.length > 0) {
       // Only what the repository holds can be deleted (a file created and deleted before a Save never was).
-      const tree = await api<TreeEntryView[]>(
-        'GET',
-        `/api/spaces/${repo.id}/tree/main?recursive=true&limit=1000`,
-      );
+      const tree = await spaceApi.files(repo.id);
       const held = new Set(tree.filter((e) => e.type === 'file').map((e) => e.path));
       const gone = removed.filter((p) => held.has(p));
-      if (gone.length > 0) await commitRemovals(repo.id, gone);
+      if (gone.length > 0) await reposApi.removeFiles('space', repo.id, gone);
     }
     live.doc.transact(() => live.removed.clear());
     setSaved(`Saved ${result.commitOid.slice(0, 7)}`);

@@ -1,15 +1,10 @@
-import { isPermanentClose, STREAM_CLOSE_EVENT, type StreamClose } from '@atrium/protocol';
+import { isPermanentClose, type SpaceLogLine, STREAM_CLOSE_EVENT, type StreamClose } from '@atrium/protocol';
 import { useEffect, useRef, useState } from 'react';
-
-interface LogLine {
-  data: string;
-  timestamp: string;
-}
 
 /** The Space's build or run log, streamed as the Hub's SSE (`data: {"data","timestamp"}`): history, then live. */
 export function LogPanel({ spaceId, revision }: { spaceId: string; revision: string }) {
   const [kind, setKind] = useState<'build' | 'run'>('run');
-  const [lines, setLines] = useState<LogLine[]>([]);
+  const [lines, setLines] = useState<SpaceLogLine[]>([]);
   const [status, setStatus] = useState<'connecting' | 'open' | 'closed'>('connecting');
   const bottom = useRef<HTMLDivElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new revision means a new build and run
@@ -38,7 +33,7 @@ export function LogPanel({ spaceId, revision }: { spaceId: string; revision: str
     });
     source.onmessage = (e) => {
       try {
-        const line = JSON.parse(e.data as string) as LogLine;
+        const line = JSON.parse(e.data as string) as SpaceLogLine;
         // Keep the page light: the last 2,000 lines.
         setLines((all) => (all.length >= 2000 ? [...all.slice(-1999), line] : [...all, line]));
       } catch {

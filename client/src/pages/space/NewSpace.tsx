@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { listTemplates } from '../../api';
+import { listTemplates, spaceApi } from '../../api';
 import { useSession } from '../../auth';
 import { ErrorMessage, OwnerSelect } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
-import { spaceApi } from './spaceApi';
 import { spaceGradient } from './spaceColors';
 
 /** `/spaces/new`: pick a template (or blank), name the Space, create it and land on its page. */

@@ -1,17 +1,16 @@
-import type { RepoInfoView } from '@atrium/protocol';
+import type { RepoInfoView, SpaceRuntimeView } from '@atrium/protocol';
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, useLocation } from 'react-router-dom';
-import { DuplicateButton } from '../repo/DuplicateButton';
-import { LikeButton } from '../repo/LikeButton';
+import { DuplicateButton, LikeButton } from '../../components';
 import { ShareButton } from './ShareButton';
 import { StageBadge } from './StageBadge';
-import type { SpaceRuntime } from './spaceApi';
+
 import { spaceEmoji, spaceGradient, spaceTitle } from './spaceColors';
 import { SPACE_TABS, type SpaceTab, spaceTabPath } from './spaceTabs';
 import { useRuntime } from './useRuntime';
 
 /** Title band of a Space: emoji and colours from its card, title, owner, sdk, stage, likes and actions. */
-export function SpaceHeader({ repo, runtime }: { repo: RepoInfoView; runtime: SpaceRuntime | null }) {
+export function SpaceHeader({ repo, runtime }: { repo: RepoInfoView; runtime: SpaceRuntimeView | null }) {
   const base = `/spaces/${repo.id}`;
   const tab = (t: SpaceTab) => spaceTabPath(repo.id, t);
   const { pathname } = useLocation();

@@ -1,10 +1,9 @@
 import { useParams } from 'react-router-dom';
-import { reposApi } from '../../api/repos';
+import { reposApi } from '../../api';
+import { CommitList, ForkList } from '../../components';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { useResource } from '../../hooks/useResource';
 import { NotFound } from '../NotFound';
-import { CommitList } from '../repo/CommitList';
-import { ForkList } from '../repo/ForkList';
 import { RepoCard } from '../repo/RepoCard';
 import { RepoSettings } from '../repo/RepoSettings';
 import { AppView } from './AppView';

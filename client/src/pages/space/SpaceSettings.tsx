@@ -1,10 +1,10 @@
-import type { RepoInfoView } from '@atrium/protocol';
+import type { RepoInfoView, SpaceRuntimeView } from '@atrium/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
+import { spaceApi } from '../../api';
 import { ErrorMessage } from '../../components';
 import { useAction } from '../../hooks/useAction';
 import { useResource } from '../../hooks/useResource';
 import { sleepChoices } from './sleepTime';
-import { type SpaceRuntime, spaceApi } from './spaceApi';
 
 /** A key/value form for a variable or a secret. */
 function KeyValueForm({
@@ -69,8 +69,8 @@ export function SpaceSettings({
   onRuntime,
 }: {
   repo: RepoInfoView;
-  runtime: SpaceRuntime | null;
-  onRuntime: (r: SpaceRuntime | null) => void;
+  runtime: SpaceRuntimeView | null;
+  onRuntime: (r: SpaceRuntimeView | null) => void;
 }) {
   const id = repo.id;
   const { resource: variables, reload } = useResource(`variables:${id}`, () => spaceApi.variables(id));

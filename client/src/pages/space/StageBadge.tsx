@@ -1,4 +1,4 @@
-import type { SpaceRuntime } from './spaceApi';
+import type { SpaceRuntimeView } from '@atrium/protocol';
 
 const TONE: Record<string, string> = {
   RUNNING: 'ok',
@@ -14,7 +14,7 @@ const TONE: Record<string, string> = {
 };
 
 /** The Space's stage as a coloured badge (the runtime's `stage`), updated as it changes. */
-export function StageBadge({ runtime }: { runtime: SpaceRuntime | null }) {
+export function StageBadge({ runtime }: { runtime: SpaceRuntimeView | null }) {
   const stage = runtime?.stage ?? 'UNKNOWN';
   return (
     <span

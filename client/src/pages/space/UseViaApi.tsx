@@ -1,6 +1,6 @@
-import { type DemoDescription, demoApiSnippets, spaceAppPath } from '@atrium/protocol';
+import { demoApiSnippets, spaceAppPath } from '@atrium/protocol';
 import { useState } from 'react';
-import { api } from '../../api/request';
+import { spaceApi } from '../../api';
 import { CopyButton } from '../../components';
 import { useResource } from '../../hooks/useResource';
 import './space.css';
@@ -18,7 +18,7 @@ type Language = (typeof LANGUAGES)[number]['key'];
  */
 export function UseViaApi({ spaceId }: { spaceId: string }) {
   const appPath = spaceAppPath(spaceId);
-  const { resource } = useResource(`demo:${spaceId}`, () => api<DemoDescription>('GET', `${appPath}/demo`));
+  const { resource } = useResource(`demo:${spaceId}`, () => spaceApi.demo(spaceId));
   const [language, setLanguage] = useState<Language>('javascript');
   if (resource.state === 'loading') return <p className="muted">Loading the API…</p>;
   if (resource.state === 'failed') {

@@ -1,13 +1,13 @@
+import type { SpaceRuntimeView } from '@atrium/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api';
-import { isTransient, type SpaceRuntime, spaceApi } from './spaceApi';
+import { errorMessage, isTransient, spaceApi } from '../../api';
 
 /**
  * The Space's runtime, asked for on load (which wakes a sleeping Space) and again every second
  * while it is changing and every second otherwise, so a restart by anyone shows for everyone.
  */
 export function useRuntime(id: string) {
-  const [runtime, setRuntime] = useState<SpaceRuntime | null>(null);
+  const [runtime, setRuntime] = useState<SpaceRuntimeView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const [tick, setTick] = useState(0);
@@ -16,7 +16,7 @@ export function useRuntime(id: string) {
   useEffect(() => {
     let live = true;
     const poll = async () => {
-      let next: SpaceRuntime | null = null;
+      let next: SpaceRuntimeView | null = null;
       try {
         next = await spaceApi.runtime(id);
         if (!live) return;
@@ -24,7 +24,7 @@ export function useRuntime(id: string) {
         setError(null);
       } catch (err) {
         if (!live) return;
-        setError(err instanceof ApiError ? err.message : String(err));
+        setError(errorMessage(err));
       }
       timer.current = setTimeout(poll, isTransient(next?.stage) ? 500 : 1000);
     };

@@ -1,46 +1,24 @@
-import { api } from '../../api/request';
-
-/** The Hub's Space stages (GET /api/spaces/{id}/runtime). */
-export type SpaceStage =
-  | 'NO_APP_FILE'
-  | 'CONFIG_ERROR'
-  | 'BUILDING'
-  | 'BUILD_ERROR'
-  | 'RUNNING'
-  | 'RUNNING_BUILDING'
-  | 'RUNTIME_ERROR'
-  | 'STOPPED'
-  | 'PAUSED'
-  | 'SLEEPING';
-
-/** A Space's runtime in the Hub's shape. */
-export interface SpaceRuntime {
-  stage: SpaceStage;
-  hardware: { current: string | null; requested: string | null };
-  storage: null;
-  gcTimeout: number | null;
-  errorMessage?: string;
-  sha?: string;
-  replicas?: { current: number; requested: number };
-}
-
-/** A public variable of a Space. */
-export interface SpaceVariable {
-  value: string;
-  description?: string;
-  updatedAt?: string;
-}
+import type {
+  CollabSaveResult,
+  DemoDescription,
+  SpaceRuntimeView,
+  SpaceStage,
+  SpaceVariablesView,
+  TreeEntryView,
+} from '@atrium/protocol';
+import { spaceAppPath } from '@atrium/protocol';
+import { api } from './request';
 
 const base = (id: string) => `/api/spaces/${id}`;
 
 /** Every Space runtime call the Space pages make (the Hub's paths). */
 export const spaceApi = {
-  runtime: (id: string) => api<SpaceRuntime>('GET', `${base(id)}/runtime`),
-  restart: (id: string) => api<SpaceRuntime>('POST', `${base(id)}/restart`),
-  pause: (id: string) => api<SpaceRuntime>('POST', `${base(id)}/pause`),
+  runtime: (id: string) => api<SpaceRuntimeView>('GET', `${base(id)}/runtime`),
+  restart: (id: string) => api<SpaceRuntimeView>('POST', `${base(id)}/restart`),
+  pause: (id: string) => api<SpaceRuntimeView>('POST', `${base(id)}/pause`),
   setSleepTime: (id: string, seconds: number) =>
-    api<SpaceRuntime>('POST', `${base(id)}/sleeptime`, { seconds }),
-  variables: (id: string) => api<Record<string, SpaceVariable>>('GET', `${base(id)}/variables`),
+    api<SpaceRuntimeView>('POST', `${base(id)}/sleeptime`, { seconds }),
+  variables: (id: string) => api<SpaceVariablesView>('GET', `${base(id)}/variables`),
   setVariable: (id: string, key: string, value: string, description?: string) =>
     api<unknown>('POST', `${base(id)}/variables`, { key, value, description }),
   deleteVariable: (id: string, key: string) => api<unknown>('DELETE', `${base(id)}/variables`, { key }),
@@ -54,7 +32,11 @@ export const spaceApi = {
     api<{ id?: string; name?: string; url?: string }>('POST', '/api/spaces/from-template', body),
   /** Commits the live files (the Files tab's Save). */
   save: (id: string, message?: string) =>
-    api<{ commitOid: string; files: string[] }>('POST', `/api/collab/spaces/${id}/save`, { message }),
+    api<CollabSaveResult>('POST', `/api/collab/spaces/${id}/save`, { message }),
+  /** Every file of the Space at main (the Files tab's tree before the live document has synced). */
+  files: (id: string) => api<TreeEntryView[]>('GET', `${base(id)}/tree/main?recursive=true&limit=1000`),
+  /** The running app's inputs and outputs (its generated UI and the Use via API snippets). */
+  demo: (id: string) => api<DemoDescription>('GET', `${spaceAppPath(id)}/demo`),
 };
 
 /** Stages in which the app answers calls. */

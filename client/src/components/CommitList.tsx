@@ -1,8 +1,9 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
-import { RelativeTime } from '../../components';
-import { useResource } from '../../hooks/useResource';
+import { repoPrefix, reposApi } from '../api';
+import { useResource } from '../hooks/useResource';
+import { RelativeTime } from './RelativeTime';
+import './repoWidgets.css';
 
 /** The history of a branch, newest first; each commit links to the files as they were. */
 export function CommitList({ repo, rev }: { repo: RepoInfoView; rev: string }) {

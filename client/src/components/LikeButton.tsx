@@ -1,7 +1,8 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { useEffect, useState } from 'react';
-import { reposApi } from '../../api/repos';
-import { useSession } from '../../auth';
+import { reposApi } from '../api';
+import { useSession } from '../auth';
+import './repoWidgets.css';
 
 /** ♥ with the count; toggles the viewer's like (signed-in users only). */
 export function LikeButton({ repo }: { repo: RepoInfoView }) {

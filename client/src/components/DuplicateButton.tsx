@@ -1,11 +1,13 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
-import { useSession } from '../../auth';
-import { Dialog, DialogButtons, ErrorMessage, OwnerSelect } from '../../components';
-import { useAction } from '../../hooks/useAction';
-import { spaceApi } from '../space/spaceApi';
+import { repoPrefix, reposApi, spaceApi } from '../api';
+import { useSession } from '../auth';
+import { useAction } from '../hooks/useAction';
+import { Dialog, DialogButtons } from './Dialog';
+import { ErrorMessage } from './ErrorMessage';
+import { OwnerSelect } from './OwnerSelect';
+import './repoWidgets.css';
 
 /**
  * "Duplicate": copies the repository (by reference, instantly) in a modal dialog, as the Hub does:

@@ -1,4 +1,5 @@
 import type {
+  CollabSaveResult,
   CommitView,
   CompleteReplyContent,
   InspectReplyContent,
@@ -6,7 +7,7 @@ import type {
   NotebookKernelStatus,
   NotebookSessionView,
 } from '@atrium/protocol';
-import { api } from '../../api';
+import { api } from './request';
 
 const base = (id: string) => `/api/notebooks/${id}`;
 
@@ -24,7 +25,7 @@ export const notebookApi = {
   create: (body: NotebookCreateRequest) =>
     api<{ id: string; url: string }>('POST', '/api/notebooks/new', body),
   save: (id: string, message: string) =>
-    api<{ commitOid: string }>('POST', `/api/collab/notebooks/${id}/save`, { message }),
+    api<CollabSaveResult>('POST', `/api/collab/notebooks/${id}/save`, { message }),
   history: (id: string) => api<CommitView[]>('GET', `${base(id)}/commits/main`),
   rename: (from: string, to: string) =>
     api<unknown>('POST', '/api/repos/move', { fromRepo: from, toRepo: to, type: 'notebook' }),

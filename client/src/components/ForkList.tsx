@@ -1,8 +1,10 @@
 import type { RepoInfoView } from '@atrium/protocol';
 import { Link } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
-import { EmptyState, RelativeTime } from '../../components';
-import { useResource } from '../../hooks/useResource';
+import { repoPrefix, reposApi } from '../api';
+import { useResource } from '../hooks/useResource';
+import { EmptyState } from './EmptyState';
+import { RelativeTime } from './RelativeTime';
+import './repoWidgets.css';
 
 /** Repositories duplicated from this one (those the viewer may see). */
 export function ForkList({ repo }: { repo: RepoInfoView }) {

@@ -1,10 +1,11 @@
 import type { RepoInfoView, RepoType } from '@atrium/protocol';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { repoPrefix, reposApi } from '../../api/repos';
-import { Icon, RelativeTime } from '../../components';
-import { useResource } from '../../hooks/useResource';
-import './repo.css';
+import { repoPrefix, reposApi } from '../api';
+import { useResource } from '../hooks/useResource';
+import { Icon } from './Icon';
+import { RelativeTime } from './RelativeTime';
+import './repoWidgets.css';
 
 /** One repository as a card in a list: kind, name, badges, likes and freshness. */
 export function RepoItem({ repo }: { repo: RepoInfoView }) {
