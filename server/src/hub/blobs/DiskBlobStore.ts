@@ -164,12 +164,17 @@ export class DiskBlobStore implements BlobStore {
   async putStream(source: Readable, expect: BlobExpectation = {}): Promise<StoredBlob> {
     const tmp = this.tmpPath();
     const verify = verifyingStream(expect);
+    const sink = fs.createWriteStream(tmp);
     try {
-      await pipeline(source, verify.step, fs.createWriteStream(tmp));
+      await pipeline(source, verify.step, sink);
       const stored = verify.result();
       this.place(tmp, stored.sha256);
       return stored;
     } catch (err) {
+      // A source that breaks off at once fails the pipeline while the file is still being opened; the
+      // open then creates it after a removal (seen in CI: a partial file left behind). Remove it once
+      // the sink has closed.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       await fs.promises.rm(tmp, { force: true });
       throw asRejection(err);
     }
