@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@atrium/server';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   type SwiftS3,
   startSwift,
   startTestServer,
+  swiftS3Options,
   type TestServer,
   uniqueName,
 } from '../harness/index.js';
@@ -24,17 +24,7 @@ describe.runIf(hasSwift())('the model cache with blobs on S3', () => {
 
   beforeAll(async () => {
     swift = await startSwift();
-    const blobStore: Config['blobStore'] = {
-      kind: 's3',
-      endpoint: swift.endpoint,
-      bucket,
-      region: swift.region,
-      prefix: '',
-      credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey },
-      forcePathStyle: true,
-      presignDownloads: false,
-    };
-    server = await startTestServer({ seed: false, blobStore });
+    server = await startTestServer({ seed: false, blobStore: swiftS3Options(swift, bucket) });
     s3 = new S3Client({
       endpoint: swift.endpoint,
       region: swift.region,
